@@ -1,0 +1,56 @@
+//! Database migrations for e-Kemiskinan. The same migrations run on `PostgreSQL` and `SQLite`.
+//!
+//! Migrations are append-only, one change per file. They name tables with local `DeriveIden`
+//! enums and never import the server's entities, so old migrations keep compiling as the
+//! entities change.
+
+#![expect(
+    elided_lifetimes_in_paths,
+    reason = "async_trait's MigrationTrait signature must be matched as `&SchemaManager`, without `<'_>`"
+)]
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_create_area;
+mod m20261127_000002_create_app_user;
+mod m20261127_000003_create_user_area;
+mod m20261127_000004_create_session;
+mod m20261127_000005_create_login_throttle;
+mod m20261127_000006_create_device;
+mod m20261127_000007_create_form;
+mod m20261127_000008_create_household;
+mod m20261127_000009_create_family;
+mod m20261127_000010_create_family_kk_history;
+mod m20261127_000011_create_member;
+mod m20261127_000012_create_visit;
+mod m20261127_000013_create_receipt;
+mod m20261127_000014_create_sync_change;
+mod m20261127_000015_create_conflict;
+mod m20261127_000016_create_audit_log;
+
+/// All migrations, in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261127_000001_create_area::Migration),
+            Box::new(m20261127_000002_create_app_user::Migration),
+            Box::new(m20261127_000003_create_user_area::Migration),
+            Box::new(m20261127_000004_create_session::Migration),
+            Box::new(m20261127_000005_create_login_throttle::Migration),
+            Box::new(m20261127_000006_create_device::Migration),
+            Box::new(m20261127_000007_create_form::Migration),
+            Box::new(m20261127_000008_create_household::Migration),
+            Box::new(m20261127_000009_create_family::Migration),
+            Box::new(m20261127_000010_create_family_kk_history::Migration),
+            Box::new(m20261127_000011_create_member::Migration),
+            Box::new(m20261127_000012_create_visit::Migration),
+            Box::new(m20261127_000013_create_receipt::Migration),
+            Box::new(m20261127_000014_create_sync_change::Migration),
+            Box::new(m20261127_000015_create_conflict::Migration),
+            Box::new(m20261127_000016_create_audit_log::Migration),
+        ]
+    }
+}

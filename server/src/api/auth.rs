@@ -1,0 +1,71 @@
+//! Login, logout and the current user.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::Utc;
+use sync_protocol::v1::{ErrorCode, LoginRequest, LoginResponse, Me};
+use tracing::instrument;
+
+use super::extract::{ApiJson, AuthUser};
+use crate::accounts::{self, LoginError};
+use crate::domain::area::AreaCode;
+use crate::domain::scope::Scope;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+fn me(id: uuid::Uuid, username: &str, role: &str, areas: &[AreaCode]) -> Me {
+    Me {
+        id,
+        username: username.to_owned(),
+        role: role.to_owned(),
+        areas: areas.iter().map(ToString::to_string).collect(),
+    }
+}
+
+/// `POST /v1/auth/login`
+#[instrument(skip_all, fields(user.name = %req.username))]
+pub async fn login(
+    State(app): State<AppState>,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> Result<Json<LoginResponse>, ApiError> {
+    let now = Utc::now();
+    match accounts::login(&app.db, &app.config.auth, &req.username, &req.password, now).await {
+        Ok(done) => Ok(Json(LoginResponse {
+            token: done.token,
+            expires_at: done.expires_at,
+            user: me(
+                done.user.id,
+                &done.user.username,
+                done.user.role.as_str(),
+                &done.areas,
+            ),
+        })),
+        Err(LoginError::InvalidCredentials) => Err(ApiError::client(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::InvalidCredentials,
+            "nama pengguna atau kata sandi salah",
+        )),
+        Err(LoginError::Throttled(until)) => Err(ApiError::LoginThrottled {
+            retry_after: u64::try_from((until - now).num_seconds().max(1)).unwrap_or(1),
+        }),
+        Err(LoginError::Store(e)) => Err(e.into()),
+    }
+}
+
+/// `POST /v1/auth/logout`: revokes the token used.
+pub async fn logout(State(app): State<AppState>, user: AuthUser) -> Result<StatusCode, ApiError> {
+    accounts::logout(&app.db, &user.token, Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /v1/me`
+pub async fn get_me(user: AuthUser) -> Json<Me> {
+    let actor = user.actor;
+    Json(me(
+        actor.id,
+        &actor.username,
+        actor.role.as_str(),
+        Scope::areas(&actor.scope),
+    ))
+}

@@ -1,0 +1,128 @@
+//! Extractors that turn bad input into the protocol's error codes.
+
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use chrono::Utc;
+use serde::de::DeserializeOwned;
+use sync_protocol::v1::ErrorCode;
+
+use crate::accounts::{self, AuthError};
+use crate::domain::actor::Actor;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// A JSON body. Malformed JSON, a wrong shape, a wrong content type and an oversized body each
+/// get their own error code.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(json_rejection(&rejection)),
+        }
+    }
+}
+
+fn json_rejection(rejection: &JsonRejection) -> ApiError {
+    match rejection {
+        JsonRejection::JsonSyntaxError(e) => ApiError::client(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::MalformedJson,
+            format!("JSON tidak valid: {}", e.body_text()),
+        ),
+        JsonRejection::JsonDataError(e) => {
+            ApiError::invalid(format!("isi permintaan tidak sesuai: {}", e.body_text()))
+        }
+        JsonRejection::MissingJsonContentType(_) => ApiError::client(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::UnsupportedMediaType,
+            "kirim dengan header Content-Type: application/json",
+        ),
+        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::client(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::PayloadTooLarge,
+            "isi permintaan terlalu besar; kirim dalam beberapa bagian",
+        ),
+        other => ApiError::invalid(format!(
+            "isi permintaan tidak dapat dibaca: {}",
+            other.body_text()
+        )),
+    }
+}
+
+/// Query parameters; a bad one is `invalid_request`.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| ApiQuery(q.0))
+            .map_err(|e: QueryRejection| {
+                ApiError::invalid(format!("parameter tidak valid: {}", e.body_text()))
+            })
+    }
+}
+
+/// Path parameters; a bad one (not a UUID, say) is `invalid_request`.
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| ApiPath(p.0))
+            .map_err(|e: PathRejection| {
+                ApiError::invalid(format!("alamat tidak valid: {}", e.body_text()))
+            })
+    }
+}
+
+/// The authenticated user, from `Authorization: Bearer <token>`.
+pub struct AuthUser {
+    /// Who is acting.
+    pub actor: Actor,
+    /// The token itself (for logout).
+    pub token: String,
+}
+
+impl FromRequestParts<AppState> for AuthUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(ApiError::unauthenticated)?;
+        match accounts::authenticate(&state.db, token, Utc::now()).await {
+            Ok(actor) => Ok(AuthUser {
+                actor,
+                token: token.to_owned(),
+            }),
+            Err(AuthError::Unknown) => Err(ApiError::unauthenticated()),
+            Err(AuthError::Expired) => Err(ApiError::client(
+                StatusCode::UNAUTHORIZED,
+                ErrorCode::TokenExpired,
+                "sesi sudah berakhir atau dicabut; silakan masuk lagi",
+            )),
+            Err(AuthError::Store(e)) => Err(e.into()),
+        }
+    }
+}

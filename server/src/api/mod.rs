@@ -1,0 +1,10 @@
+//! HTTP handlers, one module per resource. Handlers extract, call a use case, and map.
+
+pub mod auth;
+pub mod conflicts;
+pub mod extract;
+pub mod forms;
+pub mod health;
+pub mod households;
+pub mod sync;
+pub mod users;

@@ -1,0 +1,106 @@
+//! User management (admin): `POST /v1/users`, `PUT /v1/users/{id}/areas`.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::Utc;
+use sync_protocol::v1::ErrorCode;
+use sync_protocol::v1::office::{CreateUserRequest, SetAreasRequest, UserView};
+use tracing::instrument;
+use uuid::Uuid;
+
+use super::extract::{ApiJson, ApiPath, AuthUser};
+use crate::accounts::{self, NewUserError, UserSpec};
+use crate::domain::actor::Actor;
+use crate::domain::area::AreaCode;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::users::{self, User};
+
+fn view(user: User, areas: &[AreaCode]) -> UserView {
+    UserView {
+        id: user.id,
+        username: user.username,
+        display_name: user.display_name,
+        role: user.role.as_str().to_owned(),
+        areas: areas.iter().map(ToString::to_string).collect(),
+        active: user.active,
+    }
+}
+
+fn require_admin(actor: &Actor) -> Result<(), ApiError> {
+    if actor.role.may_administer() {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("hanya admin yang mengelola pengguna"))
+    }
+}
+
+/// An admin assigns only areas inside their own.
+fn require_within_scope(actor: &Actor, areas: &[AreaCode]) -> Result<(), ApiError> {
+    match areas.iter().find(|a| !actor.scope.covers(a.as_str())) {
+        Some(outside) => Err(ApiError::out_of_scope(format!(
+            "wilayah {outside} di luar wilayah Anda"
+        ))),
+        None => Ok(()),
+    }
+}
+
+fn new_user_error(e: NewUserError) -> ApiError {
+    match e {
+        NewUserError::Taken(_) => ApiError::client(
+            StatusCode::CONFLICT,
+            ErrorCode::AlreadyExists,
+            e.to_string(),
+        ),
+        NewUserError::Store(e) => e.into(),
+        other => ApiError::invalid(other.to_string()),
+    }
+}
+
+/// `POST /v1/users`
+#[instrument(skip_all, fields(user.id = %user.actor.id, new_user = %req.username))]
+pub async fn create(
+    State(app): State<AppState>,
+    user: AuthUser,
+    ApiJson(req): ApiJson<CreateUserRequest>,
+) -> Result<(StatusCode, Json<UserView>), ApiError> {
+    require_admin(&user.actor)?;
+    let areas = accounts::parse_areas(&app.db, &req.areas)
+        .await
+        .map_err(new_user_error)?;
+    require_within_scope(&user.actor, &areas)?;
+    let spec = UserSpec {
+        username: &req.username,
+        display_name: &req.display_name,
+        role: &req.role,
+        areas: &req.areas,
+        password: &req.password,
+    };
+    let (created, areas) = accounts::create_user(&app.db, spec, Some(user.actor.id), Utc::now())
+        .await
+        .map_err(new_user_error)?;
+    Ok((StatusCode::CREATED, Json(view(created, &areas))))
+}
+
+/// `PUT /v1/users/{id}/areas`
+#[instrument(skip_all, fields(user.id = %user.actor.id, target.id = %id))]
+pub async fn set_areas(
+    State(app): State<AppState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<SetAreasRequest>,
+) -> Result<Json<UserView>, ApiError> {
+    require_admin(&user.actor)?;
+    let target = users::get(&app.db, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("pengguna tidak ditemukan"))?;
+    let current = users::areas(&app.db, id).await?;
+    require_within_scope(&user.actor, &current)?;
+    let areas = accounts::parse_areas(&app.db, &req.areas)
+        .await
+        .map_err(new_user_error)?;
+    require_within_scope(&user.actor, &areas)?;
+    accounts::set_areas(&app.db, id, &areas, Some(user.actor.id), Utc::now()).await?;
+    Ok(Json(view(target, &areas)))
+}

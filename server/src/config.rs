@@ -1,0 +1,303 @@
+//! Configuration: defaults, then an optional TOML file, then environment variables.
+//!
+//! With no configuration at all the server runs on the embedded default: a `SQLite` file under
+//! `./data`. `DATABASE_URL=postgres://…` switches to `PostgreSQL`. Every other key can be set as
+//! `EKEMISKINAN__SECTION__KEY` (for example `EKEMISKINAN__SERVER__BIND=0.0.0.0:8080`).
+//! Everything is validated here, at start, so that a wrong setting stops the process with a
+//! message that says which key is wrong and what it should be. This is the only module that
+//! reads the environment.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+/// The file read when no `--config` is given, if it exists.
+pub const DEFAULT_CONFIG_FILE: &str = "ekemiskinan.toml";
+/// The database used when nothing is configured.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/ekemiskinan.db?mode=rwc";
+
+/// The whole configuration tree.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// HTTP server.
+    #[serde(default)]
+    pub server: ServerConfig,
+    /// Database connection.
+    #[serde(default)]
+    pub database: DatabaseConfig,
+    /// Logins and tokens.
+    #[serde(default)]
+    pub auth: AuthConfig,
+    /// Sync protocol limits.
+    #[serde(default)]
+    pub sync: SyncConfig,
+    /// Logging.
+    #[serde(default)]
+    pub log: LogConfig,
+}
+
+/// `[server]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    /// Address and port to listen on.
+    pub bind: SocketAddr,
+    /// Largest request body accepted, in bytes, after gzip decompression.
+    pub max_body_bytes: usize,
+    /// How long a shutdown waits for requests in flight before giving up, in seconds.
+    pub shutdown_grace_seconds: u64,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            max_body_bytes: 4 * 1024 * 1024,
+            shutdown_grace_seconds: 30,
+        }
+    }
+}
+
+/// `[database]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    /// `sqlite://PATH?mode=rwc` or `postgres://USER:PASSWORD@HOST:PORT/DB`.
+    pub url: SecretString,
+    /// Connections in the pool.
+    pub max_connections: u32,
+    /// Apply pending migrations when the server starts.
+    pub migrate_on_start: bool,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self {
+            url: SecretString::from(DEFAULT_DATABASE_URL),
+            max_connections: 10,
+            migrate_on_start: true,
+        }
+    }
+}
+
+impl DatabaseConfig {
+    /// Whether the URL points at `SQLite`.
+    #[must_use]
+    pub fn is_sqlite(&self) -> bool {
+        self.url.expose_secret().starts_with("sqlite:")
+    }
+}
+
+/// `[auth]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthConfig {
+    /// How long a login token stays valid, in hours. Phones are offline for days.
+    pub token_ttl_hours: u32,
+    /// Failed logins for one username before it is locked for `lockout_minutes`.
+    pub max_failed_logins: u32,
+    /// How long a username stays locked after too many failed logins, in minutes.
+    pub lockout_minutes: u32,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            token_ttl_hours: 24 * 30,
+            max_failed_logins: 5,
+            lockout_minutes: 15,
+        }
+    }
+}
+
+/// `[sync]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SyncConfig {
+    /// Most mutations accepted in one push.
+    pub max_mutations_per_push: usize,
+    /// Pull page size when the phone does not ask for one.
+    pub default_pull_limit: u32,
+    /// Phone clock skew above which the device is flagged, in seconds.
+    pub clock_skew_flag_seconds: u32,
+}
+
+impl Default for SyncConfig {
+    fn default() -> Self {
+        Self {
+            max_mutations_per_push: 200,
+            default_pull_limit: 200,
+            clock_skew_flag_seconds: 300,
+        }
+    }
+}
+
+/// `[log]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    /// `text` for people, `json` for log collectors.
+    pub format: LogFormat,
+    /// A tracing filter such as `info` or `ekemiskinan=debug,info`. `RUST_LOG` overrides it.
+    pub filter: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self {
+            format: LogFormat::Text,
+            filter: "info".to_owned(),
+        }
+    }
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// A configuration that cannot be used, with a message for the person starting the server.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file or an environment variable could not be read or parsed.
+    #[error("konfigurasi tidak dapat dibaca: {0}")]
+    Load(#[from] config::ConfigError),
+    /// A value is out of range or inconsistent.
+    #[error("konfigurasi tidak valid: {key}: {message}")]
+    Invalid {
+        /// The key, e.g. `database.url`.
+        key: &'static str,
+        /// What is wrong and what is expected.
+        message: String,
+    },
+}
+
+impl Config {
+    /// Loads the configuration: defaults, then `file` (or `ekemiskinan.toml` in the working
+    /// directory if it exists), then `EKEMISKINAN__…` variables, then `DATABASE_URL`.
+    pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
+        let mut builder = config::Config::builder();
+        builder = match file {
+            Some(path) => builder.add_source(config::File::from(path).required(true)),
+            None => builder
+                .add_source(config::File::from(PathBuf::from(DEFAULT_CONFIG_FILE)).required(false)),
+        };
+        builder = builder.add_source(
+            config::Environment::with_prefix("EKEMISKINAN")
+                .prefix_separator("__")
+                .separator("__")
+                .try_parsing(true),
+        );
+        #[expect(
+            clippy::disallowed_methods,
+            reason = "config.rs is where the environment is read"
+        )]
+        if let Ok(url) = std::env::var("DATABASE_URL") {
+            builder = builder.set_override("database.url", url)?;
+        }
+        let config: Config = builder.build()?.try_deserialize()?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks values that the types alone do not.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |key, message: &str| {
+            Err(ConfigError::Invalid {
+                key,
+                message: message.into(),
+            })
+        };
+        let url = self.database.url.expose_secret();
+        if !(url.starts_with("sqlite:")
+            || url.starts_with("postgres://")
+            || url.starts_with("postgresql://"))
+        {
+            return invalid(
+                "database.url",
+                "harus diawali sqlite: atau postgres:// (contoh: postgres://user:sandi@127.0.0.1:5432/ekemiskinan)",
+            );
+        }
+        if self.database.max_connections == 0 {
+            return invalid("database.max_connections", "harus lebih dari 0");
+        }
+        if self.server.max_body_bytes < 1024 {
+            return invalid("server.max_body_bytes", "minimal 1024 byte");
+        }
+        if self.auth.token_ttl_hours == 0 {
+            return invalid("auth.token_ttl_hours", "harus lebih dari 0");
+        }
+        if self.auth.max_failed_logins == 0 {
+            return invalid("auth.max_failed_logins", "harus lebih dari 0");
+        }
+        if self.sync.max_mutations_per_push == 0
+            || self.sync.max_mutations_per_push > sync_protocol::v1::MAX_MUTATIONS_PER_PUSH
+        {
+            return invalid("sync.max_mutations_per_push", "harus di antara 1 dan 500");
+        }
+        if self.sync.default_pull_limit == 0
+            || self.sync.default_pull_limit > sync_protocol::v1::MAX_PULL_LIMIT
+        {
+            return invalid("sync.default_pull_limit", "harus di antara 1 dan 1000");
+        }
+        Ok(())
+    }
+
+    /// The `SQLite` file's directory, if the database is a `SQLite` file, so it can be created.
+    #[must_use]
+    pub fn sqlite_dir(&self) -> Option<PathBuf> {
+        let url = self.database.url.expose_secret();
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))?;
+        let path = path.split('?').next().unwrap_or(path);
+        if path.is_empty() || path == ":memory:" {
+            return None;
+        }
+        Path::new(path).parent().map(Path::to_path_buf)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_defaults_are_valid_and_use_sqlite_under_data() {
+        let config = Config::default();
+        config.validate().expect("defaults are valid");
+        assert!(config.database.is_sqlite());
+        assert_eq!(config.sqlite_dir(), Some(PathBuf::from("data")));
+    }
+
+    #[test]
+    fn an_unknown_database_scheme_is_refused_with_the_key_named() {
+        let mut config = Config::default();
+        config.database.url = SecretString::from("mysql://localhost/x");
+        let err = config
+            .validate()
+            .expect_err("mysql is not supported")
+            .to_string();
+        assert!(err.contains("database.url"), "{err}");
+    }
+
+    #[test]
+    fn a_file_with_an_unknown_key_is_refused() {
+        let dir = std::env::temp_dir().join(format!("ekemiskinan-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let file = dir.join("bad.toml");
+        std::fs::write(&file, "[server]\nbnd = \"0.0.0.0:1\"\n").expect("write");
+        let err = Config::load(Some(&file))
+            .expect_err("unknown key")
+            .to_string();
+        assert!(err.contains("bnd"), "{err}");
+    }
+}

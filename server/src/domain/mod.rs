@@ -1,0 +1,8 @@
+//! Domain types and rules. Nothing here knows about HTTP or the database.
+
+pub mod actor;
+pub mod area;
+pub mod credentials;
+pub mod form;
+pub mod role;
+pub mod scope;

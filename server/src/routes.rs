@@ -1,0 +1,88 @@
+//! The whole URL table, and the middleware every request passes through.
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{Request, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use sync_protocol::v1;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::decompression::RequestDecompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
+use tower_http::trace::TraceLayer;
+use tracing::info_span;
+
+use crate::api::{auth, conflicts, forms, health, households, sync, users};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Builds the router with every route and layer.
+pub fn router(state: AppState) -> Router {
+    let max_body = state.config.server.max_body_bytes;
+    let v1 = Router::new()
+        .route("/auth/login", post(auth::login))
+        .route("/auth/logout", post(auth::logout))
+        .route("/me", get(auth::get_me))
+        .route("/sync/push", post(sync::push))
+        .route("/sync/pull", get(sync::pull))
+        .route("/households/{id}", get(households::get))
+        .route("/conflicts", get(conflicts::list))
+        .route("/forms/{id}/{version}", get(forms::get))
+        .route("/users", post(users::create))
+        .route("/users/{id}/areas", put(users::set_areas));
+    Router::new()
+        .route("/healthz", get(health::live))
+        .route("/readyz", get(health::ready))
+        .nest(v1::PATH_PREFIX, v1)
+        .fallback(fallback)
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetSensitiveRequestHeadersLayer::new([header::AUTHORIZATION]))
+                .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                    let request_id = req
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default();
+                    info_span!("request", method = %req.method(), path = %req.uri().path(), request_id)
+                }))
+                .layer(PropagateRequestIdLayer::x_request_id())
+                .layer(CatchPanicLayer::custom(|_| panic_response()))
+                .layer(CompressionLayer::new())
+                .layer(RequestDecompressionLayer::new()),
+        )
+        .with_state(state)
+}
+
+fn panic_response() -> Response {
+    ApiError::Internal(anyhow::anyhow!("handler panicked")).into_response()
+}
+
+/// Unknown URLs. `/v2/...` and other versions get `unsupported_protocol_version`.
+async fn fallback(uri: Uri) -> ApiError {
+    let first = uri
+        .path()
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    let is_version =
+        first.len() > 1 && first.starts_with('v') && first[1..].bytes().all(|b| b.is_ascii_digit());
+    if is_version && first != &v1::PATH_PREFIX[1..] {
+        return ApiError::UnsupportedVersion(first.to_owned());
+    }
+    ApiError::not_found(format!("alamat {} tidak ada", uri.path()))
+}
+
+/// How long a graceful shutdown waits for requests in flight.
+#[must_use]
+pub fn shutdown_grace(state: &AppState) -> Duration {
+    Duration::from_secs(state.config.server.shutdown_grace_seconds)
+}

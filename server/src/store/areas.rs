@@ -1,0 +1,72 @@
+//! Administrative areas.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, QueryOrder, sea_query::OnConflict};
+
+use super::StoreError;
+use super::entities::area;
+use crate::domain::area::AreaCode;
+
+/// An area as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Area {
+    /// Kemendagri code.
+    pub code: AreaCode,
+    /// Name.
+    pub name: String,
+}
+
+/// Inserts or updates an area (its level and parent follow from the code).
+pub async fn upsert(
+    db: &impl ConnectionTrait,
+    code: &AreaCode,
+    name: &str,
+    source: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let model = area::ActiveModel {
+        code: Set(code.as_str().to_owned()),
+        name: Set(name.to_owned()),
+        level: Set(code.level().as_str().to_owned()),
+        parent_code: Set(code.parent().map(|p| p.as_str().to_owned())),
+        boundary: Set(None),
+        source: Set(source.map(str::to_owned)),
+        updated_at: Set(now),
+    };
+    area::Entity::insert(model)
+        .on_conflict(
+            OnConflict::column(area::Column::Code)
+                .update_columns([
+                    area::Column::Name,
+                    area::Column::Source,
+                    area::Column::UpdatedAt,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// Whether an area with this code exists.
+pub async fn exists(db: &impl ConnectionTrait, code: &str) -> Result<bool, StoreError> {
+    Ok(area::Entity::find_by_id(code.to_owned())
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// Every area, ordered by code.
+pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<Area>, StoreError> {
+    area::Entity::find()
+        .order_by_asc(area::Column::Code)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| {
+            let code = AreaCode::parse(&m.code)
+                .map_err(|e| StoreError::Corrupt(format!("area.code: {e}")))?;
+            Ok(Area { code, name: m.name })
+        })
+        .collect()
+}

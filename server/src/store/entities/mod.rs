@@ -1,0 +1,19 @@
+//! sea-orm entities, one per table. They stay inside `store`: the rest of the server sees
+//! domain types. (Entities never derive `Serialize`.)
+
+pub mod app_user;
+pub mod area;
+pub mod audit_log;
+pub mod conflict;
+pub mod device;
+pub mod family;
+pub mod family_kk_history;
+pub mod form;
+pub mod household;
+pub mod login_throttle;
+pub mod member;
+pub mod receipt;
+pub mod session;
+pub mod sync_change;
+pub mod user_area;
+pub mod visit;

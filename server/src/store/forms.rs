@@ -1,0 +1,97 @@
+//! Published forms.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
+
+use super::entities::form;
+use super::{StoreError, from_json, to_json};
+use crate::domain::form::{Form, FormDefinition};
+
+/// What publishing did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Published {
+    /// The form version is new.
+    Created,
+    /// The same definition was already published.
+    Unchanged,
+    /// A different definition is already published under this id and version.
+    Conflicting,
+}
+
+/// The definition of form `id` version `version`.
+pub async fn get(
+    db: &impl ConnectionTrait,
+    id: &str,
+    version: i32,
+) -> Result<Option<FormDefinition>, StoreError> {
+    form::Entity::find_by_id((id.to_owned(), version))
+        .one(db)
+        .await?
+        .map(|m| from_json(m.definition, "form.definition"))
+        .transpose()
+}
+
+/// Publishes a definition. A published version never changes.
+pub async fn publish(
+    db: &impl ConnectionTrait,
+    definition: &FormDefinition,
+    now: DateTime<Utc>,
+) -> Result<Published, StoreError> {
+    if let Some(existing) = get(db, &definition.id, definition.version).await? {
+        return Ok(if existing == *definition {
+            Published::Unchanged
+        } else {
+            Published::Conflicting
+        });
+    }
+    let model = form::ActiveModel {
+        form_id: Set(definition.id.clone()),
+        version: Set(definition.version),
+        title: Set(definition.title.clone()),
+        definition: Set(to_json(definition)),
+        published_at: Set(now),
+    };
+    form::Entity::insert(model)
+        .exec_without_returning(db)
+        .await?;
+    Ok(Published::Created)
+}
+
+/// Published forms never change, so each (id, version) is read from the database once per
+/// server process and kept. Shared by every request; safe with several server instances.
+#[derive(Debug, Default)]
+pub struct FormCache {
+    forms: std::sync::RwLock<std::collections::HashMap<(String, i32), std::sync::Arc<Form>>>,
+}
+
+impl FormCache {
+    /// The form, from the cache or the database.
+    pub async fn get(
+        &self,
+        db: &impl ConnectionTrait,
+        id: &str,
+        version: i32,
+    ) -> Result<Option<std::sync::Arc<Form>>, StoreError> {
+        let key = (id.to_owned(), version);
+        if let Some(form) = self
+            .forms
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&key)
+        {
+            return Ok(Some(form.clone()));
+        }
+        let Some(definition) = get(db, id, version).await? else {
+            return Ok(None);
+        };
+        let form = std::sync::Arc::new(
+            Form::new(definition)
+                .map_err(|e| StoreError::Corrupt(format!("form {id} v{version}: {e}")))?,
+        );
+        self.forms
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(key, form.clone());
+        Ok(Some(form))
+    }
+}

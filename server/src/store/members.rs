@@ -1,0 +1,94 @@
+//! Household members.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sync_protocol::merge::Record;
+use uuid::Uuid;
+
+use super::entities::member;
+use super::{StoreError, from_json, to_json};
+
+/// A member as the merge rules see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberRow {
+    /// Id, made on the phone.
+    pub id: Uuid,
+    /// The household.
+    pub household_id: Uuid,
+    /// The family (Kartu Keluarga) the member is listed on.
+    pub family_id: Option<Uuid>,
+    /// Answers, stamps and the removal tombstone.
+    pub record: Record,
+}
+
+/// The NIK column mirrors `fields.nik` when it is 16 digits, so duplicates can be found by index.
+fn nik_of(record: &Record) -> Option<String> {
+    record
+        .fields
+        .get("nik")
+        .and_then(serde_json::Value::as_str)
+        .filter(|s| s.len() == 16 && s.bytes().all(|b| b.is_ascii_digit()))
+        .map(str::to_owned)
+}
+
+fn to_active(row: &MemberRow, now: DateTime<Utc>) -> member::ActiveModel {
+    member::ActiveModel {
+        id: Set(row.id),
+        household_id: Set(row.household_id),
+        family_id: Set(row.family_id),
+        nik: Set(nik_of(&row.record)),
+        fields: Set(to_json(&row.record.fields)),
+        stamps: Set(to_json(&row.record.stamps)),
+        tombstone: Set(row.record.tombstone.as_ref().map(to_json)),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+}
+
+/// Loads a member.
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<MemberRow>, StoreError> {
+    let Some(m) = member::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    Ok(Some(MemberRow {
+        id: m.id,
+        household_id: m.household_id,
+        family_id: m.family_id,
+        record: Record {
+            fields: from_json(m.fields, "member.fields")?,
+            stamps: from_json(m.stamps, "member.stamps")?,
+            tombstone: m
+                .tombstone
+                .map(|t| from_json(t, "member.tombstone"))
+                .transpose()?,
+        },
+    }))
+}
+
+/// Inserts a new member.
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    row: &MemberRow,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    member::Entity::insert(to_active(row, now))
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// Writes a member's mutable columns.
+pub async fn save(
+    db: &impl ConnectionTrait,
+    row: &MemberRow,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let mut model = to_active(row, now);
+    model.created_at = sea_orm::ActiveValue::NotSet;
+    member::Entity::update_many()
+        .set(model)
+        .filter(member::Column::Id.eq(row.id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

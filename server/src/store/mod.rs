@@ -1,0 +1,120 @@
+//! Persistence with sea-orm. One module per aggregate; every function takes
+//! `db: &impl ConnectionTrait`, so it runs on the pool or inside a transaction alike.
+//! Entities stay in here: functions return domain or plain types.
+
+pub mod areas;
+pub mod audit;
+pub mod changes;
+pub mod conflicts;
+pub mod devices;
+pub mod entities;
+pub mod families;
+pub mod forms;
+pub mod households;
+pub mod members;
+pub mod receipts;
+pub mod sessions;
+pub mod throttle;
+pub mod users;
+pub mod visits;
+
+use std::time::Duration;
+
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr, RuntimeErr, SqlxError};
+use secrecy::ExposeSecret;
+
+use crate::config::DatabaseConfig;
+
+/// A storage failure.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database refused or failed a statement.
+    #[error("database error: {0}")]
+    Db(#[from] DbErr),
+    /// A stored value could not be decoded (a bug or a manual edit of the database).
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+}
+
+impl StoreError {
+    /// Whether retrying the same work later may succeed: lost connections, pool timeouts,
+    /// serialization failures, deadlocks and a busy `SQLite` file.
+    #[must_use]
+    pub fn is_transient(&self) -> bool {
+        let StoreError::Db(err) = self else {
+            return false;
+        };
+        match err {
+            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+            DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+                is_transient_sqlx(e)
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether the failure is a unique-constraint violation.
+    #[must_use]
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, StoreError::Db(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))))
+    }
+}
+
+fn is_transient_sqlx(err: &SqlxError) -> bool {
+    match err {
+        SqlxError::Io(_)
+        | SqlxError::PoolTimedOut
+        | SqlxError::PoolClosed
+        | SqlxError::WorkerCrashed
+        | SqlxError::Protocol(_) => true,
+        SqlxError::Database(db) => db.code().is_some_and(|code| {
+            // PostgreSQL: serialization_failure, deadlock_detected, lock_not_available,
+            // admin/crash shutdown, cannot_connect_now, and every connection exception (08…).
+            // SQLite: SQLITE_BUSY (5) and SQLITE_LOCKED (6) with their extended codes.
+            matches!(
+                code.as_ref(),
+                "40001" | "40P01" | "55P03" | "57P01" | "57P02" | "57P03"
+            ) || code.starts_with("08")
+                || code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6))
+        }),
+        _ => false,
+    }
+}
+
+/// Opens the connection pool. For `SQLite`, creates the file's directory, and turns on WAL
+/// (readers do not block the writer), `synchronous=NORMAL` and foreign keys.
+pub async fn connect(config: &DatabaseConfig) -> Result<DatabaseConnection, StoreError> {
+    let url = config.url.expose_secret();
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .max_connections(config.max_connections)
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+        });
+    Ok(Database::connect(options).await?)
+}
+
+/// Applies pending migrations.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), StoreError> {
+    Ok(Migrator::up(db, None).await?)
+}
+
+/// Decodes a JSON column into a type, reporting which column was corrupt.
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+    what: &str,
+) -> Result<T, StoreError> {
+    serde_json::from_value(value).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
+}
+
+/// Encodes a value for a JSON column.
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> serde_json::Value {
+    serde_json::to_value(value).expect("protocol and domain types serialize to JSON infallibly")
+}

@@ -1,0 +1,189 @@
+//! add / update / remove a member, and put a family (No KK).
+
+use sea_orm::ConnectionTrait;
+use serde_json::Value;
+use sync_protocol::merge::{DeleteOutcome, Record, merge_value};
+use sync_protocol::v1::{
+    AddMember, ConflictTarget, FieldError, FieldErrorCode, PutFamily, RejectCode, RemoveMember,
+    UpdateMember,
+};
+use uuid::Uuid;
+
+use super::{Applied, Ctx, Editing, Failure, invalid, reject};
+use crate::store::families::{self, FamilyRow};
+use crate::store::members::{self, MemberRow};
+
+fn member_field(member_id: Uuid, field: &str) -> ConflictTarget {
+    ConflictTarget::Member {
+        member_id,
+        field: field.to_owned(),
+    }
+}
+
+/// Loads a member of the household being edited.
+async fn member_of<C: ConnectionTrait>(
+    ctx: &Ctx<'_, C>,
+    editing: &Editing,
+    member_id: Uuid,
+) -> Result<MemberRow, Failure> {
+    members::find(ctx.db, member_id)
+        .await?
+        .filter(|m| m.household_id == editing.row.id)
+        .ok_or_else(|| {
+            reject(
+                RejectCode::MemberNotFound,
+                "anggota rumah tangga tidak ditemukan",
+            )
+        })
+}
+
+pub(super) async fn add<C: ConnectionTrait>(
+    ctx: &Ctx<'_, C>,
+    m: &AddMember,
+) -> Result<Applied, Failure> {
+    let mut editing = Editing::begin(ctx, m.household_id, m.base_version).await?;
+    let errors = editing.form.check_member(&m.fields, "fields", false);
+    if !errors.is_empty() {
+        return Err(invalid(errors));
+    }
+    if let Some(family_id) = m.family_id {
+        let family = families::find(ctx.db, family_id).await?;
+        if family.is_none_or(|f| f.household_id != m.household_id) {
+            return Err(reject(
+                RejectCode::FamilyNotFound,
+                "keluarga (KK) tidak ditemukan",
+            ));
+        }
+    }
+    if members::find(ctx.db, m.member_id).await?.is_some() {
+        return Err(reject(
+            RejectCode::MemberAlreadyExists,
+            "anggota dengan id ini sudah ada",
+        ));
+    }
+    editing.revive(&ctx.writer)?;
+    let edit = editing.edit(&ctx.writer);
+    let row = MemberRow {
+        id: m.member_id,
+        household_id: m.household_id,
+        family_id: m.family_id,
+        record: Record::created(&m.fields, &edit),
+    };
+    members::insert(ctx.db, &row, ctx.now).await?;
+    editing.finish(ctx).await
+}
+
+pub(super) async fn update<C: ConnectionTrait>(
+    ctx: &Ctx<'_, C>,
+    m: &UpdateMember,
+) -> Result<Applied, Failure> {
+    let mut editing = Editing::begin(ctx, m.household_id, m.base_version).await?;
+    let mut member = member_of(ctx, &editing, m.member_id).await?;
+    let errors = editing.form.check_member(&m.fields, "fields", false);
+    if !errors.is_empty() {
+        return Err(invalid(errors));
+    }
+    editing.revive(&ctx.writer)?;
+    let edit = editing.edit(&ctx.writer);
+    match member.record.revive_for(&edit) {
+        Ok(None) => {}
+        Ok(Some(conflict)) => editing.conflict(member_field(m.member_id, "@removed"), conflict),
+        Err(_) => {
+            return Err(reject(
+                RejectCode::MemberRemoved,
+                "anggota ini sudah dihapus",
+            ));
+        }
+    }
+    let form = editing.form.clone();
+    let merge = member
+        .record
+        .merge_fields(&m.fields, &edit, |f| form.member_policy(f));
+    for conflict in merge.conflicts {
+        editing.conflict(member_field(m.member_id, &conflict.field), conflict);
+    }
+    members::save(ctx.db, &member, ctx.now).await?;
+    editing.finish(ctx).await
+}
+
+pub(super) async fn remove<C: ConnectionTrait>(
+    ctx: &Ctx<'_, C>,
+    m: &RemoveMember,
+) -> Result<Applied, Failure> {
+    let mut editing = Editing::begin(ctx, m.household_id, m.base_version).await?;
+    let mut member = member_of(ctx, &editing, m.member_id).await?;
+    editing.revive(&ctx.writer)?;
+    let edit = editing.edit(&ctx.writer);
+    let concurrent = member
+        .record
+        .concurrent_stamp(m.base_version, ctx.writer.device_id)
+        .cloned();
+    match member.record.delete(&edit, concurrent.as_ref()) {
+        DeleteOutcome::Deleted | DeleteOutcome::AlreadyDeleted => {}
+        DeleteOutcome::Lost(conflict) => {
+            editing.conflict(member_field(m.member_id, "@removed"), conflict);
+        }
+    }
+    members::save(ctx.db, &member, ctx.now).await?;
+    editing.finish(ctx).await
+}
+
+pub(super) async fn put_family<C: ConnectionTrait>(
+    ctx: &Ctx<'_, C>,
+    m: &PutFamily,
+) -> Result<Applied, Failure> {
+    let mut editing = Editing::begin(ctx, m.household_id, m.base_version).await?;
+    if let Some(no_kk) = &m.no_kk
+        && (no_kk.len() != 16 || !no_kk.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(invalid(vec![FieldError::new(
+            "no_kk",
+            FieldErrorCode::InvalidFormat,
+            "No KK harus 16 digit angka",
+        )]));
+    }
+    let existing = families::find(ctx.db, m.family_id).await?;
+    if existing
+        .as_ref()
+        .is_some_and(|f| f.household_id != m.household_id)
+    {
+        return Err(reject(
+            RejectCode::FamilyNotFound,
+            "keluarga (KK) milik rumah tangga lain",
+        ));
+    }
+    editing.revive(&ctx.writer)?;
+    let edit = editing.edit(&ctx.writer);
+    let is_new = existing.is_none();
+    let mut family = existing.unwrap_or(FamilyRow {
+        id: m.family_id,
+        household_id: m.household_id,
+        no_kk: None,
+        no_kk_stamp: None,
+    });
+    let before = family.no_kk.clone();
+    let mut value = before.clone().map_or(Value::Null, Value::String);
+    let incoming = m.no_kk.clone().map_or(Value::Null, Value::String);
+    let merge = merge_value(
+        "no_kk",
+        &mut value,
+        &mut family.no_kk_stamp,
+        &incoming,
+        &edit,
+    );
+    for conflict in merge.conflicts {
+        let target = ConflictTarget::Family {
+            family_id: m.family_id,
+            field: "no_kk".to_owned(),
+        };
+        editing.conflict(target, conflict);
+    }
+    family.no_kk = value.as_str().map(str::to_owned);
+    families::upsert(ctx.db, &family, is_new, ctx.now).await?;
+    if is_new || family.no_kk != before {
+        let stamp = family.no_kk_stamp.clone().unwrap_or_else(|| edit.stamp());
+        families::record_history(ctx.db, family.id, family.no_kk.as_deref(), &stamp, ctx.now)
+            .await?;
+    }
+    editing.finish(ctx).await
+}

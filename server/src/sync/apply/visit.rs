@@ -1,0 +1,107 @@
+//! record a visit: append-only and immutable.
+
+use sea_orm::ConnectionTrait;
+use sha2::{Digest, Sha256};
+use sync_protocol::v1::{FieldError, FieldErrorCode, RecordVisit, RejectCode};
+
+use super::{Applied, Ctx, Failure, form, invalid, reject};
+use crate::store::{households, visits};
+
+/// Photo kinds are short machine names such as `tampak_depan`.
+fn valid_kind(kind: &str) -> bool {
+    !kind.is_empty()
+        && kind.len() <= 32
+        && kind.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+}
+
+fn valid_sha256(hex: &str) -> bool {
+    hex.len() == 64
+        && hex
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+fn check(m: &RecordVisit) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if let Some(gps) = &m.gps {
+        errors.extend(gps.check("gps"));
+    }
+    if m.ended_at < m.started_at {
+        errors.push(FieldError::new(
+            "ended_at",
+            FieldErrorCode::OutOfRange,
+            "waktu selesai tidak boleh sebelum waktu mulai",
+        ));
+    }
+    for (i, photo) in m.photos.iter().enumerate() {
+        if !valid_sha256(&photo.sha256) {
+            errors.push(FieldError::new(
+                format!("photos[{i}].sha256"),
+                FieldErrorCode::InvalidFormat,
+                "harus SHA-256 heksadesimal huruf kecil (64 karakter)",
+            ));
+        }
+        if !valid_kind(&photo.kind) {
+            errors.push(FieldError::new(
+                format!("photos[{i}].kind"),
+                FieldErrorCode::InvalidFormat,
+                "jenis foto tidak valid",
+            ));
+        }
+    }
+    errors
+}
+
+pub(super) async fn record<C: ConnectionTrait>(
+    ctx: &Ctx<'_, C>,
+    m: &RecordVisit,
+) -> Result<Applied, Failure> {
+    let household = households::find(ctx.db, m.household_id)
+        .await?
+        .ok_or_else(|| {
+            reject(
+                RejectCode::HouseholdNotFound,
+                "rumah tangga tidak ditemukan",
+            )
+        })?;
+    if !ctx.actor.scope.covers(&household.area_code) {
+        return Err(reject(
+            RejectCode::AreaOutOfScope,
+            format!(
+                "rumah tangga ini di wilayah {} di luar wilayah tugas Anda",
+                household.area_code
+            ),
+        ));
+    }
+    let form = form(ctx, &m.form_id, m.form_version).await?;
+    let mut errors = form.check_household(&m.answers, "answers", true);
+    errors.extend(check(m));
+    if !errors.is_empty() {
+        return Err(invalid(errors));
+    }
+    let body = serde_json::to_vec(m).expect("wire types serialize to JSON infallibly");
+    let hash = hex::encode(Sha256::digest(&body));
+    match visits::content_hash(ctx.db, m.visit_id).await? {
+        Some(stored) if stored == hash => {}
+        Some(_) => {
+            return Err(reject(
+                RejectCode::VisitImmutable,
+                "kunjungan dengan id ini sudah tersimpan dengan isi berbeda",
+            ));
+        }
+        None => {
+            let by = visits::Recorded {
+                user_id: ctx.actor.id,
+                device_id: ctx.writer.device_id,
+                hlc: &ctx.writer.hlc,
+                received_at: ctx.now,
+            };
+            visits::insert(ctx.db, m, &hash, by).await?;
+        }
+    }
+    Ok(Applied {
+        household_id: m.household_id,
+        version: None,
+        conflicts: Vec::new(),
+    })
+}

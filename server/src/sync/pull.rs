@@ -1,0 +1,107 @@
+//! Pull: the change log of the user's scope, page by page, as current household snapshots.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use sea_orm::DatabaseConnection;
+use sync_protocol::v1::{Change, PullResponse, ResetReason};
+use uuid::Uuid;
+
+use super::clock::ServerClock;
+use super::cursor::{Cursor, InvalidCursor};
+use crate::domain::actor::Actor;
+use crate::store::changes::{self, LogPosition};
+use crate::store::{StoreError, households};
+
+/// Why a pull was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum PullError {
+    /// The role may not pull.
+    #[error("role may not pull")]
+    Forbidden,
+    /// The cursor is not one this server gave this user.
+    #[error(transparent)]
+    InvalidCursor(#[from] InvalidCursor),
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Serves one page after `cursor` (the start when `None`).
+pub async fn pull(
+    db: &DatabaseConnection,
+    clock: &ServerClock,
+    actor: &Actor,
+    cursor: Option<&str>,
+    limit: u32,
+) -> Result<PullResponse, PullError> {
+    if !actor.role.may_pull() {
+        return Err(PullError::Forbidden);
+    }
+    let scope = actor.scope.fingerprint();
+    let start = Cursor {
+        position: LogPosition::default(),
+        scope,
+        user: actor.id,
+    };
+    let after = match cursor {
+        None => start,
+        Some(text) => {
+            let cursor = Cursor::decode(text)?;
+            if cursor.user != actor.id {
+                return Err(InvalidCursor.into());
+            }
+            if cursor.scope != scope {
+                return Ok(PullResponse {
+                    server_time: Utc::now(),
+                    server_hlc: clock.tick(),
+                    reset: Some(ResetReason::ScopeChanged),
+                    changes: Vec::new(),
+                    cursor: start.encode(),
+                    has_more: true,
+                });
+            }
+            cursor
+        }
+    };
+    let mut entries = changes::page(db, &actor.scope, after.position, u64::from(limit) + 1).await?;
+    let has_more = entries.len() > limit as usize;
+    entries.truncate(limit as usize);
+    let position = entries.last().map_or(after.position, |e| e.position);
+
+    // A household changed several times in the page is sent once, at its last position,
+    // with its current state.
+    let last_index: HashMap<Uuid, usize> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.household_id, i))
+        .collect();
+    let order: Vec<Uuid> = entries
+        .iter()
+        .enumerate()
+        .filter(|(i, e)| last_index[&e.household_id] == *i)
+        .map(|(_, e)| e.household_id)
+        .collect();
+    let mut snapshots = households::snapshots(db, &order).await?;
+    let changes = order
+        .into_iter()
+        .filter_map(|id| {
+            let snapshot = snapshots.remove(&id)?;
+            Some(if actor.scope.covers(&snapshot.area_code) {
+                Change::Put {
+                    household: snapshot,
+                }
+            } else {
+                Change::Remove { household_id: id }
+            })
+        })
+        .collect();
+    Ok(PullResponse {
+        server_time: Utc::now(),
+        server_hlc: clock.tick(),
+        reset: None,
+        changes,
+        cursor: Cursor { position, ..after }.encode(),
+        has_more,
+    })
+}

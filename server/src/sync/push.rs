@@ -1,0 +1,215 @@
+//! Push: apply a device's mutations in order, exactly once, in one transaction per batch.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use sea_orm::{DatabaseConnection, TransactionTrait};
+use serde_json::json;
+use sync_protocol::merge::Writer;
+use sync_protocol::v1::{
+    FieldError, Mutation, PushRequest, PushResponse, RawMutation, Receipt, RejectCode, Rejection,
+};
+use tracing::{info, warn};
+use uuid::Uuid;
+
+use super::apply::{self, Ctx};
+use super::clock::ServerClock;
+use crate::config::SyncConfig;
+use crate::domain::actor::Actor;
+use crate::store::forms::FormCache;
+use crate::store::{StoreError, audit, devices, receipts};
+
+/// How often a batch is retried inside the server after a transient database failure
+/// (deadlock, serialization failure, busy `SQLite`) before the phone is told to retry.
+const ATTEMPTS: u32 = 3;
+
+/// Why a push was refused as a whole. Nothing was stored.
+#[derive(Debug, thiserror::Error)]
+pub enum PushError {
+    /// The role may not push.
+    #[error("role may not push")]
+    Forbidden,
+    /// More mutations than allowed.
+    #[error("batch too large (max {max})")]
+    TooLarge {
+        /// The limit.
+        max: usize,
+    },
+    /// A mutation has no usable seq.
+    #[error("{0}")]
+    InvalidEnvelope(String),
+    /// The seqs are not consecutive.
+    #[error("seqs are not consecutive")]
+    NotContiguous,
+    /// The device belongs to someone else.
+    #[error("device belongs to another user")]
+    DeviceBelongsToAnotherUser,
+    /// The batch starts after the next expected seq.
+    #[error("sequence gap: expected {expected}")]
+    Gap {
+        /// The seq the server expects.
+        expected: u64,
+    },
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A mutation as received: its seq and either the parsed mutation or why it did not parse.
+type Item = (u64, Result<Mutation, FieldError>);
+
+/// What a push needs from the server.
+pub struct PushDeps<'a> {
+    /// The database.
+    pub db: &'a DatabaseConnection,
+    /// Published forms.
+    pub forms: &'a FormCache,
+    /// The server clock.
+    pub clock: &'a ServerClock,
+    /// Limits.
+    pub config: &'a SyncConfig,
+}
+
+/// Applies a push and answers with one receipt per mutation.
+pub async fn push(
+    deps: &PushDeps<'_>,
+    actor: &Actor,
+    request: PushRequest<RawMutation>,
+) -> Result<PushResponse, PushError> {
+    if !actor.role.may_push() {
+        return Err(PushError::Forbidden);
+    }
+    let items = parse(&request, deps.config.max_mutations_per_push)?;
+    for (_, parsed) in &items {
+        if let Ok(m) = parsed {
+            deps.clock.observe(&m.hlc);
+        }
+    }
+    let now = Utc::now();
+    let skew_ms = request.sent_at.map(|sent| (sent - now).num_milliseconds());
+    let mut attempt = 1;
+    let (receipts, next_seq) = loop {
+        match apply_batch(deps, actor, request.device_id, &items, skew_ms).await {
+            Err(PushError::Store(e)) if e.is_transient() && attempt < ATTEMPTS => {
+                warn!(attempt, error = %e, "push batch hit a transient database error; retrying");
+                tokio::time::sleep(Duration::from_millis(20 * u64::from(attempt))).await;
+                attempt += 1;
+            }
+            other => break other?,
+        }
+    };
+    Ok(PushResponse {
+        server_time: now,
+        server_hlc: deps.clock.tick(),
+        receipts,
+        next_seq,
+    })
+}
+
+/// Checks the envelope: size, seqs present and consecutive. Mutation bodies that do not parse
+/// are kept as errors: they get a `rejected` receipt, so one bad mutation cannot block a queue.
+fn parse(request: &PushRequest<RawMutation>, max: usize) -> Result<Vec<Item>, PushError> {
+    if request.mutations.len() > max {
+        return Err(PushError::TooLarge { max });
+    }
+    let mut items = Vec::with_capacity(request.mutations.len());
+    for (i, raw) in request.mutations.iter().enumerate() {
+        let seq = raw.seq().ok_or_else(|| {
+            PushError::InvalidEnvelope(format!("mutations[{i}].seq harus bilangan bulat positif"))
+        })?;
+        if let Some((prev, _)) = items.last()
+            && seq != prev + 1
+        {
+            return Err(PushError::NotContiguous);
+        }
+        items.push((seq, raw.parse()));
+    }
+    Ok(items)
+}
+
+async fn apply_batch(
+    deps: &PushDeps<'_>,
+    actor: &Actor,
+    device_id: Uuid,
+    items: &[Item],
+    skew_ms: Option<i64>,
+) -> Result<(Vec<Receipt>, u64), PushError> {
+    let now = Utc::now();
+    let txn = deps.db.begin().await.map_err(StoreError::from)?;
+    let device = devices::lock_or_register(&txn, device_id, actor.id, now).await?;
+    if device.user_id != actor.id {
+        return Err(PushError::DeviceBelongsToAnotherUser);
+    }
+    let mut last = device.last_seq;
+    let Some(&(first, _)) = items.first() else {
+        txn.commit().await.map_err(StoreError::from)?;
+        return Ok((Vec::new(), last + 1));
+    };
+    if first > last + 1 {
+        return Err(PushError::Gap { expected: last + 1 });
+    }
+    let replayed_to = last.min(first + items.len() as u64 - 1);
+    let mut out = if first <= replayed_to {
+        receipts::range(&txn, device_id, first, replayed_to).await?
+    } else {
+        Vec::new()
+    };
+    let mut applied = 0usize;
+    let already_applied = last;
+    for (seq, parsed) in items.iter().filter(|(seq, _)| *seq > already_applied) {
+        let receipt = match parsed {
+            Ok(mutation) => {
+                let writer = Writer {
+                    user_id: actor.id,
+                    device_id,
+                    authority: actor.role.authority(),
+                    hlc: mutation.hlc.clone(),
+                };
+                let ctx = Ctx {
+                    db: &txn,
+                    actor,
+                    writer,
+                    forms: deps.forms,
+                    now,
+                    seq: *seq,
+                };
+                let receipt = apply::apply(&ctx, mutation).await?;
+                receipts::insert(&txn, device_id, actor.id, mutation.op.name(), &receipt, now)
+                    .await?;
+                receipt
+            }
+            Err(error) => {
+                let rejection = Rejection {
+                    code: RejectCode::MalformedMutation,
+                    message: "mutasi tidak dapat dibaca".to_owned(),
+                    fields: vec![error.clone()],
+                };
+                let receipt = apply::rejected(*seq, None, rejection);
+                receipts::insert(&txn, device_id, actor.id, "malformed", &receipt, now).await?;
+                receipt
+            }
+        };
+        out.push(receipt);
+        last = *seq;
+        applied += 1;
+    }
+    let skew_flagged = skew_ms
+        .filter(|s| s.unsigned_abs() > u64::from(deps.config.clock_skew_flag_seconds) * 1000);
+    if let Some(skew) = skew_flagged {
+        warn!(device.id = %device_id, skew_ms = skew, "device clock is off by {skew} ms");
+        let detail = json!({ "skew_ms": skew });
+        audit::record(
+            &txn,
+            now,
+            Some(actor.id),
+            "device.clock_skew",
+            &device_id.to_string(),
+            detail,
+        )
+        .await?;
+    }
+    devices::advance(&txn, device_id, last, skew_ms).await?;
+    txn.commit().await.map_err(StoreError::from)?;
+    info!(device.id = %device_id, applied, replayed = out.len() - applied, "push applied {applied} mutations");
+    Ok((out, last + 1))
+}

@@ -1,0 +1,308 @@
+//! The reference client: the phone's sync engine without a UI.
+//!
+//! - Every change is first written to a durable local outbox (a JSON file replaced atomically),
+//!   numbered 1, 2, 3… for this device, then pushed in batches. A push whose answer is lost is
+//!   simply sent again: the server answers a replay with the stored receipts.
+//! - Transient failures (no network, 503) are retried with exponential backoff and jitter,
+//!   honouring `Retry-After`.
+//! - Pulled pages are applied together with their cursor in one atomic write, so a crash
+//!   between pages never skips or repeats a change.
+//! - The local view of a household is the server's copy with the pending outbox applied on
+//!   top; edits are based on the server version the phone last saw.
+
+mod local;
+mod state;
+mod transport;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use uuid::Uuid;
+
+pub use self::state::{ClientState, Stored};
+pub use self::transport::FaultPlan;
+use self::transport::{Response, Transport};
+use crate::hlc::physical_now_ms;
+use crate::v1::{
+    Change, ConflictNote, ErrorBody, ErrorCode, HouseholdSnapshot, Mutation, Op, PullResponse,
+    PushRequest, PushResponse, Receipt, ReceiptStatus,
+};
+
+/// Client settings.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// Server base URL, e.g. `http://127.0.0.1:8080`.
+    pub base_url: String,
+    /// Bearer token from login.
+    pub token: String,
+    /// This device's id.
+    pub device_id: Uuid,
+    /// Where the durable state (outbox, cursor, households) lives.
+    pub state_path: PathBuf,
+    /// Mutations per push.
+    pub batch_size: usize,
+    /// Changes per pull page.
+    pub pull_limit: u32,
+    /// Attempts per request before giving up (the outbox keeps everything).
+    pub max_attempts: u32,
+    /// First backoff delay; doubled per attempt, with jitter.
+    pub backoff: Duration,
+    /// Longest wait between attempts, including `Retry-After`.
+    pub max_backoff: Duration,
+}
+
+impl ClientConfig {
+    /// Settings with sensible defaults for a phone.
+    #[must_use]
+    pub fn new(
+        base_url: impl Into<String>,
+        token: impl Into<String>,
+        device_id: Uuid,
+        state_path: PathBuf,
+    ) -> Self {
+        Self {
+            base_url: base_url.into(),
+            token: token.into(),
+            device_id,
+            state_path,
+            batch_size: 50,
+            pull_limit: 200,
+            max_attempts: 8,
+            backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_mins(1),
+        }
+    }
+}
+
+/// Why a sync step stopped. The outbox is never lost: retry later.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The server could not be reached or kept failing transiently.
+    #[error("server tidak terjangkau setelah {attempts} percobaan: {last}")]
+    Offline {
+        /// Attempts made.
+        attempts: u32,
+        /// The last failure.
+        last: String,
+    },
+    /// The server refused the request; retrying as is will not help.
+    #[error("server menolak permintaan ({status}): {body:?}")]
+    Refused {
+        /// HTTP status.
+        status: u16,
+        /// The error body.
+        body: ErrorBody,
+    },
+    /// The server expects a seq the outbox no longer holds: local data was lost or restored
+    /// from an old backup.
+    #[error("urutan mutasi terputus: server menunggu seq {expected}, outbox mulai dari {first}")]
+    Gap {
+        /// What the server expects.
+        expected: u64,
+        /// The first seq in the outbox.
+        first: u64,
+    },
+    /// The local state file could not be read or written.
+    #[error("penyimpanan lokal: {0}")]
+    Storage(#[from] std::io::Error),
+    /// The server answered something that is not the protocol.
+    #[error("jawaban server tidak sesuai protokol: {0}")]
+    Protocol(String),
+}
+
+/// The sync engine of one device.
+pub struct SyncClient {
+    config: ClientConfig,
+    transport: Transport,
+    state: Stored,
+}
+
+impl SyncClient {
+    /// Opens (or creates) the device's local state.
+    pub fn open(config: ClientConfig) -> Result<Self, ClientError> {
+        let state = Stored::open(config.state_path.clone(), config.device_id)?;
+        let transport = Transport::new(&config)?;
+        Ok(Self {
+            config,
+            transport,
+            state,
+        })
+    }
+
+    /// Injects faults into this client's requests (tests and the load generator only).
+    pub fn set_faults(&mut self, plan: FaultPlan) {
+        self.transport.set_faults(plan);
+    }
+
+    /// This device's id.
+    #[must_use]
+    pub fn device_id(&self) -> Uuid {
+        self.config.device_id
+    }
+
+    /// The durable state.
+    #[must_use]
+    pub fn state(&self) -> &ClientState {
+        self.state.get()
+    }
+
+    /// Mutations written locally but not yet acknowledged by the server.
+    #[must_use]
+    pub fn pending(&self) -> usize {
+        self.state.get().outbox.len()
+    }
+
+    /// The server's copy of a household as last pulled.
+    #[must_use]
+    pub fn server_copy(&self, id: Uuid) -> Option<&HouseholdSnapshot> {
+        self.state.get().households.get(&id)
+    }
+
+    /// The version to base an edit of this household on (0 if never pulled).
+    #[must_use]
+    pub fn base_version(&self, id: Uuid) -> i64 {
+        self.server_copy(id).map_or(0, |h| h.version)
+    }
+
+    /// What the phone shows: the server copy with the pending outbox applied on top.
+    #[must_use]
+    pub fn view(&self, id: Uuid) -> Option<HouseholdSnapshot> {
+        let state = self.state.get();
+        let mut view = state.households.get(&id).cloned();
+        for m in state.outbox.iter().filter(|m| m.op.household_id() == id) {
+            local::apply(&mut view, &m.op);
+        }
+        view
+    }
+
+    /// Records a change in the outbox (durably) and returns its seq.
+    pub fn enqueue(&mut self, op: Op) -> Result<u64, ClientError> {
+        self.state
+            .update(|s| {
+                let seq = s.next_seq;
+                s.next_seq += 1;
+                let hlc = s.clock.tick(physical_now_ms());
+                s.outbox.push(Mutation {
+                    seq,
+                    hlc,
+                    device_time: Some(chrono::Utc::now()),
+                    op,
+                });
+                seq
+            })
+            .map_err(ClientError::from)
+    }
+
+    /// Pushes the whole outbox. Returns the receipts received (replays included).
+    pub async fn push(&mut self) -> Result<Vec<Receipt>, ClientError> {
+        let mut all = Vec::new();
+        while !self.state.get().outbox.is_empty() {
+            let batch: Vec<Mutation> = self
+                .state
+                .get()
+                .outbox
+                .iter()
+                .take(self.config.batch_size)
+                .cloned()
+                .collect();
+            let first = batch[0].seq;
+            let request = PushRequest {
+                device_id: self.config.device_id,
+                sent_at: Some(chrono::Utc::now()),
+                mutations: batch,
+            };
+            let response: PushResponse = match self.transport.push(&request).await? {
+                Response::Ok(r) => r,
+                Response::Refused(status, body) if body.code == ErrorCode::SequenceGap => {
+                    let expected = body.expected_seq.unwrap_or(0);
+                    return Err(if expected > first {
+                        ClientError::Protocol(format!(
+                            "gap answer {expected} after {first} ({status})"
+                        ))
+                    } else {
+                        ClientError::Gap { expected, first }
+                    });
+                }
+                Response::Refused(status, body) => {
+                    return Err(ClientError::Refused { status, body });
+                }
+            };
+            let acked = response.receipts.iter().map(|r| r.seq).max().unwrap_or(0);
+            if acked < first {
+                return Err(ClientError::Protocol(
+                    "push answered without receipts".into(),
+                ));
+            }
+            self.state.update(|s| {
+                s.outbox.retain(|m| m.seq > acked);
+                s.clock.observe(&response.server_hlc, physical_now_ms());
+                for r in &response.receipts {
+                    if r.status == ReceiptStatus::Rejected {
+                        s.rejected.push(r.clone());
+                    }
+                    s.conflicts.extend(r.conflicts.iter().cloned());
+                }
+            })?;
+            all.extend(response.receipts);
+        }
+        Ok(all)
+    }
+
+    /// Pulls until the server has nothing more. A `reset` answer pushes the outbox first, then
+    /// drops the local copies and starts over from the given cursor. Returns changes applied.
+    pub async fn pull(&mut self) -> Result<usize, ClientError> {
+        let mut applied = 0;
+        loop {
+            let cursor = self.state.get().cursor.clone();
+            let page: PullResponse = match self
+                .transport
+                .pull(cursor.as_deref(), self.config.pull_limit)
+                .await?
+            {
+                Response::Ok(page) => page,
+                Response::Refused(status, body) => {
+                    return Err(ClientError::Refused { status, body });
+                }
+            };
+            if page.reset.is_some() {
+                self.push().await?;
+                self.state.update(|s| {
+                    s.households.clear();
+                    s.cursor = Some(page.cursor.clone());
+                })?;
+                continue;
+            }
+            applied += page.changes.len();
+            self.state.update(|s| {
+                for change in page.changes {
+                    match change {
+                        Change::Put { household } => {
+                            s.households.insert(household.id, household);
+                        }
+                        Change::Remove { household_id } => {
+                            s.households.remove(&household_id);
+                        }
+                    }
+                }
+                s.cursor = Some(page.cursor);
+                s.clock.observe(&page.server_hlc, physical_now_ms());
+            })?;
+            if !page.has_more {
+                return Ok(applied);
+            }
+        }
+    }
+
+    /// Push, then pull.
+    pub async fn sync(&mut self) -> Result<(), ClientError> {
+        self.push().await?;
+        self.pull().await?;
+        Ok(())
+    }
+
+    /// Conflict notes received with receipts.
+    #[must_use]
+    pub fn conflicts(&self) -> &[ConflictNote] {
+        &self.state.get().conflicts
+    }
+}

@@ -1,0 +1,131 @@
+//! Error bodies and the stable error codes of the protocol.
+
+use serde::{Deserialize, Serialize};
+
+/// The body of every error response: a stable machine code and a message for people.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// Stable, machine-readable code. Clients branch on this, never on `message`.
+    pub code: ErrorCode,
+    /// A message for people, in Indonesian.
+    pub message: String,
+    /// With `sequence_gap`: the seq the server expects next.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_seq: Option<u64>,
+    /// With `unsupported_protocol_version`: the versions this server speaks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supported_versions: Option<Vec<u32>>,
+    /// With `service_unavailable` and `login_throttled`: seconds to wait before retrying.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_seconds: Option<u64>,
+    /// With `invalid_request`: what is wrong, field by field.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldError>,
+}
+
+impl ErrorBody {
+    /// An error body with only a code and a message.
+    #[must_use]
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            expected_seq: None,
+            supported_versions: None,
+            retry_after_seconds: None,
+            fields: Vec::new(),
+        }
+    }
+}
+
+/// Request-level error codes. A request that fails with one of these stored nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The body is not valid JSON.
+    MalformedJson,
+    /// The JSON is valid but does not have the shape of the message (a wrong type, a missing
+    /// field, a bad query parameter).
+    InvalidRequest,
+    /// The request needs `Content-Type: application/json`.
+    UnsupportedMediaType,
+    /// The URL names a protocol version this server does not speak.
+    UnsupportedProtocolVersion,
+    /// The body is larger than the server accepts (before or after decompression).
+    PayloadTooLarge,
+    /// No bearer token, or one the server does not know.
+    Unauthenticated,
+    /// The bearer token has expired or was revoked; log in again.
+    TokenExpired,
+    /// Wrong username or password.
+    InvalidCredentials,
+    /// Too many failed logins for this username; wait `retry_after_seconds`.
+    LoginThrottled,
+    /// The user's role may not do this.
+    Forbidden,
+    /// The area is outside the areas assigned to the user.
+    AreaOutOfScope,
+    /// The device id is registered to another user.
+    DeviceBelongsToAnotherUser,
+    /// The push does not start at the seq the server expects; see `expected_seq`.
+    SequenceGap,
+    /// The seqs in one push are not consecutive.
+    BatchNotContiguous,
+    /// The push holds more mutations than the server accepts in one request.
+    BatchTooLarge,
+    /// The pull cursor was not made by this server for this user.
+    InvalidCursor,
+    /// No such resource (or not visible to this user).
+    NotFound,
+    /// A resource with this identity already exists.
+    AlreadyExists,
+    /// A temporary failure; retry after `retry_after_seconds`. Nothing was stored.
+    ServiceUnavailable,
+    /// An unexpected server error. Nothing the client can do but retry later.
+    Internal,
+}
+
+/// A problem with one field of a request or a mutation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// The path of the field, e.g. `fields.luas_lantai`, `gps.latitude`, `members[2].nik`.
+    pub field: String,
+    /// What is wrong with it.
+    pub code: FieldErrorCode,
+    /// A message for people, in Indonesian.
+    pub message: String,
+}
+
+impl FieldError {
+    /// A field error.
+    #[must_use]
+    pub fn new(field: impl Into<String>, code: FieldErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+/// Field-level error codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldErrorCode {
+    /// A required field is missing or null.
+    Required,
+    /// The value has the wrong JSON type for the field.
+    WrongType,
+    /// A number outside its allowed range, or a non-finite number.
+    OutOfRange,
+    /// A value that is not one of the field's choices.
+    InvalidChoice,
+    /// A text that does not have the required format (dates, NIK, hashes).
+    InvalidFormat,
+    /// The form has no field with this name.
+    UnknownField,
+    /// The field is set by the server only.
+    ReadOnly,
+    /// The value is longer than allowed.
+    TooLong,
+}

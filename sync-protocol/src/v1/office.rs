@@ -1,0 +1,90 @@
+//! Messages of the office side (supervisors and admins in a browser): user management and the
+//! conflict list. Same versioning rules as the sync messages.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::push::ConflictTarget;
+use crate::merge::{FieldPolicy, Stamp, Winner};
+
+/// `POST /v1/users` (admin).
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUserRequest {
+    /// Login name: 3–64 characters, lower-case letters, digits, `.`, `_`, `-`.
+    pub username: String,
+    /// Name shown to people.
+    pub display_name: String,
+    /// `enumerator`, `supervisor`, `analyst` or `admin`.
+    pub role: String,
+    /// Kemendagri codes of the assigned areas.
+    pub areas: Vec<String>,
+    /// Initial password, at least 8 characters.
+    pub password: String,
+}
+
+impl std::fmt::Debug for CreateUserRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateUserRequest")
+            .field("username", &self.username)
+            .field("role", &self.role)
+            .field("areas", &self.areas)
+            .field("password", &"<redacted>")
+            .finish_non_exhaustive()
+    }
+}
+
+/// `PUT /v1/users/{id}/areas` (admin).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetAreasRequest {
+    /// Kemendagri codes of the assigned areas.
+    pub areas: Vec<String>,
+}
+
+/// A user as the office sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserView {
+    /// Id.
+    pub id: Uuid,
+    /// Login name.
+    pub username: String,
+    /// Name shown to people.
+    pub display_name: String,
+    /// Role.
+    pub role: String,
+    /// Assigned areas.
+    pub areas: Vec<String>,
+    /// Whether the account may log in.
+    pub active: bool,
+}
+
+/// A stored same-field conflict, for a supervisor (`GET /v1/conflicts`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConflictView {
+    /// Id.
+    pub id: Uuid,
+    /// The household.
+    pub household_id: Uuid,
+    /// Its desa/kelurahan.
+    pub area_code: String,
+    /// What was in conflict.
+    pub target: ConflictTarget,
+    /// The policy that decided.
+    pub policy: FieldPolicy,
+    /// Which value the field kept.
+    pub winner: Winner,
+    /// The version the later edit was based on.
+    pub base_version: i64,
+    /// The value that was stored before the later edit.
+    pub stored_value: serde_json::Value,
+    /// Who wrote it, when (HLC) and at which version.
+    pub stored: Stamp,
+    /// The later edit's value.
+    pub incoming_value: serde_json::Value,
+    /// Who wrote it, when (HLC) and at which version.
+    pub incoming: Stamp,
+    /// When the server met the conflict.
+    pub created_at: DateTime<Utc>,
+}

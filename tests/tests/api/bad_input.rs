@@ -1,0 +1,219 @@
+//! Bad input: each answered with a clear error code, and nothing stored.
+
+use std::io::Write;
+
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use serde_json::{Value, json};
+use sync_protocol::v1::{FieldErrorCode, Op, PushResponse, ReceiptStatus, RejectCode};
+use tests::TestApp;
+use tests::fixtures::{self, KEC_MALANGKE, PATTIMANG};
+use tests::wire::{mutation, push_body, to_value};
+use uuid::Uuid;
+
+async fn code_of(response: reqwest::Response) -> (u16, String) {
+    let status = response.status().as_u16();
+    let body: Value = response.json().await.expect("error body is JSON");
+    (status, body["code"].as_str().unwrap_or_default().to_owned())
+}
+
+#[tokio::test]
+async fn malformed_json_wrong_types_and_a_wrong_content_type_are_refused_with_their_codes() {
+    let app = TestApp::spawn().await;
+    let user = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let raw = |body: &'static str, content_type: &'static str| {
+        app.http
+            .post(app.url("/v1/sync/push"))
+            .bearer_auth(&user.token)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+    assert_eq!(
+        code_of(raw("{\"device_id\": ", "application/json").await.unwrap()).await,
+        (400, "malformed_json".into())
+    );
+    assert_eq!(
+        code_of(
+            raw("{\"device_id\": 12, \"mutations\": []}", "application/json")
+                .await
+                .unwrap()
+        )
+        .await,
+        (400, "invalid_request".into())
+    );
+    assert_eq!(
+        code_of(raw("{\"device_id\": \"6f1e0b8e-8f43-4c5e-9d2e-2b7a0f3c9d11\", \"mutations\": [{\"seq\": \"satu\"}]}", "application/json").await.unwrap()).await,
+        (400, "invalid_request".into())
+    );
+    assert_eq!(
+        code_of(raw("{}", "text/plain").await.unwrap()).await,
+        (415, "unsupported_media_type".into())
+    );
+    // NaN is not JSON.
+    let nan = "{\"device_id\": \"6f1e0b8e-8f43-4c5e-9d2e-2b7a0f3c9d11\", \"mutations\": [{\"seq\": 1, \"gps\": {\"latitude\": NaN}}]}";
+    assert_eq!(
+        code_of(raw(nan, "application/json").await.unwrap()).await,
+        (400, "malformed_json".into())
+    );
+    assert_eq!(app.count("device").await, 0);
+    assert_eq!(app.count("receipt").await, 0);
+}
+
+#[tokio::test]
+async fn a_gps_fix_out_of_range_rejects_the_visit_with_field_reasons_and_stores_no_visit() {
+    let app = TestApp::spawn().await;
+    let user = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let device = Uuid::new_v4();
+    let mut rng = StdRng::seed_from_u64(10);
+    let (_, mut ops) = fixtures::survey(PATTIMANG, 1, &mut rng);
+    let Some(Op::RecordVisit(visit)) = ops.last_mut() else {
+        panic!("survey ends with a visit")
+    };
+    let gps = visit.gps.as_mut().unwrap();
+    gps.latitude = 200.0;
+    gps.accuracy_m = -3.0;
+    let mutations: Vec<Value> = ops
+        .into_iter()
+        .enumerate()
+        .map(|(i, op)| to_value(&mutation(i as u64 + 1, device, op)))
+        .collect();
+    let response: PushResponse = app
+        .post("/v1/sync/push", &user.token, &push_body(device, &mutations))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let last = response.receipts.last().unwrap();
+    assert_eq!(last.status, ReceiptStatus::Rejected);
+    let rejection = last.rejection.as_ref().unwrap();
+    assert_eq!(rejection.code, RejectCode::ValidationFailed);
+    let fields: Vec<(&str, FieldErrorCode)> = rejection
+        .fields
+        .iter()
+        .map(|f| (f.field.as_str(), f.code))
+        .collect();
+    assert_eq!(
+        fields,
+        vec![
+            ("gps.latitude", FieldErrorCode::OutOfRange),
+            ("gps.accuracy_m", FieldErrorCode::OutOfRange)
+        ]
+    );
+    assert_eq!(app.count("visit").await, 0);
+    assert_eq!(
+        response.next_seq, 5,
+        "the rejected visit still advanced the seq"
+    );
+}
+
+#[tokio::test]
+async fn answers_of_the_wrong_type_are_rejected_field_by_field() {
+    let app = TestApp::spawn().await;
+    let user = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let device = Uuid::new_v4();
+    let mut rng = StdRng::seed_from_u64(11);
+    let Op::CreateHousehold(mut create) =
+        fixtures::create_household(Uuid::new_v4(), PATTIMANG, &mut rng)
+    else {
+        unreachable!()
+    };
+    create.fields.insert("luas_lantai_m2".into(), json!("luas"));
+    create.fields.insert("jenis_lantai".into(), json!(99));
+    create.fields.insert("warna_pagar".into(), json!("hijau"));
+    let body = push_body(
+        device,
+        &[to_value(&mutation(1, device, Op::CreateHousehold(create)))],
+    );
+    let response: PushResponse = app
+        .post("/v1/sync/push", &user.token, &body)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let rejection = response.receipts[0].rejection.as_ref().unwrap();
+    let mut fields: Vec<(String, FieldErrorCode)> = rejection
+        .fields
+        .iter()
+        .map(|f| (f.field.clone(), f.code))
+        .collect();
+    fields.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        fields,
+        vec![
+            ("fields.jenis_lantai".into(), FieldErrorCode::InvalidChoice),
+            ("fields.luas_lantai_m2".into(), FieldErrorCode::WrongType),
+            ("fields.warna_pagar".into(), FieldErrorCode::UnknownField),
+        ]
+    );
+    assert_eq!(app.count("household").await, 0);
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_refused_before_anything_is_stored_even_when_gzipped() {
+    let app = TestApp::spawn_with(tests::Backend::Postgres, |c| {
+        c.server.max_body_bytes = 64 * 1024;
+    })
+    .await;
+    let user = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let device = Uuid::new_v4();
+    let big = json!({ "device_id": device, "mutations": [], "padding": "x".repeat(200 * 1024) });
+    let plain = app.post("/v1/sync/push", &user.token, &big).await;
+    assert_eq!(code_of(plain).await, (413, "payload_too_large".into()));
+
+    // 200 KiB of zeros compress to a few hundred bytes; the limit applies after decompression.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(serde_json::to_string(&big).unwrap().as_bytes())
+        .unwrap();
+    let compressed = gz.finish().unwrap();
+    assert!(compressed.len() < 64 * 1024);
+    let response = app
+        .http
+        .post(app.url("/v1/sync/push"))
+        .bearer_auth(&user.token)
+        .header("content-type", "application/json")
+        .header("content-encoding", "gzip")
+        .body(compressed)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(code_of(response).await, (413, "payload_too_large".into()));
+    assert_eq!(app.count("device").await, 0);
+}
+
+#[tokio::test]
+async fn a_gzipped_push_is_accepted_and_answers_are_gzipped_when_asked() {
+    let app = TestApp::spawn().await;
+    let user = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let device = Uuid::new_v4();
+    let mut rng = StdRng::seed_from_u64(12);
+    let (_, ops) = fixtures::survey(PATTIMANG, 4, &mut rng);
+    let mutations: Vec<Value> = ops
+        .into_iter()
+        .enumerate()
+        .map(|(i, op)| to_value(&mutation(i as u64 + 1, device, op)))
+        .collect();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&serde_json::to_vec(&push_body(device, &mutations)).unwrap())
+        .unwrap();
+    let response = app
+        .http
+        .post(app.url("/v1/sync/push"))
+        .bearer_auth(&user.token)
+        .header("content-type", "application/json")
+        .header("content-encoding", "gzip")
+        .header("accept-encoding", "gzip")
+        .body(gz.finish().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers().get("content-encoding").unwrap(), "gzip");
+    let bytes = response.bytes().await.unwrap();
+    let mut decoded = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut decoded)
+        .unwrap();
+    let body: PushResponse = serde_json::from_str(&decoded).unwrap();
+    assert_eq!(body.receipts.len(), 7);
+    assert_eq!(app.count("member").await, 4);
+}

@@ -1,0 +1,12 @@
+//! End-to-end tests: the real server on an ephemeral port, `PostgreSQL` (and `SQLite` for sync),
+//! driven over HTTP.
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers fail loudly, like the tests"
+)]
+
+mod auth;
+mod bad_input;
+mod health;
+mod push;
