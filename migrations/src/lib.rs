@@ -1,4 +1,4 @@
-//! Database migrations for e-Kemiskinan. The same migrations run on `PostgreSQL` and `SQLite`.
+//! Database migrations for e-Kemiskinan. The same migrations run on PostgreSQL and SQLite.
 //!
 //! Migrations are append-only, one change per file. They name tables with local `DeriveIden`
 //! enums and never import the server's entities, so old migrations keep compiling as the

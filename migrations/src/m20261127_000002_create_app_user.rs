@@ -1,4 +1,4 @@
-//! User accounts. The table is `app_user` because `user` is reserved in `PostgreSQL`.
+//! User accounts. The table is `app_user` because `user` is reserved in PostgreSQL.
 
 use sea_orm_migration::{
     prelude::*,

@@ -1,9 +1,9 @@
 //! The pull log: one row per change to a household, in server order.
 //!
-//! Pull must never skip a row committed out of order. On `PostgreSQL` every row records the id of
+//! Pull must never skip a row committed out of order. On PostgreSQL every row records the id of
 //! the transaction that wrote it (`tx`, filled in by the column default) and pull only serves
 //! rows of transactions older than every transaction still running (the snapshot's xmin), in
-//! `(tx, id)` order. `SQLite` runs one write transaction at a time, so `id` order is commit order
+//! `(tx, id)` order. SQLite runs one write transaction at a time, so `id` order is commit order
 //! there and `tx` stays 0.
 
 use sea_orm_migration::{

@@ -1,7 +1,7 @@
 //! Configuration: defaults, then an optional TOML file, then environment variables.
 //!
-//! With no configuration at all the server runs on the embedded default: a `SQLite` file under
-//! `./data`. `DATABASE_URL=postgres://…` switches to `PostgreSQL`. Every other key can be set as
+//! With no configuration at all the server runs on the embedded default: a SQLite file under
+//! `./data`. `DATABASE_URL=postgres://…` switches to PostgreSQL. Every other key can be set as
 //! `EKEMISKINAN__SECTION__KEY` (for example `EKEMISKINAN__SERVER__BIND=0.0.0.0:8080`).
 //! Everything is validated here, at start, so that a wrong setting stops the process with a
 //! message that says which key is wrong and what it should be. This is the only module that
@@ -84,7 +84,7 @@ impl Default for DatabaseConfig {
 }
 
 impl DatabaseConfig {
-    /// Whether the URL points at `SQLite`.
+    /// Whether the URL points at SQLite.
     #[must_use]
     pub fn is_sqlite(&self) -> bool {
         self.url.expose_secret().starts_with("sqlite:")
@@ -123,6 +123,9 @@ pub struct SyncConfig {
     pub default_pull_limit: u32,
     /// Phone clock skew above which the device is flagged, in seconds.
     pub clock_skew_flag_seconds: u32,
+    /// How long a pull waits for changes that are committed but held back by an older
+    /// transaction still running (PostgreSQL), in milliseconds.
+    pub pull_wait_ms: u64,
 }
 
 impl Default for SyncConfig {
@@ -131,6 +134,7 @@ impl Default for SyncConfig {
             max_mutations_per_push: 200,
             default_pull_limit: 200,
             clock_skew_flag_seconds: 300,
+            pull_wait_ms: 1000,
         }
     }
 }
@@ -251,7 +255,7 @@ impl Config {
         Ok(())
     }
 
-    /// The `SQLite` file's directory, if the database is a `SQLite` file, so it can be created.
+    /// The SQLite file's directory, if the database is a SQLite file, so it can be created.
     #[must_use]
     pub fn sqlite_dir(&self) -> Option<PathBuf> {
         let url = self.database.url.expose_secret();

@@ -34,7 +34,7 @@ pub struct Application {
 }
 
 impl Application {
-    /// Connects to the configured database (creating the `SQLite` directory if needed), applies
+    /// Connects to the configured database (creating the SQLite directory if needed), applies
     /// migrations when configured to, and binds `server.bind`.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let db = Self::build_db(&config).await?;
@@ -46,7 +46,7 @@ impl Application {
         Self::with_db(config, db).await
     }
 
-    /// Opens the configured database (creating the `SQLite` file's directory if needed), for
+    /// Opens the configured database (creating the SQLite file's directory if needed), for
     /// commands that need the database but not the HTTP server.
     pub async fn build_db(config: &Config) -> anyhow::Result<DatabaseConnection> {
         if let Some(dir) = config.sqlite_dir() {

@@ -1,7 +1,7 @@
-//! Test harness: a real server on an ephemeral port, over a throwaway `PostgreSQL` database or a
-//! `SQLite` file, driven over HTTP by `reqwest` and by the reference sync client.
+//! Test harness: a real server on an ephemeral port, over a throwaway PostgreSQL database or a
+//! SQLite file, driven over HTTP by `reqwest` and by the reference sync client.
 //!
-//! `PostgreSQL` comes from `TEST_DATABASE_URL` (the test script `scripts/test` starts a
+//! PostgreSQL comes from `TEST_DATABASE_URL` (the test script `scripts/test` starts a
 //! throwaway cluster and sets it). Migrations run once into a template database; every test
 //! gets its own `CREATE DATABASE … TEMPLATE …`, dropped afterwards unless `KEEP_TEST_DB=1`.
 
@@ -32,9 +32,9 @@ pub const PASSWORD: &str = "kata-sandi-uji";
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
-    /// A database in the `PostgreSQL` cluster of `TEST_DATABASE_URL`.
+    /// A database in the PostgreSQL cluster of `TEST_DATABASE_URL`.
     Postgres,
-    /// A `SQLite` file in a temporary directory.
+    /// A SQLite file in a temporary directory.
     Sqlite,
 }
 
@@ -218,7 +218,7 @@ pub struct TestApp {
 }
 
 impl TestApp {
-    /// A server on `PostgreSQL`.
+    /// A server on PostgreSQL.
     pub async fn spawn() -> Self {
         Self::spawn_with(Backend::Postgres, |_| {}).await
     }

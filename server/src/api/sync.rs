@@ -50,13 +50,8 @@ pub async fn pull(
             "limit harus di antara 1 dan {MAX_PULL_LIMIT}"
         )));
     }
-    let page = pull::pull(
-        &app.db,
-        &app.clock,
-        &user.actor,
-        params.cursor.as_deref(),
-        limit,
-    )
-    .await?;
+    let wait = std::time::Duration::from_millis(app.config.sync.pull_wait_ms);
+    let cursor = params.cursor.as_deref();
+    let page = pull::pull(&app.db, &app.clock, &user.actor, cursor, limit, wait).await?;
     Ok(Json(page))
 }

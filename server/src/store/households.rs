@@ -82,7 +82,7 @@ fn to_active(row: &HouseholdRow, now: DateTime<Utc>) -> household::ActiveModel {
     }
 }
 
-/// Loads a household and locks its row until the transaction ends (`PostgreSQL`). On `SQLite` the
+/// Loads a household and locks its row until the transaction ends (PostgreSQL). On SQLite the
 /// transaction already holds the database's write lock.
 pub async fn find_for_update(
     db: &impl ConnectionTrait,

@@ -40,7 +40,7 @@ pub enum StoreError {
 
 impl StoreError {
     /// Whether retrying the same work later may succeed: lost connections, pool timeouts,
-    /// serialization failures, deadlocks and a busy `SQLite` file.
+    /// serialization failures, deadlocks and a busy SQLite file.
     #[must_use]
     pub fn is_transient(&self) -> bool {
         let StoreError::Db(err) = self else {
@@ -83,7 +83,7 @@ fn is_transient_sqlx(err: &SqlxError) -> bool {
     }
 }
 
-/// Opens the connection pool. For `SQLite`, creates the file's directory, and turns on WAL
+/// Opens the connection pool. For SQLite, creates the file's directory, and turns on WAL
 /// (readers do not block the writer), `synchronous=NORMAL` and foreign keys.
 pub async fn connect(config: &DatabaseConfig) -> Result<DatabaseConnection, StoreError> {
     let url = config.url.expose_secret();

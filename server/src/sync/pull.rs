@@ -1,6 +1,7 @@
 //! Pull: the change log of the user's scope, page by page, as current household snapshots.
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use chrono::Utc;
 use sea_orm::DatabaseConnection;
@@ -12,6 +13,9 @@ use super::cursor::{Cursor, InvalidCursor};
 use crate::domain::actor::Actor;
 use crate::store::changes::{self, LogPosition};
 use crate::store::{StoreError, households};
+
+/// How often a pull re-checks for changes held back by a running transaction.
+const HELD_BACK_POLL: Duration = Duration::from_millis(10);
 
 /// Why a pull was refused.
 #[derive(Debug, thiserror::Error)]
@@ -34,6 +38,7 @@ pub async fn pull(
     actor: &Actor,
     cursor: Option<&str>,
     limit: u32,
+    max_wait: Duration,
 ) -> Result<PullResponse, PullError> {
     if !actor.role.may_pull() {
         return Err(PullError::Forbidden);
@@ -64,7 +69,17 @@ pub async fn pull(
             cursor
         }
     };
-    let mut entries = changes::page(db, &actor.scope, after.position, u64::from(limit) + 1).await?;
+    // Committed changes held back by an older transaction still running (usually for a few
+    // milliseconds) are waited for, so a phone that pushes and then pulls sees its own write.
+    let fetch = u64::from(limit) + 1;
+    let mut page = changes::page(db, &actor.scope, after.position, fetch).await?;
+    let mut waited = Duration::ZERO;
+    while page.held_back && page.entries.len() <= limit as usize && waited < max_wait {
+        tokio::time::sleep(HELD_BACK_POLL).await;
+        waited += HELD_BACK_POLL;
+        page = changes::page(db, &actor.scope, after.position, fetch).await?;
+    }
+    let mut entries = page.entries;
     let has_more = entries.len() > limit as usize;
     entries.truncate(limit as usize);
     let position = entries.last().map_or(after.position, |e| e.position);

@@ -20,7 +20,7 @@ use crate::store::forms::FormCache;
 use crate::store::{StoreError, audit, devices, receipts};
 
 /// How often a batch is retried inside the server after a transient database failure
-/// (deadlock, serialization failure, busy `SQLite`) before the phone is told to retry.
+/// (deadlock, serialization failure, busy SQLite) before the phone is told to retry.
 const ATTEMPTS: u32 = 3;
 
 /// Why a push was refused as a whole. Nothing was stored.

@@ -1,4 +1,4 @@
-//! End-to-end tests: the real server on an ephemeral port, `PostgreSQL` (and `SQLite` for sync),
+//! End-to-end tests: the real server on an ephemeral port, PostgreSQL (and SQLite for sync),
 //! driven over HTTP.
 
 #![expect(
@@ -8,5 +8,7 @@
 
 mod auth;
 mod bad_input;
+mod conflicts;
 mod health;
+mod pull;
 mod push;

@@ -2,7 +2,7 @@
 //!
 //! A permanently invalid mutation becomes a `rejected` receipt (and nothing else is written);
 //! only storage failures abort the batch. Rejections are decided before any statement that
-//! could fail, so a `PostgreSQL` transaction is never left aborted by one.
+//! could fail, so a PostgreSQL transaction is never left aborted by one.
 
 mod household;
 mod member;

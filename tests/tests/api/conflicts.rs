@@ -1,0 +1,349 @@
+//! Conflict resolution end to end: two phones, one server, the merge rules of PROTOCOL.md.
+
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use serde_json::{Value, json};
+use sync_protocol::client::SyncClient;
+use sync_protocol::v1::office::ConflictView;
+use sync_protocol::v1::{
+    AddMember, ConflictTarget, DeleteHousehold, Fields, Kept, Op, PutFamily, RemoveMember,
+    UpdateHousehold, UpdateMember,
+};
+use tests::fixtures::{self, KEC_MALANGKE, LUWU_UTARA, PATTIMANG};
+use tests::{TestApp, TestUser};
+use uuid::Uuid;
+
+fn fields(pairs: &[(&str, Value)]) -> Fields {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+        .collect()
+}
+
+fn update(client: &SyncClient, household: Uuid, pairs: &[(&str, Value)]) -> Op {
+    Op::UpdateHousehold(UpdateHousehold {
+        household_id: household,
+        base_version: client.base_version(household),
+        fields: fields(pairs),
+    })
+}
+
+/// One household created by `a` and pulled by every phone.
+async fn shared_household(app: &TestApp, phones: &mut [&mut SyncClient]) -> Uuid {
+    let mut rng = StdRng::seed_from_u64(7);
+    let household = Uuid::new_v4();
+    phones[0]
+        .enqueue(fixtures::create_household(household, PATTIMANG, &mut rng))
+        .unwrap();
+    for phone in phones.iter_mut() {
+        phone.sync().await.unwrap();
+        assert_eq!(phone.base_version(household), 1);
+    }
+    let _ = app;
+    household
+}
+
+async fn conflicts(app: &TestApp, supervisor: &TestUser) -> Vec<ConflictView> {
+    let response = app.get("/v1/conflicts", &supervisor.token).await;
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn edits_of_different_fields_on_two_phones_both_apply_without_conflict() {
+    let app = TestApp::spawn().await;
+    let (a_user, b_user) = (
+        app.user("enumerator", &[KEC_MALANGKE]).await,
+        app.user("enumerator", &[KEC_MALANGKE]).await,
+    );
+    let (mut a, mut b) = (app.client(&a_user), app.client(&b_user));
+    let household = shared_household(&app, &mut [&mut a, &mut b]).await;
+    a.enqueue(update(&a, household, &[("jenis_atap", json!(4))]))
+        .unwrap();
+    b.enqueue(update(&b, household, &[("jenis_lantai", json!(9))]))
+        .unwrap();
+    a.sync().await.unwrap();
+    b.sync().await.unwrap();
+    a.pull().await.unwrap();
+    let server = a.server_copy(household).unwrap();
+    assert_eq!(server.fields["jenis_atap"], json!(4));
+    assert_eq!(server.fields["jenis_lantai"], json!(9));
+    assert_eq!(server.version, 3);
+    assert_eq!(b.server_copy(household), Some(server));
+    assert_eq!(app.count("conflict").await, 0);
+}
+
+#[tokio::test]
+async fn the_same_field_changed_on_two_phones_keeps_the_later_and_stores_both_values() {
+    let app = TestApp::spawn().await;
+    let (a_user, b_user) = (
+        app.user("enumerator", &[KEC_MALANGKE]).await,
+        app.user("enumerator", &[KEC_MALANGKE]).await,
+    );
+    let supervisor = app.user("supervisor", &[LUWU_UTARA]).await;
+    let (mut a, mut b) = (app.client(&a_user), app.client(&b_user));
+    let household = shared_household(&app, &mut [&mut a, &mut b]).await;
+    a.enqueue(update(&a, household, &[("jenis_atap", json!(4))]))
+        .unwrap();
+    b.enqueue(update(&b, household, &[("jenis_atap", json!(8))]))
+        .unwrap();
+    let a_receipts = a.push().await.unwrap();
+    let b_receipts = b.push().await.unwrap();
+    assert!(a_receipts[0].conflicts.is_empty());
+    let note = &b_receipts[0].conflicts[0];
+    assert_eq!(note.kept, Kept::Yours);
+    assert_eq!(note.discarded_value, json!(4));
+    assert_eq!(
+        note.target,
+        ConflictTarget::Household {
+            field: "jenis_atap".into()
+        }
+    );
+
+    a.pull().await.unwrap();
+    assert_eq!(
+        a.server_copy(household).unwrap().fields["jenis_atap"],
+        json!(8)
+    );
+
+    let stored = conflicts(&app, &supervisor).await;
+    assert_eq!(stored.len(), 1);
+    let c = &stored[0];
+    assert_eq!(
+        (c.stored_value.clone(), c.incoming_value.clone()),
+        (json!(4), json!(8))
+    );
+    assert_eq!(c.stored.writer.user_id, a_user.id);
+    assert_eq!(c.incoming.writer.user_id, b_user.id);
+    assert_eq!(c.stored.writer.device_id, a.device_id());
+    assert_eq!(c.incoming.writer.device_id, b.device_id());
+    assert_eq!(
+        c.incoming.writer.hlc.node,
+        b.device_id().to_string(),
+        "both clock stamps are kept"
+    );
+    assert_eq!(c.base_version, 1);
+    assert_eq!(c.id, note.conflict_id);
+}
+
+#[tokio::test]
+async fn a_field_worker_does_not_overwrite_a_supervisors_value_but_both_are_kept() {
+    let app = TestApp::spawn().await;
+    let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let supervisor = app.user("supervisor", &[LUWU_UTARA]).await;
+    let (mut phone, mut office) = (app.client(&worker), app.client(&supervisor));
+    let household = shared_household(&app, &mut [&mut phone, &mut office]).await;
+    office
+        .enqueue(update(
+            &office,
+            household,
+            &[("catatan_supervisor", json!("cek ulang luas lantai"))],
+        ))
+        .unwrap();
+    office.push().await.unwrap();
+    phone
+        .enqueue(update(
+            &phone,
+            household,
+            &[("catatan_supervisor", json!("sudah dicek"))],
+        ))
+        .unwrap();
+    let receipts = phone.push().await.unwrap();
+    assert_eq!(receipts[0].conflicts[0].kept, Kept::Theirs);
+    phone.pull().await.unwrap();
+    assert_eq!(
+        phone.server_copy(household).unwrap().fields["catatan_supervisor"],
+        json!("cek ulang luas lantai")
+    );
+    let stored = conflicts(&app, &supervisor).await;
+    assert_eq!(stored[0].incoming_value, json!("sudah dicek"));
+    assert_eq!(
+        serde_json::to_value(stored[0].winner).unwrap(),
+        json!("stored")
+    );
+}
+
+#[tokio::test]
+async fn a_delete_loses_against_a_concurrent_edit() {
+    let app = TestApp::spawn().await;
+    let (a_user, b_user) = (
+        app.user("enumerator", &[KEC_MALANGKE]).await,
+        app.user("enumerator", &[KEC_MALANGKE]).await,
+    );
+    let (mut a, mut b) = (app.client(&a_user), app.client(&b_user));
+    let household = shared_household(&app, &mut [&mut a, &mut b]).await;
+    a.enqueue(update(&a, household, &[("rt", json!("003"))]))
+        .unwrap();
+    a.push().await.unwrap();
+    b.enqueue(Op::DeleteHousehold(DeleteHousehold {
+        household_id: household,
+        base_version: 1,
+    }))
+    .unwrap();
+    let receipts = b.push().await.unwrap();
+    assert_eq!(
+        receipts[0].conflicts[0].target,
+        ConflictTarget::Household {
+            field: "@deleted".into()
+        }
+    );
+    assert_eq!(receipts[0].conflicts[0].kept, Kept::Theirs);
+    b.pull().await.unwrap();
+    let server = b.server_copy(household).unwrap();
+    assert!(!server.deleted);
+    assert_eq!(server.fields["rt"], json!("003"));
+}
+
+#[tokio::test]
+async fn an_edit_made_without_seeing_a_delete_revives_the_household_and_one_that_saw_it_is_rejected()
+ {
+    let app = TestApp::spawn().await;
+    let (a_user, b_user) = (
+        app.user("enumerator", &[KEC_MALANGKE]).await,
+        app.user("enumerator", &[KEC_MALANGKE]).await,
+    );
+    let (mut a, mut b) = (app.client(&a_user), app.client(&b_user));
+    let household = shared_household(&app, &mut [&mut a, &mut b]).await;
+    a.enqueue(Op::DeleteHousehold(DeleteHousehold {
+        household_id: household,
+        base_version: 1,
+    }))
+    .unwrap();
+    a.sync().await.unwrap();
+    assert!(a.server_copy(household).unwrap().deleted);
+
+    b.enqueue(update(&b, household, &[("rt", json!("007"))]))
+        .unwrap();
+    let receipts = b.push().await.unwrap();
+    assert_eq!(
+        receipts[0].conflicts[0].target,
+        ConflictTarget::Household {
+            field: "@deleted".into()
+        }
+    );
+    b.pull().await.unwrap();
+    assert!(!b.server_copy(household).unwrap().deleted);
+
+    a.pull().await.unwrap();
+    a.enqueue(Op::DeleteHousehold(DeleteHousehold {
+        household_id: household,
+        base_version: a.base_version(household),
+    }))
+    .unwrap();
+    a.sync().await.unwrap();
+    b.pull().await.unwrap();
+    assert!(b.server_copy(household).unwrap().deleted);
+    b.enqueue(update(&b, household, &[("rt", json!("009"))]))
+        .unwrap();
+    let receipts = b.push().await.unwrap();
+    let last = receipts.last().unwrap();
+    assert_eq!(
+        last.rejection.as_ref().map(|r| r.code),
+        Some(sync_protocol::v1::RejectCode::HouseholdDeleted)
+    );
+}
+
+#[tokio::test]
+async fn members_are_an_add_wins_set_and_a_removal_loses_against_a_concurrent_edit() {
+    let app = TestApp::spawn().await;
+    let (a_user, b_user) = (
+        app.user("enumerator", &[KEC_MALANGKE]).await,
+        app.user("enumerator", &[KEC_MALANGKE]).await,
+    );
+    let (mut a, mut b) = (app.client(&a_user), app.client(&b_user));
+    let household = shared_household(&app, &mut [&mut a, &mut b]).await;
+    let mut rng = StdRng::seed_from_u64(8);
+    let (m1, m2) = (Uuid::new_v4(), Uuid::new_v4());
+    let add = |member_id| {
+        Op::AddMember(AddMember {
+            household_id: household,
+            member_id,
+            base_version: 1,
+            family_id: None,
+            fields: fixtures::member_answers(&mut StdRng::seed_from_u64(9)),
+        })
+    };
+    a.enqueue(add(m1)).unwrap();
+    b.enqueue(add(m2)).unwrap();
+    a.sync().await.unwrap();
+    b.sync().await.unwrap();
+    a.pull().await.unwrap();
+    assert_eq!(
+        a.server_copy(household).unwrap().members.len(),
+        2,
+        "both concurrent adds are kept"
+    );
+
+    let base = a.base_version(household);
+    a.enqueue(Op::UpdateMember(UpdateMember {
+        household_id: household,
+        member_id: m2,
+        base_version: base,
+        fields: fields(&[("nama", json!("Siti Aminah"))]),
+    }))
+    .unwrap();
+    b.enqueue(Op::RemoveMember(RemoveMember {
+        household_id: household,
+        member_id: m2,
+        base_version: base,
+    }))
+    .unwrap();
+    a.push().await.unwrap();
+    let receipts = b.push().await.unwrap();
+    assert_eq!(
+        receipts[0].conflicts[0].target,
+        ConflictTarget::Member {
+            member_id: m2,
+            field: "@removed".into()
+        }
+    );
+    b.pull().await.unwrap();
+    let member = b
+        .server_copy(household)
+        .unwrap()
+        .members
+        .iter()
+        .find(|m| m.id == m2)
+        .unwrap()
+        .clone();
+    assert!(!member.removed);
+    assert_eq!(member.fields["nama"], json!("Siti Aminah"));
+    let _ = &mut rng;
+}
+
+#[tokio::test]
+async fn a_changed_no_kk_is_kept_in_the_familys_history() {
+    let app = TestApp::spawn().await;
+    let user = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let mut phone = app.client(&user);
+    let household = shared_household(&app, &mut [&mut phone]).await;
+    let family = Uuid::new_v4();
+    for no_kk in ["7322010101200001", "7322010101200001", "7322015505230002"] {
+        let base = phone.base_version(household);
+        phone
+            .enqueue(Op::PutFamily(PutFamily {
+                household_id: household,
+                family_id: family,
+                base_version: base,
+                no_kk: Some(no_kk.into()),
+            }))
+            .unwrap();
+        phone.sync().await.unwrap();
+    }
+    let history = ekemiskinan::store::families::history(&app.db, family)
+        .await
+        .unwrap();
+    assert_eq!(
+        history,
+        vec![
+            Some("7322010101200001".to_owned()),
+            Some("7322015505230002".to_owned())
+        ]
+    );
+    assert_eq!(
+        phone.server_copy(household).unwrap().families[0]
+            .no_kk
+            .as_deref(),
+        Some("7322015505230002")
+    );
+}

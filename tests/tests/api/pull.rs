@@ -1,0 +1,190 @@
+//! Pull: pages, cursors, scopes, REMOVE and reset.
+
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use serde_json::{Value, json};
+use sync_protocol::v1::{Change, MoveHousehold, Op, PullResponse};
+use tests::TestApp;
+use tests::fixtures::{
+    self, BONE_BONE, KEC_BONE_BONE, KEC_MALANGKE, LUWU_UTARA, MALANGKE, PATTIMANG,
+};
+use uuid::Uuid;
+
+#[tokio::test]
+async fn pull_pages_through_the_users_scope_and_nothing_else() {
+    let app = TestApp::spawn().await;
+    let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let supervisor = app.user("supervisor", &[LUWU_UTARA]).await;
+    let mut office = app.client(&supervisor);
+    let mut rng = StdRng::seed_from_u64(20);
+    let mut inside = Vec::new();
+    for i in 0..5 {
+        let id = Uuid::new_v4();
+        office
+            .enqueue(fixtures::create_household(
+                id,
+                if i % 2 == 0 { PATTIMANG } else { MALANGKE },
+                &mut rng,
+            ))
+            .unwrap();
+        inside.push(id);
+    }
+    office
+        .enqueue(fixtures::create_household(
+            Uuid::new_v4(),
+            BONE_BONE,
+            &mut rng,
+        ))
+        .unwrap();
+    office.push().await.unwrap();
+
+    let mut cursor: Option<String> = None;
+    let mut seen = Vec::new();
+    let mut pages = 0;
+    loop {
+        let mut url = "/v1/sync/pull?limit=2".to_owned();
+        if let Some(c) = &cursor {
+            url.push_str(&format!("&cursor={c}"));
+        }
+        let page: PullResponse = app.get(&url, &worker.token).await.json().await.unwrap();
+        pages += 1;
+        for change in page.changes {
+            match change {
+                Change::Put { household } => seen.push(household.id),
+                Change::Remove { .. } => panic!("nothing left the scope"),
+            }
+        }
+        cursor = Some(page.cursor);
+        if !page.has_more {
+            break;
+        }
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(
+        seen, inside,
+        "every household of the scope, in server order, and only those"
+    );
+
+    let again: PullResponse = app
+        .get(
+            &format!("/v1/sync/pull?cursor={}", cursor.unwrap()),
+            &worker.token,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(again.changes.is_empty() && !again.has_more);
+}
+
+#[tokio::test]
+async fn a_household_moved_out_of_the_scope_arrives_as_remove() {
+    let app = TestApp::spawn().await;
+    let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let supervisor = app.user("supervisor", &[LUWU_UTARA]).await;
+    let (mut phone, mut office) = (app.client(&worker), app.client(&supervisor));
+    let mut rng = StdRng::seed_from_u64(21);
+    let household = Uuid::new_v4();
+    phone
+        .enqueue(fixtures::create_household(household, PATTIMANG, &mut rng))
+        .unwrap();
+    phone.sync().await.unwrap();
+    office.pull().await.unwrap();
+    assert!(phone.server_copy(household).is_some());
+
+    office
+        .enqueue(Op::MoveHousehold(MoveHousehold {
+            household_id: household,
+            base_version: 1,
+            area_code: BONE_BONE.into(),
+        }))
+        .unwrap();
+    office.sync().await.unwrap();
+    assert_eq!(office.server_copy(household).unwrap().area_code, BONE_BONE);
+
+    let before = phone.state().cursor.clone().unwrap();
+    let page: PullResponse = app
+        .get(&format!("/v1/sync/pull?cursor={before}"), &worker.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        page.changes,
+        vec![Change::Remove {
+            household_id: household
+        }]
+    );
+    phone.pull().await.unwrap();
+    assert!(phone.server_copy(household).is_none());
+}
+
+#[tokio::test]
+async fn a_scope_change_answers_reset_and_the_client_starts_over_without_losing_its_outbox() {
+    let app = TestApp::spawn().await;
+    let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let admin = app.user("admin", &[LUWU_UTARA]).await;
+    let mut phone = app.client(&worker);
+    let mut rng = StdRng::seed_from_u64(22);
+    let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
+    phone
+        .enqueue(fixtures::create_household(a, PATTIMANG, &mut rng))
+        .unwrap();
+    phone.sync().await.unwrap();
+    let old_cursor = phone.state().cursor.clone().unwrap();
+
+    let response = app
+        .http
+        .put(app.url(&format!("/v1/users/{}/areas", worker.id)))
+        .bearer_auth(&admin.token)
+        .json(&json!({ "areas": [KEC_MALANGKE, KEC_BONE_BONE] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+
+    let page: PullResponse = app
+        .get(&format!("/v1/sync/pull?cursor={old_cursor}"), &worker.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        serde_json::to_value(page.reset).unwrap(),
+        json!("scope_changed")
+    );
+    assert!(page.changes.is_empty());
+
+    // Unsent work survives the reset: the client pushes before it starts over.
+    phone
+        .enqueue(fixtures::create_household(b, BONE_BONE, &mut rng))
+        .unwrap();
+    phone.pull().await.unwrap();
+    assert_eq!(phone.pending(), 0);
+    let ids: Vec<Uuid> = phone.state().households.keys().copied().collect();
+    assert_eq!(ids.len(), 2);
+    assert!(ids.contains(&a) && ids.contains(&b));
+}
+
+#[tokio::test]
+async fn a_cursor_of_another_user_or_garbage_is_refused() {
+    let app = TestApp::spawn().await;
+    let a = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let b = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let page: PullResponse = app
+        .get("/v1/sync/pull", &a.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    for cursor in [page.cursor.as_str(), "garbage"] {
+        let response = app
+            .get(&format!("/v1/sync/pull?cursor={cursor}"), &b.token)
+            .await;
+        assert_eq!(response.status(), 400);
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["code"], "invalid_cursor");
+    }
+    let bad_limit = app.get("/v1/sync/pull?limit=0", &a.token).await;
+    assert_eq!(bad_limit.status(), 400);
+}
