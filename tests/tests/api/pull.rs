@@ -42,10 +42,10 @@ async fn pull_pages_through_the_users_scope_and_nothing_else() {
     let mut seen = Vec::new();
     let mut pages = 0;
     loop {
-        let mut url = "/v1/sync/pull?limit=2".to_owned();
-        if let Some(c) = &cursor {
-            url.push_str(&format!("&cursor={c}"));
-        }
+        let url = match &cursor {
+            Some(c) => format!("/v1/sync/pull?limit=2&cursor={c}"),
+            None => "/v1/sync/pull?limit=2".to_owned(),
+        };
         let page: PullResponse = app.get(&url, &worker.token).await.json().await.unwrap();
         pages += 1;
         for change in page.changes {
