@@ -134,6 +134,12 @@ impl SyncClient {
         self.transport.set_faults(plan);
     }
 
+    /// How many faults were injected into this client's requests.
+    #[must_use]
+    pub fn faults_injected(&self) -> u64 {
+        self.transport.injected
+    }
+
     /// This device's id.
     #[must_use]
     pub fn device_id(&self) -> Uuid {

@@ -48,6 +48,8 @@ pub(super) struct Transport {
     backoff: Duration,
     max_backoff: Duration,
     faults: Option<(FaultPlan, StdRng)>,
+    /// How many faults were injected so far.
+    pub(super) injected: u64,
     jitter: StdRng,
 }
 
@@ -65,6 +67,7 @@ impl Transport {
             backoff: config.backoff,
             max_backoff: config.max_backoff,
             faults: None,
+            injected: 0,
             jitter: StdRng::from_os_rng(),
         })
     }
@@ -163,6 +166,7 @@ impl Transport {
             ),
             None => (false, false),
         };
+        self.injected += u64::from(drop_response) + u64::from(duplicate);
         let sent = if duplicate {
             let (a, b) = tokio::join!(build(self).send(), build(self).send());
             // Keep whichever answer came back as the one the client sees.

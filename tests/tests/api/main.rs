@@ -8,7 +8,9 @@
 
 mod auth;
 mod bad_input;
+mod concurrency;
 mod conflicts;
 mod health;
+mod model;
 mod pull;
 mod push;
