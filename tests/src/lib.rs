@@ -370,6 +370,15 @@ impl TestApp {
         row.try_get::<i64>("", "n").expect("count")
     }
 
+    /// The maintenance URL of the PostgreSQL cluster and this test's database name.
+    #[must_use]
+    pub fn pg_database(&self) -> Option<(&str, &str)> {
+        self._db
+            .pg
+            .as_ref()
+            .map(|(base, name)| (base.as_str(), name.as_str()))
+    }
+
     /// Signals shutdown and waits for the server to stop.
     pub async fn stop(mut self) -> anyhow::Result<()> {
         self.trigger_shutdown();

@@ -7,6 +7,7 @@
 )]
 
 mod auth;
+mod authorization;
 mod bad_input;
 mod concurrency;
 mod conflicts;
@@ -14,3 +15,4 @@ mod health;
 mod model;
 mod pull;
 mod push;
+mod resilience;

@@ -1,0 +1,161 @@
+//! Transient failures and shutdown: nothing half-stored, nothing lost.
+
+use std::time::Duration;
+
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use sea_orm::{ConnectionTrait, Database, TransactionTrait};
+use serde_json::{Value, json};
+use sync_protocol::v1::{Op, PushResponse, ReceiptStatus, UpdateHousehold};
+use tests::TestApp;
+use tests::fixtures::{self, KEC_MALANGKE, PATTIMANG};
+use tests::wire::{mutation, push_body, to_value};
+use uuid::Uuid;
+
+/// Polls `check` until it holds (or fails the test after five seconds).
+async fn wait_until<F: std::future::Future<Output = bool>>(
+    what: &str,
+    mut check: impl FnMut() -> F,
+) {
+    for _ in 0..500 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("timed out waiting until {what}");
+}
+
+#[tokio::test]
+async fn an_unreachable_database_answers_503_with_retry_after_and_the_retry_succeeds() {
+    let app = TestApp::spawn().await;
+    let user = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let (base, name) = app.pg_database().expect("postgres");
+    let admin = Database::connect(base).await.unwrap();
+    let device = Uuid::new_v4();
+    let mut rng = StdRng::seed_from_u64(60);
+    let body = push_body(
+        device,
+        &[to_value(&mutation(
+            1,
+            device,
+            fixtures::create_household(Uuid::new_v4(), PATTIMANG, &mut rng),
+        ))],
+    );
+
+    admin
+        .execute_unprepared(&format!(
+            "ALTER DATABASE {name} WITH ALLOW_CONNECTIONS false"
+        ))
+        .await
+        .unwrap();
+    admin
+        .execute_unprepared(&format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+        ))
+        .await
+        .unwrap();
+    let response = app.post("/v1/sync/push", &user.token, &body).await;
+    assert_eq!(response.status(), 503);
+    assert_eq!(response.headers().get("retry-after").unwrap(), "5");
+    let error: Value = response.json().await.unwrap();
+    assert_eq!(error["code"], "service_unavailable");
+    assert_eq!(
+        app.http
+            .get(app.url("/readyz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        503
+    );
+
+    admin
+        .execute_unprepared(&format!(
+            "ALTER DATABASE {name} WITH ALLOW_CONNECTIONS true"
+        ))
+        .await
+        .unwrap();
+    let retried: PushResponse = app
+        .post("/v1/sync/push", &user.token, &body)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(retried.receipts[0].status, ReceiptStatus::Applied);
+    assert_eq!(app.count("household").await, 1);
+}
+
+#[tokio::test]
+async fn shutdown_lets_a_push_in_flight_finish_and_stores_it() {
+    let mut app = TestApp::spawn().await;
+    let user = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let device = Uuid::new_v4();
+    let mut rng = StdRng::seed_from_u64(61);
+    let household = Uuid::new_v4();
+    let create = to_value(&mutation(
+        1,
+        device,
+        fixtures::create_household(household, PATTIMANG, &mut rng),
+    ));
+    assert_eq!(
+        app.post("/v1/sync/push", &user.token, &push_body(device, &[create]))
+            .await
+            .status(),
+        200
+    );
+
+    // Hold the household's row lock so the next push stays in flight.
+    let (base, name) = app.pg_database().expect("postgres");
+    let url = format!("{}/{name}", base.rsplit_once('/').unwrap().0);
+    let other = Database::connect(&url).await.unwrap();
+    let blocker = other.begin().await.unwrap();
+    blocker
+        .execute_unprepared(&format!(
+            "SELECT id FROM household WHERE id = '{household}' FOR UPDATE"
+        ))
+        .await
+        .unwrap();
+
+    let edit = Op::UpdateHousehold(UpdateHousehold {
+        household_id: household,
+        base_version: 1,
+        fields: [("rt".to_owned(), json!("004"))].into(),
+    });
+    let push = app
+        .http
+        .post(app.url("/v1/sync/push"))
+        .bearer_auth(&user.token)
+        .json(&push_body(device, &[to_value(&mutation(2, device, edit))]))
+        .send();
+    let in_flight = tokio::spawn(push);
+    let watcher = Database::connect(base).await.unwrap();
+    wait_until("the push waits for the row lock", || {
+        let (watcher, name) = (&watcher, name.to_owned());
+        async move {
+            let sql = format!("SELECT 1 FROM pg_stat_activity WHERE datname = '{name}' AND wait_event_type = 'Lock'");
+            watcher.query_one_raw(sea_orm::Statement::from_string(watcher.get_database_backend(), sql)).await.unwrap().is_some()
+        }
+    })
+    .await;
+
+    app.trigger_shutdown();
+    let server = app.take_server().unwrap();
+    let addr = app.addr;
+    wait_until("the server stops accepting connections", || async move {
+        tokio::net::TcpStream::connect(addr).await.is_err()
+    })
+    .await;
+    assert!(
+        !server.is_finished(),
+        "the server waits for the push in flight"
+    );
+
+    blocker.commit().await.unwrap();
+    let response = in_flight.await.unwrap().unwrap();
+    assert_eq!(response.status(), 200);
+    let body: PushResponse = response.json().await.unwrap();
+    assert_eq!(body.receipts[0].household_version, Some(2));
+    server.await.unwrap().unwrap();
+    assert_eq!(app.count("household WHERE version = 2").await, 1);
+}
