@@ -214,7 +214,7 @@ pub struct TestApp {
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<anyhow::Result<()>>>,
     tmp: TempDir,
-    _db: TestDb,
+    test_db: TestDb,
 }
 
 impl TestApp {
@@ -269,7 +269,7 @@ impl TestApp {
             shutdown: Some(tx),
             server: Some(server),
             tmp: tempfile::tempdir().expect("temp dir"),
-            _db: test_db,
+            test_db,
         }
     }
 
@@ -373,7 +373,7 @@ impl TestApp {
     /// The maintenance URL of the PostgreSQL cluster and this test's database name.
     #[must_use]
     pub fn pg_database(&self) -> Option<(&str, &str)> {
-        self._db
+        self.test_db
             .pg
             .as_ref()
             .map(|(base, name)| (base.as_str(), name.as_str()))
