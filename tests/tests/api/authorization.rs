@@ -113,123 +113,99 @@ async fn set_areas(app: &TestApp, user: &TestUser, target: Uuid, area: &str) -> 
     outcome(response).await
 }
 
+/// A request's status and code.
+type Outcome = (u16, String);
+
+fn ok(code: &str) -> Outcome {
+    (200, code.to_owned())
+}
+
+fn refused(status: u16, code: &str) -> Outcome {
+    (status, code.to_owned())
+}
+
+/// What each case returns for `role`.
+fn expected(role: &str) -> Vec<Outcome> {
+    let writes = role != "analyst";
+    let reviews = matches!(role, "supervisor" | "admin");
+    let admin = role == "admin";
+    let pick = |allowed: bool, yes: Outcome| {
+        if allowed {
+            yes
+        } else {
+            refused(403, "forbidden")
+        }
+    };
+    vec![
+        pick(writes, ok("applied")),
+        pick(writes, ok("area_out_of_scope")),
+        pick(writes, ok("inside:true outside:false")),
+        pick(writes, ok("")),
+        pick(writes, refused(404, "not_found")),
+        pick(reviews, ok("")),
+        pick(admin, refused(201, "")),
+        pick(admin, refused(403, "area_out_of_scope")),
+        pick(admin, ok("")),
+        pick(admin, refused(403, "area_out_of_scope")),
+        pick(admin, refused(403, "area_out_of_scope")),
+        ok(""),
+        ok(""),
+    ]
+}
+
+const CASES: [&str; 13] = [
+    "push inside",
+    "push outside",
+    "pull",
+    "household inside",
+    "household outside",
+    "conflicts",
+    "create user inside",
+    "create user outside",
+    "set areas inside",
+    "set areas of a user outside",
+    "set areas to outside",
+    "form",
+    "me",
+];
+
+/// What each case returns for `user`, in the order of `CASES`.
+async fn observe(app: &TestApp, w: &World, user: &TestUser) -> Vec<Outcome> {
+    let household = |id: Uuid| format!("/v1/households/{id}");
+    vec![
+        push_create(app, user, PATTIMANG).await,
+        push_create(app, user, BONE_BONE).await,
+        pull_sees(app, user, w).await,
+        outcome(app.get(&household(w.inside), &user.token).await).await,
+        outcome(app.get(&household(w.outside), &user.token).await).await,
+        outcome(app.get("/v1/conflicts", &user.token).await).await,
+        create_user(app, user, PATTIMANG).await,
+        create_user(app, user, BONE_BONE).await,
+        set_areas(app, user, w.worker_inside, PATTIMANG).await,
+        set_areas(app, user, w.worker_outside, PATTIMANG).await,
+        set_areas(app, user, w.worker_inside, BONE_BONE).await,
+        outcome(app.get("/v1/forms/survei-rt/1", &user.token).await).await,
+        outcome(app.get("/v1/me", &user.token).await).await,
+    ]
+}
+
 #[tokio::test]
 async fn every_endpoint_answers_each_role_by_its_permissions_and_areas() {
     let app = TestApp::spawn().await;
     let w = world(&app).await;
-    let ok = |s: &str| (200, s.to_owned());
-    let forbidden = || (403, "forbidden".to_owned());
-    let out_of_scope = || (403, "area_out_of_scope".to_owned());
     let mut mismatches = Vec::new();
     for role in ["enumerator", "supervisor", "analyst", "admin"] {
         let user = app.user(role, &[KEC_MALANGKE]).await;
-        let writes = role != "analyst";
-        let reviews = matches!(role, "supervisor" | "admin");
-        let admin = role == "admin";
-        let cases: Vec<(&str, (u16, String), (u16, String))> = vec![
-            (
-                "push inside",
-                push_create(&app, &user, PATTIMANG).await,
-                if writes { ok("applied") } else { forbidden() },
-            ),
-            (
-                "push outside",
-                push_create(&app, &user, BONE_BONE).await,
-                if writes {
-                    ok("area_out_of_scope")
-                } else {
-                    forbidden()
-                },
-            ),
-            (
-                "pull",
-                pull_sees(&app, &user, &w).await,
-                if writes {
-                    ok("inside:true outside:false")
-                } else {
-                    forbidden()
-                },
-            ),
-            (
-                "household inside",
-                outcome(
-                    app.get(&format!("/v1/households/{}", w.inside), &user.token)
-                        .await,
-                )
-                .await,
-                if writes { ok("") } else { forbidden() },
-            ),
-            (
-                "household outside",
-                outcome(
-                    app.get(&format!("/v1/households/{}", w.outside), &user.token)
-                        .await,
-                )
-                .await,
-                if writes {
-                    (404, "not_found".into())
-                } else {
-                    forbidden()
-                },
-            ),
-            (
-                "conflicts",
-                outcome(app.get("/v1/conflicts", &user.token).await).await,
-                if reviews { ok("") } else { forbidden() },
-            ),
-            (
-                "create user inside",
-                create_user(&app, &user, PATTIMANG).await,
-                if admin {
-                    (201, String::new())
-                } else {
-                    forbidden()
-                },
-            ),
-            (
-                "create user outside",
-                create_user(&app, &user, BONE_BONE).await,
-                if admin { out_of_scope() } else { forbidden() },
-            ),
-            (
-                "set areas inside",
-                set_areas(&app, &user, w.worker_inside, PATTIMANG).await,
-                if admin { ok("") } else { forbidden() },
-            ),
-            (
-                "set areas of a user outside",
-                set_areas(&app, &user, w.worker_outside, PATTIMANG).await,
-                if admin { out_of_scope() } else { forbidden() },
-            ),
-            (
-                "set areas to outside",
-                set_areas(&app, &user, w.worker_inside, BONE_BONE).await,
-                if admin { out_of_scope() } else { forbidden() },
-            ),
-            (
-                "form",
-                outcome(app.get("/v1/forms/survei-rt/1", &user.token).await).await,
-                ok(""),
-            ),
-            (
-                "me",
-                outcome(app.get("/v1/me", &user.token).await).await,
-                ok(""),
-            ),
-        ];
-        for (name, got, expected) in cases {
-            if got != expected {
-                mismatches.push(format!(
-                    "{role} / {name}: got {got:?}, expected {expected:?}"
-                ));
+        let got = observe(&app, &w, &user).await;
+        for ((case, got), want) in CASES.iter().zip(got).zip(expected(role)) {
+            if got != want {
+                mismatches.push(format!("{role} / {case}: got {got:?}, expected {want:?}"));
             }
         }
     }
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
-    assert_eq!(
-        app.count(&format!("household WHERE area_code = '{BONE_BONE}'"))
-            .await,
-        1,
-        "nothing was created outside"
-    );
+    let outside = app
+        .count(&format!("household WHERE area_code = '{BONE_BONE}'"))
+        .await;
+    assert_eq!(outside, 1, "nothing was created outside");
 }
