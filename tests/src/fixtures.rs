@@ -1,5 +1,7 @@
 //! Realistic survey data generated from the survey form itself, so it always fits the form.
 
+use std::sync::LazyLock;
+
 use chrono::{Duration, Utc};
 use ekemiskinan::domain::form::{FieldDef, FieldKind, FormDefinition};
 use rand::Rng;
@@ -22,10 +24,12 @@ pub const KEC_BONE_BONE: &str = "73.22.02";
 /// Kabupaten Luwu Utara.
 pub const LUWU_UTARA: &str = "73.22";
 
-/// The survey form fixture.
+/// The survey form fixture (parsed once).
 #[must_use]
-pub fn form() -> FormDefinition {
-    ekemiskinan::seed::survey_form().expect("survey form fixture is valid")
+pub fn form() -> &'static FormDefinition {
+    static FORM: LazyLock<FormDefinition> =
+        LazyLock::new(|| ekemiskinan::seed::survey_form().expect("survey form fixture is valid"));
+    &FORM
 }
 
 fn value_for(def: &FieldDef, rng: &mut impl Rng) -> Value {

@@ -48,8 +48,12 @@ pub async fn upsert(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let model = family::ActiveModel {
-        id: Set(row.id),
-        household_id: Set(row.household_id),
+        id: if is_new { Set(row.id) } else { NotSet },
+        household_id: if is_new {
+            Set(row.household_id)
+        } else {
+            NotSet
+        },
         no_kk: Set(row.no_kk.clone()),
         no_kk_stamp: Set(row.no_kk_stamp.as_ref().map(to_json)),
         created_at: if is_new { Set(now) } else { NotSet },

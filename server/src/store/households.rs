@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use sync_protocol::merge::{Record, Stamp};
 use sync_protocol::v1::{FamilySnapshot, HouseholdSnapshot, MemberSnapshot};
@@ -123,8 +123,13 @@ pub async fn save(
     row: &HouseholdRow,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    let mut model = to_active(row, now);
+    // The key and the creation columns never change: leave them out of the UPDATE.
+    model.id = NotSet;
+    model.created_by = NotSet;
+    model.created_at = NotSet;
     household::Entity::update_many()
-        .set(to_active(row, now))
+        .set(model)
         .filter(household::Column::Id.eq(row.id))
         .exec(db)
         .await?;

@@ -84,6 +84,9 @@ pub async fn save(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let mut model = to_active(row, now);
+    // The key, the household and the creation time never change.
+    model.id = sea_orm::ActiveValue::NotSet;
+    model.household_id = sea_orm::ActiveValue::NotSet;
     model.created_at = sea_orm::ActiveValue::NotSet;
     member::Entity::update_many()
         .set(model)

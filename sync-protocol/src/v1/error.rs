@@ -124,8 +124,6 @@ pub enum FieldErrorCode {
     InvalidFormat,
     /// The form has no field with this name.
     UnknownField,
-    /// The field is set by the server only.
-    ReadOnly,
     /// The value is longer than allowed.
     TooLong,
 }

@@ -32,7 +32,8 @@ pub struct PullResponse {
 pub enum ResetReason {
     /// The user's assigned areas changed since the cursor was issued.
     ScopeChanged,
-    /// The cursor points before the oldest change the server still keeps.
+    /// The cursor points before the oldest change the server still keeps (reserved: the log
+    /// is not pruned yet).
     CursorExpired,
 }
 

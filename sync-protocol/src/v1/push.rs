@@ -443,8 +443,6 @@ pub enum RejectCode {
     VisitImmutable,
     /// `base_version` is negative or newer than the household.
     InvalidBaseVersion,
-    /// The user's role may not make this change.
-    Forbidden,
 }
 
 /// A same-field conflict met by a mutation.

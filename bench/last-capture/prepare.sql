@@ -1,0 +1,8 @@
+INSERT INTO household (id, area_code, area_stamp, form_id, form_version, version, fields, stamps,
+                       tombstone, review_status, created_by, created_at, updated_at)
+SELECT ('00000000-0000-4000-9000-' || lpad(n::text, 12, '0'))::uuid, area_code, area_stamp,
+       form_id, form_version, version, fields, stamps, tombstone, review_status, created_by,
+       created_at, updated_at
+FROM household, generate_series(1, 10000) AS n
+WHERE household.id = 'c3ed4589-f957-4aba-b847-40f2096be353'
+ON CONFLICT (id) DO NOTHING;

@@ -1,0 +1,151 @@
+//! The `ekemiskinan` command line: serve, migrate, add users, seed demo data.
+
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use chrono::Utc;
+use clap::{Parser, Subcommand};
+use sea_orm::DatabaseConnection;
+
+use crate::accounts::{self, UserSpec};
+use crate::config::Config;
+use crate::domain::credentials;
+use crate::{Application, seed, shutdown_signal, store, telemetry};
+
+/// e-Kemiskinan: data kemiskinan rumah tangga (server).
+#[derive(Parser)]
+#[command(name = "ekemiskinan", version, about)]
+pub struct Cli {
+    /// Berkas konfigurasi TOML (bawaan: ./ekemiskinan.toml bila ada).
+    #[arg(long, global = true, env = "EKEMISKINAN_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Menjalankan server HTTP (migrasi dijalankan saat mulai).
+    Serve,
+    /// Menjalankan migrasi basis data.
+    Migrate,
+    /// Mengelola pengguna.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Mengisi wilayah demo, formulir survei dan satu pengguna demo per peran.
+    SeedDemo,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Menambah pengguna. Kata sandi diminta di terminal atau dibaca dari stdin.
+    Add {
+        /// Nama pengguna untuk masuk.
+        #[arg(long)]
+        username: String,
+        /// enumerator, supervisor, analyst atau admin.
+        #[arg(long)]
+        role: String,
+        /// Kode wilayah tugas (boleh berulang), contoh --area 73.22.01.
+        #[arg(long = "area", required = true)]
+        areas: Vec<String>,
+        /// Nama yang ditampilkan.
+        #[arg(long, default_value = "")]
+        display_name: String,
+    },
+}
+
+/// Runs a parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = Config::load(cli.config.as_deref())?;
+    telemetry::init(&config.log);
+    match cli.command {
+        Command::Serve => {
+            Application::build(config)
+                .await?
+                .run_until_stopped(shutdown_signal())
+                .await
+        }
+        Command::Migrate => {
+            migrated_db(&config).await?;
+            println!("Migrasi selesai.");
+            Ok(())
+        }
+        Command::User(UserCommand::Add {
+            username,
+            role,
+            areas,
+            display_name,
+        }) => {
+            let db = migrated_db(&config).await?;
+            let password = read_password()?;
+            let spec = UserSpec {
+                username: &username,
+                display_name: &display_name,
+                role: &role,
+                areas: &areas,
+                password: &password,
+            };
+            let (user, _) = accounts::create_user(&db, spec, None, Utc::now()).await?;
+            println!(
+                "Pengguna {} ({}) dibuat, id {}.",
+                user.username, user.role, user.id
+            );
+            Ok(())
+        }
+        Command::SeedDemo => seed_demo(&config).await,
+    }
+}
+
+/// The database with every migration applied (commands other than `serve` also need the
+/// schema, and migrating twice does nothing).
+async fn migrated_db(config: &Config) -> anyhow::Result<DatabaseConnection> {
+    let db = Application::build_db(config).await?;
+    store::migrate(&db).await.context("menjalankan migrasi")?;
+    Ok(db)
+}
+
+async fn seed_demo(config: &Config) -> anyhow::Result<()> {
+    let db = migrated_db(config).await?;
+    // At a terminal a password is generated and shown; from a pipe, the line read is used
+    // (an empty line also means: generate one).
+    let given = if std::io::stdin().is_terminal() {
+        String::new()
+    } else {
+        read_password()?
+    };
+    let password = if given.is_empty() {
+        credentials::new_token()[..16].to_owned()
+    } else {
+        given
+    };
+    let created = seed::demo(&db, &password).await?;
+    println!("Wilayah demo dan formulir survei siap.");
+    if created.is_empty() {
+        println!("Pengguna demo sudah ada; tidak ada yang dibuat.");
+    } else {
+        println!("Pengguna demo dibuat: {}", created.join(", "));
+        println!("Kata sandi mereka: {password}");
+    }
+    Ok(())
+}
+
+/// Reads a password: twice at a terminal prompt, or one line from stdin. Never an argument,
+/// so it does not end up in shell history or the process list.
+fn read_password() -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Kata sandi: ")?;
+        let second = rpassword::prompt_password("Ulangi kata sandi: ")?;
+        if first != second {
+            bail!("kata sandi tidak sama");
+        }
+        return Ok(first);
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("membaca kata sandi dari stdin")?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}

@@ -1,0 +1,225 @@
+//! Load generator: N simulated phones push realistic household surveys (the fixture form's
+//! ~60 answers, 4 members, a visit with GPS and photos) for T seconds, B mutations per push.
+//! Prints mutations/s and p50/p99 push latency.
+//!
+//! ```sh
+//! ekemiskinan seed-demo <<< 'kata-sandi-demo'     # demo users
+//! loadgen --url http://127.0.0.1:8080 --password kata-sandi-demo --devices 8 --seconds 30 --batch 1
+//! ```
+//!
+//! Each phone numbers its mutations 1, 2, 3… like the real app and sends them with the
+//! protocol's push; a push that is not answered 200 with one receipt per mutation counts as an
+//! error. The generator speaks HTTP directly (no durable outbox) so that it measures the server.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use clap::Parser;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use sync_protocol::v1::{LoginResponse, Mutation, PushRequest, PushResponse, ReceiptStatus};
+use tests::fixtures::{self, MALANGKE, PATTIMANG};
+use tests::wire::mutation;
+use uuid::Uuid;
+
+#[derive(Parser)]
+#[command(about = "Simulated phones pushing household surveys to an e-Kemiskinan server")]
+struct Args {
+    /// Server base URL.
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    url: String,
+    /// User to log in as (an enumerator whose areas cover kecamatan Malangke).
+    #[arg(long, default_value = "demo-tksk")]
+    username: String,
+    /// Password of that user.
+    #[arg(long, env = "LOADGEN_PASSWORD")]
+    password: String,
+    /// Concurrent simulated phones.
+    #[arg(long, default_value_t = 8)]
+    devices: usize,
+    /// How long to push, in seconds.
+    #[arg(long, default_value_t = 30)]
+    seconds: u64,
+    /// Mutations per push.
+    #[arg(long, default_value_t = 1)]
+    batch: usize,
+    /// Gzip push bodies (as the reference client does for bodies over 1 KiB).
+    #[arg(long)]
+    gzip: bool,
+    /// Stop each phone after this many mutations (one survey is 7: the household, its
+    /// family, 4 members and the visit). Used to capture the statements of single pushes.
+    #[arg(long)]
+    mutations: Option<u64>,
+}
+
+/// What one phone did.
+#[derive(Default)]
+struct Tally {
+    mutations: u64,
+    pushes: u64,
+    errors: u64,
+    latencies: Vec<Duration>,
+}
+
+async fn login(http: &reqwest::Client, args: &Args) -> anyhow::Result<String> {
+    let response = http
+        .post(format!("{}/v1/auth/login", args.url))
+        .json(&serde_json::json!({ "username": args.username, "password": args.password }))
+        .send()
+        .await
+        .context("logging in")?;
+    if !response.status().is_success() {
+        bail!(
+            "login failed: {} {}",
+            response.status(),
+            response.text().await.unwrap_or_default()
+        );
+    }
+    Ok(response.json::<LoginResponse>().await?.token)
+}
+
+fn body(device: Uuid, mutations: Vec<Mutation>, gzip: bool) -> anyhow::Result<Vec<u8>> {
+    let json = serde_json::to_vec(&PushRequest {
+        device_id: device,
+        sent_at: Some(chrono::Utc::now()),
+        mutations,
+    })?;
+    if !gzip {
+        return Ok(json);
+    }
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut encoder, &json)?;
+    Ok(encoder.finish()?)
+}
+
+/// One phone's settings: index (seed), batch size, gzip, mutation limit.
+type PhoneArgs = (usize, usize, bool, u64);
+
+async fn phone(
+    http: reqwest::Client,
+    url: String,
+    token: String,
+    args: PhoneArgs,
+    until: Instant,
+) -> Tally {
+    let (index, batch, gzip, limit) = args;
+    let device = Uuid::new_v4();
+    let mut rng = StdRng::seed_from_u64(index as u64);
+    let mut tally = Tally::default();
+    let mut pending = Vec::new();
+    let mut seq = 0u64;
+    while Instant::now() < until && tally.mutations < limit {
+        while pending.len() < batch {
+            let area = if rng.random_bool(0.5) {
+                PATTIMANG
+            } else {
+                MALANGKE
+            };
+            let (_, ops) = fixtures::survey(area, 4, &mut rng);
+            for op in ops {
+                seq += 1;
+                pending.push(mutation(seq, device, op));
+            }
+        }
+        let room = usize::try_from(limit - tally.mutations).unwrap_or(usize::MAX);
+        let send: Vec<Mutation> = pending.drain(..batch.min(room)).collect();
+        let count = send.len();
+        let Ok(payload) = body(device, send, gzip) else {
+            tally.errors += 1;
+            continue;
+        };
+        let mut request = http
+            .post(format!("{url}/v1/sync/push"))
+            .bearer_auth(&token)
+            .header("content-type", "application/json");
+        if gzip {
+            request = request.header("content-encoding", "gzip");
+        }
+        let started = Instant::now();
+        let result = request.body(payload).send().await;
+        let ok = match result {
+            Ok(r) if r.status().is_success() => r.json::<PushResponse>().await.is_ok_and(|p| {
+                p.receipts.len() == count
+                    && p.receipts
+                        .iter()
+                        .all(|r| r.status == ReceiptStatus::Applied)
+            }),
+            _ => false,
+        };
+        tally.latencies.push(started.elapsed());
+        tally.pushes += 1;
+        if ok {
+            tally.mutations += count as u64;
+        } else {
+            tally.errors += 1;
+            // The phone would resend; the generator stops this phone so seqs stay consistent.
+            break;
+        }
+    }
+    tally
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss,
+        reason = "an index into a short list"
+    )]
+    let i = ((sorted.len() - 1) as f64 * p).round() as usize;
+    sorted[i]
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.devices)
+        .build()?;
+    let token = login(&http, &args).await?;
+    let started = Instant::now();
+    let until = started + Duration::from_secs(args.seconds);
+    let handles: Vec<_> = (0..args.devices)
+        .map(|i| {
+            tokio::spawn(phone(
+                http.clone(),
+                args.url.clone(),
+                token.clone(),
+                (i, args.batch, args.gzip, args.mutations.unwrap_or(u64::MAX)),
+                until,
+            ))
+        })
+        .collect();
+    let mut total = Tally::default();
+    for handle in handles {
+        let t = handle.await?;
+        total.mutations += t.mutations;
+        total.pushes += t.pushes;
+        total.errors += t.errors;
+        total.latencies.extend(t.latencies);
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    total.latencies.sort_unstable();
+    #[expect(clippy::cast_precision_loss, reason = "counts far below 2^52")]
+    let (mps, pps) = (
+        total.mutations as f64 / elapsed,
+        total.pushes as f64 / elapsed,
+    );
+    println!(
+        "devices={} batch={} seconds={elapsed:.1} pushes={} mutations={} errors={} pushes/s={pps:.1} mutations/s={mps:.1} p50_ms={:.2} p99_ms={:.2}",
+        args.devices,
+        args.batch,
+        total.pushes,
+        total.mutations,
+        total.errors,
+        percentile(&total.latencies, 0.50).as_secs_f64() * 1000.0,
+        percentile(&total.latencies, 0.99).as_secs_f64() * 1000.0,
+    );
+    if total.errors > 0 {
+        bail!("{} pushes failed", total.errors);
+    }
+    Ok(())
+}
