@@ -1,5 +1,7 @@
 //! Account use cases: log in, authenticate a token, log out, create users, assign areas.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use serde_json::json;
@@ -162,32 +164,101 @@ pub async fn login(
 /// The actor behind a bearer token.
 pub async fn authenticate(
     db: &DatabaseConnection,
+    cache: &SessionCache,
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Actor, AuthError> {
-    let session = sessions::find(db, &credentials::token_hash(token))
-        .await?
-        .ok_or(AuthError::Unknown)?;
+    let hash = credentials::token_hash(token);
+    if let Some(actor) = cache.get(&hash, now) {
+        return Ok(actor);
+    }
+    let session = sessions::find(db, &hash).await?.ok_or(AuthError::Unknown)?;
     if session.revoked_at.is_some() || session.expires_at <= now || !session.user.active {
         return Err(AuthError::Expired);
     }
     let areas = users::areas(db, session.user.id).await?;
-    Ok(Actor {
+    let actor = Actor {
         id: session.user.id,
         username: session.user.username,
         role: session.user.role,
         scope: Scope::new(areas),
-    })
+    };
+    cache.put(hash, &actor, session.expires_at);
+    Ok(actor)
 }
 
 /// Revokes the session of a token.
 pub async fn logout(
     db: &DatabaseConnection,
+    cache: &SessionCache,
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    sessions::revoke(db, &credentials::token_hash(token), now).await?;
+    let hash = credentials::token_hash(token);
+    sessions::revoke(db, &hash, now).await?;
+    cache.forget(&hash);
     Ok(())
+}
+
+/// A cached authentication: who, until when the token is valid, when it was checked.
+type CachedSession = (Actor, DateTime<Utc>, std::time::Instant);
+
+/// Recently authenticated tokens, so that a phone pushing several batches in a row does not
+/// cost two queries per batch. Entries live `ttl`: a token revoked on another server instance
+/// takes effect there within that time. Logout and area changes on this instance take effect
+/// at once. A TTL of zero disables the cache.
+#[derive(Debug)]
+pub struct SessionCache {
+    ttl: std::time::Duration,
+    entries: std::sync::Mutex<HashMap<String, CachedSession>>,
+}
+
+/// The cache is cleared when it grows past this many tokens.
+const SESSION_CACHE_MAX: usize = 10_000;
+
+impl SessionCache {
+    /// A cache keeping entries for `ttl`.
+    #[must_use]
+    pub fn new(ttl: std::time::Duration) -> Self {
+        Self {
+            ttl,
+            entries: std::sync::Mutex::default(),
+        }
+    }
+
+    fn entries(&self) -> std::sync::MutexGuard<'_, HashMap<String, CachedSession>> {
+        // Plain data: a panic while it was held cannot leave it inconsistent.
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn get(&self, hash: &str, now: DateTime<Utc>) -> Option<Actor> {
+        let entries = self.entries();
+        let (actor, expires_at, cached_at) = entries.get(hash)?;
+        (cached_at.elapsed() < self.ttl && *expires_at > now).then(|| actor.clone())
+    }
+
+    fn put(&self, hash: String, actor: &Actor, expires_at: DateTime<Utc>) {
+        if self.ttl.is_zero() {
+            return;
+        }
+        let mut entries = self.entries();
+        if entries.len() >= SESSION_CACHE_MAX {
+            entries.clear();
+        }
+        entries.insert(hash, (actor.clone(), expires_at, std::time::Instant::now()));
+    }
+
+    fn forget(&self, hash: &str) {
+        self.entries().remove(hash);
+    }
+
+    /// Drops every cached session of a user (their areas or role changed).
+    pub fn forget_user(&self, user_id: Uuid) {
+        self.entries()
+            .retain(|_, (actor, _, _)| actor.id != user_id);
+    }
 }
 
 /// Parses area codes and checks they exist.

@@ -101,6 +101,9 @@ pub struct AuthConfig {
     pub max_failed_logins: u32,
     /// How long a username stays locked after too many failed logins, in minutes.
     pub lockout_minutes: u32,
+    /// How long an instance trusts a token it checked, in seconds, before checking it again
+    /// (0: every request). Revocation on another instance takes effect within this time.
+    pub session_cache_seconds: u32,
 }
 
 impl Default for AuthConfig {
@@ -109,6 +112,7 @@ impl Default for AuthConfig {
             token_ttl_hours: 24 * 30,
             max_failed_logins: 5,
             lockout_minutes: 15,
+            session_cache_seconds: 10,
         }
     }
 }

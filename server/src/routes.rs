@@ -11,6 +11,7 @@ use sync_protocol::v1;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::SizeAbove;
 use tower_http::decompression::RequestDecompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
@@ -20,6 +21,10 @@ use tracing::info_span;
 use crate::api::{auth, conflicts, forms, health, households, sync, users};
 use crate::error::ApiError;
 use crate::state::AppState;
+
+/// Answers smaller than this are sent uncompressed: for a receipt of a few hundred bytes,
+/// gzip costs more CPU than the bytes it saves.
+const COMPRESS_FROM_BYTES: u16 = 1024;
 
 /// Builds the router with every route and layer.
 pub fn router(state: AppState) -> Router {
@@ -55,7 +60,7 @@ pub fn router(state: AppState) -> Router {
                 }))
                 .layer(PropagateRequestIdLayer::x_request_id())
                 .layer(CatchPanicLayer::custom(|_| panic_response()))
-                .layer(CompressionLayer::new())
+                .layer(CompressionLayer::new().compress_when(SizeAbove::new(COMPRESS_FROM_BYTES)))
                 .layer(RequestDecompressionLayer::new()),
         )
         .with_state(state)

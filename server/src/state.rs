@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
+use crate::accounts::SessionCache;
 use crate::config::Config;
+use crate::store::areas::KnownAreas;
 use crate::store::forms::FormCache;
 use crate::sync::clock::ServerClock;
 
@@ -18,18 +20,25 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Published forms (immutable, cached).
     pub forms: Arc<FormCache>,
+    /// Areas known to exist (cached).
+    pub areas: Arc<KnownAreas>,
     /// This instance's hybrid logical clock.
     pub clock: Arc<ServerClock>,
+    /// Recently authenticated tokens.
+    pub sessions: Arc<SessionCache>,
 }
 
 impl AppState {
     /// State over an open pool.
     #[must_use]
     pub fn new(db: DatabaseConnection, config: Config) -> Self {
+        let ttl = std::time::Duration::from_secs(config.auth.session_cache_seconds.into());
         Self {
+            sessions: Arc::new(SessionCache::new(ttl)),
             db,
             config: Arc::new(config),
             forms: Arc::new(FormCache::default()),
+            areas: Arc::new(KnownAreas::default()),
             clock: Arc::new(ServerClock::new()),
         }
     }

@@ -37,7 +37,7 @@ pub const DELETED_FIELD: &str = "@deleted";
 pub const AREA_FIELD: &str = "@area";
 
 /// Whose authority a write carries when a field's policy prefers supervisors.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Authority {
     /// A field worker (enumerator).
@@ -47,7 +47,7 @@ pub enum Authority {
 }
 
 /// Who made a write.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Writer {
     /// The user.
     pub user_id: Uuid,
@@ -321,6 +321,62 @@ fn decide(policy: FieldPolicy, stored: &Writer, incoming: &Writer) -> Winner {
                 Winner::Incoming
             }
         }
+    }
+}
+
+/// A compact storage form of a stamp map: each distinct writer once, and per field its version
+/// and the writer's index. A survey's sixty answers share one writer, so this is a fraction of
+/// the plain form's size.
+pub mod compact {
+    use std::collections::{BTreeMap, HashMap};
+
+    use serde::{Deserialize, Serialize};
+
+    use super::{Stamp, Writer};
+
+    #[derive(Serialize, Deserialize)]
+    struct Compact {
+        writers: Vec<Writer>,
+        fields: BTreeMap<String, (i64, usize)>,
+    }
+
+    /// The compact JSON of a stamp map.
+    #[must_use]
+    pub fn to_json(stamps: &BTreeMap<String, Stamp>) -> serde_json::Value {
+        let mut index: HashMap<&Writer, usize> = HashMap::new();
+        let mut writers = Vec::new();
+        let mut fields = BTreeMap::new();
+        for (name, stamp) in stamps {
+            let i = *index.entry(&stamp.writer).or_insert_with(|| {
+                writers.push(stamp.writer.clone());
+                writers.len() - 1
+            });
+            fields.insert(name.clone(), (stamp.version, i));
+        }
+        serde_json::to_value(Compact { writers, fields })
+            .expect("stamps serialize to JSON infallibly")
+    }
+
+    /// Reads the compact JSON of a stamp map.
+    pub fn from_json(value: serde_json::Value) -> Result<BTreeMap<String, Stamp>, String> {
+        let compact: Compact = serde_json::from_value(value).map_err(|e| e.to_string())?;
+        compact
+            .fields
+            .into_iter()
+            .map(|(name, (version, i))| {
+                let writer = compact
+                    .writers
+                    .get(i)
+                    .ok_or(format!("writer {i} missing"))?;
+                Ok((
+                    name,
+                    Stamp {
+                        version,
+                        writer: writer.clone(),
+                    },
+                ))
+            })
+            .collect()
     }
 }
 

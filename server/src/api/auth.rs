@@ -55,7 +55,7 @@ pub async fn login(
 
 /// `POST /v1/auth/logout`: revokes the token used.
 pub async fn logout(State(app): State<AppState>, user: AuthUser) -> Result<StatusCode, ApiError> {
-    accounts::logout(&app.db, &user.token, Utc::now()).await?;
+    accounts::logout(&app.db, &app.sessions, &user.token, Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

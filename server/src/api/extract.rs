@@ -111,7 +111,7 @@ impl FromRequestParts<AppState> for AuthUser {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(ApiError::unauthenticated)?;
-        match accounts::authenticate(&state.db, token, Utc::now()).await {
+        match accounts::authenticate(&state.db, &state.sessions, token, Utc::now()).await {
             Ok(actor) => Ok(AuthUser {
                 actor,
                 token: token.to_owned(),

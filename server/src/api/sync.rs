@@ -21,6 +21,7 @@ pub async fn push(
     let deps = push::PushDeps {
         db: &app.db,
         forms: &app.forms,
+        areas: &app.areas,
         clock: &app.clock,
         config: &app.config.sync,
     };

@@ -102,5 +102,6 @@ pub async fn set_areas(
         .map_err(new_user_error)?;
     require_within_scope(&user.actor, &areas)?;
     accounts::set_areas(&app.db, id, &areas, Some(user.actor.id), Utc::now()).await?;
+    app.sessions.forget_user(id);
     Ok(Json(view(target, &areas)))
 }

@@ -70,3 +70,33 @@ pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<Area>, StoreError> {
         })
         .collect()
 }
+
+/// Codes known to exist. Areas are added and renamed by imports but never deleted, so a code
+/// seen once stays valid: only positive answers are cached, which keeps several server
+/// instances correct without invalidation.
+#[derive(Debug, Default)]
+pub struct KnownAreas {
+    codes: std::sync::RwLock<std::collections::HashSet<String>>,
+}
+
+impl KnownAreas {
+    /// Whether the area exists, from the cache or the database.
+    pub async fn exists(&self, db: &impl ConnectionTrait, code: &str) -> Result<bool, StoreError> {
+        let cached = self
+            .codes
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .contains(code);
+        if cached {
+            return Ok(true);
+        }
+        let found = exists(db, code).await?;
+        if found {
+            self.codes
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .insert(code.to_owned());
+        }
+        Ok(found)
+    }
+}

@@ -4,15 +4,15 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter,
+    QueryOrder, QuerySelect, TryInsertResult,
 };
 use sync_protocol::merge::{Record, Stamp};
 use sync_protocol::v1::{FamilySnapshot, HouseholdSnapshot, MemberSnapshot};
 use uuid::Uuid;
 
 use super::entities::{family, household, member};
-use super::{StoreError, from_json, to_json};
+use super::{StoreError, from_json, stamps_from_json, stamps_to_json, to_json};
 
 /// A household as the merge rules see it.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,43 +29,158 @@ pub struct HouseholdRow {
     pub form_version: i32,
     /// Current version.
     pub version: i64,
-    /// Answers, their stamps, and the soft-delete tombstone.
+    /// Answers, their stamps, and the soft-delete tombstone. With [`Load::Head`] only the
+    /// tombstone is loaded.
     pub record: Record,
+    /// Whether `record.fields` and `record.stamps` were loaded.
+    pub answers_loaded: bool,
     /// Review status (server-authoritative).
     pub review_status: String,
-    /// Who created it.
-    pub created_by: Uuid,
-    /// When it was created on the server.
-    pub created_at: DateTime<Utc>,
 }
 
-fn to_row(m: household::Model) -> Result<HouseholdRow, StoreError> {
+/// Which columns to load. Member, family and visit mutations need only the head; the answers
+/// (sixty fields and their stamps) are read only when they are merged or checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Load {
+    /// Everything but the answers and their stamps.
+    Head,
+    /// Everything.
+    Full,
+}
+
+/// Which groups of columns a mutation changed; the version and `updated_at` always change.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Dirty {
+    /// Answers and their stamps.
+    pub answers: bool,
+    /// The soft-delete tombstone.
+    pub tombstone: bool,
+    /// The area and its stamp.
+    pub area: bool,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct Head {
+    id: Uuid,
+    area_code: String,
+    area_stamp: Option<serde_json::Value>,
+    form_id: String,
+    form_version: i32,
+    version: i64,
+    tombstone: Option<serde_json::Value>,
+    review_status: String,
+}
+
+fn from_head(
+    h: Head,
+    fields: Option<(serde_json::Value, serde_json::Value)>,
+) -> Result<HouseholdRow, StoreError> {
+    let answers_loaded = fields.is_some();
+    let (fields, stamps) = match fields {
+        Some((fields, stamps)) => (
+            from_json(fields, "household.fields")?,
+            stamps_from_json(stamps, "household.stamps")?,
+        ),
+        None => Default::default(),
+    };
     Ok(HouseholdRow {
-        id: m.id,
-        area_code: m.area_code,
-        area_stamp: m
+        id: h.id,
+        area_code: h.area_code,
+        area_stamp: h
             .area_stamp
             .map(|s| from_json(s, "household.area_stamp"))
             .transpose()?,
-        form_id: m.form_id,
-        form_version: m.form_version,
-        version: m.version,
+        form_id: h.form_id,
+        form_version: h.form_version,
+        version: h.version,
         record: Record {
-            fields: from_json(m.fields, "household.fields")?,
-            stamps: from_json(m.stamps, "household.stamps")?,
-            tombstone: m
+            fields,
+            stamps,
+            tombstone: h
                 .tombstone
                 .map(|t| from_json(t, "household.tombstone"))
                 .transpose()?,
         },
-        review_status: m.review_status,
-        created_by: m.created_by,
-        created_at: m.created_at,
+        answers_loaded,
+        review_status: h.review_status,
     })
 }
 
-fn to_active(row: &HouseholdRow, now: DateTime<Utc>) -> household::ActiveModel {
-    household::ActiveModel {
+fn to_row(m: household::Model) -> Result<HouseholdRow, StoreError> {
+    let head = Head {
+        id: m.id,
+        area_code: m.area_code,
+        area_stamp: m.area_stamp,
+        form_id: m.form_id,
+        form_version: m.form_version,
+        version: m.version,
+        tombstone: m.tombstone,
+        review_status: m.review_status,
+    };
+    from_head(head, Some((m.fields, m.stamps)))
+}
+
+async fn load(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    load: Load,
+    lock: bool,
+) -> Result<Option<HouseholdRow>, StoreError> {
+    let mut query = household::Entity::find_by_id(id);
+    if lock {
+        query = query.lock_exclusive();
+    }
+    match load {
+        Load::Full => query.one(db).await?.map(to_row).transpose(),
+        Load::Head => {
+            use household::Column as C;
+            let head = query
+                .select_only()
+                .columns([
+                    C::Id,
+                    C::AreaCode,
+                    C::AreaStamp,
+                    C::FormId,
+                    C::FormVersion,
+                    C::Version,
+                    C::Tombstone,
+                    C::ReviewStatus,
+                ])
+                .into_model::<Head>()
+                .one(db)
+                .await?;
+            head.map(|h| from_head(h, None)).transpose()
+        }
+    }
+}
+
+/// Loads a household and locks its row until the transaction ends (PostgreSQL). On SQLite the
+/// transaction already holds the database's write lock.
+pub async fn lock(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    what: Load,
+) -> Result<Option<HouseholdRow>, StoreError> {
+    load(db, id, what, true).await
+}
+
+/// Loads a household without locking.
+pub async fn find(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    what: Load,
+) -> Result<Option<HouseholdRow>, StoreError> {
+    load(db, id, what, false).await
+}
+
+/// Inserts a new household unless one with its id exists. Returns whether it was inserted.
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    row: &HouseholdRow,
+    created_by: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let model = household::ActiveModel {
         id: Set(row.id),
         area_code: Set(row.area_code.clone()),
         area_stamp: Set(row.area_stamp.as_ref().map(to_json)),
@@ -73,61 +188,49 @@ fn to_active(row: &HouseholdRow, now: DateTime<Utc>) -> household::ActiveModel {
         form_version: Set(row.form_version),
         version: Set(row.version),
         fields: Set(to_json(&row.record.fields)),
-        stamps: Set(to_json(&row.record.stamps)),
+        stamps: Set(stamps_to_json(&row.record.stamps)),
         tombstone: Set(row.record.tombstone.as_ref().map(to_json)),
         review_status: Set(row.review_status.clone()),
-        created_by: Set(row.created_by),
-        created_at: Set(row.created_at),
+        created_by: Set(created_by),
+        created_at: Set(now),
         updated_at: Set(now),
-    }
-}
-
-/// Loads a household and locks its row until the transaction ends (PostgreSQL). On SQLite the
-/// transaction already holds the database's write lock.
-pub async fn find_for_update(
-    db: &impl ConnectionTrait,
-    id: Uuid,
-) -> Result<Option<HouseholdRow>, StoreError> {
-    household::Entity::find_by_id(id)
-        .lock_exclusive()
-        .one(db)
-        .await?
-        .map(to_row)
-        .transpose()
-}
-
-/// Loads a household without locking.
-pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<HouseholdRow>, StoreError> {
-    household::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .map(to_row)
-        .transpose()
-}
-
-/// Inserts a new household.
-pub async fn insert(
-    db: &impl ConnectionTrait,
-    row: &HouseholdRow,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    household::Entity::insert(to_active(row, now))
+    };
+    let result = household::Entity::insert(model)
+        .on_conflict_do_nothing_on([household::Column::Id])
         .exec_without_returning(db)
         .await?;
-    Ok(())
+    Ok(matches!(result, TryInsertResult::Inserted(n) if n > 0))
 }
 
-/// Writes every mutable column of a household.
+/// Writes the version, `updated_at`, and the column groups marked dirty.
 pub async fn save(
     db: &impl ConnectionTrait,
     row: &HouseholdRow,
+    dirty: Dirty,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let mut model = to_active(row, now);
-    // The key and the creation columns never change: leave them out of the UPDATE.
-    model.id = NotSet;
-    model.created_by = NotSet;
-    model.created_at = NotSet;
+    let mut model = household::ActiveModel {
+        version: Set(row.version),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    if dirty.answers {
+        if !row.answers_loaded {
+            return Err(StoreError::Corrupt(format!(
+                "bug: answers of {} changed without being loaded",
+                row.id
+            )));
+        }
+        model.fields = Set(to_json(&row.record.fields));
+        model.stamps = Set(stamps_to_json(&row.record.stamps));
+    }
+    if dirty.tombstone {
+        model.tombstone = Set(row.record.tombstone.as_ref().map(to_json));
+    }
+    if dirty.area {
+        model.area_code = Set(row.area_code.clone());
+        model.area_stamp = Set(row.area_stamp.as_ref().map(to_json));
+    }
     household::Entity::update_many()
         .set(model)
         .filter(household::Column::Id.eq(row.id))
@@ -163,7 +266,7 @@ pub async fn owned_concurrent_stamp(
     for m in members {
         let record = Record {
             fields: sync_protocol::v1::Fields::new(),
-            stamps: from_json(m.stamps, "member.stamps")?,
+            stamps: stamps_from_json(m.stamps, "member.stamps")?,
             tombstone: m
                 .tombstone
                 .map(|t| from_json(t, "member.tombstone"))

@@ -6,7 +6,7 @@ use sync_protocol::merge::Record;
 use uuid::Uuid;
 
 use super::entities::member;
-use super::{StoreError, from_json, to_json};
+use super::{StoreError, from_json, stamps_from_json, stamps_to_json, to_json};
 
 /// A member as the merge rules see it.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,7 +38,7 @@ fn to_active(row: &MemberRow, now: DateTime<Utc>) -> member::ActiveModel {
         family_id: Set(row.family_id),
         nik: Set(nik_of(&row.record)),
         fields: Set(to_json(&row.record.fields)),
-        stamps: Set(to_json(&row.record.stamps)),
+        stamps: Set(stamps_to_json(&row.record.stamps)),
         tombstone: Set(row.record.tombstone.as_ref().map(to_json)),
         created_at: Set(now),
         updated_at: Set(now),
@@ -56,7 +56,7 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<MemberRo
         family_id: m.family_id,
         record: Record {
             fields: from_json(m.fields, "member.fields")?,
-            stamps: from_json(m.stamps, "member.stamps")?,
+            stamps: stamps_from_json(m.stamps, "member.stamps")?,
             tombstone: m
                 .tombstone
                 .map(|t| from_json(t, "member.tombstone"))
@@ -65,16 +65,17 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<MemberRo
     }))
 }
 
-/// Inserts a new member.
+/// Inserts a new member unless one with its id exists. Returns whether it was inserted.
 pub async fn insert(
     db: &impl ConnectionTrait,
     row: &MemberRow,
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    member::Entity::insert(to_active(row, now))
+) -> Result<bool, StoreError> {
+    let result = member::Entity::insert(to_active(row, now))
+        .on_conflict_do_nothing_on([member::Column::Id])
         .exec_without_returning(db)
         .await?;
-    Ok(())
+    Ok(matches!(result, sea_orm::TryInsertResult::Inserted(n) if n > 0))
 }
 
 /// Writes a member's mutable columns.

@@ -118,3 +118,19 @@ pub(crate) fn from_json<T: serde::de::DeserializeOwned>(
 pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> serde_json::Value {
     serde_json::to_value(value).expect("protocol and domain types serialize to JSON infallibly")
 }
+
+/// Encodes a stamp map for a JSON column, in the compact form.
+pub(crate) fn stamps_to_json(
+    stamps: &std::collections::BTreeMap<String, sync_protocol::merge::Stamp>,
+) -> serde_json::Value {
+    sync_protocol::merge::compact::to_json(stamps)
+}
+
+/// Decodes a stamp map from a JSON column.
+pub(crate) fn stamps_from_json(
+    value: serde_json::Value,
+    what: &str,
+) -> Result<std::collections::BTreeMap<String, sync_protocol::merge::Stamp>, StoreError> {
+    sync_protocol::merge::compact::from_json(value)
+        .map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
+}

@@ -33,13 +33,13 @@ pub async fn content_hash(
         .map(|v| v.content_sha256))
 }
 
-/// Stores a visit.
+/// Stores a visit unless one with its id exists. Returns whether it was stored.
 pub async fn insert(
     db: &impl ConnectionTrait,
     v: &RecordVisit,
     content_sha256: &str,
     by: Recorded<'_>,
-) -> Result<(), StoreError> {
+) -> Result<bool, StoreError> {
     let gps = v.gps.as_ref();
     let model = visit::ActiveModel {
         id: Set(v.visit_id),
@@ -61,8 +61,9 @@ pub async fn insert(
         content_sha256: Set(content_sha256.to_owned()),
         received_at: Set(by.received_at),
     };
-    visit::Entity::insert(model)
+    let result = visit::Entity::insert(model)
+        .on_conflict_do_nothing_on([visit::Column::Id])
         .exec_without_returning(db)
         .await?;
-    Ok(())
+    Ok(matches!(result, sea_orm::TryInsertResult::Inserted(n) if n > 0))
 }

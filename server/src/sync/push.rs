@@ -16,6 +16,7 @@ use super::apply::{self, Ctx};
 use super::clock::ServerClock;
 use crate::config::SyncConfig;
 use crate::domain::actor::Actor;
+use crate::store::areas::KnownAreas;
 use crate::store::forms::FormCache;
 use crate::store::{StoreError, audit, devices, receipts};
 
@@ -64,6 +65,8 @@ pub struct PushDeps<'a> {
     pub db: &'a DatabaseConnection,
     /// Published forms.
     pub forms: &'a FormCache,
+    /// Areas known to exist.
+    pub areas: &'a KnownAreas,
     /// The server clock.
     pub clock: &'a ServerClock,
     /// Limits.
@@ -170,6 +173,7 @@ async fn apply_batch(
                     actor,
                     writer,
                     forms: deps.forms,
+                    areas: deps.areas,
                     now,
                     seq: *seq,
                 };

@@ -269,3 +269,33 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_compact_form_of_stamps_round_trips_and_stores_each_writer_once() {
+    let a = writer(1, Authority::FieldWorker);
+    let b = writer(2, Authority::Supervisor);
+    let mut record = Record::created(
+        &fields(&[
+            ("atap", json!(1)),
+            ("lantai", json!(2)),
+            ("dinding", json!(3)),
+        ]),
+        &Edit {
+            base_version: 0,
+            new_version: 1,
+            writer: &a,
+        },
+    );
+    record.merge_fields(
+        &fields(&[("lantai", json!(5))]),
+        &Edit {
+            base_version: 1,
+            new_version: 2,
+            writer: &b,
+        },
+        lww,
+    );
+    let json = compact::to_json(&record.stamps);
+    assert_eq!(json["writers"].as_array().map(Vec::len), Some(2));
+    assert_eq!(compact::from_json(json), Ok(record.stamps));
+}

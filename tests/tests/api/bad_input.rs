@@ -182,7 +182,7 @@ async fn an_oversized_body_is_refused_before_anything_is_stored_even_when_gzippe
 }
 
 #[tokio::test]
-async fn a_gzipped_push_is_accepted_and_answers_are_gzipped_when_asked() {
+async fn a_gzipped_push_is_accepted_and_large_answers_are_gzipped_when_asked() {
     let app = TestApp::spawn().await;
     let user = app.user("enumerator", &[KEC_MALANGKE]).await;
     let device = Uuid::new_v4();
@@ -208,12 +208,29 @@ async fn a_gzipped_push_is_accepted_and_answers_are_gzipped_when_asked() {
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    assert_eq!(response.headers().get("content-encoding").unwrap(), "gzip");
-    let bytes = response.bytes().await.unwrap();
+    assert!(
+        response.headers().get("content-encoding").is_none(),
+        "a small answer is not worth compressing"
+    );
+    let body: PushResponse = response.json().await.unwrap();
+    assert_eq!(body.receipts.len(), 7);
+
+    // A pull page with the household's sixty answers and four members is.
+    let pull = app
+        .http
+        .get(app.url("/v1/sync/pull"))
+        .bearer_auth(&user.token)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pull.headers().get("content-encoding").unwrap(), "gzip");
+    let bytes = pull.bytes().await.unwrap();
     let mut decoded = String::new();
     std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut decoded)
         .unwrap();
-    let body: PushResponse = serde_json::from_str(&decoded).unwrap();
-    assert_eq!(body.receipts.len(), 7);
+    assert!(decoded.len() > bytes.len(), "the body was compressed");
+    let page: sync_protocol::v1::PullResponse = serde_json::from_str(&decoded).unwrap();
+    assert_eq!(page.changes.len(), 1);
     assert_eq!(app.count("member").await, 4);
 }

@@ -11,6 +11,7 @@ use super::{
     Applied, Ctx, Editing, Failure, form, household_field, invalid, reject, village_in_scope,
 };
 use crate::store::changes;
+use crate::store::households::Load;
 use crate::store::households::{self, HouseholdRow};
 
 /// Review status of a household nobody has reviewed yet.
@@ -26,15 +27,6 @@ pub(super) async fn create<C: ConnectionTrait>(
     if !errors.is_empty() {
         return Err(invalid(errors));
     }
-    if households::find_for_update(ctx.db, m.household_id)
-        .await?
-        .is_some()
-    {
-        return Err(reject(
-            RejectCode::HouseholdAlreadyExists,
-            "rumah tangga dengan id ini sudah ada",
-        ));
-    }
     let edit = Edit {
         base_version: 0,
         new_version: 1,
@@ -48,11 +40,15 @@ pub(super) async fn create<C: ConnectionTrait>(
         form_version: m.form_version,
         version: 1,
         record: Record::created(&m.fields, &edit),
+        answers_loaded: true,
         review_status: PENDING.to_owned(),
-        created_by: ctx.actor.id,
-        created_at: ctx.now,
     };
-    households::insert(ctx.db, &row, ctx.now).await?;
+    if !households::insert(ctx.db, &row, ctx.actor.id, ctx.now).await? {
+        return Err(reject(
+            RejectCode::HouseholdAlreadyExists,
+            "rumah tangga dengan id ini sudah ada",
+        ));
+    }
     changes::append(ctx.db, row.id, 1, &row.area_code, None, ctx.now).await?;
     Ok(Applied {
         household_id: row.id,
@@ -65,7 +61,7 @@ pub(super) async fn update<C: ConnectionTrait>(
     ctx: &Ctx<'_, C>,
     m: &UpdateHousehold,
 ) -> Result<Applied, Failure> {
-    let mut editing = Editing::begin(ctx, m.household_id, m.base_version).await?;
+    let mut editing = Editing::begin(ctx, m.household_id, m.base_version, Load::Full).await?;
     let errors = editing.form.check_household(&m.fields, "fields", false);
     if !errors.is_empty() {
         return Err(invalid(errors));
@@ -77,6 +73,7 @@ pub(super) async fn update<C: ConnectionTrait>(
         .row
         .record
         .merge_fields(&m.fields, &edit, |f| form.household_policy(f));
+    editing.dirty.answers = !merge.changed.is_empty();
     for conflict in merge.conflicts {
         editing.conflict(household_field(&conflict.field), conflict);
     }
@@ -87,7 +84,7 @@ pub(super) async fn move_to<C: ConnectionTrait>(
     ctx: &Ctx<'_, C>,
     m: &MoveHousehold,
 ) -> Result<Applied, Failure> {
-    let mut editing = Editing::begin(ctx, m.household_id, m.base_version).await?;
+    let mut editing = Editing::begin(ctx, m.household_id, m.base_version, Load::Head).await?;
     let target = village_in_scope(ctx, &m.area_code, "area_code").await?;
     editing.revive(&ctx.writer)?;
     let edit = editing.edit(&ctx.writer);
@@ -100,6 +97,7 @@ pub(super) async fn move_to<C: ConnectionTrait>(
         &Value::String(target.as_str().to_owned()),
         &edit,
     );
+    editing.dirty.area = !merge.changed.is_empty();
     for conflict in merge.conflicts {
         editing.conflict(household_field(AREA_FIELD), conflict);
     }
@@ -115,7 +113,7 @@ pub(super) async fn delete<C: ConnectionTrait>(
     ctx: &Ctx<'_, C>,
     m: &DeleteHousehold,
 ) -> Result<Applied, Failure> {
-    let mut editing = Editing::begin(ctx, m.household_id, m.base_version).await?;
+    let mut editing = Editing::begin(ctx, m.household_id, m.base_version, Load::Full).await?;
     let device = ctx.writer.device_id;
     let edit = editing.edit(&ctx.writer);
     let owned =
@@ -135,7 +133,8 @@ pub(super) async fn delete<C: ConnectionTrait>(
         .flatten()
         .max_by_key(|s| s.version);
     match editing.row.record.delete(&edit, newest.as_ref()) {
-        DeleteOutcome::Deleted | DeleteOutcome::AlreadyDeleted => {}
+        DeleteOutcome::Deleted => editing.dirty.tombstone = true,
+        DeleteOutcome::AlreadyDeleted => {}
         DeleteOutcome::Lost(conflict) => {
             editing.conflict(household_field(&conflict.field), conflict);
         }

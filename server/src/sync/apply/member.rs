@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use super::{Applied, Ctx, Editing, Failure, invalid, reject};
 use crate::store::families::{self, FamilyRow};
+use crate::store::households::Load;
 use crate::store::members::{self, MemberRow};
 
 fn member_field(member_id: Uuid, field: &str) -> ConflictTarget {
@@ -41,7 +42,7 @@ pub(super) async fn add<C: ConnectionTrait>(
     ctx: &Ctx<'_, C>,
     m: &AddMember,
 ) -> Result<Applied, Failure> {
-    let mut editing = Editing::begin(ctx, m.household_id, m.base_version).await?;
+    let mut editing = Editing::begin(ctx, m.household_id, m.base_version, Load::Head).await?;
     let errors = editing.form.check_member(&m.fields, "fields", false);
     if !errors.is_empty() {
         return Err(invalid(errors));
@@ -55,12 +56,6 @@ pub(super) async fn add<C: ConnectionTrait>(
             ));
         }
     }
-    if members::find(ctx.db, m.member_id).await?.is_some() {
-        return Err(reject(
-            RejectCode::MemberAlreadyExists,
-            "anggota dengan id ini sudah ada",
-        ));
-    }
     editing.revive(&ctx.writer)?;
     let edit = editing.edit(&ctx.writer);
     let row = MemberRow {
@@ -69,7 +64,14 @@ pub(super) async fn add<C: ConnectionTrait>(
         family_id: m.family_id,
         record: Record::created(&m.fields, &edit),
     };
-    members::insert(ctx.db, &row, ctx.now).await?;
+    // The insert is the existence check: nothing else was written yet, so a member id that is
+    // taken can still be rejected cleanly.
+    if !members::insert(ctx.db, &row, ctx.now).await? {
+        return Err(reject(
+            RejectCode::MemberAlreadyExists,
+            "anggota dengan id ini sudah ada",
+        ));
+    }
     editing.finish(ctx).await
 }
 
@@ -77,7 +79,7 @@ pub(super) async fn update<C: ConnectionTrait>(
     ctx: &Ctx<'_, C>,
     m: &UpdateMember,
 ) -> Result<Applied, Failure> {
-    let mut editing = Editing::begin(ctx, m.household_id, m.base_version).await?;
+    let mut editing = Editing::begin(ctx, m.household_id, m.base_version, Load::Head).await?;
     let mut member = member_of(ctx, &editing, m.member_id).await?;
     let errors = editing.form.check_member(&m.fields, "fields", false);
     if !errors.is_empty() {
@@ -110,7 +112,7 @@ pub(super) async fn remove<C: ConnectionTrait>(
     ctx: &Ctx<'_, C>,
     m: &RemoveMember,
 ) -> Result<Applied, Failure> {
-    let mut editing = Editing::begin(ctx, m.household_id, m.base_version).await?;
+    let mut editing = Editing::begin(ctx, m.household_id, m.base_version, Load::Head).await?;
     let mut member = member_of(ctx, &editing, m.member_id).await?;
     editing.revive(&ctx.writer)?;
     let edit = editing.edit(&ctx.writer);
@@ -132,7 +134,7 @@ pub(super) async fn put_family<C: ConnectionTrait>(
     ctx: &Ctx<'_, C>,
     m: &PutFamily,
 ) -> Result<Applied, Failure> {
-    let mut editing = Editing::begin(ctx, m.household_id, m.base_version).await?;
+    let mut editing = Editing::begin(ctx, m.household_id, m.base_version, Load::Head).await?;
     if let Some(no_kk) = &m.no_kk
         && (no_kk.len() != 16 || !no_kk.bytes().all(|b| b.is_ascii_digit()))
     {

@@ -22,9 +22,10 @@ use uuid::Uuid;
 use crate::domain::actor::Actor;
 use crate::domain::area::AreaCode;
 use crate::domain::form::Form;
+use crate::store::areas::KnownAreas;
 use crate::store::forms::FormCache;
-use crate::store::households::{self, HouseholdRow};
-use crate::store::{StoreError, areas, changes, conflicts};
+use crate::store::households::{self, Dirty, HouseholdRow, Load};
+use crate::store::{StoreError, changes, conflicts};
 
 /// Everything a mutation is applied with.
 pub(crate) struct Ctx<'a, C> {
@@ -36,6 +37,8 @@ pub(crate) struct Ctx<'a, C> {
     pub(crate) writer: Writer,
     /// Published forms.
     pub(crate) forms: &'a FormCache,
+    /// Areas known to exist.
+    pub(crate) areas: &'a KnownAreas,
     /// Server time of the push.
     pub(crate) now: DateTime<Utc>,
     /// The mutation's seq.
@@ -144,7 +147,7 @@ async fn village_in_scope<C: ConnectionTrait>(
             format!("wilayah {area} di luar wilayah tugas Anda"),
         ));
     }
-    if !areas::exists(ctx.db, area.as_str()).await? {
+    if !ctx.areas.exists(ctx.db, area.as_str()).await? {
         return Err(reject(
             RejectCode::UnknownArea,
             format!("wilayah {area} tidak terdaftar"),
@@ -172,6 +175,7 @@ pub(crate) struct Editing {
     form: Arc<Form>,
     base_version: i64,
     prev_area: Option<String>,
+    dirty: Dirty,
     conflicts: Vec<(ConflictTarget, FieldConflict)>,
 }
 
@@ -181,8 +185,9 @@ impl Editing {
         ctx: &Ctx<'_, C>,
         household_id: Uuid,
         base_version: i64,
+        load: Load,
     ) -> Result<Self, Failure> {
-        let row = households::find_for_update(ctx.db, household_id)
+        let row = households::lock(ctx.db, household_id, load)
             .await?
             .ok_or_else(|| {
                 reject(
@@ -218,6 +223,7 @@ impl Editing {
             form,
             base_version,
             prev_area: None,
+            dirty: Dirty::default(),
             conflicts: Vec::new(),
         })
     }
@@ -236,6 +242,7 @@ impl Editing {
         match self.row.record.revive_for(&edit) {
             Ok(None) => Ok(()),
             Ok(Some(conflict)) => {
+                self.dirty.tombstone = true;
                 self.conflict(household_field(&conflict.field), conflict);
                 Ok(())
             }
@@ -253,7 +260,7 @@ impl Editing {
     /// Writes the household at its next version, the change log row and the conflicts.
     async fn finish<C: ConnectionTrait>(mut self, ctx: &Ctx<'_, C>) -> Result<Applied, Failure> {
         self.row.version += 1;
-        households::save(ctx.db, &self.row, ctx.now).await?;
+        households::save(ctx.db, &self.row, self.dirty, ctx.now).await?;
         changes::append(
             ctx.db,
             self.row.id,

@@ -56,7 +56,7 @@ pub(super) async fn record<C: ConnectionTrait>(
     ctx: &Ctx<'_, C>,
     m: &RecordVisit,
 ) -> Result<Applied, Failure> {
-    let household = households::find(ctx.db, m.household_id)
+    let household = households::find(ctx.db, m.household_id, households::Load::Head)
         .await?
         .ok_or_else(|| {
             reject(
@@ -81,23 +81,21 @@ pub(super) async fn record<C: ConnectionTrait>(
     }
     let body = serde_json::to_vec(m).expect("wire types serialize to JSON infallibly");
     let hash = hex::encode(Sha256::digest(&body));
-    match visits::content_hash(ctx.db, m.visit_id).await? {
-        Some(stored) if stored == hash => {}
-        Some(_) => {
-            return Err(reject(
-                RejectCode::VisitImmutable,
-                "kunjungan dengan id ini sudah tersimpan dengan isi berbeda",
-            ));
-        }
-        None => {
-            let by = visits::Recorded {
-                user_id: ctx.actor.id,
-                device_id: ctx.writer.device_id,
-                hlc: &ctx.writer.hlc,
-                received_at: ctx.now,
-            };
-            visits::insert(ctx.db, m, &hash, by).await?;
-        }
+    let by = visits::Recorded {
+        user_id: ctx.actor.id,
+        device_id: ctx.writer.device_id,
+        hlc: &ctx.writer.hlc,
+        received_at: ctx.now,
+    };
+    // A visit sent again under a new seq (the phone re-recorded it) is accepted when it is
+    // the same visit, and refused when its content differs: visits are immutable.
+    if !visits::insert(ctx.db, m, &hash, by).await?
+        && visits::content_hash(ctx.db, m.visit_id).await?.as_deref() != Some(hash.as_str())
+    {
+        return Err(reject(
+            RejectCode::VisitImmutable,
+            "kunjungan dengan id ini sudah tersimpan dengan isi berbeda",
+        ));
     }
     Ok(Applied {
         household_id: m.household_id,
