@@ -70,20 +70,15 @@ def read_log(path: Path) -> list:
 
 
 def split_pushes(statements: list) -> list:
-    """Each push starts with the token lookup and ends with COMMIT."""
-    pushes, current = [], None
+    """Cuts the log after every COMMIT; the pieces that store a receipt are pushes. Statements
+    run before a push's BEGIN (the token lookup, when the session is not cached) belong to it."""
+    pieces, current = [], []
     for sql, params in statements:
-        if '"session"' in sql and "token_hash" in sql and sql.lstrip().upper().startswith("SELECT"):
+        current.append((sql, params))
+        if sql.strip().upper() == "COMMIT":
+            pieces.append(current)
             current = []
-            pushes.append(current)
-        if current is not None:
-            current.append((sql, params))
-    complete = []
-    for push in pushes:
-        ends = [i for i, (sql, _) in enumerate(push) if sql.strip().upper() == "COMMIT"]
-        if ends:
-            complete.append(push[: ends[0] + 1])
-    return complete
+    return [p for p in pieces if any('INSERT INTO "receipt"' in sql for sql, _ in p)]
 
 
 def literal(value) -> str:

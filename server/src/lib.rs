@@ -21,6 +21,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 
 use anyhow::Context;
+use axum::serve::ListenerExt;
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 use tracing::{info, warn};
@@ -97,8 +98,14 @@ impl Application {
         };
         let addr = self.listener.local_addr()?;
         info!(%addr, "e-Kemiskinan listening on http://{addr}");
+        // Answers are small and latency matters more than packet count: no Nagle delay.
+        let listener = self.listener.tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                warn!(error = %e, "could not set TCP_NODELAY");
+            }
+        });
         let serve =
-            axum::serve(self.listener, routes::router(self.state)).with_graceful_shutdown(signal);
+            axum::serve(listener, routes::router(self.state)).with_graceful_shutdown(signal);
         let deadline = async move {
             let _ = stopping_rx.wait_for(|stopping| *stopping).await;
             tokio::time::sleep(grace).await;

@@ -10,7 +10,7 @@ use sync_protocol::v1::{
     UpdateHousehold, UpdateMember,
 };
 use tests::fixtures::{self, KEC_MALANGKE, LUWU_UTARA, PATTIMANG};
-use tests::{TestApp, TestUser};
+use tests::{Backend, TestApp, TestUser};
 use uuid::Uuid;
 
 fn fields(pairs: &[(&str, Value)]) -> Fields {
@@ -49,9 +49,8 @@ async fn conflicts(app: &TestApp, supervisor: &TestUser) -> Vec<ConflictView> {
     response.json().await.unwrap()
 }
 
-#[tokio::test]
-async fn edits_of_different_fields_on_two_phones_both_apply_without_conflict() {
-    let app = TestApp::spawn().await;
+async fn edits_of_different_fields_on_two_phones_both_apply_without_conflict(backend: Backend) {
+    let app = TestApp::spawn_on(backend).await;
     let (a_user, b_user) = (
         app.user("enumerator", &[KEC_MALANGKE]).await,
         app.user("enumerator", &[KEC_MALANGKE]).await,
@@ -73,9 +72,10 @@ async fn edits_of_different_fields_on_two_phones_both_apply_without_conflict() {
     assert_eq!(app.count("conflict").await, 0);
 }
 
-#[tokio::test]
-async fn the_same_field_changed_on_two_phones_keeps_the_later_and_stores_both_values() {
-    let app = TestApp::spawn().await;
+async fn the_same_field_changed_on_two_phones_keeps_the_later_and_stores_both_values(
+    backend: Backend,
+) {
+    let app = TestApp::spawn_on(backend).await;
     let (a_user, b_user) = (
         app.user("enumerator", &[KEC_MALANGKE]).await,
         app.user("enumerator", &[KEC_MALANGKE]).await,
@@ -126,9 +126,8 @@ async fn the_same_field_changed_on_two_phones_keeps_the_later_and_stores_both_va
     assert_eq!(c.id, note.conflict_id);
 }
 
-#[tokio::test]
-async fn a_field_worker_does_not_overwrite_a_supervisors_value_but_both_are_kept() {
-    let app = TestApp::spawn().await;
+async fn a_field_worker_does_not_overwrite_a_supervisors_value_but_both_are_kept(backend: Backend) {
+    let app = TestApp::spawn_on(backend).await;
     let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
     let supervisor = app.user("supervisor", &[LUWU_UTARA]).await;
     let (mut phone, mut office) = (app.client(&worker), app.client(&supervisor));
@@ -163,9 +162,8 @@ async fn a_field_worker_does_not_overwrite_a_supervisors_value_but_both_are_kept
     );
 }
 
-#[tokio::test]
-async fn a_delete_loses_against_a_concurrent_edit() {
-    let app = TestApp::spawn().await;
+async fn a_delete_loses_against_a_concurrent_edit(backend: Backend) {
+    let app = TestApp::spawn_on(backend).await;
     let (a_user, b_user) = (
         app.user("enumerator", &[KEC_MALANGKE]).await,
         app.user("enumerator", &[KEC_MALANGKE]).await,
@@ -194,10 +192,10 @@ async fn a_delete_loses_against_a_concurrent_edit() {
     assert_eq!(server.fields["rt"], json!("003"));
 }
 
-#[tokio::test]
-async fn an_edit_made_without_seeing_a_delete_revives_the_household_and_one_that_saw_it_is_rejected()
- {
-    let app = TestApp::spawn().await;
+async fn an_edit_made_without_seeing_a_delete_revives_the_household_and_one_that_saw_it_is_rejected(
+    backend: Backend,
+) {
+    let app = TestApp::spawn_on(backend).await;
     let (a_user, b_user) = (
         app.user("enumerator", &[KEC_MALANGKE]).await,
         app.user("enumerator", &[KEC_MALANGKE]).await,
@@ -243,9 +241,10 @@ async fn an_edit_made_without_seeing_a_delete_revives_the_household_and_one_that
     );
 }
 
-#[tokio::test]
-async fn members_are_an_add_wins_set_and_a_removal_loses_against_a_concurrent_edit() {
-    let app = TestApp::spawn().await;
+async fn members_are_an_add_wins_set_and_a_removal_loses_against_a_concurrent_edit(
+    backend: Backend,
+) {
+    let app = TestApp::spawn_on(backend).await;
     let (a_user, b_user) = (
         app.user("enumerator", &[KEC_MALANGKE]).await,
         app.user("enumerator", &[KEC_MALANGKE]).await,
@@ -311,9 +310,8 @@ async fn members_are_an_add_wins_set_and_a_removal_loses_against_a_concurrent_ed
     let _ = &mut rng;
 }
 
-#[tokio::test]
-async fn a_changed_no_kk_is_kept_in_the_familys_history() {
-    let app = TestApp::spawn().await;
+async fn a_changed_no_kk_is_kept_in_the_familys_history(backend: Backend) {
+    let app = TestApp::spawn_on(backend).await;
     let user = app.user("enumerator", &[KEC_MALANGKE]).await;
     let mut phone = app.client(&user);
     let household = shared_household(&app, &mut [&mut phone]).await;
@@ -347,3 +345,13 @@ async fn a_changed_no_kk_is_kept_in_the_familys_history() {
         Some("7322015505230002")
     );
 }
+
+on_both_backends!(
+    edits_of_different_fields_on_two_phones_both_apply_without_conflict,
+    the_same_field_changed_on_two_phones_keeps_the_later_and_stores_both_values,
+    a_field_worker_does_not_overwrite_a_supervisors_value_but_both_are_kept,
+    a_delete_loses_against_a_concurrent_edit,
+    an_edit_made_without_seeing_a_delete_revives_the_household_and_one_that_saw_it_is_rejected,
+    members_are_an_add_wins_set_and_a_removal_loses_against_a_concurrent_edit,
+    a_changed_no_kk_is_kept_in_the_familys_history,
+);

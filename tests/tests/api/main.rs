@@ -6,6 +6,23 @@
     reason = "test helpers fail loudly, like the tests"
 )]
 
+/// Runs each named `async fn(Backend)` as two tests: `name::on_postgres` and `name::on_sqlite`.
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(mod $name {
+            #[tokio::test]
+            async fn on_postgres() {
+                super::$name(tests::Backend::Postgres).await;
+            }
+
+            #[tokio::test]
+            async fn on_sqlite() {
+                super::$name(tests::Backend::Sqlite).await;
+            }
+        })*
+    };
+}
+
 mod auth;
 mod authorization;
 mod bad_input;

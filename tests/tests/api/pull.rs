@@ -4,15 +4,14 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use serde_json::{Value, json};
 use sync_protocol::v1::{Change, MoveHousehold, Op, PullResponse};
-use tests::TestApp;
 use tests::fixtures::{
     self, BONE_BONE, KEC_BONE_BONE, KEC_MALANGKE, LUWU_UTARA, MALANGKE, PATTIMANG,
 };
+use tests::{Backend, TestApp};
 use uuid::Uuid;
 
-#[tokio::test]
-async fn pull_pages_through_the_users_scope_and_nothing_else() {
-    let app = TestApp::spawn().await;
+async fn pull_pages_through_the_users_scope_and_nothing_else(backend: Backend) {
+    let app = TestApp::spawn_on(backend).await;
     let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
     let supervisor = app.user("supervisor", &[LUWU_UTARA]).await;
     let mut office = app.client(&supervisor);
@@ -77,9 +76,8 @@ async fn pull_pages_through_the_users_scope_and_nothing_else() {
     assert!(again.changes.is_empty() && !again.has_more);
 }
 
-#[tokio::test]
-async fn a_household_moved_out_of_the_scope_arrives_as_remove() {
-    let app = TestApp::spawn().await;
+async fn a_household_moved_out_of_the_scope_arrives_as_remove(backend: Backend) {
+    let app = TestApp::spawn_on(backend).await;
     let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
     let supervisor = app.user("supervisor", &[LUWU_UTARA]).await;
     let (mut phone, mut office) = (app.client(&worker), app.client(&supervisor));
@@ -119,9 +117,10 @@ async fn a_household_moved_out_of_the_scope_arrives_as_remove() {
     assert!(phone.server_copy(household).is_none());
 }
 
-#[tokio::test]
-async fn a_scope_change_answers_reset_and_the_client_starts_over_without_losing_its_outbox() {
-    let app = TestApp::spawn().await;
+async fn a_scope_change_answers_reset_and_the_client_starts_over_without_losing_its_outbox(
+    backend: Backend,
+) {
+    let app = TestApp::spawn_on(backend).await;
     let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
     let admin = app.user("admin", &[LUWU_UTARA]).await;
     let mut phone = app.client(&worker);
@@ -166,9 +165,8 @@ async fn a_scope_change_answers_reset_and_the_client_starts_over_without_losing_
     assert!(ids.contains(&a) && ids.contains(&b));
 }
 
-#[tokio::test]
-async fn a_cursor_of_another_user_or_garbage_is_refused() {
-    let app = TestApp::spawn().await;
+async fn a_cursor_of_another_user_or_garbage_is_refused(backend: Backend) {
+    let app = TestApp::spawn_on(backend).await;
     let a = app.user("enumerator", &[KEC_MALANGKE]).await;
     let b = app.user("enumerator", &[KEC_MALANGKE]).await;
     let page: PullResponse = app
@@ -188,3 +186,10 @@ async fn a_cursor_of_another_user_or_garbage_is_refused() {
     let bad_limit = app.get("/v1/sync/pull?limit=0", &a.token).await;
     assert_eq!(bad_limit.status(), 400);
 }
+
+on_both_backends!(
+    pull_pages_through_the_users_scope_and_nothing_else,
+    a_household_moved_out_of_the_scope_arrives_as_remove,
+    a_scope_change_answers_reset_and_the_client_starts_over_without_losing_its_outbox,
+    a_cursor_of_another_user_or_garbage_is_refused,
+);
