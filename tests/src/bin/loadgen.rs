@@ -8,8 +8,9 @@
 //! ```
 //!
 //! Each phone numbers its mutations 1, 2, 3… like the real app and sends them with the
-//! protocol's push; a push that is not answered 200 with one receipt per mutation counts as an
-//! error. The generator speaks HTTP directly (no durable outbox) so that it measures the server.
+//! protocol's push; a push that is not answered 200 with an `applied` receipt per mutation
+//! counts as an error. The generator speaks HTTP directly (no durable outbox) and prepares its
+//! pushes before the clock starts, so that it measures the server.
 
 use std::time::{Duration, Instant};
 
@@ -46,6 +47,9 @@ struct Args {
     /// Gzip push bodies (as the reference client does for bodies over 1 KiB).
     #[arg(long)]
     gzip: bool,
+    /// Pushes each phone prepares before the clock starts.
+    #[arg(long, default_value_t = 4000)]
+    prebuild: usize,
     /// Stop each phone after this many mutations (one survey is 7: the household, its
     /// family, 4 members and the visit). Used to capture the statements of single pushes.
     #[arg(long)]
@@ -92,41 +96,74 @@ fn body(device: Uuid, mutations: Vec<Mutation>, gzip: bool) -> anyhow::Result<Ve
     Ok(encoder.finish()?)
 }
 
-/// One phone's settings: index (seed), batch size, gzip, mutation limit.
-type PhoneArgs = (usize, usize, bool, u64);
+/// A push body ready to send, and how many mutations it holds.
+type Push = (Vec<u8>, usize);
 
-async fn phone(
-    http: reqwest::Client,
-    url: String,
-    token: String,
-    args: PhoneArgs,
-    until: Instant,
-) -> Tally {
-    let (index, batch, gzip, limit) = args;
-    let device = Uuid::new_v4();
-    let mut rng = StdRng::seed_from_u64(index as u64);
-    let mut tally = Tally::default();
-    let mut pending = Vec::new();
-    let mut seq = 0u64;
-    while Instant::now() < until && tally.mutations < limit {
-        while pending.len() < batch {
-            let area = if rng.random_bool(0.5) {
+/// Makes one phone's pushes: surveys numbered 1, 2, 3… cut into batches.
+struct Generator {
+    device: Uuid,
+    rng: StdRng,
+    seq: u64,
+    pending: Vec<Mutation>,
+    batch: usize,
+    gzip: bool,
+    /// Mutations not yet made into pushes, of the phone's limit.
+    left: u64,
+}
+
+impl Generator {
+    fn new(index: usize, batch: usize, gzip: bool, limit: u64) -> Self {
+        Self {
+            device: Uuid::new_v4(),
+            rng: StdRng::seed_from_u64(index as u64),
+            seq: 0,
+            pending: Vec::new(),
+            batch,
+            gzip,
+            left: limit,
+        }
+    }
+
+    /// The next push body and how many mutations it holds.
+    fn next(&mut self) -> Option<Push> {
+        if self.left == 0 {
+            return None;
+        }
+        while self.pending.len() < self.batch {
+            let area = if self.rng.random_bool(0.5) {
                 PATTIMANG
             } else {
                 MALANGKE
             };
-            let (_, ops) = fixtures::survey(area, 4, &mut rng);
+            let (_, ops) = fixtures::survey(area, 4, &mut self.rng);
             for op in ops {
-                seq += 1;
-                pending.push(mutation(seq, device, op));
+                self.seq += 1;
+                self.pending.push(mutation(self.seq, self.device, op));
             }
         }
-        let room = usize::try_from(limit - tally.mutations).unwrap_or(usize::MAX);
-        let send: Vec<Mutation> = pending.drain(..batch.min(room)).collect();
-        let count = send.len();
-        let Ok(payload) = body(device, send, gzip) else {
-            tally.errors += 1;
-            continue;
+        let take = self
+            .batch
+            .min(usize::try_from(self.left).unwrap_or(usize::MAX));
+        let send: Vec<Mutation> = self.pending.drain(..take).collect();
+        self.left -= take as u64;
+        body(self.device, send, self.gzip).ok().map(|b| (b, take))
+    }
+}
+
+/// Sends one phone's pushes until the time is up: first the prebuilt ones, then new ones.
+async fn phone(
+    http: reqwest::Client,
+    url: String,
+    token: String,
+    (mut generator, prebuilt): (Generator, Vec<Push>),
+    until: Instant,
+) -> Tally {
+    let gzip = generator.gzip;
+    let mut tally = Tally::default();
+    let mut prebuilt = prebuilt.into_iter();
+    while Instant::now() < until {
+        let Some((payload, count)) = prebuilt.next().or_else(|| generator.next()) else {
+            break;
         };
         let mut request = http
             .post(format!("{url}/v1/sync/push"))
@@ -180,15 +217,28 @@ async fn main() -> anyhow::Result<()> {
         .pool_max_idle_per_host(args.devices)
         .build()?;
     let token = login(&http, &args).await?;
+    // Surveys are made before the clock starts, as pgbench parses its scripts first: the
+    // figure is the server's, not the generator's JSON encoding.
+    let limit = args.mutations.unwrap_or(u64::MAX);
+    let phones: Vec<(Generator, Vec<Push>)> = (0..args.devices)
+        .map(|i| {
+            let mut generator = Generator::new(i, args.batch, args.gzip, limit);
+            let prebuilt: Vec<_> = std::iter::from_fn(|| generator.next())
+                .take(args.prebuild)
+                .collect();
+            (generator, prebuilt)
+        })
+        .collect();
     let started = Instant::now();
     let until = started + Duration::from_secs(args.seconds);
-    let handles: Vec<_> = (0..args.devices)
-        .map(|i| {
+    let handles: Vec<_> = phones
+        .into_iter()
+        .map(|p| {
             tokio::spawn(phone(
                 http.clone(),
                 args.url.clone(),
                 token.clone(),
-                (i, args.batch, args.gzip, args.mutations.unwrap_or(u64::MAX)),
+                p,
                 until,
             ))
         })
