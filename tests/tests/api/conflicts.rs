@@ -29,7 +29,8 @@ fn update(client: &SyncClient, household: Uuid, pairs: &[(&str, Value)]) -> Op {
 }
 
 /// One household created by `a` and pulled by every phone.
-async fn shared_household(app: &TestApp, phones: &mut [&mut SyncClient]) -> Uuid {
+/// One household created by the first phone and pulled by every phone.
+async fn shared_household(phones: &mut [&mut SyncClient]) -> Uuid {
     let mut rng = StdRng::seed_from_u64(7);
     let household = Uuid::new_v4();
     phones[0]
@@ -39,8 +40,33 @@ async fn shared_household(app: &TestApp, phones: &mut [&mut SyncClient]) -> Uuid
         phone.sync().await.unwrap();
         assert_eq!(phone.base_version(household), 1);
     }
-    let _ = app;
     household
+}
+
+/// Two field workers of kecamatan Malangke, each with a phone, and a household both pulled.
+struct TwoPhones {
+    app: TestApp,
+    a_user: TestUser,
+    b_user: TestUser,
+    a: SyncClient,
+    b: SyncClient,
+    household: Uuid,
+}
+
+async fn two_phones(backend: Backend) -> TwoPhones {
+    let app = TestApp::spawn_on(backend).await;
+    let a_user = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let b_user = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let (mut a, mut b) = (app.client(&a_user), app.client(&b_user));
+    let household = shared_household(&mut [&mut a, &mut b]).await;
+    TwoPhones {
+        app,
+        a_user,
+        b_user,
+        a,
+        b,
+        household,
+    }
 }
 
 async fn conflicts(app: &TestApp, supervisor: &TestUser) -> Vec<ConflictView> {
@@ -50,13 +76,13 @@ async fn conflicts(app: &TestApp, supervisor: &TestUser) -> Vec<ConflictView> {
 }
 
 async fn edits_of_different_fields_on_two_phones_both_apply_without_conflict(backend: Backend) {
-    let app = TestApp::spawn_on(backend).await;
-    let (a_user, b_user) = (
-        app.user("enumerator", &[KEC_MALANGKE]).await,
-        app.user("enumerator", &[KEC_MALANGKE]).await,
-    );
-    let (mut a, mut b) = (app.client(&a_user), app.client(&b_user));
-    let household = shared_household(&app, &mut [&mut a, &mut b]).await;
+    let TwoPhones {
+        app,
+        mut a,
+        mut b,
+        household,
+        ..
+    } = two_phones(backend).await;
     a.enqueue(update(&a, household, &[("jenis_atap", json!(4))]))
         .unwrap();
     b.enqueue(update(&b, household, &[("jenis_lantai", json!(9))]))
@@ -75,14 +101,15 @@ async fn edits_of_different_fields_on_two_phones_both_apply_without_conflict(bac
 async fn the_same_field_changed_on_two_phones_keeps_the_later_and_stores_both_values(
     backend: Backend,
 ) {
-    let app = TestApp::spawn_on(backend).await;
-    let (a_user, b_user) = (
-        app.user("enumerator", &[KEC_MALANGKE]).await,
-        app.user("enumerator", &[KEC_MALANGKE]).await,
-    );
+    let TwoPhones {
+        app,
+        a_user,
+        b_user,
+        mut a,
+        mut b,
+        household,
+    } = two_phones(backend).await;
     let supervisor = app.user("supervisor", &[LUWU_UTARA]).await;
-    let (mut a, mut b) = (app.client(&a_user), app.client(&b_user));
-    let household = shared_household(&app, &mut [&mut a, &mut b]).await;
     a.enqueue(update(&a, household, &[("jenis_atap", json!(4))]))
         .unwrap();
     b.enqueue(update(&b, household, &[("jenis_atap", json!(8))]))
@@ -131,7 +158,7 @@ async fn a_field_worker_does_not_overwrite_a_supervisors_value_but_both_are_kept
     let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
     let supervisor = app.user("supervisor", &[LUWU_UTARA]).await;
     let (mut phone, mut office) = (app.client(&worker), app.client(&supervisor));
-    let household = shared_household(&app, &mut [&mut phone, &mut office]).await;
+    let household = shared_household(&mut [&mut phone, &mut office]).await;
     office
         .enqueue(update(
             &office,
@@ -163,13 +190,13 @@ async fn a_field_worker_does_not_overwrite_a_supervisors_value_but_both_are_kept
 }
 
 async fn a_delete_loses_against_a_concurrent_edit(backend: Backend) {
-    let app = TestApp::spawn_on(backend).await;
-    let (a_user, b_user) = (
-        app.user("enumerator", &[KEC_MALANGKE]).await,
-        app.user("enumerator", &[KEC_MALANGKE]).await,
-    );
-    let (mut a, mut b) = (app.client(&a_user), app.client(&b_user));
-    let household = shared_household(&app, &mut [&mut a, &mut b]).await;
+    let TwoPhones {
+        app: _app,
+        mut a,
+        mut b,
+        household,
+        ..
+    } = two_phones(backend).await;
     a.enqueue(update(&a, household, &[("rt", json!("003"))]))
         .unwrap();
     a.push().await.unwrap();
@@ -195,13 +222,13 @@ async fn a_delete_loses_against_a_concurrent_edit(backend: Backend) {
 async fn an_edit_made_without_seeing_a_delete_revives_the_household_and_one_that_saw_it_is_rejected(
     backend: Backend,
 ) {
-    let app = TestApp::spawn_on(backend).await;
-    let (a_user, b_user) = (
-        app.user("enumerator", &[KEC_MALANGKE]).await,
-        app.user("enumerator", &[KEC_MALANGKE]).await,
-    );
-    let (mut a, mut b) = (app.client(&a_user), app.client(&b_user));
-    let household = shared_household(&app, &mut [&mut a, &mut b]).await;
+    let TwoPhones {
+        app: _app,
+        mut a,
+        mut b,
+        household,
+        ..
+    } = two_phones(backend).await;
     a.enqueue(Op::DeleteHousehold(DeleteHousehold {
         household_id: household,
         base_version: 1,
@@ -244,13 +271,13 @@ async fn an_edit_made_without_seeing_a_delete_revives_the_household_and_one_that
 async fn members_are_an_add_wins_set_and_a_removal_loses_against_a_concurrent_edit(
     backend: Backend,
 ) {
-    let app = TestApp::spawn_on(backend).await;
-    let (a_user, b_user) = (
-        app.user("enumerator", &[KEC_MALANGKE]).await,
-        app.user("enumerator", &[KEC_MALANGKE]).await,
-    );
-    let (mut a, mut b) = (app.client(&a_user), app.client(&b_user));
-    let household = shared_household(&app, &mut [&mut a, &mut b]).await;
+    let TwoPhones {
+        app: _app,
+        mut a,
+        mut b,
+        household,
+        ..
+    } = two_phones(backend).await;
     let mut rng = StdRng::seed_from_u64(8);
     let (m1, m2) = (Uuid::new_v4(), Uuid::new_v4());
     let add = |member_id| {
@@ -314,7 +341,7 @@ async fn a_changed_no_kk_is_kept_in_the_familys_history(backend: Backend) {
     let app = TestApp::spawn_on(backend).await;
     let user = app.user("enumerator", &[KEC_MALANGKE]).await;
     let mut phone = app.client(&user);
-    let household = shared_household(&app, &mut [&mut phone]).await;
+    let household = shared_household(&mut [&mut phone]).await;
     let family = Uuid::new_v4();
     for no_kk in ["7322010101200001", "7322010101200001", "7322015505230002"] {
         let base = phone.base_version(household);
