@@ -93,7 +93,7 @@ def inline(sql: str, params: dict) -> str:
 
 def insert_values(sql: str, params: dict, table: str) -> dict:
     """Column -> bound value of an INSERT INTO "table" (...) VALUES ($1, ...)."""
-    m = re.match(rf'INSERT INTO "{table}" \(([^)]*)\) VALUES \(([^)]*)\)', sql)
+    m = re.search(rf'INSERT INTO "{table}" \(([^)]*)\) VALUES \(([^)]*)\)', sql)
     if not m:
         return {}
     columns = [c.strip().strip('"') for c in m.group(1).split(",")]

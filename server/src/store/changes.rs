@@ -11,6 +11,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::StoreError;
+use super::batch::WriteBatch;
 use super::entities::sync_change;
 use crate::domain::scope::Scope;
 
@@ -32,16 +33,16 @@ pub struct LogEntry {
     pub household_id: Uuid,
 }
 
-/// Appends a change of a household (its new version, its area, and its previous area when
+/// Queues a change of a household (its new version, its area, and its previous area when
 /// it moved, so that the previous area's pullers learn it left).
-pub async fn append(
-    db: &impl ConnectionTrait,
+pub fn append(
+    batch: &mut WriteBatch,
     household_id: Uuid,
     version: i64,
     area_code: &str,
     prev_area_code: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) {
     let model = sync_change::ActiveModel {
         id: NotSet,
         tx: NotSet,
@@ -51,10 +52,7 @@ pub async fn append(
         prev_area_code: Set(prev_area_code.map(str::to_owned)),
         created_at: Set(now),
     };
-    sync_change::Entity::insert(model)
-        .exec_without_returning(db)
-        .await?;
-    Ok(())
+    batch.push(&sync_change::Entity::insert(model));
 }
 
 fn in_scope(scope: &Scope) -> Condition {

@@ -9,6 +9,7 @@ use sync_protocol::merge::{FieldConflict, FieldPolicy, Stamp, Winner, Writer};
 use sync_protocol::v1::ConflictTarget;
 use uuid::Uuid;
 
+use super::batch::WriteBatch;
 use super::entities::conflict;
 use super::{StoreError, from_json, to_json};
 use crate::domain::scope::Scope;
@@ -77,12 +78,8 @@ fn name_of<T: serde::Serialize>(value: &T) -> String {
     to_json(value).as_str().unwrap_or_default().to_owned()
 }
 
-/// Stores a conflict and returns its id.
-pub async fn insert(
-    db: &impl ConnectionTrait,
-    c: &NewConflict<'_>,
-    now: DateTime<Utc>,
-) -> Result<Uuid, StoreError> {
+/// Queues a conflict and returns its id.
+pub fn insert(batch: &mut WriteBatch, c: &NewConflict<'_>, now: DateTime<Utc>) -> Uuid {
     let id = Uuid::now_v7();
     let (kind, target_id, field) = target_parts(c.target);
     let stored = &c.conflict.stored_stamp;
@@ -111,10 +108,8 @@ pub async fn insert(
         resolved_at: Set(None),
         resolved_by: Set(None),
     };
-    conflict::Entity::insert(model)
-        .exec_without_returning(db)
-        .await?;
-    Ok(id)
+    batch.push(&conflict::Entity::insert(model));
+    id
 }
 
 fn to_stored(m: conflict::Model) -> Result<StoredConflict, StoreError> {

@@ -9,6 +9,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::StoreError;
+use super::batch::WriteBatch;
 use super::entities::device;
 
 /// A device's sequence state.
@@ -56,9 +57,9 @@ pub async fn lock_or_register(
     })
 }
 
-/// Records the last applied seq and the measured clock skew.
-pub async fn advance(
-    db: &impl ConnectionTrait,
+/// Queues the last applied seq and the measured clock skew.
+pub fn advance(
+    batch: &mut WriteBatch,
     device_id: Uuid,
     last_seq: u64,
     clock_skew_ms: Option<i64>,
@@ -70,10 +71,7 @@ pub async fn advance(
     if let Some(skew) = clock_skew_ms {
         update = update.col_expr(device::Column::ClockSkewMs, Expr::value(skew));
     }
-    update
-        .filter(device::Column::Id.eq(device_id))
-        .exec(db)
-        .await?;
+    batch.push(&update.filter(device::Column::Id.eq(device_id)));
     Ok(())
 }
 

@@ -11,6 +11,7 @@ use sync_protocol::merge::{Record, Stamp};
 use sync_protocol::v1::{FamilySnapshot, HouseholdSnapshot, MemberSnapshot};
 use uuid::Uuid;
 
+use super::batch::WriteBatch;
 use super::entities::{family, household, member};
 use super::{StoreError, from_json, stamps_from_json, stamps_to_json, to_json};
 
@@ -202,9 +203,9 @@ pub async fn insert(
     Ok(matches!(result, TryInsertResult::Inserted(n) if n > 0))
 }
 
-/// Writes the version, `updated_at`, and the column groups marked dirty.
-pub async fn save(
-    db: &impl ConnectionTrait,
+/// Queues the write of the version, `updated_at`, and the column groups marked dirty.
+pub fn save(
+    batch: &mut WriteBatch,
     row: &HouseholdRow,
     dirty: Dirty,
     now: DateTime<Utc>,
@@ -231,11 +232,11 @@ pub async fn save(
         model.area_code = Set(row.area_code.clone());
         model.area_stamp = Set(row.area_stamp.as_ref().map(to_json));
     }
-    household::Entity::update_many()
-        .set(model)
-        .filter(household::Column::Id.eq(row.id))
-        .exec(db)
-        .await?;
+    batch.push(
+        &household::Entity::update_many()
+            .set(model)
+            .filter(household::Column::Id.eq(row.id)),
+    );
     Ok(())
 }
 

@@ -5,6 +5,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use sync_protocol::merge::Record;
 use uuid::Uuid;
 
+use super::batch::WriteBatch;
 use super::entities::member;
 use super::{StoreError, from_json, stamps_from_json, stamps_to_json, to_json};
 
@@ -78,21 +79,16 @@ pub async fn insert(
     Ok(matches!(result, sea_orm::TryInsertResult::Inserted(n) if n > 0))
 }
 
-/// Writes a member's mutable columns.
-pub async fn save(
-    db: &impl ConnectionTrait,
-    row: &MemberRow,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+/// Queues the write of a member's mutable columns.
+pub fn save(batch: &mut WriteBatch, row: &MemberRow, now: DateTime<Utc>) {
     let mut model = to_active(row, now);
     // The key, the household and the creation time never change.
     model.id = sea_orm::ActiveValue::NotSet;
     model.household_id = sea_orm::ActiveValue::NotSet;
     model.created_at = sea_orm::ActiveValue::NotSet;
-    member::Entity::update_many()
-        .set(model)
-        .filter(member::Column::Id.eq(row.id))
-        .exec(db)
-        .await?;
-    Ok(())
+    batch.push(
+        &member::Entity::update_many()
+            .set(model)
+            .filter(member::Column::Id.eq(row.id)),
+    );
 }

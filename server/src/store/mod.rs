@@ -4,6 +4,7 @@
 
 pub mod areas;
 pub mod audit;
+pub mod batch;
 pub mod changes;
 pub mod conflicts;
 pub mod devices;

@@ -7,12 +7,13 @@ use sea_orm::{
 use sync_protocol::v1::{Receipt, ReceiptStatus};
 use uuid::Uuid;
 
+use super::batch::WriteBatch;
 use super::entities::receipt;
 use super::{StoreError, from_json, to_json};
 
-/// Stores the receipt of one mutation.
-pub async fn insert(
-    db: &impl ConnectionTrait,
+/// Queues the receipt of one mutation.
+pub fn insert(
+    batch: &mut WriteBatch,
     device_id: Uuid,
     user_id: Uuid,
     op: &str,
@@ -36,9 +37,7 @@ pub async fn insert(
         body: Set(to_json(receipt)),
         created_at: Set(now),
     };
-    receipt::Entity::insert(model)
-        .exec_without_returning(db)
-        .await?;
+    batch.push(&receipt::Entity::insert(model));
     Ok(())
 }
 

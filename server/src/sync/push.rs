@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 use serde_json::json;
 use sync_protocol::merge::Writer;
 use sync_protocol::v1::{
@@ -17,6 +17,7 @@ use super::clock::ServerClock;
 use crate::config::SyncConfig;
 use crate::domain::actor::Actor;
 use crate::store::areas::KnownAreas;
+use crate::store::batch::WriteBatch;
 use crate::store::forms::FormCache;
 use crate::store::{StoreError, audit, devices, receipts};
 
@@ -159,7 +160,10 @@ async fn apply_batch(
     };
     let mut applied = 0usize;
     let already_applied = last;
+    let mut batch = WriteBatch::new(txn.get_database_backend());
     for (seq, parsed) in items.iter().filter(|(seq, _)| *seq > already_applied) {
+        // The previous mutation's writes go out before this one reads anything.
+        batch.flush(&txn).await?;
         let receipt = match parsed {
             Ok(mutation) => {
                 let writer = Writer {
@@ -177,9 +181,15 @@ async fn apply_batch(
                     now,
                     seq: *seq,
                 };
-                let receipt = apply::apply(&ctx, mutation).await?;
-                receipts::insert(&txn, device_id, actor.id, mutation.op.name(), &receipt, now)
-                    .await?;
+                let receipt = apply::apply(&ctx, &mut batch, mutation).await?;
+                receipts::insert(
+                    &mut batch,
+                    device_id,
+                    actor.id,
+                    mutation.op.name(),
+                    &receipt,
+                    now,
+                )?;
                 receipt
             }
             Err(error) => {
@@ -189,7 +199,7 @@ async fn apply_batch(
                     fields: vec![error.clone()],
                 };
                 let receipt = apply::rejected(*seq, None, rejection);
-                receipts::insert(&txn, device_id, actor.id, "malformed", &receipt, now).await?;
+                receipts::insert(&mut batch, device_id, actor.id, "malformed", &receipt, now)?;
                 receipt
             }
         };
@@ -212,7 +222,8 @@ async fn apply_batch(
         )
         .await?;
     }
-    devices::advance(&txn, device_id, last, skew_ms).await?;
+    devices::advance(&mut batch, device_id, last, skew_ms)?;
+    batch.flush(&txn).await?;
     txn.commit().await.map_err(StoreError::from)?;
     info!(device.id = %device_id, applied, replayed = out.len() - applied, "push applied {applied} mutations");
     Ok((out, last + 1))

@@ -3,15 +3,23 @@
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::Utc;
+use ekemiskinan::store::batch::WriteBatch;
 use ekemiskinan::store::changes;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use sea_orm::TransactionTrait;
+use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde_json::json;
 use sync_protocol::v1::{Change, Op, PullResponse, UpdateHousehold};
 use tests::fixtures::{self, KEC_MALANGKE, LUWU_UTARA, MALANGKE, PATTIMANG};
 use tests::{Backend, TestApp};
 use uuid::Uuid;
+
+/// Appends a log row inside a transaction.
+async fn append(txn: &sea_orm::DatabaseTransaction, household: Uuid, area: &str) {
+    let mut batch = WriteBatch::new(txn.get_database_backend());
+    changes::append(&mut batch, household, 1, area, None, Utc::now());
+    batch.flush(txn).await.unwrap();
+}
 
 /// Two transactions write the log; the one that wrote first commits last. A puller that
 /// reads between the commits must not move past the first one's row. (A plain sequence or
@@ -33,13 +41,9 @@ async fn a_change_committed_after_a_later_one_is_still_pulled() {
     let cursor = phone.state().cursor.clone().unwrap();
 
     let first = app.db.begin().await.unwrap();
-    changes::append(&first, h1, 1, PATTIMANG, None, Utc::now())
-        .await
-        .unwrap();
+    append(&first, h1, PATTIMANG).await;
     let second = app.db.begin().await.unwrap();
-    changes::append(&second, h2, 1, MALANGKE, None, Utc::now())
-        .await
-        .unwrap();
+    append(&second, h2, MALANGKE).await;
     second.commit().await.unwrap();
 
     let between: PullResponse = app

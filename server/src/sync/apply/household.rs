@@ -10,6 +10,7 @@ use sync_protocol::v1::{
 use super::{
     Applied, Ctx, Editing, Failure, form, household_field, invalid, reject, village_in_scope,
 };
+use crate::store::batch::WriteBatch;
 use crate::store::changes;
 use crate::store::households::Load;
 use crate::store::households::{self, HouseholdRow};
@@ -19,6 +20,7 @@ const PENDING: &str = "pending";
 
 pub(super) async fn create<C: ConnectionTrait>(
     ctx: &Ctx<'_, C>,
+    batch: &mut WriteBatch,
     m: &CreateHousehold,
 ) -> Result<Applied, Failure> {
     let area = village_in_scope(ctx, &m.area_code, "area_code").await?;
@@ -49,7 +51,7 @@ pub(super) async fn create<C: ConnectionTrait>(
             "rumah tangga dengan id ini sudah ada",
         ));
     }
-    changes::append(ctx.db, row.id, 1, &row.area_code, None, ctx.now).await?;
+    changes::append(batch, row.id, 1, &row.area_code, None, ctx.now);
     Ok(Applied {
         household_id: row.id,
         version: Some(1),
@@ -59,6 +61,7 @@ pub(super) async fn create<C: ConnectionTrait>(
 
 pub(super) async fn update<C: ConnectionTrait>(
     ctx: &Ctx<'_, C>,
+    batch: &mut WriteBatch,
     m: &UpdateHousehold,
 ) -> Result<Applied, Failure> {
     let mut editing = Editing::begin(ctx, m.household_id, m.base_version, Load::Full).await?;
@@ -77,11 +80,12 @@ pub(super) async fn update<C: ConnectionTrait>(
     for conflict in merge.conflicts {
         editing.conflict(household_field(&conflict.field), conflict);
     }
-    editing.finish(ctx).await
+    editing.finish(ctx, batch)
 }
 
 pub(super) async fn move_to<C: ConnectionTrait>(
     ctx: &Ctx<'_, C>,
+    batch: &mut WriteBatch,
     m: &MoveHousehold,
 ) -> Result<Applied, Failure> {
     let mut editing = Editing::begin(ctx, m.household_id, m.base_version, Load::Head).await?;
@@ -106,11 +110,12 @@ pub(super) async fn move_to<C: ConnectionTrait>(
         editing.row.area_code = new_area;
         editing.prev_area = Some(old_area);
     }
-    editing.finish(ctx).await
+    editing.finish(ctx, batch)
 }
 
 pub(super) async fn delete<C: ConnectionTrait>(
     ctx: &Ctx<'_, C>,
+    batch: &mut WriteBatch,
     m: &DeleteHousehold,
 ) -> Result<Applied, Failure> {
     let mut editing = Editing::begin(ctx, m.household_id, m.base_version, Load::Full).await?;
@@ -139,5 +144,5 @@ pub(super) async fn delete<C: ConnectionTrait>(
             editing.conflict(household_field(&conflict.field), conflict);
         }
     }
-    editing.finish(ctx).await
+    editing.finish(ctx, batch)
 }

@@ -10,6 +10,7 @@ use sync_protocol::v1::{
 use uuid::Uuid;
 
 use super::{Applied, Ctx, Editing, Failure, invalid, reject};
+use crate::store::batch::WriteBatch;
 use crate::store::families::{self, FamilyRow};
 use crate::store::households::Load;
 use crate::store::members::{self, MemberRow};
@@ -40,6 +41,7 @@ async fn member_of<C: ConnectionTrait>(
 
 pub(super) async fn add<C: ConnectionTrait>(
     ctx: &Ctx<'_, C>,
+    batch: &mut WriteBatch,
     m: &AddMember,
 ) -> Result<Applied, Failure> {
     let mut editing = Editing::begin(ctx, m.household_id, m.base_version, Load::Head).await?;
@@ -72,11 +74,12 @@ pub(super) async fn add<C: ConnectionTrait>(
             "anggota dengan id ini sudah ada",
         ));
     }
-    editing.finish(ctx).await
+    editing.finish(ctx, batch)
 }
 
 pub(super) async fn update<C: ConnectionTrait>(
     ctx: &Ctx<'_, C>,
+    batch: &mut WriteBatch,
     m: &UpdateMember,
 ) -> Result<Applied, Failure> {
     let mut editing = Editing::begin(ctx, m.household_id, m.base_version, Load::Head).await?;
@@ -104,12 +107,13 @@ pub(super) async fn update<C: ConnectionTrait>(
     for conflict in merge.conflicts {
         editing.conflict(member_field(m.member_id, &conflict.field), conflict);
     }
-    members::save(ctx.db, &member, ctx.now).await?;
-    editing.finish(ctx).await
+    members::save(batch, &member, ctx.now);
+    editing.finish(ctx, batch)
 }
 
 pub(super) async fn remove<C: ConnectionTrait>(
     ctx: &Ctx<'_, C>,
+    batch: &mut WriteBatch,
     m: &RemoveMember,
 ) -> Result<Applied, Failure> {
     let mut editing = Editing::begin(ctx, m.household_id, m.base_version, Load::Head).await?;
@@ -126,12 +130,13 @@ pub(super) async fn remove<C: ConnectionTrait>(
             editing.conflict(member_field(m.member_id, "@removed"), conflict);
         }
     }
-    members::save(ctx.db, &member, ctx.now).await?;
-    editing.finish(ctx).await
+    members::save(batch, &member, ctx.now);
+    editing.finish(ctx, batch)
 }
 
 pub(super) async fn put_family<C: ConnectionTrait>(
     ctx: &Ctx<'_, C>,
+    batch: &mut WriteBatch,
     m: &PutFamily,
 ) -> Result<Applied, Failure> {
     let mut editing = Editing::begin(ctx, m.household_id, m.base_version, Load::Head).await?;
@@ -187,5 +192,5 @@ pub(super) async fn put_family<C: ConnectionTrait>(
         families::record_history(ctx.db, family.id, family.no_kk.as_deref(), &stamp, ctx.now)
             .await?;
     }
-    editing.finish(ctx).await
+    editing.finish(ctx, batch)
 }

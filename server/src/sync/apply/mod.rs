@@ -23,6 +23,7 @@ use crate::domain::actor::Actor;
 use crate::domain::area::AreaCode;
 use crate::domain::form::Form;
 use crate::store::areas::KnownAreas;
+use crate::store::batch::WriteBatch;
 use crate::store::forms::FormCache;
 use crate::store::households::{self, Dirty, HouseholdRow, Load};
 use crate::store::{StoreError, changes, conflicts};
@@ -81,21 +82,23 @@ pub(crate) fn invalid(fields: Vec<FieldError>) -> Failure {
 }
 
 /// Applies one parsed mutation and returns its receipt; `Err` only for storage failures.
+/// Reads go to the database at once; writes nothing reads back are queued in `batch`.
 pub(crate) async fn apply<C: ConnectionTrait>(
     ctx: &Ctx<'_, C>,
+    batch: &mut WriteBatch,
     mutation: &Mutation,
 ) -> Result<Receipt, StoreError> {
     let household_id = mutation.op.household_id();
     let outcome = match &mutation.op {
-        Op::CreateHousehold(m) => household::create(ctx, m).await,
-        Op::UpdateHousehold(m) => household::update(ctx, m).await,
-        Op::MoveHousehold(m) => household::move_to(ctx, m).await,
-        Op::DeleteHousehold(m) => household::delete(ctx, m).await,
-        Op::AddMember(m) => member::add(ctx, m).await,
-        Op::UpdateMember(m) => member::update(ctx, m).await,
-        Op::RemoveMember(m) => member::remove(ctx, m).await,
-        Op::PutFamily(m) => member::put_family(ctx, m).await,
-        Op::RecordVisit(m) => visit::record(ctx, m).await,
+        Op::CreateHousehold(m) => household::create(ctx, batch, m).await,
+        Op::UpdateHousehold(m) => household::update(ctx, batch, m).await,
+        Op::MoveHousehold(m) => household::move_to(ctx, batch, m).await,
+        Op::DeleteHousehold(m) => household::delete(ctx, batch, m).await,
+        Op::AddMember(m) => member::add(ctx, batch, m).await,
+        Op::UpdateMember(m) => member::update(ctx, batch, m).await,
+        Op::RemoveMember(m) => member::remove(ctx, batch, m).await,
+        Op::PutFamily(m) => member::put_family(ctx, batch, m).await,
+        Op::RecordVisit(m) => visit::record(ctx, batch, m).await,
     };
     match outcome {
         Ok(applied) => Ok(Receipt {
@@ -257,19 +260,18 @@ impl Editing {
         self.conflicts.push((target, conflict));
     }
 
-    /// Writes the household at its next version, the change log row and the conflicts.
-    async fn finish<C: ConnectionTrait>(mut self, ctx: &Ctx<'_, C>) -> Result<Applied, Failure> {
+    /// Queues the household at its next version, the change log row and the conflicts.
+    fn finish<C>(mut self, ctx: &Ctx<'_, C>, batch: &mut WriteBatch) -> Result<Applied, Failure> {
         self.row.version += 1;
-        households::save(ctx.db, &self.row, self.dirty, ctx.now).await?;
+        households::save(batch, &self.row, self.dirty, ctx.now)?;
         changes::append(
-            ctx.db,
+            batch,
             self.row.id,
             self.row.version,
             &self.row.area_code,
             self.prev_area.as_deref(),
             ctx.now,
-        )
-        .await?;
+        );
         let mut notes = Vec::with_capacity(self.conflicts.len());
         for (target, conflict) in &self.conflicts {
             let stored = conflicts::NewConflict {
@@ -282,7 +284,7 @@ impl Editing {
                 incoming: &ctx.writer,
                 incoming_seq: ctx.seq,
             };
-            let conflict_id = conflicts::insert(ctx.db, &stored, ctx.now).await?;
+            let conflict_id = conflicts::insert(batch, &stored, ctx.now);
             notes.push(note(conflict_id, target.clone(), conflict));
         }
         Ok(Applied {

@@ -5,6 +5,7 @@ use sha2::{Digest, Sha256};
 use sync_protocol::v1::{FieldError, FieldErrorCode, RecordVisit, RejectCode};
 
 use super::{Applied, Ctx, Failure, form, invalid, reject};
+use crate::store::batch::WriteBatch;
 use crate::store::{households, visits};
 
 /// Photo kinds are short machine names such as `tampak_depan`.
@@ -54,6 +55,7 @@ fn check(m: &RecordVisit) -> Vec<FieldError> {
 
 pub(super) async fn record<C: ConnectionTrait>(
     ctx: &Ctx<'_, C>,
+    _batch: &mut WriteBatch,
     m: &RecordVisit,
 ) -> Result<Applied, Failure> {
     let household = households::find(ctx.db, m.household_id, households::Load::Head)
