@@ -333,6 +333,32 @@ pub async fn create_user(
     Ok((user, areas))
 }
 
+/// Revokes every session of a user (a lost phone, a user who left). Their tokens stop working
+/// at once on this instance and within `auth.session_cache_seconds` on the others.
+pub async fn revoke_sessions(
+    db: &DatabaseConnection,
+    cache: &SessionCache,
+    user_id: Uuid,
+    by: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    let txn = db.begin().await?;
+    let revoked = sessions::revoke_all(&txn, user_id, now).await?;
+    let detail = json!({ "revoked": revoked });
+    audit::record(
+        &txn,
+        now,
+        by,
+        "user.revoke_sessions",
+        &user_id.to_string(),
+        detail,
+    )
+    .await?;
+    txn.commit().await?;
+    cache.forget_user(user_id);
+    Ok(revoked)
+}
+
 /// Replaces a user's areas. Their next pull answers `reset` because the scope changed.
 pub async fn set_areas(
     db: &DatabaseConnection,

@@ -6,7 +6,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{Request, Uri, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use sync_protocol::v1;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -39,7 +39,8 @@ pub fn router(state: AppState) -> Router {
         .route("/conflicts", get(conflicts::list))
         .route("/forms/{id}/{version}", get(forms::get))
         .route("/users", post(users::create))
-        .route("/users/{id}/areas", put(users::set_areas));
+        .route("/users/{id}/areas", put(users::set_areas))
+        .route("/users/{id}/sessions", delete(users::revoke_sessions));
     Router::new()
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))

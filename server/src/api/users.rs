@@ -105,3 +105,19 @@ pub async fn set_areas(
     app.sessions.forget_user(id);
     Ok(Json(view(target, &areas)))
 }
+
+/// `DELETE /v1/users/{id}/sessions`: logs the user out everywhere (a lost phone).
+#[instrument(skip_all, fields(user.id = %user.actor.id, target.id = %id))]
+pub async fn revoke_sessions(
+    State(app): State<AppState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<StatusCode, ApiError> {
+    require_admin(&user.actor)?;
+    users::get(&app.db, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("pengguna tidak ditemukan"))?;
+    require_within_scope(&user.actor, &users::areas(&app.db, id).await?)?;
+    accounts::revoke_sessions(&app.db, &app.sessions, id, Some(user.actor.id), Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,20 +1,11 @@
 //! Administrative areas.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, QueryOrder, sea_query::OnConflict};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, sea_query::OnConflict};
 
 use super::StoreError;
 use super::entities::area;
 use crate::domain::area::AreaCode;
-
-/// An area as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Area {
-    /// Kemendagri code.
-    pub code: AreaCode,
-    /// Name.
-    pub name: String,
-}
 
 /// Inserts or updates an area (its level and parent follow from the code).
 pub async fn upsert(
@@ -54,21 +45,6 @@ pub async fn exists(db: &impl ConnectionTrait, code: &str) -> Result<bool, Store
         .one(db)
         .await?
         .is_some())
-}
-
-/// Every area, ordered by code.
-pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<Area>, StoreError> {
-    area::Entity::find()
-        .order_by_asc(area::Column::Code)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| {
-            let code = AreaCode::parse(&m.code)
-                .map_err(|e| StoreError::Corrupt(format!("area.code: {e}")))?;
-            Ok(Area { code, name: m.name })
-        })
-        .collect()
 }
 
 /// Codes known to exist. Areas are added and renamed by imports but never deleted, so a code

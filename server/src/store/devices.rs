@@ -74,18 +74,3 @@ pub fn advance(
     batch.push(&update.filter(device::Column::Id.eq(device_id)));
     Ok(())
 }
-
-/// The device's state, without locking.
-pub async fn get(
-    db: &impl ConnectionTrait,
-    device_id: Uuid,
-) -> Result<Option<DeviceState>, StoreError> {
-    let Some(row) = device::Entity::find_by_id(device_id).one(db).await? else {
-        return Ok(None);
-    };
-    Ok(Some(DeviceState {
-        id: row.id,
-        user_id: row.user_id,
-        last_seq: u64::try_from(row.last_seq).unwrap_or(0),
-    }))
-}

@@ -76,3 +76,39 @@ async fn requests_without_a_valid_token_are_unauthenticated() {
     let body: Value = bogus.json().await.unwrap();
     assert_eq!(body["code"], "unauthenticated");
 }
+
+#[tokio::test]
+async fn an_admin_logs_a_user_out_everywhere_after_a_lost_phone() {
+    let app = TestApp::spawn().await;
+    let admin = app.user("admin", &["73.22"]).await;
+    let user = app.user("enumerator", &[KEC_MALANGKE]).await;
+    assert_eq!(app.get("/v1/me", &user.token).await.status(), 200);
+    let response = app
+        .http
+        .delete(app.url(&format!("/v1/users/{}/sessions", user.id)))
+        .bearer_auth(&admin.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204);
+    let after = app.get("/v1/me", &user.token).await;
+    assert_eq!(after.status(), 401);
+    let body: Value = after.json().await.unwrap();
+    assert_eq!(body["code"], "token_expired");
+    assert_eq!(
+        app.count("audit_log WHERE action = 'user.revoke_sessions'")
+            .await,
+        1
+    );
+
+    // Another user may not do it.
+    let other = app.user("supervisor", &["73.22"]).await;
+    let refused = app
+        .http
+        .delete(app.url(&format!("/v1/users/{}/sessions", admin.id)))
+        .bearer_auth(&other.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+}

@@ -113,6 +113,19 @@ async fn set_areas(app: &TestApp, user: &TestUser, target: Uuid, area: &str) -> 
     outcome(response).await
 }
 
+async fn revoke(app: &TestApp, user: &TestUser, target: Uuid) -> Outcome {
+    let url = app.url(&format!("/v1/users/{target}/sessions"));
+    outcome(
+        app.http
+            .delete(url)
+            .bearer_auth(&user.token)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
 /// A request's status and code.
 type Outcome = (u16, String);
 
@@ -148,12 +161,14 @@ fn expected(role: &str) -> Vec<Outcome> {
         pick(admin, ok("")),
         pick(admin, refused(403, "area_out_of_scope")),
         pick(admin, refused(403, "area_out_of_scope")),
+        pick(admin, refused(204, "")),
+        pick(admin, refused(403, "area_out_of_scope")),
         ok(""),
         ok(""),
     ]
 }
 
-const CASES: [&str; 13] = [
+const CASES: [&str; 15] = [
     "push inside",
     "push outside",
     "pull",
@@ -165,6 +180,8 @@ const CASES: [&str; 13] = [
     "set areas inside",
     "set areas of a user outside",
     "set areas to outside",
+    "log out a user inside",
+    "log out a user outside",
     "form",
     "me",
 ];
@@ -184,6 +201,8 @@ async fn observe(app: &TestApp, w: &World, user: &TestUser) -> Vec<Outcome> {
         set_areas(app, user, w.worker_inside, PATTIMANG).await,
         set_areas(app, user, w.worker_outside, PATTIMANG).await,
         set_areas(app, user, w.worker_inside, BONE_BONE).await,
+        revoke(app, user, w.worker_inside).await,
+        revoke(app, user, w.worker_outside).await,
         outcome(app.get("/v1/forms/survei-rt/1", &user.token).await).await,
         outcome(app.get("/v1/me", &user.token).await).await,
     ]
