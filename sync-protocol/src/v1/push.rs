@@ -27,47 +27,71 @@ pub struct PushRequest<M = Mutation> {
     pub mutations: Vec<M>,
 }
 
-/// A mutation as received, before its body is parsed: only `seq` must be readable.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A mutation as received, before its body is parsed: only `seq` must be readable. It keeps
+/// the mutation's JSON text, which is parsed straight into the typed op (no intermediate tree).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct RawMutation(pub serde_json::Value);
+pub struct RawMutation(pub Box<serde_json::value::RawValue>);
+
+impl PartialEq for RawMutation {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.get() == other.0.get()
+    }
+}
+
+/// Just the seq of a mutation; every other key is skipped.
+#[derive(Deserialize)]
+struct SeqProbe {
+    seq: u64,
+}
+
+/// The fields every mutation has besides the op's own.
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    seq: u64,
+    hlc: Hlc,
+    #[serde(default)]
+    device_time: Option<DateTime<Utc>>,
+    #[serde(borrow, default)]
+    op: Option<std::borrow::Cow<'a, str>>,
+}
 
 impl RawMutation {
     /// The mutation's seq, if it is a positive integer.
     #[must_use]
     pub fn seq(&self) -> Option<u64> {
-        self.0
-            .get("seq")
-            .and_then(serde_json::Value::as_u64)
+        serde_json::from_str::<SeqProbe>(self.0.get())
+            .ok()
+            .map(|p| p.seq)
             .filter(|s| *s > 0)
     }
 
     /// Parses the whole mutation. The error names the path of the offending field.
     pub fn parse(&self) -> Result<Mutation, FieldError> {
-        let envelope: Envelope = de(&self.0)?;
-        let Some(op) = self.0.get("op") else {
+        let text = self.0.get();
+        let envelope: Envelope<'_> = de(text)?;
+        let Some(op) = envelope.op else {
             return Err(FieldError::new(
                 "op",
                 FieldErrorCode::Required,
                 "op wajib diisi",
             ));
         };
-        let v = &self.0;
-        let op = match op.as_str() {
-            Some("create_household") => Op::CreateHousehold(de(v)?),
-            Some("update_household") => Op::UpdateHousehold(de(v)?),
-            Some("move_household") => Op::MoveHousehold(de(v)?),
-            Some("delete_household") => Op::DeleteHousehold(de(v)?),
-            Some("add_member") => Op::AddMember(de(v)?),
-            Some("update_member") => Op::UpdateMember(de(v)?),
-            Some("remove_member") => Op::RemoveMember(de(v)?),
-            Some("put_family") => Op::PutFamily(de(v)?),
-            Some("record_visit") => Op::RecordVisit(de(v)?),
-            _ => {
+        let op = match op.as_ref() {
+            "create_household" => Op::CreateHousehold(de(text)?),
+            "update_household" => Op::UpdateHousehold(de(text)?),
+            "move_household" => Op::MoveHousehold(de(text)?),
+            "delete_household" => Op::DeleteHousehold(de(text)?),
+            "add_member" => Op::AddMember(de(text)?),
+            "update_member" => Op::UpdateMember(de(text)?),
+            "remove_member" => Op::RemoveMember(de(text)?),
+            "put_family" => Op::PutFamily(de(text)?),
+            "record_visit" => Op::RecordVisit(de(text)?),
+            other => {
                 return Err(FieldError::new(
                     "op",
                     FieldErrorCode::InvalidChoice,
-                    format!("op tidak dikenal: {op}"),
+                    format!("op tidak dikenal: {other}"),
                 ));
             }
         };
@@ -80,18 +104,10 @@ impl RawMutation {
     }
 }
 
-/// The fields every mutation has besides its op.
-#[derive(Deserialize)]
-struct Envelope {
-    seq: u64,
-    hlc: Hlc,
-    #[serde(default)]
-    device_time: Option<DateTime<Utc>>,
-}
-
-/// Deserializes with the path of the first offending field in the error.
-fn de<T: serde::de::DeserializeOwned>(value: &serde_json::Value) -> Result<T, FieldError> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
+/// Deserializes JSON text with the path of the first offending field in the error.
+fn de<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, FieldError> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         let path = e.path().to_string();
         let field = if path == "." {
             "mutation".to_owned()
