@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use serde_json::json;
 use sync_protocol::merge::Writer;
 use sync_protocol::v1::{
@@ -164,60 +164,27 @@ async fn apply_batch(
     for (seq, parsed) in items.iter().filter(|(seq, _)| *seq > already_applied) {
         // The previous mutation's writes go out before this one reads anything.
         batch.flush(&txn).await?;
-        let receipt = match parsed {
-            Ok(mutation) => {
-                let writer = Writer {
-                    user_id: actor.id,
-                    device_id,
-                    authority: actor.role.authority(),
-                    hlc: mutation.hlc.clone(),
-                };
-                let ctx = Ctx {
-                    db: &txn,
-                    actor,
-                    writer,
-                    forms: deps.forms,
-                    areas: deps.areas,
-                    now,
-                    seq: *seq,
-                };
-                let receipt = apply::apply(&ctx, &mut batch, mutation).await?;
-                receipts::insert(
-                    &mut batch,
-                    device_id,
-                    actor.id,
-                    mutation.op.name(),
-                    &receipt,
-                    now,
-                )?;
-                receipt
-            }
-            Err(error) => {
-                let rejection = Rejection {
-                    code: RejectCode::MalformedMutation,
-                    message: "mutasi tidak dapat dibaca".to_owned(),
-                    fields: vec![error.clone()],
-                };
-                let receipt = apply::rejected(*seq, None, rejection);
-                receipts::insert(&mut batch, device_id, actor.id, "malformed", &receipt, now)?;
-                receipt
-            }
+        let one = One {
+            seq: *seq,
+            device_id,
+            now,
         };
-        out.push(receipt);
+        out.push(apply_one(deps, actor, &txn, &mut batch, one, parsed).await?);
         last = *seq;
         applied += 1;
     }
-    let skew_flagged = skew_ms
-        .filter(|s| s.unsigned_abs() > u64::from(deps.config.clock_skew_flag_seconds) * 1000);
-    if let Some(skew) = skew_flagged {
+    if let Some(skew) =
+        skew_ms.filter(|s| s.unsigned_abs() > u64::from(deps.config.clock_skew_flag_seconds) * 1000)
+    {
         warn!(device.id = %device_id, skew_ms = skew, "device clock is off by {skew} ms");
+        let target = device_id.to_string();
         let detail = json!({ "skew_ms": skew });
         audit::record(
             &txn,
             now,
             Some(actor.id),
             "device.clock_skew",
-            &device_id.to_string(),
+            &target,
             detail,
         )
         .await?;
@@ -227,4 +194,56 @@ async fn apply_batch(
     txn.commit().await.map_err(StoreError::from)?;
     info!(device.id = %device_id, applied, replayed = out.len() - applied, "push applied {applied} mutations");
     Ok((out, last + 1))
+}
+
+/// Which mutation of which device, applied when.
+#[derive(Clone, Copy)]
+struct One {
+    seq: u64,
+    device_id: Uuid,
+    now: chrono::DateTime<Utc>,
+}
+
+/// Applies one new mutation (or rejects one that did not parse) and queues its receipt.
+async fn apply_one(
+    deps: &PushDeps<'_>,
+    actor: &Actor,
+    txn: &DatabaseTransaction,
+    batch: &mut WriteBatch,
+    one: One,
+    parsed: &Result<Mutation, FieldError>,
+) -> Result<Receipt, StoreError> {
+    let (receipt, op) = match parsed {
+        Ok(mutation) => {
+            let writer = Writer {
+                user_id: actor.id,
+                device_id: one.device_id,
+                authority: actor.role.authority(),
+                hlc: mutation.hlc.clone(),
+            };
+            let ctx = Ctx {
+                db: txn,
+                actor,
+                writer,
+                forms: deps.forms,
+                areas: deps.areas,
+                now: one.now,
+                seq: one.seq,
+            };
+            (
+                apply::apply(&ctx, batch, mutation).await?,
+                mutation.op.name(),
+            )
+        }
+        Err(error) => {
+            let rejection = Rejection {
+                code: RejectCode::MalformedMutation,
+                message: "mutasi tidak dapat dibaca".to_owned(),
+                fields: vec![error.clone()],
+            };
+            (apply::rejected(one.seq, None, rejection), "malformed")
+        }
+    };
+    receipts::insert(batch, one.device_id, actor.id, op, &receipt, one.now)?;
+    Ok(receipt)
 }
