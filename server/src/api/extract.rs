@@ -111,7 +111,17 @@ impl FromRequestParts<AppState> for AuthUser {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(ApiError::unauthenticated)?;
-        match accounts::authenticate(&state.db, &state.sessions, token, Utc::now()).await {
+        // The lookup only reads, so a transient failure (a connection the database dropped,
+        // which the pool discards as it finds it) is retried before answering 503.
+        let attempts = state.config.database.max_connections + 2;
+        let mut attempt = 1;
+        let actor = loop {
+            match accounts::authenticate(&state.db, &state.sessions, token, Utc::now()).await {
+                Err(AuthError::Store(e)) if e.is_transient() && attempt < attempts => attempt += 1,
+                other => break other,
+            }
+        };
+        match actor {
             Ok(actor) => Ok(AuthUser {
                 actor,
                 token: token.to_owned(),

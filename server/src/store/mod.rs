@@ -92,6 +92,9 @@ pub async fn connect(config: &DatabaseConfig) -> Result<DatabaseConnection, Stor
     options
         .max_connections(config.max_connections)
         .acquire_timeout(Duration::from_secs(10))
+        // Ping only connections idle long enough to have been dropped by the server or a
+        // firewall: a ping on every checkout is a round trip per request.
+        .test_before_acquire_if_idle_for(Duration::from_secs(30))
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|o| {
             o.journal_mode(SqliteJournalMode::Wal)

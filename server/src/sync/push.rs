@@ -21,10 +21,6 @@ use crate::store::batch::WriteBatch;
 use crate::store::forms::FormCache;
 use crate::store::{StoreError, audit, devices, receipts};
 
-/// How often a batch is retried inside the server after a transient database failure
-/// (deadlock, serialization failure, busy SQLite) before the phone is told to retry.
-const ATTEMPTS: u32 = 3;
-
 /// Why a push was refused as a whole. Nothing was stored.
 #[derive(Debug, thiserror::Error)]
 pub enum PushError {
@@ -72,6 +68,11 @@ pub struct PushDeps<'a> {
     pub clock: &'a ServerClock,
     /// Limits.
     pub config: &'a SyncConfig,
+    /// How often a batch is tried before the phone is told to retry. Transient failures
+    /// (deadlocks, serialization failures, busy SQLite, and connections the database dropped,
+    /// which the pool discards one at a time) are retried inside the server first: use more
+    /// attempts than the pool has connections.
+    pub attempts: u32,
 }
 
 /// Applies a push and answers with one receipt per mutation.
@@ -94,9 +95,10 @@ pub async fn push(
     let mut attempt = 1;
     let (receipts, next_seq) = loop {
         match apply_batch(deps, actor, request.device_id, &items, skew_ms).await {
-            Err(PushError::Store(e)) if e.is_transient() && attempt < ATTEMPTS => {
+            Err(PushError::Store(e)) if e.is_transient() && attempt < deps.attempts => {
                 warn!(attempt, error = %e, "push batch hit a transient database error; retrying");
-                tokio::time::sleep(Duration::from_millis(20 * u64::from(attempt))).await;
+                let pause = (10 * u64::from(attempt)).min(100);
+                tokio::time::sleep(Duration::from_millis(pause)).await;
                 attempt += 1;
             }
             other => break other?,

@@ -76,12 +76,11 @@ async fn an_unreachable_database_answers_503_with_retry_after_and_the_retry_succ
         ))
         .await
         .unwrap();
-    let retried: PushResponse = app
-        .post("/v1/sync/push", &user.token, &body)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let retried = app.post("/v1/sync/push", &user.token, &body).await;
+    let status = retried.status();
+    let text = retried.text().await.unwrap();
+    assert_eq!(status, 200, "{text}");
+    let retried: PushResponse = serde_json::from_str(&text).unwrap();
     assert_eq!(retried.receipts[0].status, ReceiptStatus::Applied);
     assert_eq!(app.count("household").await, 1);
 }
