@@ -243,6 +243,10 @@ impl TestApp {
         config.database.max_connections = 8;
         config.server.bind = SocketAddr::from(([127, 0, 0, 1], 0));
         config.server.shutdown_grace_seconds = 10;
+        // Tests share one PostgreSQL cluster, and pull waits for every older write transaction
+        // of the cluster (see PROTOCOL.md, "Ordering"): a test holding a row lock delays the
+        // pulls of the others. Let pulls wait longer than such a test holds its lock.
+        config.sync.pull_wait_ms = 10_000;
         tweak(&mut config);
         let app = Application::build(config).await.expect("build application");
         let addr = app.local_addr().expect("bound address");
