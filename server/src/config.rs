@@ -31,6 +31,9 @@ pub struct Config {
     /// Logins and tokens.
     #[serde(default)]
     pub auth: AuthConfig,
+    /// Where photos and other files are stored.
+    #[serde(default)]
+    pub storage: StorageConfig,
     /// Sync protocol limits.
     #[serde(default)]
     pub sync: SyncConfig,
@@ -89,6 +92,67 @@ impl DatabaseConfig {
     pub fn is_sqlite(&self) -> bool {
         self.url.expose_secret().starts_with("sqlite:")
     }
+}
+
+/// `[storage]`: a local directory (the embedded default) or an S3-compatible object store.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StorageConfig {
+    /// `local` or `s3`.
+    pub kind: StorageKind,
+    /// With `local`: the directory.
+    pub path: PathBuf,
+    /// With `s3`: where and how to connect.
+    pub s3: Option<S3Config>,
+}
+
+impl Default for StorageConfig {
+    fn default() -> Self {
+        Self {
+            kind: StorageKind::Local,
+            path: PathBuf::from(DEFAULT_STORAGE_PATH),
+            s3: None,
+        }
+    }
+}
+
+/// The directory used for files when nothing is configured.
+pub const DEFAULT_STORAGE_PATH: &str = "data/objects";
+
+/// Which object store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StorageKind {
+    /// A directory on this machine.
+    Local,
+    /// An S3-compatible object store (Garage, MinIO, Ceph RGW, AWS).
+    S3,
+}
+
+/// `[storage.s3]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct S3Config {
+    /// Endpoint URL, e.g. `http://127.0.0.1:3900` (Garage) or `https://s3.ap-southeast-3.amazonaws.com`.
+    pub endpoint: String,
+    /// Region name the store expects (Garage: its `s3_region`).
+    pub region: String,
+    /// Bucket.
+    pub bucket: String,
+    /// Prefix put before every key, to share a bucket.
+    #[serde(default)]
+    pub prefix: String,
+    /// Access key id.
+    pub access_key_id: String,
+    /// Secret access key.
+    pub secret_access_key: SecretString,
+    /// Path-style addressing (`endpoint/bucket/key`), which most self-hosted stores need.
+    #[serde(default = "yes")]
+    pub path_style: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// `[auth]`
@@ -251,12 +315,46 @@ impl Config {
         {
             return invalid("sync.max_mutations_per_push", "harus di antara 1 dan 500");
         }
+        if self.storage.kind == StorageKind::S3 {
+            let Some(s3) = &self.storage.s3 else {
+                return invalid(
+                    "storage.s3",
+                    "storage.kind = \"s3\" perlu bagian [storage.s3] (endpoint, region, bucket, access_key_id, secret_access_key)",
+                );
+            };
+            if !(s3.endpoint.starts_with("http://") || s3.endpoint.starts_with("https://")) {
+                return invalid("storage.s3.endpoint", "harus diawali http:// atau https://");
+            }
+            if s3.bucket.is_empty() || s3.region.is_empty() || s3.access_key_id.is_empty() {
+                return invalid("storage.s3", "bucket, region dan access_key_id wajib diisi");
+            }
+        }
         if self.sync.default_pull_limit == 0
             || self.sync.default_pull_limit > sync_protocol::v1::MAX_PULL_LIMIT
         {
             return invalid("sync.default_pull_limit", "harus di antara 1 dan 1000");
         }
         Ok(())
+    }
+
+    /// Reads the storage settings of the test harness and the benchmark from `TEST_S3_*`
+    /// variables, if `TEST_S3_ENDPOINT` is set.
+    #[must_use]
+    pub fn s3_from_test_env(prefix: &str) -> Option<S3Config> {
+        #[expect(
+            clippy::disallowed_methods,
+            reason = "config.rs is where the environment is read"
+        )]
+        let var = |name: &str| std::env::var(name).ok();
+        Some(S3Config {
+            endpoint: var("TEST_S3_ENDPOINT")?,
+            region: var("TEST_S3_REGION").unwrap_or_else(|| "garage".to_owned()),
+            bucket: var("TEST_S3_BUCKET")?,
+            prefix: prefix.to_owned(),
+            access_key_id: var("TEST_S3_ACCESS_KEY_ID")?,
+            secret_access_key: SecretString::from(var("TEST_S3_SECRET_ACCESS_KEY")?),
+            path_style: true,
+        })
     }
 
     /// The SQLite file's directory, if the database is a SQLite file, so it can be created.

@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod api;
+pub mod blob;
 pub mod cli;
 pub mod config;
 pub mod domain;
@@ -62,13 +63,14 @@ impl Application {
 
     /// Binds the port over an already open (and migrated) database.
     pub async fn with_db(config: Config, db: DatabaseConnection) -> anyhow::Result<Self> {
+        let blobs = blob::open(&config.storage).context("membuka penyimpanan berkas")?;
         let bind = config.server.bind;
         let listener = TcpListener::bind(bind)
             .await
             .with_context(|| format!("membuka port {bind} (sudah dipakai program lain?)"))?;
         Ok(Self {
             listener,
-            state: AppState::new(db, config),
+            state: AppState::new(db, blobs, config),
         })
     }
 

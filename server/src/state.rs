@@ -6,6 +6,7 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 
 use crate::accounts::SessionCache;
+use crate::blob::BlobStore;
 use crate::config::Config;
 use crate::store::areas::KnownAreas;
 use crate::store::forms::FormCache;
@@ -16,6 +17,8 @@ use crate::sync::clock::ServerClock;
 pub struct AppState {
     /// Connection pool.
     pub db: DatabaseConnection,
+    /// Where photos and other files are stored.
+    pub blobs: Arc<dyn BlobStore>,
     /// Validated configuration.
     pub config: Arc<Config>,
     /// Published forms (immutable, cached).
@@ -31,11 +34,12 @@ pub struct AppState {
 impl AppState {
     /// State over an open pool.
     #[must_use]
-    pub fn new(db: DatabaseConnection, config: Config) -> Self {
+    pub fn new(db: DatabaseConnection, blobs: Arc<dyn BlobStore>, config: Config) -> Self {
         let ttl = std::time::Duration::from_secs(config.auth.session_cache_seconds.into());
         Self {
             sessions: Arc::new(SessionCache::new(ttl)),
             db,
+            blobs,
             config: Arc::new(config),
             forms: Arc::new(FormCache::default()),
             areas: Arc::new(KnownAreas::default()),

@@ -238,7 +238,9 @@ impl TestApp {
             ekemiskinan::telemetry::init(&log);
         });
         let test_db = TestDb::new(backend).await;
+        let tmp = tempfile::tempdir().expect("temp dir");
         let mut config = Config::default();
+        config.storage.path = tmp.path().join("objects");
         config.database.url = SecretString::from(test_db.url.clone());
         config.database.max_connections = 8;
         config.server.bind = SocketAddr::from(([127, 0, 0, 1], 0));
@@ -272,7 +274,7 @@ impl TestApp {
             backend,
             shutdown: Some(tx),
             server: Some(server),
-            tmp: tempfile::tempdir().expect("temp dir"),
+            tmp,
             test_db,
         }
     }
@@ -445,4 +447,12 @@ pub mod wire {
     pub fn to_value(m: &Mutation) -> Value {
         serde_json::to_value(m).expect("mutation serializes")
     }
+}
+
+/// S3 settings of the Garage started by `scripts/test`, with a key prefix of its own.
+#[must_use]
+pub fn test_s3(prefix: &str) -> ekemiskinan::config::S3Config {
+    Config::s3_from_test_env(prefix).expect(
+        "TEST_S3_ENDPOINT and friends are not set: run the tests with scripts/test, which starts Garage",
+    )
 }

@@ -26,6 +26,7 @@ macro_rules! on_both_backends {
 mod auth;
 mod authorization;
 mod bad_input;
+mod blob;
 mod concurrency;
 mod conflicts;
 mod health;

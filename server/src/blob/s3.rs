@@ -1,0 +1,301 @@
+//! Any S3-compatible store, through aws-sdk-s3.
+//!
+//! Path-style addressing, static credentials, and request checksums only where the API
+//! requires them: some S3-compatible stores reject the SDK's default CRC checksum headers.
+//! Objects up to `SINGLE_PUT_MAX` go in one `PutObject`; larger ones in 8 MiB parts.
+
+use std::path::Path;
+use std::time::Duration;
+
+use aws_sdk_s3::Client;
+use aws_sdk_s3::config::{
+    BehaviorVersion, Credentials, Region, RequestChecksumCalculation, ResponseChecksumValidation,
+    timeout::TimeoutConfig,
+};
+use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_s3::primitives::{ByteStream, Length};
+use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
+use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
+use bytes::Bytes;
+use futures::future::BoxFuture;
+use secrecy::ExposeSecret;
+
+use super::{BlobError, BlobStore, check_key};
+use crate::config::S3Config;
+
+/// Part size of multipart uploads (S3 requires at least 5 MiB except for the last part).
+const PART_BYTES: u64 = 8 * 1024 * 1024;
+/// Objects up to this size are sent in one request.
+const SINGLE_PUT_MAX: u64 = 2 * PART_BYTES;
+
+/// A bucket (and key prefix) of an S3-compatible store.
+#[derive(Debug, Clone)]
+pub struct S3Store {
+    client: Client,
+    bucket: String,
+    prefix: String,
+}
+
+impl S3Store {
+    /// A client for the configured store. Nothing is sent until the first request.
+    #[must_use]
+    pub fn new(config: &S3Config) -> Self {
+        let credentials = Credentials::new(
+            &config.access_key_id,
+            config.secret_access_key.expose_secret(),
+            None,
+            None,
+            "ekemiskinan-config",
+        );
+        let http = aws_smithy_http_client::Builder::new()
+            .tls_provider(Provider::Rustls(CryptoMode::Ring))
+            .build_https();
+        let timeouts = TimeoutConfig::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .operation_attempt_timeout(Duration::from_mins(2))
+            .build();
+        let sdk = aws_sdk_s3::config::Builder::new()
+            .behavior_version(BehaviorVersion::latest())
+            .endpoint_url(&config.endpoint)
+            .region(Region::new(config.region.clone()))
+            .credentials_provider(credentials)
+            .force_path_style(config.path_style)
+            .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)
+            .response_checksum_validation(ResponseChecksumValidation::WhenRequired)
+            .timeout_config(timeouts)
+            .http_client(http)
+            .build();
+        let prefix = config.prefix.trim_matches('/');
+        Self {
+            client: Client::from_conf(sdk),
+            bucket: config.bucket.clone(),
+            prefix: if prefix.is_empty() {
+                String::new()
+            } else {
+                format!("{prefix}/")
+            },
+        }
+    }
+
+    fn key(&self, key: &str) -> Result<String, BlobError> {
+        check_key(key)?;
+        Ok(format!("{}{key}", self.prefix))
+    }
+
+    async fn put_parts(&self, key: &str, path: &Path, len: u64) -> Result<(), BlobError> {
+        let upload = self
+            .client
+            .create_multipart_upload()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+            .map_err(failure)?;
+        let upload_id = upload.upload_id().unwrap_or_default().to_owned();
+        let result = self.send_parts(key, path, len, &upload_id).await;
+        if result.is_err() {
+            // Best effort: the store also expires abandoned uploads.
+            let _ = self
+                .client
+                .abort_multipart_upload()
+                .bucket(&self.bucket)
+                .key(key)
+                .upload_id(&upload_id)
+                .send()
+                .await;
+        }
+        result
+    }
+
+    async fn send_parts(
+        &self,
+        key: &str,
+        path: &Path,
+        len: u64,
+        upload_id: &str,
+    ) -> Result<(), BlobError> {
+        let mut parts = Vec::new();
+        let mut offset = 0;
+        let mut number = 1;
+        while offset < len {
+            let size = PART_BYTES.min(len - offset);
+            let body = ByteStream::read_from()
+                .path(path)
+                .offset(offset)
+                .length(Length::Exact(size))
+                .build()
+                .await
+                .map_err(|e| BlobError::Io(std::io::Error::other(e)))?;
+            let part = self
+                .client
+                .upload_part()
+                .bucket(&self.bucket)
+                .key(key)
+                .upload_id(upload_id)
+                .part_number(number)
+                .body(body)
+                .send()
+                .await
+                .map_err(failure)?;
+            parts.push(
+                CompletedPart::builder()
+                    .part_number(number)
+                    .set_e_tag(part.e_tag)
+                    .build(),
+            );
+            offset += size;
+            number += 1;
+        }
+        self.client
+            .complete_multipart_upload()
+            .bucket(&self.bucket)
+            .key(key)
+            .upload_id(upload_id)
+            .multipart_upload(
+                CompletedMultipartUpload::builder()
+                    .set_parts(Some(parts))
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(failure)?;
+        Ok(())
+    }
+}
+
+/// Network failures, timeouts and server errors are worth retrying; the rest is a refusal.
+#[expect(clippy::needless_pass_by_value, reason = "used as map_err(failure), which passes the error by value")]
+fn failure<E, R>(error: SdkError<E, R>) -> BlobError
+where
+    E: std::error::Error + ProvideErrorMetadata + Send + Sync + 'static,
+    R: std::fmt::Debug,
+{
+    let message = DisplayErrorContext(&error).to_string();
+    let server_side = match &error {
+        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) | SdkError::ResponseError(_) => {
+            true
+        }
+        SdkError::ServiceError(e) => e.err().code().is_some_and(|c| {
+            matches!(
+                c,
+                "InternalError" | "ServiceUnavailable" | "SlowDown" | "RequestTimeout"
+            )
+        }),
+        _ => false,
+    };
+    if server_side {
+        BlobError::Unavailable(message)
+    } else {
+        BlobError::Refused(message)
+    }
+}
+
+impl BlobStore for S3Store {
+    fn put_file<'a>(
+        &'a self,
+        key: &'a str,
+        path: &'a Path,
+    ) -> BoxFuture<'a, Result<(), BlobError>> {
+        Box::pin(async move {
+            let key = self.key(key)?;
+            let len = tokio::fs::metadata(path).await?.len();
+            if len > SINGLE_PUT_MAX {
+                return self.put_parts(&key, path, len).await;
+            }
+            let body = ByteStream::from_path(path)
+                .await
+                .map_err(|e| BlobError::Io(std::io::Error::other(e)))?;
+            self.client
+                .put_object()
+                .bucket(&self.bucket)
+                .key(&key)
+                .content_length(i64::try_from(len).unwrap_or(i64::MAX))
+                .body(body)
+                .send()
+                .await
+                .map_err(failure)?;
+            Ok(())
+        })
+    }
+
+    fn exists<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<bool, BlobError>> {
+        Box::pin(async move {
+            let key = self.key(key)?;
+            match self
+                .client
+                .head_object()
+                .bucket(&self.bucket)
+                .key(&key)
+                .send()
+                .await
+            {
+                Ok(_) => Ok(true),
+                Err(e)
+                    if e.as_service_error().is_some_and(
+                        aws_sdk_s3::operation::head_object::HeadObjectError::is_not_found,
+                    ) =>
+                {
+                    Ok(false)
+                }
+                Err(e) => Err(failure(e)),
+            }
+        })
+    }
+
+    fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<Bytes>, BlobError>> {
+        Box::pin(async move {
+            let key = self.key(key)?;
+            match self
+                .client
+                .get_object()
+                .bucket(&self.bucket)
+                .key(&key)
+                .send()
+                .await
+            {
+                Ok(object) => {
+                    let data = object
+                        .body
+                        .collect()
+                        .await
+                        .map_err(|e| BlobError::Unavailable(e.to_string()))?;
+                    Ok(Some(data.into_bytes()))
+                }
+                Err(e)
+                    if e.as_service_error().is_some_and(
+                        aws_sdk_s3::operation::get_object::GetObjectError::is_no_such_key,
+                    ) =>
+                {
+                    Ok(None)
+                }
+                Err(e) => Err(failure(e)),
+            }
+        })
+    }
+
+    fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<(), BlobError>> {
+        Box::pin(async move {
+            let key = self.key(key)?;
+            self.client
+                .delete_object()
+                .bucket(&self.bucket)
+                .key(&key)
+                .send()
+                .await
+                .map_err(failure)?;
+            Ok(())
+        })
+    }
+
+    fn check(&self) -> BoxFuture<'_, Result<(), BlobError>> {
+        Box::pin(async move {
+            self.client
+                .head_bucket()
+                .bucket(&self.bucket)
+                .send()
+                .await
+                .map_err(failure)?;
+            Ok(())
+        })
+    }
+}
