@@ -164,7 +164,10 @@ impl S3Store {
 }
 
 /// Network failures, timeouts and server errors are worth retrying; the rest is a refusal.
-#[expect(clippy::needless_pass_by_value, reason = "used as map_err(failure), which passes the error by value")]
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "used as map_err(failure), which passes the error by value"
+)]
 fn failure<E, R>(error: SdkError<E, R>) -> BlobError
 where
     E: std::error::Error + ProvideErrorMetadata + Send + Sync + 'static,
