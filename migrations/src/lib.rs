@@ -27,6 +27,8 @@ mod m20261127_000013_create_receipt;
 mod m20261127_000014_create_sync_change;
 mod m20261127_000015_create_conflict;
 mod m20261127_000016_create_audit_log;
+mod m20261127_000017_create_photo;
+mod m20261127_000018_create_upload;
 
 /// All migrations, in order.
 pub struct Migrator;
@@ -51,6 +53,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000014_create_sync_change::Migration),
             Box::new(m20261127_000015_create_conflict::Migration),
             Box::new(m20261127_000016_create_audit_log::Migration),
+            Box::new(m20261127_000017_create_photo::Migration),
+            Box::new(m20261127_000018_create_upload::Migration),
         ]
     }
 }

@@ -34,6 +34,9 @@ pub struct Config {
     /// Where photos and other files are stored.
     #[serde(default)]
     pub storage: StorageConfig,
+    /// Resumable photo uploads.
+    #[serde(default)]
+    pub uploads: UploadConfig,
     /// Sync protocol limits.
     #[serde(default)]
     pub sync: SyncConfig,
@@ -153,6 +156,25 @@ pub struct S3Config {
 
 fn yes() -> bool {
     true
+}
+
+/// `[uploads]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct UploadConfig {
+    /// Largest photo accepted, in bytes.
+    pub max_bytes: u64,
+    /// How long an unfinished upload is kept, in hours. Phones may be offline for days.
+    pub expire_hours: u32,
+}
+
+impl Default for UploadConfig {
+    fn default() -> Self {
+        Self {
+            max_bytes: 20 * 1024 * 1024,
+            expire_hours: 24 * 7,
+        }
+    }
 }
 
 /// `[auth]`

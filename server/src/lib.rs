@@ -17,6 +17,7 @@ pub mod state;
 pub mod store;
 pub mod sync;
 pub mod telemetry;
+pub mod uploads;
 
 use std::future::Future;
 use std::net::SocketAddr;

@@ -4,9 +4,10 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue};
 use axum::http::{Request, Uri, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post, put};
+use axum::routing::{delete, get, head, post, put};
 use sync_protocol::v1;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -15,12 +16,29 @@ use tower_http::compression::predicate::SizeAbove;
 use tower_http::decompression::RequestDecompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tracing::info_span;
 
-use crate::api::{auth, conflicts, forms, health, households, sync, users};
+use crate::api::{auth, conflicts, forms, health, households, sync, uploads, users};
 use crate::error::ApiError;
 use crate::state::AppState;
+
+/// The tus endpoints; every answer carries `Tus-Resumable`.
+fn tus() -> Router<AppState> {
+    Router::new()
+        .route("/", post(uploads::create).options(uploads::options))
+        .route(
+            "/{id}",
+            head(uploads::head)
+                .patch(uploads::patch)
+                .delete(uploads::terminate),
+        )
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("tus-resumable"),
+            HeaderValue::from_static(uploads::TUS_VERSION),
+        ))
+}
 
 /// Answers smaller than this are sent uncompressed: for a receipt of a few hundred bytes,
 /// gzip costs more CPU than the bytes it saves.
@@ -40,7 +58,9 @@ pub fn router(state: AppState) -> Router {
         .route("/forms/{id}/{version}", get(forms::get))
         .route("/users", post(users::create))
         .route("/users/{id}/areas", put(users::set_areas))
-        .route("/users/{id}/sessions", delete(users::revoke_sessions));
+        .route("/users/{id}/sessions", delete(users::revoke_sessions))
+        .route("/photos/{sha256}", get(uploads::exists))
+        .nest("/uploads", tus());
     Router::new()
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))

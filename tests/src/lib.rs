@@ -186,6 +186,15 @@ impl Drop for TestDb {
 
 static TRACING: Once = Once::new();
 
+/// Runs an application until the returned sender fires.
+fn serve(app: Application) -> (oneshot::Sender<()>, JoinHandle<anyhow::Result<()>>) {
+    let (tx, rx) = oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until_stopped(async {
+        let _ = rx.await;
+    }));
+    (tx, server)
+}
+
 /// A logged-in test user.
 #[derive(Debug, Clone)]
 pub struct TestUser {
@@ -211,6 +220,7 @@ pub struct TestApp {
     pub state: AppState,
     /// Backend in use.
     pub backend: Backend,
+    config: Config,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<anyhow::Result<()>>>,
     tmp: TempDir,
@@ -250,17 +260,16 @@ impl TestApp {
         // pulls of the others. Let pulls wait longer than such a test holds its lock.
         config.sync.pull_wait_ms = 10_000;
         tweak(&mut config);
-        let app = Application::build(config).await.expect("build application");
+        let app = Application::build(config.clone())
+            .await
+            .expect("build application");
         let addr = app.local_addr().expect("bound address");
         let state = app.state().clone();
         seed::demo_areas(&state.db).await.expect("seed areas");
         seed::publish_survey_form(&state.db)
             .await
             .expect("publish form");
-        let (tx, rx) = oneshot::channel::<()>();
-        let server = tokio::spawn(app.run_until_stopped(async {
-            let _ = rx.await;
-        }));
+        let (tx, server) = serve(app);
         let http = reqwest::Client::builder()
             .no_gzip()
             .build()
@@ -272,11 +281,33 @@ impl TestApp {
             db: state.db.clone(),
             state,
             backend,
+            config,
             shutdown: Some(tx),
             server: Some(server),
             tmp,
             test_db,
         }
+    }
+
+    /// Stops the server and starts a new one on the same database and object store (on a new
+    /// port), as after a restart of the machine.
+    pub async fn restart(&mut self) {
+        self.trigger_shutdown();
+        if let Some(server) = self.server.take() {
+            server
+                .await
+                .expect("server task")
+                .expect("server stops cleanly");
+        }
+        let app = Application::build(self.config.clone())
+            .await
+            .expect("build application");
+        self.addr = app.local_addr().expect("bound address");
+        self.base_url = format!("http://{}", self.addr);
+        self.state = app.state().clone();
+        let (tx, server) = serve(app);
+        self.shutdown = Some(tx);
+        self.server = Some(server);
     }
 
     /// A full URL for a path.

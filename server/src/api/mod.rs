@@ -7,4 +7,5 @@ pub mod forms;
 pub mod health;
 pub mod households;
 pub mod sync;
+pub mod uploads;
 pub mod users;

@@ -13,9 +13,11 @@ pub mod families;
 pub mod forms;
 pub mod households;
 pub mod members;
+pub mod photos;
 pub mod receipts;
 pub mod sessions;
 pub mod throttle;
+pub mod uploads;
 pub mod users;
 pub mod visits;
 

@@ -79,6 +79,13 @@ pub enum ErrorCode {
     NotFound,
     /// A resource with this identity already exists.
     AlreadyExists,
+    /// A `PATCH` of an upload did not start at the upload's offset; `HEAD` it and resume there.
+    UploadOffsetMismatch,
+    /// A chunk's `Upload-Checksum`, or the finished file's SHA-256, does not match (HTTP 460).
+    /// Nothing of that chunk (or, for the whole file, of the upload) was kept.
+    ChecksumMismatch,
+    /// The request's `Tus-Resumable` is missing or not `1.0.0` (HTTP 412).
+    TusVersionUnsupported,
     /// A temporary failure; retry after `retry_after_seconds`. Nothing was stored.
     ServiceUnavailable,
     /// An unexpected server error. Nothing the client can do but retry later.

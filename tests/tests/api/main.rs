@@ -34,3 +34,4 @@ mod model;
 mod pull;
 mod push;
 mod resilience;
+mod uploads;

@@ -1,0 +1,285 @@
+//! Resumable photo uploads over tus 1.0 (`/v1/uploads`), and `GET /v1/photos/{sha256}`.
+//!
+//! Extensions: creation, checksum (sha256), termination, expiration. Standard tus clients for
+//! Android and iOS work; the photo's SHA-256 (lower-case hex) goes in `Upload-Metadata` as
+//! `sha256`, base64-encoded like every tus metadata value.
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sync_protocol::v1::ErrorCode;
+use uuid::Uuid;
+
+use super::extract::{ApiPath, AuthUser};
+use crate::blob::BlobError;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::photos;
+use crate::uploads::{self, UploadError, is_sha256};
+
+/// The tus protocol version spoken.
+pub const TUS_VERSION: &str = "1.0.0";
+/// The tus extensions supported.
+pub const TUS_EXTENSIONS: &str = "creation,checksum,termination,expiration";
+
+fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+}
+
+fn number(headers: &HeaderMap, name: &str) -> Result<u64, ApiError> {
+    header(headers, name)
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| ApiError::invalid(format!("header {name} wajib berisi bilangan bulat")))
+}
+
+/// Every tus request but OPTIONS names the protocol version.
+fn require_tus(headers: &HeaderMap) -> Result<(), ApiError> {
+    if header(headers, "tus-resumable") == Some(TUS_VERSION) {
+        return Ok(());
+    }
+    Err(ApiError::client(
+        StatusCode::PRECONDITION_FAILED,
+        ErrorCode::TusVersionUnsupported,
+        format!("kirim header Tus-Resumable: {TUS_VERSION}"),
+    ))
+}
+
+/// The `sha256` entry of `Upload-Metadata` (`key base64,key base64`).
+fn declared_sha256(headers: &HeaderMap) -> Result<String, ApiError> {
+    let metadata = header(headers, "upload-metadata").unwrap_or_default();
+    metadata
+        .split(',')
+        .filter_map(|pair| pair.trim().split_once(' '))
+        .find(|(key, _)| *key == "sha256")
+        .and_then(|(_, value)| STANDARD.decode(value.trim()).ok())
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .filter(|hex| is_sha256(hex))
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "Upload-Metadata harus memuat sha256 foto (64 huruf heksadesimal kecil, base64)",
+            )
+        })
+}
+
+/// `Upload-Checksum: sha256 <base64>` of a chunk, if sent.
+fn chunk_checksum(headers: &HeaderMap) -> Result<Option<[u8; 32]>, ApiError> {
+    let Some(value) = header(headers, "upload-checksum") else {
+        return Ok(None);
+    };
+    let (algorithm, digest) = value.split_once(' ').unwrap_or((value, ""));
+    if algorithm != "sha256" {
+        return Err(ApiError::invalid("Upload-Checksum hanya mendukung sha256"));
+    }
+    let bytes = STANDARD
+        .decode(digest.trim())
+        .ok()
+        .and_then(|b| <[u8; 32]>::try_from(b).ok());
+    bytes
+        .map(Some)
+        .ok_or_else(|| ApiError::invalid("Upload-Checksum bukan SHA-256 base64"))
+}
+
+fn http_date(t: DateTime<Utc>) -> HeaderValue {
+    HeaderValue::from_str(&t.format("%a, %d %b %Y %H:%M:%S GMT").to_string())
+        .expect("an HTTP date is a valid header value")
+}
+
+fn upload_error(e: UploadError) -> ApiError {
+    match e {
+        UploadError::Forbidden => ApiError::forbidden("peran Anda tidak boleh mengunggah foto"),
+        UploadError::NotFound => {
+            ApiError::not_found("unggahan tidak ditemukan atau sudah kedaluwarsa")
+        }
+        UploadError::TooLarge { max, .. } => ApiError::client(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::PayloadTooLarge,
+            format!("foto maksimal {max} byte"),
+        ),
+        UploadError::BadRequest(message) => ApiError::invalid(message),
+        UploadError::OffsetMismatch { current } => ApiError::client(
+            StatusCode::CONFLICT,
+            ErrorCode::UploadOffsetMismatch,
+            format!("unggahan berada di offset {current}; lanjutkan dari sana"),
+        ),
+        UploadError::ChecksumMismatch => ApiError::client(
+            StatusCode::from_u16(460).expect("460 is a valid status code"),
+            ErrorCode::ChecksumMismatch,
+            "checksum tidak cocok; kirim ulang",
+        ),
+        UploadError::Store(e) => e.into(),
+        UploadError::Blob(BlobError::Unavailable(cause)) => ApiError::Unavailable(cause),
+        UploadError::Blob(e) => ApiError::Internal(anyhow::Error::new(e)),
+    }
+}
+
+/// `OPTIONS /v1/uploads`: what this tus server supports.
+pub async fn options(State(app): State<AppState>) -> Response {
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    let headers = response.headers_mut();
+    headers.insert("tus-version", HeaderValue::from_static(TUS_VERSION));
+    headers.insert("tus-extension", HeaderValue::from_static(TUS_EXTENSIONS));
+    headers.insert("tus-checksum-algorithm", HeaderValue::from_static("sha256"));
+    headers.insert(
+        "tus-max-size",
+        HeaderValue::from(app.config.uploads.max_bytes),
+    );
+    response
+}
+
+/// `POST /v1/uploads`: creates an upload (`Upload-Length`, `Upload-Metadata: sha256 …`).
+pub async fn create(
+    State(app): State<AppState>,
+    user: AuthUser,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    require_tus(&headers)?;
+    let length = number(&headers, "upload-length")?;
+    let sha256 = declared_sha256(&headers)?;
+    let upload = uploads::create(
+        &app.db,
+        &app.config.uploads,
+        &user.actor,
+        length,
+        &sha256,
+        Utc::now(),
+    )
+    .await
+    .map_err(upload_error)?;
+    let mut response = StatusCode::CREATED.into_response();
+    let headers = response.headers_mut();
+    let location = format!("/v1/uploads/{}", upload.id);
+    headers.insert(
+        header::LOCATION,
+        HeaderValue::from_str(&location).expect("a path is a valid header"),
+    );
+    headers.insert("upload-offset", HeaderValue::from(upload.offset));
+    headers.insert("upload-expires", http_date(upload.expires_at));
+    Ok(response)
+}
+
+/// `HEAD /v1/uploads/{id}`: where to resume.
+pub async fn head(
+    State(app): State<AppState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<Uuid>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    require_tus(&headers)?;
+    let upload = uploads::status(&app.db, &user.actor, id, Utc::now())
+        .await
+        .map_err(upload_error)?;
+    let mut response = StatusCode::OK.into_response();
+    let out = response.headers_mut();
+    out.insert("upload-offset", HeaderValue::from(upload.offset));
+    out.insert("upload-length", HeaderValue::from(upload.length));
+    out.insert("upload-expires", http_date(upload.expires_at));
+    out.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// `PATCH /v1/uploads/{id}`: appends a chunk at `Upload-Offset`.
+pub async fn patch(
+    State(app): State<AppState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<Uuid>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    require_tus(&headers)?;
+    if header(&headers, "content-type") != Some("application/offset+octet-stream") {
+        return Err(ApiError::client(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::UnsupportedMediaType,
+            "kirim potongan dengan Content-Type: application/offset+octet-stream",
+        ));
+    }
+    let offset = number(&headers, "upload-offset")?;
+    let checksum = chunk_checksum(&headers)?;
+    let data = axum::body::to_bytes(body, app.config.server.max_body_bytes)
+        .await
+        .map_err(|_| {
+            ApiError::client(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorCode::PayloadTooLarge,
+                format!(
+                    "potongan maksimal {} byte",
+                    app.config.server.max_body_bytes
+                ),
+            )
+        })?;
+    let chunk = uploads::Chunk {
+        offset,
+        checksum,
+        data: data.to_vec(),
+    };
+    let end = uploads::append(
+        &app.db,
+        app.blobs.as_ref(),
+        &user.actor,
+        id,
+        chunk,
+        Utc::now(),
+    )
+    .await
+    .map_err(upload_error)?;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response
+        .headers_mut()
+        .insert("upload-offset", HeaderValue::from(end));
+    Ok(response)
+}
+
+/// `DELETE /v1/uploads/{id}`: abandons an upload.
+pub async fn terminate(
+    State(app): State<AppState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<Uuid>,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    require_tus(&headers)?;
+    uploads::terminate(&app.db, &user.actor, id, Utc::now())
+        .await
+        .map_err(upload_error)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A stored photo.
+#[derive(Debug, Serialize)]
+pub struct PhotoView {
+    /// Lower-case hex SHA-256.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// When the server stored it.
+    pub stored_at: DateTime<Utc>,
+}
+
+/// `GET /v1/photos/{sha256}`: whether the server already has a photo (then send no bytes).
+pub async fn exists(
+    State(app): State<AppState>,
+    _user: AuthUser,
+    ApiPath(sha256): ApiPath<String>,
+) -> Result<Json<PhotoView>, ApiError> {
+    if !is_sha256(&sha256) {
+        return Err(ApiError::invalid(
+            "sha256 harus 64 huruf heksadesimal kecil",
+        ));
+    }
+    let photo = photos::find(&app.db, &sha256)
+        .await?
+        .ok_or_else(|| ApiError::not_found("foto belum ada di server"))?;
+    Ok(Json(PhotoView {
+        sha256: photo.sha256,
+        size: photo.size,
+        stored_at: photo.stored_at,
+    }))
+}

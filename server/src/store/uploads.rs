@@ -1,0 +1,138 @@
+//! Resumable uploads in progress and their chunks.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, sea_query::Expr,
+};
+use uuid::Uuid;
+
+use super::StoreError;
+use super::entities::{upload, upload_chunk};
+
+/// An upload in progress.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upload {
+    /// Id (the last segment of its URL).
+    pub id: Uuid,
+    /// Who created it; nobody else sees it.
+    pub user_id: Uuid,
+    /// The SHA-256 the phone declared, lower-case hex.
+    pub sha256: String,
+    /// Total length in bytes.
+    pub length: u64,
+    /// Bytes received so far.
+    pub offset: u64,
+    /// When it is given up if not completed.
+    pub expires_at: DateTime<Utc>,
+}
+
+fn to_upload(m: upload::Model) -> Upload {
+    Upload {
+        id: m.id,
+        user_id: m.user_id,
+        sha256: m.sha256,
+        length: u64::try_from(m.length).unwrap_or(0),
+        offset: u64::try_from(m.offset).unwrap_or(0),
+        expires_at: m.expires_at,
+    }
+}
+
+fn signed(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// Stores a new upload.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    u: &Upload,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let model = upload::ActiveModel {
+        id: Set(u.id),
+        user_id: Set(u.user_id),
+        sha256: Set(u.sha256.clone()),
+        length: Set(signed(u.length)),
+        offset: Set(signed(u.offset)),
+        created_at: Set(now),
+        expires_at: Set(u.expires_at),
+    };
+    upload::Entity::insert(model)
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// The upload with this id.
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<Upload>, StoreError> {
+    Ok(upload::Entity::find_by_id(id).one(db).await?.map(to_upload))
+}
+
+/// The upload with this id, locked until the transaction ends, so that two requests cannot
+/// append at the same offset.
+pub async fn lock(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<Upload>, StoreError> {
+    Ok(upload::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(db)
+        .await?
+        .map(to_upload))
+}
+
+/// Stores a chunk at `offset` and moves the upload's offset past it.
+pub async fn append(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    offset: u64,
+    data: Vec<u8>,
+) -> Result<u64, StoreError> {
+    let end = offset + data.len() as u64;
+    let chunk = upload_chunk::ActiveModel {
+        upload_id: Set(id),
+        offset: Set(signed(offset)),
+        data: Set(data),
+    };
+    upload_chunk::Entity::insert(chunk)
+        .exec_without_returning(db)
+        .await?;
+    upload::Entity::update_many()
+        .col_expr(upload::Column::Offset, Expr::value(signed(end)))
+        .filter(upload::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(end)
+}
+
+/// The offsets of an upload's chunks, in order.
+pub async fn chunk_offsets(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<i64>, StoreError> {
+    Ok(upload_chunk::Entity::find()
+        .select_only()
+        .column(upload_chunk::Column::Offset)
+        .filter(upload_chunk::Column::UploadId.eq(id))
+        .order_by_asc(upload_chunk::Column::Offset)
+        .into_tuple::<i64>()
+        .all(db)
+        .await?)
+}
+
+/// One chunk's bytes.
+pub async fn chunk(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    offset: i64,
+) -> Result<Vec<u8>, StoreError> {
+    upload_chunk::Entity::find_by_id((id, offset))
+        .one(db)
+        .await?
+        .map(|c| c.data)
+        .ok_or_else(|| StoreError::Corrupt(format!("upload {id} lost its chunk at {offset}")))
+}
+
+/// Removes an upload and its chunks.
+pub async fn delete(db: &impl ConnectionTrait, id: Uuid) -> Result<(), StoreError> {
+    upload_chunk::Entity::delete_many()
+        .filter(upload_chunk::Column::UploadId.eq(id))
+        .exec(db)
+        .await?;
+    upload::Entity::delete_by_id(id).exec(db).await?;
+    Ok(())
+}

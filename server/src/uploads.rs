@@ -1,0 +1,245 @@
+//! Resumable photo uploads (tus 1.0: core, creation, checksum, termination, expiration).
+//!
+//! The phone declares the photo's SHA-256 when it creates an upload, then sends the bytes in
+//! chunks (64 KiB or more) at the offset the server reports. Each chunk is stored in the
+//! database together with the new offset, in one transaction: any server instance can take
+//! the next chunk, a restart loses nothing, and a chunk sent twice is refused by its offset.
+//! When the last byte arrives the server streams the chunks into a temporary file, checks the
+//! SHA-256, and stores the file once, at `sha256/<hex>`, however often it is uploaded.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{DatabaseConnection, TransactionTrait};
+use sha2::{Digest, Sha256};
+use tokio::io::AsyncWriteExt;
+use uuid::Uuid;
+
+use crate::blob::{BlobError, BlobStore};
+use crate::config::UploadConfig;
+use crate::domain::actor::Actor;
+use crate::store::uploads::{self, Upload};
+use crate::store::{StoreError, photos};
+
+/// Why an upload request was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum UploadError {
+    /// The role may not upload photos.
+    #[error("role may not upload")]
+    Forbidden,
+    /// No such upload for this user (or it expired).
+    #[error("upload not found")]
+    NotFound,
+    /// The photo is larger than allowed.
+    #[error("upload of {length} bytes exceeds {max}")]
+    TooLarge {
+        /// Declared length.
+        length: u64,
+        /// The limit.
+        max: u64,
+    },
+    /// A header is missing or malformed.
+    #[error("{0}")]
+    BadRequest(String),
+    /// The chunk does not start at the upload's offset.
+    #[error("offset mismatch: upload is at {current}")]
+    OffsetMismatch {
+        /// Where the upload is.
+        current: u64,
+    },
+    /// A chunk's checksum, or the whole file's SHA-256, does not match.
+    #[error("checksum mismatch")]
+    ChecksumMismatch,
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The object store failed.
+    #[error(transparent)]
+    Blob(#[from] BlobError),
+}
+
+/// Whether the text is a lower-case hex SHA-256.
+#[must_use]
+pub fn is_sha256(hex: &str) -> bool {
+    hex.len() == 64
+        && hex
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// The object key of a stored photo.
+#[must_use]
+pub fn photo_key(sha256: &str) -> String {
+    format!("sha256/{sha256}")
+}
+
+fn owned(upload: Option<Upload>, actor: &Actor, now: DateTime<Utc>) -> Result<Upload, UploadError> {
+    upload
+        .filter(|u| u.user_id == actor.id && u.expires_at > now)
+        .ok_or(UploadError::NotFound)
+}
+
+/// Creates an upload. A photo already stored gives an upload that is already complete.
+pub async fn create(
+    db: &DatabaseConnection,
+    config: &UploadConfig,
+    actor: &Actor,
+    length: u64,
+    sha256: &str,
+    now: DateTime<Utc>,
+) -> Result<Upload, UploadError> {
+    if !actor.role.may_push() {
+        return Err(UploadError::Forbidden);
+    }
+    if !is_sha256(sha256) {
+        return Err(UploadError::BadRequest(
+            "Upload-Metadata harus memuat sha256 (64 huruf heksadesimal kecil, base64)".into(),
+        ));
+    }
+    if length > config.max_bytes {
+        return Err(UploadError::TooLarge {
+            length,
+            max: config.max_bytes,
+        });
+    }
+    let stored = photos::find(db, sha256).await?.is_some();
+    let upload = Upload {
+        id: Uuid::now_v7(),
+        user_id: actor.id,
+        sha256: sha256.to_owned(),
+        length,
+        offset: if stored { length } else { 0 },
+        expires_at: now + Duration::hours(i64::from(config.expire_hours)),
+    };
+    uploads::create(db, &upload, now).await?;
+    Ok(upload)
+}
+
+/// The upload's state (`HEAD`).
+pub async fn status(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Upload, UploadError> {
+    owned(uploads::find(db, id).await?, actor, now)
+}
+
+/// A chunk of an upload as the phone sent it.
+#[derive(Debug, Clone)]
+pub struct Chunk {
+    /// Where it starts (`Upload-Offset`).
+    pub offset: u64,
+    /// The SHA-256 the phone sent for it (`Upload-Checksum`), if any.
+    pub checksum: Option<[u8; 32]>,
+    /// Its bytes.
+    pub data: Vec<u8>,
+}
+
+/// Appends a chunk (`PATCH`); completes the upload when the last byte arrives. Returns the
+/// new offset.
+pub async fn append(
+    db: &DatabaseConnection,
+    blobs: &dyn BlobStore,
+    actor: &Actor,
+    id: Uuid,
+    chunk: Chunk,
+    now: DateTime<Utc>,
+) -> Result<u64, UploadError> {
+    let Chunk {
+        offset,
+        checksum,
+        data,
+    } = chunk;
+    if checksum.is_some_and(|expected| Sha256::digest(&data)[..] != expected[..]) {
+        return Err(UploadError::ChecksumMismatch);
+    }
+    let txn = db.begin().await.map_err(StoreError::from)?;
+    let upload = owned(uploads::lock(&txn, id).await?, actor, now)?;
+    if offset != upload.offset {
+        return Err(UploadError::OffsetMismatch {
+            current: upload.offset,
+        });
+    }
+    if offset + data.len() as u64 > upload.length {
+        return Err(UploadError::BadRequest(format!(
+            "potongan melewati panjang unggahan ({} byte)",
+            upload.length
+        )));
+    }
+    let end = if data.is_empty() {
+        offset
+    } else {
+        uploads::append(&txn, id, offset, data).await?
+    };
+    txn.commit().await.map_err(StoreError::from)?;
+    if end == upload.length {
+        complete(db, blobs, &upload, now).await?;
+    }
+    Ok(end)
+}
+
+/// Assembles the chunks into a temporary file, checks the SHA-256 and stores the photo. On a
+/// mismatch the upload is discarded. If the object store fails, the upload stays complete and
+/// a `PATCH` of zero bytes at its end tries again.
+async fn complete(
+    db: &DatabaseConnection,
+    blobs: &dyn BlobStore,
+    upload: &Upload,
+    now: DateTime<Utc>,
+) -> Result<(), UploadError> {
+    if photos::find(db, &upload.sha256).await?.is_some() {
+        uploads::delete(db, upload.id).await?;
+        return Ok(());
+    }
+    let file = TempFile::new();
+    let mut out = tokio::fs::File::create(&file.0)
+        .await
+        .map_err(BlobError::from)?;
+    let mut hasher = Sha256::new();
+    // One chunk in memory at a time.
+    for offset in uploads::chunk_offsets(db, upload.id).await? {
+        let bytes = uploads::chunk(db, upload.id, offset).await?;
+        hasher.update(&bytes);
+        out.write_all(&bytes).await.map_err(BlobError::from)?;
+    }
+    out.sync_all().await.map_err(BlobError::from)?;
+    drop(out);
+    if hex::encode(hasher.finalize()) != upload.sha256 {
+        uploads::delete(db, upload.id).await?;
+        return Err(UploadError::ChecksumMismatch);
+    }
+    blobs.put_file(&photo_key(&upload.sha256), &file.0).await?;
+    let txn = db.begin().await.map_err(StoreError::from)?;
+    photos::insert(&txn, &upload.sha256, upload.length, upload.user_id, now).await?;
+    uploads::delete(&txn, upload.id).await?;
+    txn.commit().await.map_err(StoreError::from)?;
+    Ok(())
+}
+
+/// Abandons an upload (`DELETE`).
+pub async fn terminate(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), UploadError> {
+    owned(uploads::find(db, id).await?, actor, now)?;
+    uploads::delete(db, id).await?;
+    Ok(())
+}
+
+/// A file in the system's temporary directory, removed when dropped.
+struct TempFile(PathBuf);
+
+impl TempFile {
+    fn new() -> Self {
+        Self(std::env::temp_dir().join(format!("ekemiskinan-upload-{}", Uuid::new_v4().simple())))
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}

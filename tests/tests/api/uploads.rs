@@ -1,0 +1,366 @@
+//! Resumable photo uploads over tus 1.0, stored in Garage (or a local directory on SQLite).
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use ekemiskinan::config::StorageKind;
+use rand::rngs::StdRng;
+use rand::{RngCore, SeedableRng};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use tests::fixtures::KEC_MALANGKE;
+use tests::{Backend, TestApp, TestUser, test_s3};
+use uuid::Uuid;
+
+const CHUNK: usize = 64 * 1024;
+
+/// A photo-like file: random bytes and their SHA-256 in hex.
+fn photo(len: usize, seed: u64) -> (Vec<u8>, String) {
+    let mut bytes = vec![0u8; len];
+    StdRng::seed_from_u64(seed).fill_bytes(&mut bytes);
+    let sha = hex::encode(Sha256::digest(&bytes));
+    (bytes, sha)
+}
+
+async fn app_with_storage(backend: Backend) -> TestApp {
+    match backend {
+        // PostgreSQL with Garage, SQLite with the local directory (the embedded default).
+        Backend::Postgres => {
+            let prefix = format!("test-{}", Uuid::new_v4().simple());
+            TestApp::spawn_with(backend, |c| {
+                c.storage.kind = StorageKind::S3;
+                c.storage.s3 = Some(test_s3(&prefix));
+            })
+            .await
+        }
+        Backend::Sqlite => TestApp::spawn_on(backend).await,
+    }
+}
+
+/// `POST /v1/uploads` for a photo of `len` bytes with the declared hash.
+async fn create(app: &TestApp, user: &TestUser, len: usize, sha: &str) -> reqwest::Response {
+    app.http
+        .post(app.url("/v1/uploads"))
+        .bearer_auth(&user.token)
+        .header("tus-resumable", "1.0.0")
+        .header("upload-length", len.to_string())
+        .header(
+            "upload-metadata",
+            format!(
+                "sha256 {},kind {}",
+                STANDARD.encode(sha),
+                STANDARD.encode("tampak_depan")
+            ),
+        )
+        .send()
+        .await
+        .unwrap()
+}
+
+/// `PATCH` of one chunk, with its checksum.
+async fn patch(
+    app: &TestApp,
+    user: &TestUser,
+    location: &str,
+    offset: usize,
+    data: &[u8],
+) -> reqwest::Response {
+    app.http
+        .patch(app.url(location))
+        .bearer_auth(&user.token)
+        .header("tus-resumable", "1.0.0")
+        .header("content-type", "application/offset+octet-stream")
+        .header("upload-offset", offset.to_string())
+        .header(
+            "upload-checksum",
+            format!("sha256 {}", STANDARD.encode(Sha256::digest(data))),
+        )
+        .body(data.to_vec())
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn offset_of(app: &TestApp, user: &TestUser, location: &str) -> Option<u64> {
+    let response = app
+        .http
+        .head(app.url(location))
+        .bearer_auth(&user.token)
+        .header("tus-resumable", "1.0.0")
+        .send()
+        .await
+        .unwrap();
+    if response.status() == 404 {
+        return None;
+    }
+    assert_eq!(response.status(), 200);
+    response
+        .headers()
+        .get("upload-offset")?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .expect("Location")
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn a_photo_sent_in_small_chunks_resumes_after_a_restart_and_is_stored_once(backend: Backend) {
+    let mut app = app_with_storage(backend).await;
+    let user = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let (bytes, sha) = photo(5 * CHUNK + 1234, 70);
+
+    let options = app
+        .http
+        .request(reqwest::Method::OPTIONS, app.url("/v1/uploads"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(options.headers().get("tus-version").unwrap(), "1.0.0");
+    assert_eq!(
+        options.headers().get("tus-extension").unwrap(),
+        "creation,checksum,termination,expiration"
+    );
+    let exists = app.get(&format!("/v1/photos/{sha}"), &user.token).await;
+    assert_eq!(
+        exists.status(),
+        404,
+        "the server does not have it yet: the phone uploads"
+    );
+
+    let created = create(&app, &user, bytes.len(), &sha).await;
+    assert_eq!(created.status(), 201);
+    assert_eq!(created.headers().get("tus-resumable").unwrap(), "1.0.0");
+    assert!(created.headers().get("upload-expires").is_some());
+    let at = location(&created);
+    for i in 0..2 {
+        let response = patch(
+            &app,
+            &user,
+            &at,
+            i * CHUNK,
+            &bytes[i * CHUNK..(i + 1) * CHUNK],
+        )
+        .await;
+        assert_eq!(response.status(), 204);
+    }
+
+    app.restart().await;
+    let mut offset = usize::try_from(offset_of(&app, &user, &at).await.unwrap()).unwrap();
+    assert_eq!(
+        offset,
+        2 * CHUNK,
+        "the upload resumes where it was before the restart"
+    );
+    while offset < bytes.len() {
+        let end = (offset + CHUNK).min(bytes.len());
+        let response = patch(&app, &user, &at, offset, &bytes[offset..end]).await;
+        assert_eq!(response.status(), 204);
+        assert_eq!(
+            response
+                .headers()
+                .get("upload-offset")
+                .unwrap()
+                .to_str()
+                .unwrap(),
+            end.to_string()
+        );
+        offset = end;
+    }
+
+    let stored: Value = app
+        .get(&format!("/v1/photos/{sha}"), &user.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stored["size"], bytes.len());
+    let object = app
+        .state
+        .blobs
+        .get(&format!("sha256/{sha}"))
+        .await
+        .unwrap()
+        .expect("stored");
+    assert!(
+        object == bytes,
+        "the stored object is the photo, byte for byte"
+    );
+    assert_eq!(
+        app.count("upload_chunk").await,
+        0,
+        "the chunks are gone once the photo is stored"
+    );
+
+    // The same photo again: the upload is complete at once, and stored once.
+    let again = create(&app, &user, bytes.len(), &sha).await;
+    assert_eq!(again.status(), 201);
+    assert_eq!(
+        again
+            .headers()
+            .get("upload-offset")
+            .unwrap()
+            .to_str()
+            .unwrap(),
+        bytes.len().to_string()
+    );
+    assert_eq!(app.count("photo").await, 1);
+}
+
+async fn creating_an_upload_needs_tus_a_hash_and_an_acceptable_size(backend: Backend) {
+    let app = app_with_storage(backend).await;
+    let user = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let (_, sha) = photo(2 * CHUNK, 71);
+    let code = |r: Value| r["code"].as_str().unwrap_or_default().to_owned();
+
+    let no_tus = app
+        .http
+        .post(app.url("/v1/uploads"))
+        .bearer_auth(&user.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_tus.status(), 412);
+    assert_eq!(
+        code(no_tus.json().await.unwrap()),
+        "tus_version_unsupported"
+    );
+    let too_big = create(&app, &user, 100 * 1024 * 1024, &sha).await;
+    assert_eq!(too_big.status(), 413);
+    let no_hash = app
+        .http
+        .post(app.url("/v1/uploads"))
+        .bearer_auth(&user.token)
+        .header("tus-resumable", "1.0.0")
+        .header("upload-length", "10")
+        .header(
+            "upload-metadata",
+            format!("filename {}", STANDARD.encode("rumah.jpg")),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_hash.status(), 400);
+    assert_eq!(
+        app.count("upload").await,
+        0,
+        "no refused request created an upload"
+    );
+}
+
+async fn a_bad_chunk_is_refused_and_leaves_the_upload_where_it_was(backend: Backend) {
+    let app = app_with_storage(backend).await;
+    let user = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let other = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let (bytes, sha) = photo(2 * CHUNK, 71);
+    let code = |r: Value| r["code"].as_str().unwrap_or_default().to_owned();
+    let at = location(&create(&app, &user, bytes.len(), &sha).await);
+    let wrong_offset = patch(&app, &user, &at, 1000, &bytes[..CHUNK]).await;
+    assert_eq!(wrong_offset.status(), 409);
+    assert_eq!(
+        code(wrong_offset.json().await.unwrap()),
+        "upload_offset_mismatch"
+    );
+    let mut corrupt = app
+        .http
+        .patch(app.url(&at))
+        .bearer_auth(&user.token)
+        .header("tus-resumable", "1.0.0")
+        .header("content-type", "application/offset+octet-stream")
+        .header("upload-offset", "0")
+        .header(
+            "upload-checksum",
+            format!("sha256 {}", STANDARD.encode(Sha256::digest(b"other"))),
+        )
+        .body(bytes[..CHUNK].to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(corrupt.status().as_u16(), 460);
+    assert_eq!(code(corrupt.json().await.unwrap()), "checksum_mismatch");
+    corrupt = app
+        .http
+        .patch(app.url(&at))
+        .bearer_auth(&user.token)
+        .header("tus-resumable", "1.0.0")
+        .header("content-type", "application/octet-stream")
+        .header("upload-offset", "0")
+        .body(bytes[..CHUNK].to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(corrupt.status(), 415);
+    let past_the_end = patch(
+        &app,
+        &user,
+        &at,
+        0,
+        &[bytes.clone(), vec![0u8; 10]].concat(),
+    )
+    .await;
+    assert_eq!(past_the_end.status(), 400);
+    assert_eq!(
+        offset_of(&app, &user, &at).await,
+        Some(0),
+        "nothing of the refused chunks was kept"
+    );
+    assert_eq!(
+        offset_of(&app, &other, &at).await,
+        None,
+        "another user cannot see the upload"
+    );
+
+    let gone = app
+        .http
+        .delete(app.url(&at))
+        .bearer_auth(&user.token)
+        .header("tus-resumable", "1.0.0")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), 204);
+    assert_eq!(offset_of(&app, &user, &at).await, None);
+}
+
+async fn a_file_without_its_declared_hash_is_discarded_and_not_stored(backend: Backend) {
+    let app = app_with_storage(backend).await;
+    let user = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let (_, sha) = photo(2 * CHUNK, 71);
+    let (lie, _) = photo(CHUNK, 72);
+    let at = location(&create(&app, &user, lie.len(), &sha).await);
+    let last = patch(&app, &user, &at, 0, &lie).await;
+    assert_eq!(last.status().as_u16(), 460);
+    assert_eq!(
+        offset_of(&app, &user, &at).await,
+        None,
+        "the upload is discarded"
+    );
+    assert_eq!(app.count("photo").await, 0);
+    assert!(
+        !app.state
+            .blobs
+            .exists(&format!("sha256/{sha}"))
+            .await
+            .unwrap()
+    );
+    let after = patch(&app, &user, &at, 0, &lie).await;
+    assert_eq!(
+        after.status(),
+        404,
+        "no chunk is taken after the upload ended"
+    );
+}
+
+on_both_backends!(
+    a_photo_sent_in_small_chunks_resumes_after_a_restart_and_is_stored_once,
+    creating_an_upload_needs_tus_a_hash_and_an_acceptable_size,
+    a_bad_chunk_is_refused_and_leaves_the_upload_where_it_was,
+    a_file_without_its_declared_hash_is_discarded_and_not_stored,
+);
