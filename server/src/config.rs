@@ -90,6 +90,13 @@ impl Default for DatabaseConfig {
 }
 
 impl DatabaseConfig {
+    /// How many times work that is safe to repeat is tried after transient failures: more
+    /// than the pool has connections, since the pool discards a dropped connection per failure.
+    #[must_use]
+    pub fn retry_attempts(&self) -> u32 {
+        self.max_connections + 2
+    }
+
     /// Whether the URL points at SQLite.
     #[must_use]
     pub fn is_sqlite(&self) -> bool {

@@ -108,18 +108,6 @@ pub fn member_answers(rng: &mut impl Rng) -> Fields {
         .collect()
 }
 
-/// A random valid value for one household question.
-#[must_use]
-pub fn household_value(name: &str, rng: &mut impl Rng) -> Value {
-    let form = form();
-    let def = form
-        .household_fields
-        .iter()
-        .find(|f| f.name == name)
-        .expect("field exists");
-    value_for(def, rng)
-}
-
 /// `create_household` with complete answers.
 #[must_use]
 pub fn create_household(id: Uuid, area: &str, rng: &mut impl Rng) -> Op {

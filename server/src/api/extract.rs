@@ -13,6 +13,7 @@ use crate::accounts::{self, AuthError};
 use crate::domain::actor::Actor;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::store::retry_transient;
 
 /// A JSON body. Malformed JSON, a wrong shape, a wrong content type and an oversized body each
 /// get their own error code.
@@ -111,16 +112,12 @@ impl FromRequestParts<AppState> for AuthUser {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(ApiError::unauthenticated)?;
-        // The lookup only reads, so a transient failure (a connection the database dropped,
-        // which the pool discards as it finds it) is retried before answering 503.
-        let attempts = state.config.database.max_connections + 2;
-        let mut attempt = 1;
-        let actor = loop {
-            match accounts::authenticate(&state.db, &state.sessions, token, Utc::now()).await {
-                Err(AuthError::Store(e)) if e.is_transient() && attempt < attempts => attempt += 1,
-                other => break other,
-            }
-        };
+        // The lookup only reads: safe to repeat after a transient failure.
+        let transient = |e: &AuthError| matches!(e, AuthError::Store(s) if s.is_transient());
+        let actor = retry_transient(state.config.database.retry_attempts(), transient, || {
+            accounts::authenticate(&state.db, &state.sessions, token, Utc::now())
+        })
+        .await;
         match actor {
             Ok(actor) => Ok(AuthUser {
                 actor,

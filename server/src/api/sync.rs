@@ -24,7 +24,7 @@ pub async fn push(
         areas: &app.areas,
         clock: &app.clock,
         config: &app.config.sync,
-        attempts: app.config.database.max_connections + 2,
+        attempts: app.config.database.retry_attempts(),
     };
     Ok(Json(push::push(&deps, &user.actor, req).await?))
 }

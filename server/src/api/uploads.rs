@@ -12,8 +12,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
-use sync_protocol::v1::ErrorCode;
+use sync_protocol::v1::{ErrorCode, PhotoInfo};
 use uuid::Uuid;
 
 use super::extract::{ApiPath, AuthUser};
@@ -219,7 +218,7 @@ pub async fn patch(
     let chunk = uploads::Chunk {
         offset,
         checksum,
-        data: data.to_vec(),
+        data: Vec::from(data),
     };
     let end = uploads::append(
         &app.db,
@@ -252,23 +251,12 @@ pub async fn terminate(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// A stored photo.
-#[derive(Debug, Serialize)]
-pub struct PhotoView {
-    /// Lower-case hex SHA-256.
-    pub sha256: String,
-    /// Size in bytes.
-    pub size: u64,
-    /// When the server stored it.
-    pub stored_at: DateTime<Utc>,
-}
-
 /// `GET /v1/photos/{sha256}`: whether the server already has a photo (then send no bytes).
 pub async fn exists(
     State(app): State<AppState>,
     _user: AuthUser,
     ApiPath(sha256): ApiPath<String>,
-) -> Result<Json<PhotoView>, ApiError> {
+) -> Result<Json<PhotoInfo>, ApiError> {
     if !is_sha256(&sha256) {
         return Err(ApiError::invalid(
             "sha256 harus 64 huruf heksadesimal kecil",
@@ -277,7 +265,7 @@ pub async fn exists(
     let photo = photos::find(&app.db, &sha256)
         .await?
         .ok_or_else(|| ApiError::not_found("foto belum ada di server"))?;
-    Ok(Json(PhotoView {
+    Ok(Json(PhotoInfo {
         sha256: photo.sha256,
         size: photo.size,
         stored_at: photo.stored_at,

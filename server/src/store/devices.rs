@@ -15,8 +15,6 @@ use super::entities::device;
 /// A device's sequence state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DeviceState {
-    /// Device id.
-    pub id: Uuid,
     /// The user it is registered to.
     pub user_id: Uuid,
     /// The last applied seq (0 before the first push).
@@ -51,7 +49,6 @@ pub async fn lock_or_register(
     let last_seq = u64::try_from(row.last_seq)
         .map_err(|_| StoreError::Corrupt(format!("device.last_seq is {}", row.last_seq)))?;
     Ok(DeviceState {
-        id: row.id,
         user_id: row.user_id,
         last_seq,
     })

@@ -35,9 +35,11 @@ pub struct HouseholdRow {
     pub record: Record,
     /// Whether `record.fields` and `record.stamps` were loaded.
     pub answers_loaded: bool,
-    /// Review status (server-authoritative).
-    pub review_status: String,
 }
+
+/// Review status of a household nobody has reviewed yet. Review status is set by supervisors
+/// only, never through push.
+pub const REVIEW_PENDING: &str = "pending";
 
 /// Which columns to load. Member, family and visit mutations need only the head; the answers
 /// (sixty fields and their stamps) are read only when they are merged or checked.
@@ -69,7 +71,6 @@ struct Head {
     form_version: i32,
     version: i64,
     tombstone: Option<serde_json::Value>,
-    review_status: String,
 }
 
 fn from_head(
@@ -103,7 +104,6 @@ fn from_head(
                 .transpose()?,
         },
         answers_loaded,
-        review_status: h.review_status,
     })
 }
 
@@ -116,7 +116,6 @@ fn to_row(m: household::Model) -> Result<HouseholdRow, StoreError> {
         form_version: m.form_version,
         version: m.version,
         tombstone: m.tombstone,
-        review_status: m.review_status,
     };
     from_head(head, Some((m.fields, m.stamps)))
 }
@@ -145,7 +144,6 @@ async fn load(
                     C::FormVersion,
                     C::Version,
                     C::Tombstone,
-                    C::ReviewStatus,
                 ])
                 .into_model::<Head>()
                 .one(db)
@@ -191,7 +189,7 @@ pub async fn insert(
         fields: Set(to_json(&row.record.fields)),
         stamps: Set(stamps_to_json(&row.record.stamps)),
         tombstone: Set(row.record.tombstone.as_ref().map(to_json)),
-        review_status: Set(row.review_status.clone()),
+        review_status: Set(REVIEW_PENDING.to_owned()),
         created_by: Set(created_by),
         created_at: Set(now),
         updated_at: Set(now),

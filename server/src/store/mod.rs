@@ -140,3 +140,31 @@ pub(crate) fn stamps_from_json(
     sync_protocol::merge::compact::from_json(value)
         .map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
 }
+
+/// Runs `op` again after a transient failure (as `transient` decides), `attempts` times in
+/// all, pausing a little longer each time. Only for work that is safe to repeat: a read, or a
+/// transaction that was rolled back. A connection the database dropped is discarded by the
+/// pool when it is found, so `attempts` should exceed the pool size (see
+/// [`DatabaseConfig::retry_attempts`](crate::config::DatabaseConfig::retry_attempts)).
+pub async fn retry_transient<T, E, Fut>(
+    attempts: u32,
+    transient: impl Fn(&E) -> bool,
+    mut op: impl FnMut() -> Fut,
+) -> Result<T, E>
+where
+    Fut: std::future::Future<Output = Result<T, E>>,
+    E: std::fmt::Display,
+{
+    let mut attempt = 1;
+    loop {
+        match op().await {
+            Err(e) if attempt < attempts && transient(&e) => {
+                tracing::warn!(attempt, error = %e, "transient database failure; retrying");
+                let pause = (10 * u64::from(attempt)).min(100);
+                tokio::time::sleep(Duration::from_millis(pause)).await;
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}

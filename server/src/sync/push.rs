@@ -1,7 +1,5 @@
 //! Push: apply a device's mutations in order, exactly once, in one transaction per batch.
 
-use std::time::Duration;
-
 use chrono::Utc;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use serde_json::json;
@@ -19,7 +17,7 @@ use crate::domain::actor::Actor;
 use crate::store::areas::KnownAreas;
 use crate::store::batch::WriteBatch;
 use crate::store::forms::FormCache;
-use crate::store::{StoreError, audit, devices, receipts};
+use crate::store::{StoreError, audit, devices, receipts, retry_transient};
 
 /// Why a push was refused as a whole. Nothing was stored.
 #[derive(Debug, thiserror::Error)]
@@ -68,10 +66,8 @@ pub struct PushDeps<'a> {
     pub clock: &'a ServerClock,
     /// Limits.
     pub config: &'a SyncConfig,
-    /// How often a batch is tried before the phone is told to retry. Transient failures
-    /// (deadlocks, serialization failures, busy SQLite, and connections the database dropped,
-    /// which the pool discards one at a time) are retried inside the server first: use more
-    /// attempts than the pool has connections.
+    /// How often a batch is tried after transient failures (deadlocks, serialization
+    /// failures, a busy SQLite file, dropped connections) before the phone is told to retry.
     pub attempts: u32,
 }
 
@@ -92,18 +88,12 @@ pub async fn push(
     }
     let now = Utc::now();
     let skew_ms = request.sent_at.map(|sent| (sent - now).num_milliseconds());
-    let mut attempt = 1;
-    let (receipts, next_seq) = loop {
-        match apply_batch(deps, actor, request.device_id, &items, skew_ms).await {
-            Err(PushError::Store(e)) if e.is_transient() && attempt < deps.attempts => {
-                warn!(attempt, error = %e, "push batch hit a transient database error; retrying");
-                let pause = (10 * u64::from(attempt)).min(100);
-                tokio::time::sleep(Duration::from_millis(pause)).await;
-                attempt += 1;
-            }
-            other => break other?,
-        }
-    };
+    // A failed batch was rolled back as a whole, so it is safe to run again.
+    let transient = |e: &PushError| matches!(e, PushError::Store(s) if s.is_transient());
+    let (receipts, next_seq) = retry_transient(deps.attempts, transient, || {
+        apply_batch(deps, actor, request.device_id, &items, skew_ms)
+    })
+    .await?;
     Ok(PushResponse {
         server_time: now,
         server_hlc: deps.clock.tick(),

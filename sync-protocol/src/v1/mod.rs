@@ -7,11 +7,13 @@
 mod auth;
 mod error;
 pub mod office;
+mod photo;
 mod pull;
 mod push;
 
 pub use auth::{LoginRequest, LoginResponse, Me};
 pub use error::{ErrorBody, ErrorCode, FieldError, FieldErrorCode};
+pub use photo::PhotoInfo;
 pub use pull::{
     Change, FamilySnapshot, HouseholdSnapshot, MemberSnapshot, PullResponse, ResetReason,
 };

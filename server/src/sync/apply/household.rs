@@ -15,9 +15,6 @@ use crate::store::changes;
 use crate::store::households::Load;
 use crate::store::households::{self, HouseholdRow};
 
-/// Review status of a household nobody has reviewed yet.
-const PENDING: &str = "pending";
-
 pub(super) async fn create<C: ConnectionTrait>(
     ctx: &Ctx<'_, C>,
     batch: &mut WriteBatch,
@@ -43,7 +40,6 @@ pub(super) async fn create<C: ConnectionTrait>(
         version: 1,
         record: Record::created(&m.fields, &edit),
         answers_loaded: true,
-        review_status: PENDING.to_owned(),
     };
     if !households::insert(ctx.db, &row, ctx.actor.id, ctx.now).await? {
         return Err(reject(
