@@ -11,13 +11,13 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod photos;
 pub mod routes;
 pub mod seed;
 pub mod state;
 pub mod store;
 pub mod sync;
 pub mod telemetry;
-pub mod uploads;
 
 use std::future::Future;
 use std::net::SocketAddr;

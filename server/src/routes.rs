@@ -12,7 +12,7 @@ use sync_protocol::v1;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::compression::predicate::SizeAbove;
+use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 use tower_http::decompression::RequestDecompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
@@ -20,7 +20,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tracing::info_span;
 
-use crate::api::{auth, conflicts, forms, health, households, sync, uploads, users};
+use crate::api::{auth, conflicts, forms, health, households, photos, sync, uploads, users};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -59,7 +59,9 @@ pub fn router(state: AppState) -> Router {
         .route("/users", post(users::create))
         .route("/users/{id}/areas", put(users::set_areas))
         .route("/users/{id}/sessions", delete(users::revoke_sessions))
-        .route("/photos/{sha256}", get(uploads::exists))
+        .route("/households/{id}/photos", get(photos::of_household))
+        .route("/photos/{sha256}", get(photos::exists))
+        .route("/photos/{sha256}/original", get(photos::original))
         .nest("/uploads", tus());
     Router::new()
         .route("/healthz", get(health::live))
@@ -81,7 +83,12 @@ pub fn router(state: AppState) -> Router {
                 }))
                 .layer(PropagateRequestIdLayer::x_request_id())
                 .layer(CatchPanicLayer::custom(|_| panic_response()))
-                .layer(CompressionLayer::new().compress_when(SizeAbove::new(COMPRESS_FROM_BYTES)))
+                .layer(CompressionLayer::new().compress_when(
+                    // Photos are compressed already.
+                    SizeAbove::new(COMPRESS_FROM_BYTES)
+                        .and(NotForContentType::IMAGES)
+                        .and(NotForContentType::const_new("application/octet-stream")),
+                ))
                 .layer(RequestDecompressionLayer::new()),
         )
         .with_state(state)

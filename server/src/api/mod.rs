@@ -6,6 +6,7 @@ pub mod extract;
 pub mod forms;
 pub mod health;
 pub mod households;
+pub mod photos;
 pub mod sync;
 pub mod uploads;
 pub mod users;

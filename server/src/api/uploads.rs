@@ -1,10 +1,9 @@
-//! Resumable photo uploads over tus 1.0 (`/v1/uploads`), and `GET /v1/photos/{sha256}`.
+//! Resumable photo uploads over tus 1.0 (`/v1/uploads`).
 //!
 //! Extensions: creation, checksum (sha256), termination, expiration. Standard tus clients for
 //! Android and iOS work; the photo's SHA-256 (lower-case hex) goes in `Upload-Metadata` as
 //! `sha256`, base64-encoded like every tus metadata value.
 
-use axum::Json;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -12,15 +11,15 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
-use sync_protocol::v1::{ErrorCode, PhotoInfo};
+use sync_protocol::v1::ErrorCode;
 use uuid::Uuid;
 
 use super::extract::{ApiPath, AuthUser};
 use crate::blob::BlobError;
 use crate::error::ApiError;
+use crate::photos::is_sha256;
+use crate::photos::uploads::{self, UploadError};
 use crate::state::AppState;
-use crate::store::photos;
-use crate::uploads::{self, UploadError, is_sha256};
 
 /// The tus protocol version spoken.
 pub const TUS_VERSION: &str = "1.0.0";
@@ -249,25 +248,4 @@ pub async fn terminate(
         .await
         .map_err(upload_error)?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// `GET /v1/photos/{sha256}`: whether the server already has a photo (then send no bytes).
-pub async fn exists(
-    State(app): State<AppState>,
-    _user: AuthUser,
-    ApiPath(sha256): ApiPath<String>,
-) -> Result<Json<PhotoInfo>, ApiError> {
-    if !is_sha256(&sha256) {
-        return Err(ApiError::invalid(
-            "sha256 harus 64 huruf heksadesimal kecil",
-        ));
-    }
-    let photo = photos::find(&app.db, &sha256)
-        .await?
-        .ok_or_else(|| ApiError::not_found("foto belum ada di server"))?;
-    Ok(Json(PhotoInfo {
-        sha256: photo.sha256,
-        size: photo.size,
-        stored_at: photo.stored_at,
-    }))
 }

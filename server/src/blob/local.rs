@@ -4,9 +4,13 @@ use std::path::{Path, PathBuf};
 
 use bytes::Bytes;
 use futures::future::BoxFuture;
+use tokio::io::AsyncReadExt;
 use uuid::Uuid;
 
-use super::{BlobError, BlobStore, check_key};
+use super::{BlobError, BlobReader, BlobStore, check_key};
+
+/// Chunk size when streaming a file out.
+const READ_CHUNK: usize = 64 * 1024;
 
 /// Objects as files under a root directory; written to a temporary file first and renamed, so
 /// a reader never sees half an object.
@@ -64,6 +68,26 @@ impl BlobStore for LocalStore {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
                 Err(e) => Err(e.into()),
             }
+        })
+    }
+
+    fn open<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<BlobReader>, BlobError>> {
+        Box::pin(async move {
+            let file = match tokio::fs::File::open(self.path(key)?).await {
+                Ok(file) => file,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+                Err(e) => return Err(e.into()),
+            };
+            let len = file.metadata().await?.len();
+            let chunks = futures::stream::try_unfold(file, |mut file| async move {
+                let mut buf = bytes::BytesMut::with_capacity(READ_CHUNK);
+                let n = file.read_buf(&mut buf).await?;
+                Ok((n > 0).then(|| (buf.freeze(), file)))
+            });
+            Ok(Some(BlobReader {
+                len,
+                chunks: Box::pin(chunks),
+            }))
         })
     }
 

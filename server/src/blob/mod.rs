@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use futures::future::BoxFuture;
+use futures::stream::BoxStream;
 
 use crate::config::{StorageConfig, StorageKind};
 
@@ -48,11 +49,31 @@ pub trait BlobStore: Send + Sync + std::fmt::Debug {
     /// The whole object under `key` (for small objects such as thumbnails), if it exists.
     fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<Bytes>, BlobError>>;
 
+    /// The object under `key` as a stream of chunks, if it exists (for large objects such as
+    /// original photos, which are never held whole in memory).
+    fn open<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<BlobReader>, BlobError>>;
+
     /// Removes the object under `key` (nothing happens if there is none).
     fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<(), BlobError>>;
 
     /// Whether the store is reachable and usable, for `/readyz`.
     fn check(&self) -> BoxFuture<'_, Result<(), BlobError>>;
+}
+
+/// An object being read: its size and its bytes, chunk by chunk.
+pub struct BlobReader {
+    /// Size in bytes.
+    pub len: u64,
+    /// The bytes, in order.
+    pub chunks: BoxStream<'static, Result<Bytes, BlobError>>,
+}
+
+impl std::fmt::Debug for BlobReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BlobReader")
+            .field("len", &self.len)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Opens the configured store.

@@ -20,7 +20,7 @@ use bytes::Bytes;
 use futures::future::BoxFuture;
 use secrecy::ExposeSecret;
 
-use super::{BlobError, BlobStore, check_key};
+use super::{BlobError, BlobReader, BlobStore, check_key};
 use crate::config::S3Config;
 
 /// Part size of multipart uploads (S3 requires at least 5 MiB except for the last part).
@@ -263,6 +263,46 @@ impl BlobStore for S3Store {
                         .await
                         .map_err(|e| BlobError::Unavailable(e.to_string()))?;
                     Ok(Some(data.into_bytes()))
+                }
+                Err(e)
+                    if e.as_service_error().is_some_and(
+                        aws_sdk_s3::operation::get_object::GetObjectError::is_no_such_key,
+                    ) =>
+                {
+                    Ok(None)
+                }
+                Err(e) => Err(failure(e)),
+            }
+        })
+    }
+
+    fn open<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<BlobReader>, BlobError>> {
+        Box::pin(async move {
+            let key = self.key(key)?;
+            match self
+                .client
+                .get_object()
+                .bucket(&self.bucket)
+                .key(&key)
+                .send()
+                .await
+            {
+                Ok(object) => {
+                    let len = object
+                        .content_length()
+                        .and_then(|n| u64::try_from(n).ok())
+                        .unwrap_or(0);
+                    let chunks = futures::stream::try_unfold(object.body, |mut body| async move {
+                        match body.try_next().await {
+                            Ok(Some(chunk)) => Ok(Some((chunk, body))),
+                            Ok(None) => Ok(None),
+                            Err(e) => Err(BlobError::Unavailable(e.to_string())),
+                        }
+                    });
+                    Ok(Some(BlobReader {
+                        len,
+                        chunks: Box::pin(chunks),
+                    }))
                 }
                 Err(e)
                     if e.as_service_error().is_some_and(

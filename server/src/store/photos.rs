@@ -1,11 +1,16 @@
-//! Stored photos.
+//! Stored photos, and the photos visits name (stored or still pending).
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType,
+    QueryFilter, QueryOrder, QuerySelect, RelationDef,
+};
+use sync_protocol::v1::{HouseholdPhoto, PhotoStatus, RecordVisit};
 use uuid::Uuid;
 
 use super::StoreError;
-use super::entities::photo;
+use super::batch::WriteBatch;
+use super::entities::{household, photo, visit_photo};
 
 /// A stored photo.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,4 +54,144 @@ pub async fn insert(
         .exec_without_returning(db)
         .await?;
     Ok(())
+}
+
+/// `visit_photo` joined to `photo` by hash (no relation is declared on the entities).
+fn stored_photo() -> RelationDef {
+    visit_photo::Entity::belongs_to(photo::Entity)
+        .from(visit_photo::Column::Sha256)
+        .to(photo::Column::Sha256)
+        .into()
+}
+
+/// Queues the rows naming the photos of a visit recorded by `user_id`. A visit stored again
+/// with the same content writes nothing.
+pub fn queue_visit_refs(batch: &mut WriteBatch, visit: &RecordVisit, user_id: Uuid) {
+    if visit.photos.is_empty() {
+        return;
+    }
+    let rows = visit
+        .photos
+        .iter()
+        .zip(0..)
+        .map(|(p, position)| visit_photo::ActiveModel {
+            visit_id: Set(visit.visit_id),
+            position: Set(position),
+            sha256: Set(p.sha256.clone()),
+            kind: Set(p.kind.clone()),
+            household_id: Set(visit.household_id),
+            user_id: Set(user_id),
+            visit_ended_at: Set(visit.ended_at),
+        });
+    batch.push(
+        &visit_photo::Entity::insert_many(rows).on_conflict_do_nothing_on([
+            visit_photo::Column::VisitId,
+            visit_photo::Column::Position,
+        ]),
+    );
+}
+
+/// Hashes that visits recorded by `user_id` name and no stored photo has, at most `limit`.
+pub async fn missing_for_user(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    limit: usize,
+) -> Result<Vec<String>, StoreError> {
+    let hashes: Vec<String> = visit_photo::Entity::find()
+        .select_only()
+        .column(visit_photo::Column::Sha256)
+        .distinct()
+        .join(JoinType::LeftJoin, stored_photo())
+        .filter(visit_photo::Column::UserId.eq(user_id))
+        .filter(photo::Column::Sha256.is_null())
+        .order_by_asc(visit_photo::Column::Sha256)
+        .limit(u64::try_from(limit).unwrap_or(u64::MAX))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(hashes)
+}
+
+#[derive(Debug, FromQueryResult)]
+struct NamedPhoto {
+    visit_id: Uuid,
+    kind: String,
+    sha256: String,
+    visit_ended_at: DateTime<Utc>,
+    size: Option<i64>,
+}
+
+/// The photos the visits of a household name, newest visit first, each with its status.
+pub async fn of_household(
+    db: &impl ConnectionTrait,
+    household_id: Uuid,
+) -> Result<Vec<HouseholdPhoto>, StoreError> {
+    let rows = visit_photo::Entity::find()
+        .select_only()
+        .column(visit_photo::Column::VisitId)
+        .column(visit_photo::Column::Kind)
+        .column(visit_photo::Column::Sha256)
+        .column(visit_photo::Column::VisitEndedAt)
+        .column(photo::Column::Size)
+        .join(JoinType::LeftJoin, stored_photo())
+        .filter(visit_photo::Column::HouseholdId.eq(household_id))
+        .order_by_desc(visit_photo::Column::VisitEndedAt)
+        .order_by_asc(visit_photo::Column::VisitId)
+        .order_by_asc(visit_photo::Column::Position)
+        .into_model::<NamedPhoto>()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| HouseholdPhoto {
+            visit_id: r.visit_id,
+            kind: r.kind,
+            sha256: r.sha256,
+            status: if r.size.is_some() {
+                PhotoStatus::Stored
+            } else {
+                PhotoStatus::Pending
+            },
+            size: r.size.and_then(|s| u64::try_from(s).ok()),
+            visit_ended_at: r.visit_ended_at,
+        })
+        .collect())
+}
+
+/// Who may see a photo: the areas of the households whose visits name it, and who uploaded it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Audience {
+    /// Area codes of the households whose visits name the photo.
+    pub area_codes: Vec<String>,
+    /// The user who uploaded it.
+    pub uploaded_by: Uuid,
+}
+
+/// The [`Audience`] of a stored photo, `None` when no photo with this hash is stored.
+pub async fn audience(
+    db: &impl ConnectionTrait,
+    sha256: &str,
+) -> Result<Option<Audience>, StoreError> {
+    let Some(stored) = photo::Entity::find_by_id(sha256.to_owned()).one(db).await? else {
+        return Ok(None);
+    };
+    let area_codes: Vec<String> = visit_photo::Entity::find()
+        .select_only()
+        .column(household::Column::AreaCode)
+        .distinct()
+        .join(
+            JoinType::InnerJoin,
+            visit_photo::Entity::belongs_to(household::Entity)
+                .from(visit_photo::Column::HouseholdId)
+                .to(household::Column::Id)
+                .into(),
+        )
+        .filter(visit_photo::Column::Sha256.eq(sha256))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(Some(Audience {
+        area_codes,
+        uploaded_by: stored.uploaded_by,
+    }))
 }

@@ -5,14 +5,14 @@ use std::time::Duration;
 
 use chrono::Utc;
 use sea_orm::DatabaseConnection;
-use sync_protocol::v1::{Change, PullResponse, ResetReason};
+use sync_protocol::v1::{Change, MAX_MISSING_PHOTOS, PullResponse, ResetReason};
 use uuid::Uuid;
 
 use super::clock::ServerClock;
 use super::cursor::{Cursor, InvalidCursor};
 use crate::domain::actor::Actor;
 use crate::store::changes::{self, LogPosition};
-use crate::store::{StoreError, households};
+use crate::store::{StoreError, households, photos};
 
 /// How often a pull re-checks for changes held back by a running transaction.
 const HELD_BACK_POLL: Duration = Duration::from_millis(10);
@@ -64,6 +64,7 @@ pub async fn pull(
                     changes: Vec::new(),
                     cursor: start.encode(),
                     has_more: true,
+                    missing_photos: Vec::new(),
                 });
             }
             cursor
@@ -98,6 +99,7 @@ pub async fn pull(
         .map(|(_, e)| e.household_id)
         .collect();
     let mut snapshots = households::snapshots(db, &order).await?;
+    let missing_photos = photos::missing_for_user(db, actor.id, MAX_MISSING_PHOTOS).await?;
     let changes = order
         .into_iter()
         .filter_map(|id| {
@@ -118,5 +120,6 @@ pub async fn pull(
         changes,
         cursor: Cursor { position, ..after }.encode(),
         has_more,
+        missing_photos,
     })
 }

@@ -291,6 +291,7 @@ impl SyncClient {
                     }
                 }
                 s.cursor = Some(page.cursor);
+                s.missing_photos = page.missing_photos;
                 s.clock.observe(&page.server_hlc, physical_now_ms());
             })?;
             if !page.has_more {

@@ -28,6 +28,9 @@ pub struct ClientState {
     pub rejected: Vec<Receipt>,
     /// Conflicts the server reported.
     pub conflicts: Vec<ConflictNote>,
+    /// Photos the server still waits for (SHA-256), as of the last pull: upload these.
+    #[serde(default)]
+    pub missing_photos: Vec<String>,
 }
 
 /// The state with the file it lives in.
@@ -50,6 +53,7 @@ impl Stored {
                 clock: HlcClock::new(device_id.to_string()),
                 rejected: Vec::new(),
                 conflicts: Vec::new(),
+                missing_photos: Vec::new(),
             },
             Err(e) => return Err(e),
         };

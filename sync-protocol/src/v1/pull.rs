@@ -24,6 +24,11 @@ pub struct PullResponse {
     pub cursor: String,
     /// Whether more changes are ready now; pull again at once with the new cursor.
     pub has_more: bool,
+    /// Photos that visits recorded by this user name and the server does not have yet
+    /// (lower-case hex SHA-256, at most [`MAX_MISSING_PHOTOS`](super::MAX_MISSING_PHOTOS)).
+    /// Upload those still on the phone (§7).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing_photos: Vec<String>,
 }
 
 /// Why a pull answers `reset`.

@@ -31,6 +31,7 @@ mod concurrency;
 mod conflicts;
 mod health;
 mod model;
+mod photos;
 mod pull;
 mod push;
 mod resilience;

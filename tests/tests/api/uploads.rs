@@ -14,14 +14,14 @@ use uuid::Uuid;
 const CHUNK: usize = 64 * 1024;
 
 /// A photo-like file: random bytes and their SHA-256 in hex.
-fn photo(len: usize, seed: u64) -> (Vec<u8>, String) {
+pub(crate) fn photo(len: usize, seed: u64) -> (Vec<u8>, String) {
     let mut bytes = vec![0u8; len];
     StdRng::seed_from_u64(seed).fill_bytes(&mut bytes);
     let sha = hex::encode(Sha256::digest(&bytes));
     (bytes, sha)
 }
 
-async fn app_with_storage(backend: Backend) -> TestApp {
+pub(crate) async fn app_with_storage(backend: Backend) -> TestApp {
     match backend {
         // PostgreSQL with Garage, SQLite with the local directory (the embedded default).
         Backend::Postgres => {
@@ -37,7 +37,12 @@ async fn app_with_storage(backend: Backend) -> TestApp {
 }
 
 /// `POST /v1/uploads` for a photo of `len` bytes with the declared hash.
-async fn create(app: &TestApp, user: &TestUser, len: usize, sha: &str) -> reqwest::Response {
+pub(crate) async fn create(
+    app: &TestApp,
+    user: &TestUser,
+    len: usize,
+    sha: &str,
+) -> reqwest::Response {
     app.http
         .post(app.url("/v1/uploads"))
         .bearer_auth(&user.token)
@@ -57,7 +62,7 @@ async fn create(app: &TestApp, user: &TestUser, len: usize, sha: &str) -> reqwes
 }
 
 /// `PATCH` of one chunk, with its checksum.
-async fn patch(
+pub(crate) async fn patch(
     app: &TestApp,
     user: &TestUser,
     location: &str,
@@ -102,7 +107,18 @@ async fn offset_of(app: &TestApp, user: &TestUser, location: &str) -> Option<u64
         .ok()
 }
 
-fn location(response: &reqwest::Response) -> String {
+/// Uploads a whole photo in 64 KiB chunks.
+pub(crate) async fn upload(app: &TestApp, user: &TestUser, bytes: &[u8], sha: &str) {
+    let created = create(app, user, bytes.len(), sha).await;
+    assert_eq!(created.status(), 201);
+    let at = location(&created);
+    for (i, chunk) in bytes.chunks(CHUNK).enumerate() {
+        let response = patch(app, user, &at, i * CHUNK, chunk).await;
+        assert_eq!(response.status(), 204, "chunk {i}");
+    }
+}
+
+pub(crate) fn location(response: &reqwest::Response) -> String {
     response
         .headers()
         .get("location")

@@ -20,3 +20,4 @@ pub mod upload;
 pub mod upload_chunk;
 pub mod user_area;
 pub mod visit;
+pub mod visit_photo;

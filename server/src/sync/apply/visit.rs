@@ -5,21 +5,15 @@ use sha2::{Digest, Sha256};
 use sync_protocol::v1::{FieldError, FieldErrorCode, RecordVisit, RejectCode};
 
 use super::{Applied, Ctx, Failure, form, invalid, reject};
+use crate::photos::is_sha256;
 use crate::store::batch::WriteBatch;
-use crate::store::{households, visits};
+use crate::store::{households, photos, visits};
 
 /// Photo kinds are short machine names such as `tampak_depan`.
 fn valid_kind(kind: &str) -> bool {
     !kind.is_empty()
         && kind.len() <= 32
         && kind.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
-}
-
-fn valid_sha256(hex: &str) -> bool {
-    hex.len() == 64
-        && hex
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 fn check(m: &RecordVisit) -> Vec<FieldError> {
@@ -35,7 +29,7 @@ fn check(m: &RecordVisit) -> Vec<FieldError> {
         ));
     }
     for (i, photo) in m.photos.iter().enumerate() {
-        if !valid_sha256(&photo.sha256) {
+        if !is_sha256(&photo.sha256) {
             errors.push(FieldError::new(
                 format!("photos[{i}].sha256"),
                 FieldErrorCode::InvalidFormat,
@@ -55,7 +49,7 @@ fn check(m: &RecordVisit) -> Vec<FieldError> {
 
 pub(super) async fn record<C: ConnectionTrait>(
     ctx: &Ctx<'_, C>,
-    _batch: &mut WriteBatch,
+    batch: &mut WriteBatch,
     m: &RecordVisit,
 ) -> Result<Applied, Failure> {
     let household = households::find(ctx.db, m.household_id, households::Load::Head)
@@ -99,6 +93,7 @@ pub(super) async fn record<C: ConnectionTrait>(
             "kunjungan dengan id ini sudah tersimpan dengan isi berbeda",
         ));
     }
+    photos::queue_visit_refs(batch, m, ctx.actor.id);
     Ok(Applied {
         household_id: m.household_id,
         version: None,

@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 use uuid::Uuid;
 
+use super::{is_sha256, photo_key};
 use crate::blob::{BlobError, BlobStore};
 use crate::config::UploadConfig;
 use crate::domain::actor::Actor;
@@ -56,21 +57,6 @@ pub enum UploadError {
     /// The object store failed.
     #[error(transparent)]
     Blob(#[from] BlobError),
-}
-
-/// Whether the text is a lower-case hex SHA-256.
-#[must_use]
-pub fn is_sha256(hex: &str) -> bool {
-    hex.len() == 64
-        && hex
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
-
-/// The object key of a stored photo.
-#[must_use]
-pub fn photo_key(sha256: &str) -> String {
-    format!("sha256/{sha256}")
 }
 
 fn owned(upload: Option<Upload>, actor: &Actor, now: DateTime<Utc>) -> Result<Upload, UploadError> {
