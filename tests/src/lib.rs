@@ -6,6 +6,7 @@
 //! gets its own `CREATE DATABASE … TEMPLATE …`, dropped afterwards unless `KEEP_TEST_DB=1`.
 
 pub mod fixtures;
+pub mod garage;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

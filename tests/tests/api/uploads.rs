@@ -8,6 +8,7 @@ use rand::{RngCore, SeedableRng};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use tests::fixtures::KEC_MALANGKE;
+use tests::garage::TestGarage;
 use tests::{Backend, TestApp, TestUser, test_s3};
 use uuid::Uuid;
 
@@ -371,6 +372,108 @@ async fn a_file_without_its_declared_hash_is_discarded_and_not_stored(backend: B
         after.status(),
         404,
         "no chunk is taken after the upload ended"
+    );
+}
+
+/// Garage is killed while photos are on their way: the last chunks get 503 with Retry-After,
+/// no photo is half-stored or visible, and each upload completes once Garage is back.
+#[tokio::test]
+async fn uploads_interrupted_by_a_stopped_object_store_complete_after_it_returns() {
+    let mut garage = tokio::task::spawn_blocking(TestGarage::start)
+        .await
+        .unwrap();
+    let s3 = garage.s3("interrupted");
+    let app = TestApp::spawn_with(Backend::Postgres, |c| {
+        c.storage.kind = StorageKind::S3;
+        c.storage.s3 = Some(s3);
+    })
+    .await;
+    let user = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let (early, early_sha) = photo(CHUNK + 10, 80);
+    upload(&app, &user, &early, &early_sha).await;
+
+    let photos: Vec<(Vec<u8>, String)> = (0..4).map(|i| photo(3 * CHUNK + 100, 81 + i)).collect();
+    let mut locations = Vec::new();
+    for (bytes, sha) in &photos {
+        let at = location(&create(&app, &user, bytes.len(), sha).await);
+        for i in 0..3 {
+            let sent = patch(
+                &app,
+                &user,
+                &at,
+                i * CHUNK,
+                &bytes[i * CHUNK..(i + 1) * CHUNK],
+            )
+            .await;
+            assert_eq!(sent.status(), 204);
+        }
+        locations.push(at);
+    }
+
+    garage.stop();
+    let ready = app.http.get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(ready.status(), 503, "not ready without the object store");
+    let last_chunks = photos
+        .iter()
+        .zip(&locations)
+        .map(|((bytes, _), at)| patch(&app, &user, at, 3 * CHUNK, &bytes[3 * CHUNK..]));
+    for response in futures::future::join_all(last_chunks).await {
+        assert_eq!(response.status(), 503);
+        let retry_after: u64 = response.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(retry_after > 0);
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["code"], "service_unavailable");
+    }
+    for ((bytes, sha), at) in photos.iter().zip(&locations) {
+        assert_eq!(
+            offset_of(&app, &user, at).await,
+            Some(bytes.len() as u64),
+            "the bytes are all kept"
+        );
+        let exists = app.get(&format!("/v1/photos/{sha}"), &user.token).await;
+        assert_eq!(exists.status(), 404, "nothing half-stored is visible");
+    }
+    assert_eq!(app.count("photo").await, 1);
+
+    let _garage = tokio::task::spawn_blocking(move || {
+        garage.restart();
+        garage
+    })
+    .await
+    .unwrap();
+    for ((bytes, sha), at) in photos.iter().zip(&locations) {
+        let resumed = patch(&app, &user, at, bytes.len(), &[]).await;
+        assert_eq!(
+            resumed.status(),
+            204,
+            "a zero-byte PATCH at the end stores it"
+        );
+        let object = app
+            .state
+            .blobs
+            .get(&format!("sha256/{sha}"))
+            .await
+            .unwrap()
+            .expect("stored after Garage returned");
+        assert!(object == *bytes, "byte for byte");
+        let exists = app.get(&format!("/v1/photos/{sha}"), &user.token).await;
+        assert_eq!(exists.status(), 200);
+    }
+    assert_eq!(app.count("photo").await, 5);
+    assert_eq!(app.count("upload_chunk").await, 0);
+    let early_object = app
+        .state
+        .blobs
+        .get(&format!("sha256/{early_sha}"))
+        .await
+        .unwrap();
+    assert!(
+        early_object.is_some_and(|o| o == early),
+        "what was stored before survived"
     );
 }
 
