@@ -7,6 +7,7 @@
 
 pub mod fixtures;
 pub mod garage;
+pub mod images;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

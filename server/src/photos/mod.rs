@@ -4,6 +4,7 @@
 //! visits through their hash. A visit may name a photo before it arrives; it is `pending`
 //! until the upload completes.
 
+pub mod analysis;
 pub mod uploads;
 
 use sync_protocol::v1::{HouseholdPhoto, PhotoInfo};

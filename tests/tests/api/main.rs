@@ -23,6 +23,7 @@ macro_rules! on_both_backends {
     };
 }
 
+mod analysis;
 mod auth;
 mod authorization;
 mod bad_input;

@@ -1,0 +1,110 @@
+//! EXIF as phone cameras write it: when the photo was taken, where, which way up, and with
+//! which camera. Malformed EXIF (broken IFD offsets, loops, wrong types) is reported, never
+//! fatal: the photo is still a photo.
+
+use exif::{In, Reader, Tag, Value};
+
+/// What the EXIF says.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ExifData {
+    /// Local time on the camera's clock, `YYYY-MM-DDTHH:MM:SS` (EXIF has no time zone unless
+    /// `OffsetTimeOriginal` is set, which is then appended).
+    pub taken_at: Option<String>,
+    /// Latitude and longitude in degrees.
+    pub gps: Option<(f64, f64)>,
+    /// EXIF orientation 1–8 (1 when absent).
+    pub orientation: u16,
+    /// Make and model, e.g. `samsung SM-A155F`.
+    pub camera: Option<String>,
+}
+
+/// Reads the EXIF of a JPEG, PNG, WebP or HEIF file. `Ok(None)` when there is none;
+/// `Err(reason)` when it is malformed.
+pub fn read(bytes: &[u8]) -> Result<Option<ExifData>, String> {
+    let exif = match Reader::new().read_from_container(&mut std::io::Cursor::new(bytes)) {
+        Ok(exif) => exif,
+        Err(exif::Error::NotFound(_)) => return Ok(None),
+        Err(e) => return Err(e.to_string()),
+    };
+    let text = |tag: Tag| -> Option<String> {
+        match &exif.get_field(tag, In::PRIMARY)?.value {
+            Value::Ascii(parts) => {
+                let raw = parts.first()?;
+                let clean: String = String::from_utf8_lossy(raw)
+                    .chars()
+                    .filter(|c| !c.is_control())
+                    .take(64)
+                    .collect();
+                let clean = clean.trim().to_owned();
+                (!clean.is_empty()).then_some(clean)
+            }
+            _ => None,
+        }
+    };
+    let taken_at = exif
+        .get_field(Tag::DateTimeOriginal, In::PRIMARY)
+        .or_else(|| exif.get_field(Tag::DateTime, In::PRIMARY))
+        .and_then(|f| match &f.value {
+            Value::Ascii(parts) => exif::DateTime::from_ascii(parts.first()?).ok(),
+            _ => None,
+        })
+        .filter(|d| (1..=12).contains(&d.month) && (1..=31).contains(&d.day))
+        .map(|d| {
+            let mut at = format!(
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+                d.year, d.month, d.day, d.hour, d.minute, d.second
+            );
+            if let Some(offset) = text(Tag::OffsetTimeOriginal)
+                .filter(|o| o.len() == 6 && (o.starts_with('+') || o.starts_with('-')))
+            {
+                at.push_str(&offset);
+            }
+            at
+        });
+    let orientation = exif
+        .get_field(Tag::Orientation, In::PRIMARY)
+        .and_then(|f| f.value.get_uint(0))
+        .and_then(|o| u16::try_from(o).ok())
+        .filter(|o| (1..=8).contains(o))
+        .unwrap_or(1);
+    let camera = match (text(Tag::Make), text(Tag::Model)) {
+        (Some(make), Some(model)) if model.starts_with(&make) => Some(model),
+        (Some(make), Some(model)) => Some(format!("{make} {model}")),
+        (make, model) => make.or(model),
+    };
+    let gps = coordinate(&exif, Tag::GPSLatitude, Tag::GPSLatitudeRef, b'S', 90.0).zip(coordinate(
+        &exif,
+        Tag::GPSLongitude,
+        Tag::GPSLongitudeRef,
+        b'W',
+        180.0,
+    ));
+    Ok(Some(ExifData {
+        taken_at,
+        gps,
+        orientation,
+        camera,
+    }))
+}
+
+/// Degrees from EXIF's degrees/minutes/seconds rationals, negative for `S` or `W`.
+fn coordinate(exif: &exif::Exif, tag: Tag, reference: Tag, negative: u8, max: f64) -> Option<f64> {
+    let Value::Rational(parts) = &exif.get_field(tag, In::PRIMARY)?.value else {
+        return None;
+    };
+    let part = |i: usize| {
+        parts
+            .get(i)
+            .filter(|r| r.denom != 0)
+            .map(exif::Rational::to_f64)
+    };
+    let degrees = part(0)? + part(1).unwrap_or(0.0) / 60.0 + part(2).unwrap_or(0.0) / 3600.0;
+    let sign = match exif.get_field(reference, In::PRIMARY).map(|f| &f.value) {
+        Some(Value::Ascii(parts)) if parts.first().and_then(|p| p.first()) == Some(&negative) => {
+            -1.0
+        }
+        _ => 1.0,
+    };
+    let value = sign * degrees;
+    (value.is_finite() && value.abs() <= max).then_some(value)
+}

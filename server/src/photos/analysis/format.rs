@@ -1,0 +1,380 @@
+//! What a file really is, read from its bytes (never from a name or a declared type), and
+//! whether it is safe to keep: dimensions within the caps before anything is decoded, the
+//! file's structure complete, and no second format hidden in it (a polyglot: a JPEG that is
+//! also a ZIP archive, a PDF or a web page with a script).
+
+/// Image formats recognised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageFormat {
+    /// JPEG (what phone cameras write).
+    Jpeg,
+    /// PNG (screenshots).
+    Png,
+    /// WebP.
+    WebP,
+    /// HEIC/HEIF (iPhones and some Android cameras): recognised and kept, not decoded.
+    Heic,
+}
+
+impl ImageFormat {
+    /// The short name stored and shown: `jpeg`, `png`, `webp`, `heic`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Jpeg => "jpeg",
+            Self::Png => "png",
+            Self::WebP => "webp",
+            Self::Heic => "heic",
+        }
+    }
+}
+
+/// Caps checked before decoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Most pixels an image may declare (width × height).
+    pub max_pixels: u64,
+    /// Most memory one decode may need, in bytes.
+    pub max_decode_bytes: u64,
+}
+
+/// What [`inspect`] learned about an acceptable file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Inspection {
+    /// The real format.
+    pub format: ImageFormat,
+    /// Width and height as stored (before EXIF orientation); unknown for HEIC.
+    pub size: Option<(u32, u32)>,
+    /// A progressive JPEG (decoded whole, so it costs more memory).
+    pub progressive: bool,
+    /// Bytes after the image's end (some phones append a motion-photo video there).
+    pub trailer_bytes: u64,
+}
+
+/// Why a file is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Rejection {
+    /// Not a JPEG, PNG, WebP or HEIC file, or its structure is broken or cut short.
+    #[error("not an image: {0}")]
+    NotAnImage(&'static str),
+    /// Declared dimensions above the caps: a decompression bomb or a panorama too large.
+    #[error("image too large: {width}×{height}")]
+    TooLarge {
+        /// Declared width.
+        width: u32,
+        /// Declared height.
+        height: u32,
+    },
+    /// Another format hidden inside or after the image.
+    #[error("file is also {0}")]
+    Polyglot(&'static str),
+}
+
+/// Signatures of formats that must not ride along with a photo.
+const HIDDEN_FORMATS: [(&[u8], &str); 5] = [
+    (b"PK\x05\x06", "a ZIP archive"),
+    (b"%PDF-", "a PDF document"),
+    (b"\x7fELF", "a program"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+];
+
+/// Markup that a browser or interpreter would run, matched case-insensitively. (Each is long
+/// enough not to turn up by chance in a few megabytes of compressed data.)
+const MARKUP: [&[u8]; 6] = [
+    b"<script",
+    b"<?php",
+    b"<html",
+    b"<iframe",
+    b"<!doctype",
+    b"javascript:",
+];
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A ZIP entry header: its signature followed by a "version needed" a real archiver writes.
+fn contains_zip_entry(haystack: &[u8]) -> bool {
+    haystack
+        .windows(6)
+        .any(|w| w[..4] == *b"PK\x03\x04" && w[4] <= 63 && w[5] == 0)
+}
+
+fn contains_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
+}
+
+/// Markup inside a metadata segment or text chunk.
+fn check_text(payload: &[u8]) -> Result<(), Rejection> {
+    if MARKUP.iter().any(|m| contains_ignore_case(payload, m)) {
+        return Err(Rejection::Polyglot("a web page or script"));
+    }
+    if contains_zip_entry(payload) {
+        return Err(Rejection::Polyglot("a ZIP archive"));
+    }
+    Ok(())
+}
+
+/// Bytes after the image's end: anything but another format (or markup) is tolerated.
+fn check_trailer(trailer: &[u8]) -> Result<(), Rejection> {
+    for (signature, what) in HIDDEN_FORMATS {
+        if contains(trailer, signature) {
+            return Err(Rejection::Polyglot(what));
+        }
+    }
+    if trailer.starts_with(b"MZ") || trailer.starts_with(b"#!") {
+        return Err(Rejection::Polyglot("a program"));
+    }
+    check_text(trailer)
+}
+
+/// Recognises the format, checks the structure and the caps, and looks for hidden formats.
+/// Reads the file's bytes once; decodes nothing.
+pub fn inspect(bytes: &[u8], limits: &Limits) -> Result<Inspection, Rejection> {
+    let (inspection, end) = if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        jpeg(bytes)?
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        png(bytes)?
+    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        webp(bytes)?
+    } else if is_heic(bytes) {
+        let inspection = Inspection {
+            format: ImageFormat::Heic,
+            size: None,
+            progressive: false,
+            trailer_bytes: 0,
+        };
+        (inspection, bytes.len())
+    } else {
+        return Err(Rejection::NotAnImage("unrecognised format"));
+    };
+    check_trailer(&bytes[end..])?;
+    // A ZIP reader finds its archive from the end-of-directory record in the last 64 KiB,
+    // wherever the rest of the file says the image ends.
+    let tail = &bytes[bytes.len().saturating_sub(65_557)..];
+    if contains(tail, b"PK\x05\x06") {
+        return Err(Rejection::Polyglot("a ZIP archive"));
+    }
+    if let Some((width, height)) = inspection.size {
+        check_size(
+            inspection.format,
+            width,
+            height,
+            inspection.progressive,
+            limits,
+        )?;
+    }
+    Ok(Inspection {
+        trailer_bytes: (bytes.len() - end) as u64,
+        ..inspection
+    })
+}
+
+/// Memory a decode needs, from the declared size alone. Baseline JPEGs are decoded scaled
+/// down (1/2 to 1/8 in the DCT), so a large one costs little; a progressive JPEG keeps every
+/// coefficient (up to 6 bytes per pixel); PNG and WebP are decoded whole (4 bytes per pixel).
+fn check_size(
+    format: ImageFormat,
+    width: u32,
+    height: u32,
+    progressive: bool,
+    limits: &Limits,
+) -> Result<(), Rejection> {
+    let pixels = u64::from(width) * u64::from(height);
+    let decode_bytes = match format {
+        ImageFormat::Jpeg if !progressive => pixels.div_ceil(4) * 3,
+        ImageFormat::Jpeg => pixels * 6,
+        _ => pixels * 4,
+    };
+    if width == 0 || height == 0 {
+        return Err(Rejection::NotAnImage("zero width or height"));
+    }
+    if pixels > limits.max_pixels || decode_bytes > limits.max_decode_bytes {
+        return Err(Rejection::TooLarge { width, height });
+    }
+    Ok(())
+}
+
+fn be16(bytes: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_be_bytes(bytes.get(at..at + 2)?.try_into().ok()?))
+}
+
+fn be32(bytes: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_be_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
+}
+
+fn le32(bytes: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
+}
+
+const TRUNCATED: Rejection = Rejection::NotAnImage("file cut short");
+
+/// Walks the JPEG's segments and entropy-coded data to its end (EOI). Returns the end offset.
+fn jpeg(bytes: &[u8]) -> Result<(Inspection, usize), Rejection> {
+    let mut at = 2;
+    let mut size = None;
+    let mut progressive = false;
+    loop {
+        if *bytes.get(at).ok_or(TRUNCATED)? != 0xFF {
+            return Err(Rejection::NotAnImage("JPEG segment expected"));
+        }
+        while bytes.get(at) == Some(&0xFF) {
+            at += 1;
+        }
+        let marker = *bytes.get(at).ok_or(TRUNCATED)?;
+        at += 1;
+        match marker {
+            0xD9 => break,
+            0x01 | 0xD0..=0xD7 => continue,
+            _ => {}
+        }
+        let length = usize::from(be16(bytes, at).ok_or(TRUNCATED)?);
+        if length < 2 {
+            return Err(Rejection::NotAnImage("JPEG segment length below 2"));
+        }
+        let payload = bytes.get(at + 2..at + length).ok_or(TRUNCATED)?;
+        match marker {
+            0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => {
+                let height = be16(payload, 1).ok_or(TRUNCATED)?;
+                let width = be16(payload, 3).ok_or(TRUNCATED)?;
+                size = Some((u32::from(width), u32::from(height)));
+                progressive = matches!(marker, 0xC2 | 0xC6 | 0xCA | 0xCE);
+            }
+            0xE0..=0xEF | 0xFE => check_text(payload)?,
+            _ => {}
+        }
+        at += length;
+        if marker == 0xDA {
+            at = skip_entropy_coded(bytes, at)?;
+        }
+    }
+    let size = size.ok_or(Rejection::NotAnImage("JPEG without a frame header"))?;
+    let inspection = Inspection {
+        format: ImageFormat::Jpeg,
+        size: Some(size),
+        progressive,
+        trailer_bytes: 0,
+    };
+    Ok((inspection, at))
+}
+
+/// The offset of the next marker after a scan's entropy-coded data, where `0xFF` is followed
+/// by a stuffed zero, a restart marker or a fill byte.
+fn skip_entropy_coded(bytes: &[u8], mut at: usize) -> Result<usize, Rejection> {
+    loop {
+        let ff = at
+            + bytes
+                .get(at..)
+                .ok_or(TRUNCATED)?
+                .iter()
+                .position(|&b| b == 0xFF)
+                .ok_or(TRUNCATED)?;
+        match *bytes.get(ff + 1).ok_or(TRUNCATED)? {
+            0x00 | 0xD0..=0xD7 => at = ff + 2,
+            0xFF => at = ff + 1,
+            _ => return Ok(ff),
+        }
+    }
+}
+
+/// Walks the PNG's chunks to IEND. Returns the end offset.
+fn png(bytes: &[u8]) -> Result<(Inspection, usize), Rejection> {
+    let mut at = 8;
+    let mut size = None;
+    loop {
+        let length = be32(bytes, at).ok_or(TRUNCATED)?;
+        if length > 0x7FFF_FFFF {
+            return Err(Rejection::NotAnImage("PNG chunk length out of range"));
+        }
+        let kind = bytes.get(at + 4..at + 8).ok_or(TRUNCATED)?;
+        let data_start = at + 8;
+        let data_end = data_start + length as usize;
+        let data = bytes.get(data_start..data_end).ok_or(TRUNCATED)?;
+        if size.is_none() && kind != b"IHDR" {
+            return Err(Rejection::NotAnImage("PNG without IHDR first"));
+        }
+        match kind {
+            b"IHDR" => {
+                size = Some((
+                    be32(data, 0).ok_or(TRUNCATED)?,
+                    be32(data, 4).ok_or(TRUNCATED)?,
+                ));
+            }
+            b"tEXt" | b"iTXt" => check_text(data)?,
+            _ => {}
+        }
+        at = data_end + 4;
+        if at > bytes.len() {
+            return Err(TRUNCATED);
+        }
+        if kind == b"IEND" {
+            break;
+        }
+    }
+    let inspection = Inspection {
+        format: ImageFormat::Png,
+        size,
+        progressive: false,
+        trailer_bytes: 0,
+    };
+    Ok((inspection, at))
+}
+
+/// Reads the WebP's canvas size from its first chunk; the RIFF header gives the end.
+fn webp(bytes: &[u8]) -> Result<(Inspection, usize), Rejection> {
+    let riff = le32(bytes, 4).ok_or(TRUNCATED)? as usize;
+    let end = 8 + riff + (riff & 1);
+    if end > bytes.len() {
+        return Err(TRUNCATED);
+    }
+    let kind = bytes.get(12..16).ok_or(TRUNCATED)?;
+    let data = bytes.get(20..end).ok_or(TRUNCATED)?;
+    let le24 = |at: usize| -> Option<u32> {
+        let b = data.get(at..at + 3)?;
+        Some(u32::from(b[0]) | u32::from(b[1]) << 8 | u32::from(b[2]) << 16)
+    };
+    let size = match kind {
+        b"VP8X" => (le24(4).ok_or(TRUNCATED)? + 1, le24(7).ok_or(TRUNCATED)? + 1),
+        b"VP8 " => {
+            if data.get(3..6) != Some(&[0x9D, 0x01, 0x2A]) {
+                return Err(Rejection::NotAnImage("WebP frame without its start code"));
+            }
+            let le16 = |at: usize| -> Option<u32> {
+                let b = data.get(at..at + 2)?;
+                Some(u32::from(u16::from_le_bytes([b[0], b[1]])))
+            };
+            let w = le16(6).ok_or(TRUNCATED)?;
+            let h = le16(8).ok_or(TRUNCATED)?;
+            (w & 0x3FFF, h & 0x3FFF)
+        }
+        b"VP8L" => {
+            let bits = le32(data, 1).ok_or(TRUNCATED)?;
+            if data.first() != Some(&0x2F) {
+                return Err(Rejection::NotAnImage("WebP lossless without its signature"));
+            }
+            ((bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1)
+        }
+        _ => return Err(Rejection::NotAnImage("WebP without an image chunk")),
+    };
+    let inspection = Inspection {
+        format: ImageFormat::WebP,
+        size: Some(size),
+        progressive: false,
+        trailer_bytes: 0,
+    };
+    Ok((inspection, end))
+}
+
+/// An ISO-BMFF file whose brand is one of the HEIF family.
+fn is_heic(bytes: &[u8]) -> bool {
+    bytes.get(4..8) == Some(b"ftyp")
+        && bytes.get(8..12).is_some_and(|brand| {
+            matches!(
+                brand,
+                b"heic" | b"heix" | b"hevc" | b"hevx" | b"heim" | b"heis" | b"mif1" | b"msf1"
+            )
+        })
+}

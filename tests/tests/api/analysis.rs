@@ -1,0 +1,204 @@
+//! The image pipeline's pure part: format, caps, polyglots, EXIF, thumbnails, perceptual hash.
+
+use ekemiskinan::photos::analysis::{self, ImageFormat, Limits, Rejection, exif, inspect, phash};
+use proptest::prelude::*;
+use tests::images::{self, PhoneExif};
+
+const LIMITS: Limits = Limits {
+    max_pixels: 120_000_000,
+    max_decode_bytes: 96 * 1024 * 1024,
+};
+
+fn decode(jpeg: &[u8]) -> (u16, u16, Vec<u8>) {
+    let mut decoder = jpeg_decoder::Decoder::new(jpeg);
+    let pixels = decoder.decode().expect("a decodable JPEG");
+    let info = decoder.info().expect("info");
+    (info.width, info.height, pixels)
+}
+
+#[test]
+fn a_phone_photo_gets_its_exif_read_and_upright_thumbnails_without_gps() {
+    let photo = images::jpeg(2000, 1500, 1, Some(&PhoneExif::default()), 90);
+    let result = analysis::analyse(&photo, &LIMITS).expect("an acceptable photo");
+    assert_eq!(result.format, ImageFormat::Jpeg);
+    let exif = result.exif.expect("EXIF");
+    assert_eq!(exif.orientation, 6);
+    assert_eq!(exif.taken_at.as_deref(), Some("2026-11-20T09:15:30"));
+    assert_eq!(exif.camera.as_deref(), Some("samsung SM-A155F"));
+    let (lat, lon) = exif.gps.expect("GPS");
+    assert!((lat - -2.803_472).abs() < 1e-5, "{lat}");
+    assert!((lon - 120.401_736).abs() < 1e-5, "{lon}");
+    assert_eq!(result.exif_error, None);
+
+    let rendered = result.rendered.expect("decoded");
+    assert_eq!(rendered.size, (1500, 2000), "turned a quarter: portrait");
+    let (w, h, _) = decode(&rendered.large);
+    assert_eq!((w, h), (768, 1024));
+    let (w, h, _) = decode(&rendered.small);
+    assert_eq!((w, h), (192, 256));
+    for thumbnail in [&rendered.large, &rendered.small] {
+        assert_eq!(
+            exif::read(thumbnail),
+            Ok(None),
+            "no metadata is carried over: no GPS"
+        );
+    }
+}
+
+#[test]
+fn thumbnails_are_rotated_the_way_the_exif_says() {
+    // A picture dark on its left half; orientation 6 (rotate 90° clockwise to show) puts the
+    // dark half at the top.
+    let (w, h) = (400u16, 200u16);
+    let mut pixels = vec![230u8; usize::from(w) * usize::from(h) * 3];
+    for y in 0..usize::from(h) {
+        for x in 0..usize::from(w) / 2 {
+            let i = (y * usize::from(w) + x) * 3;
+            pixels[i..i + 3].copy_from_slice(&[20, 20, 20]);
+        }
+    }
+    let mut photo = Vec::new();
+    let mut encoder = jpeg_encoder::Encoder::new(&mut photo, 90);
+    let mut segment = b"Exif\0\0".to_vec();
+    segment.extend(images::exif_tiff(&PhoneExif::default()));
+    encoder.add_app_segment(1, &segment).unwrap();
+    encoder
+        .encode(&pixels, w, h, jpeg_encoder::ColorType::Rgb)
+        .unwrap();
+    let rendered = analysis::analyse(&photo, &LIMITS)
+        .unwrap()
+        .rendered
+        .unwrap();
+    let (tw, th, out) = decode(&rendered.large);
+    assert_eq!((tw, th), (200, 400));
+    let brightness = |x: usize, y: usize| out[(y * usize::from(tw) + x) * 3];
+    assert!(brightness(100, 50) < 60, "top is dark");
+    assert!(brightness(100, 350) > 200, "bottom is light");
+}
+
+#[test]
+fn the_perceptual_hash_survives_recompression_and_resizing_but_not_another_scene() {
+    let hash = |bytes: &[u8]| {
+        analysis::analyse(bytes, &LIMITS)
+            .unwrap()
+            .rendered
+            .unwrap()
+            .phash
+    };
+    let original = hash(&images::jpeg(1600, 1200, 3, None, 92));
+    let recompressed = hash(&images::jpeg(1600, 1200, 3, None, 40));
+    let smaller = hash(&images::jpeg(800, 600, 3, None, 75));
+    let other = hash(&images::jpeg(1600, 1200, 11, None, 92));
+    assert!(phash::distance(original, recompressed) <= 4);
+    assert!(phash::distance(original, smaller) <= 4);
+    assert!(
+        phash::distance(original, other) >= 16,
+        "{}",
+        phash::distance(original, other)
+    );
+}
+
+#[test]
+fn decompression_bombs_are_refused_before_decoding() {
+    assert_eq!(
+        inspect(&images::jpeg_bomb(60_000, 60_000), &LIMITS),
+        Err(Rejection::TooLarge {
+            width: 60_000,
+            height: 60_000
+        })
+    );
+    let png = images::png_bomb(30_000);
+    assert!(png.len() < 100_000, "a small file: {} bytes", png.len());
+    assert_eq!(
+        inspect(&png, &LIMITS),
+        Err(Rejection::TooLarge {
+            width: 30_000,
+            height: 30_000
+        })
+    );
+    // The same PNG at a size within the caps decodes (so the refusal above is the cap's).
+    let fine = images::png_bomb(600);
+    assert_eq!(inspect(&fine, &LIMITS).unwrap().format, ImageFormat::Png);
+}
+
+#[test]
+fn polyglots_are_refused_and_harmless_trailers_kept() {
+    let photo = images::jpeg(64, 48, 2, None, 80);
+    let mut with_zip = photo.clone();
+    with_zip.extend(images::zip_archive());
+    assert_eq!(
+        inspect(&with_zip, &LIMITS),
+        Err(Rejection::Polyglot("a ZIP archive"))
+    );
+    assert_eq!(
+        inspect(&images::jpeg_with_script_comment(), &LIMITS),
+        Err(Rejection::Polyglot("a web page or script"))
+    );
+    let mut with_pdf = photo.clone();
+    with_pdf.extend(b"%PDF-1.7\n1 0 obj\n");
+    assert_eq!(
+        inspect(&with_pdf, &LIMITS),
+        Err(Rejection::Polyglot("a PDF document"))
+    );
+    // A motion photo: a video appended after the picture, as some Android cameras do.
+    let mut motion = photo.clone();
+    motion.extend(b"\0\0\0\x18ftypmp42\0\0\0\0isommp42");
+    motion.extend([7u8; 4000]);
+    let inspection = inspect(&motion, &LIMITS).expect("a photo with a video trailer");
+    assert_eq!(inspection.trailer_bytes, 4000 + 24);
+}
+
+#[test]
+fn files_that_are_not_images_or_are_cut_short_are_refused() {
+    let photo = images::jpeg(320, 240, 4, None, 85);
+    assert!(matches!(
+        inspect(&photo[..photo.len() / 2], &LIMITS),
+        Err(Rejection::NotAnImage(_))
+    ));
+    assert!(matches!(
+        inspect(b"this is a text file, not a photo", &LIMITS),
+        Err(Rejection::NotAnImage(_))
+    ));
+    assert!(matches!(
+        inspect(b"", &LIMITS),
+        Err(Rejection::NotAnImage(_))
+    ));
+    let heic = inspect(&images::heic_header(), &LIMITS).expect("HEIC is recognised");
+    assert_eq!(heic.format, ImageFormat::Heic);
+    let analysis = analysis::analyse(&images::heic_header(), &LIMITS).unwrap();
+    assert!(analysis.rendered.is_err(), "HEIC is reported, not decoded");
+}
+
+#[test]
+fn malformed_exif_is_reported_and_the_photo_still_processed() {
+    let result = analysis::analyse(&images::jpeg_with_broken_exif(), &LIMITS)
+        .expect("a photo with broken EXIF is still a photo");
+    assert_eq!(result.exif, None);
+    assert!(result.exif_error.is_some());
+    let rendered = result.rendered.expect("decoded");
+    assert_eq!(rendered.size, (320, 240));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn damaged_photos_never_panic_the_pipeline(
+        flips in proptest::collection::vec((0usize..20_000, any::<u8>()), 1..12),
+        cut in 0usize..20_000,
+    ) {
+        let mut photo = images::jpeg(160, 120, 5, Some(&PhoneExif::default()), 80);
+        for (at, byte) in flips {
+            let at = at % photo.len();
+            photo[at] = byte;
+        }
+        photo.truncate(photo.len() - cut % photo.len());
+        let _ = analysis::analyse(&photo, &LIMITS);
+    }
+
+    #[test]
+    fn any_bytes_are_inspected_without_panic(bytes in proptest::collection::vec(any::<u8>(), 0..4096)) {
+        let _ = inspect(&bytes, &LIMITS);
+        let _ = exif::read(&bytes);
+    }
+}
