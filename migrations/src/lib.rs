@@ -30,6 +30,7 @@ mod m20261127_000016_create_audit_log;
 mod m20261127_000017_create_photo;
 mod m20261127_000018_create_upload;
 mod m20261127_000019_create_visit_photo;
+mod m20261127_000020_create_photo_analysis;
 
 /// All migrations, in order.
 pub struct Migrator;
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000017_create_photo::Migration),
             Box::new(m20261127_000018_create_upload::Migration),
             Box::new(m20261127_000019_create_visit_photo::Migration),
+            Box::new(m20261127_000020_create_photo_analysis::Migration),
         ]
     }
 }

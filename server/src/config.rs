@@ -37,6 +37,9 @@ pub struct Config {
     /// Resumable photo uploads.
     #[serde(default)]
     pub uploads: UploadConfig,
+    /// The image pipeline.
+    #[serde(default)]
+    pub photos: PhotosConfig,
     /// Sync protocol limits.
     #[serde(default)]
     pub sync: SyncConfig,
@@ -163,6 +166,47 @@ pub struct S3Config {
 
 fn yes() -> bool {
     true
+}
+
+/// `[photos]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PhotosConfig {
+    /// Background workers making thumbnails and hashes; 0 turns the pipeline off on this
+    /// instance (another instance may run it).
+    pub workers: usize,
+    /// Largest image accepted, in megapixels (width × height as declared in the file).
+    pub max_megapixels: u32,
+    /// Most memory one decode may take, in MiB; larger images are refused before decoding.
+    pub max_decode_mib: u32,
+    /// How often an idle worker looks for work, in milliseconds (new uploads wake it at once).
+    pub poll_ms: u64,
+    /// Attempts before a photo whose analysis keeps failing transiently is given up.
+    pub max_attempts: u32,
+}
+
+impl Default for PhotosConfig {
+    fn default() -> Self {
+        Self {
+            workers: 1,
+            // 200-megapixel phone cameras exist; their JPEGs decode at 1/8 scale.
+            max_megapixels: 210,
+            max_decode_mib: 64,
+            poll_ms: 5_000,
+            max_attempts: 10,
+        }
+    }
+}
+
+impl PhotosConfig {
+    /// The caps checked before decoding.
+    #[must_use]
+    pub fn limits(&self) -> crate::photos::analysis::Limits {
+        crate::photos::analysis::Limits {
+            max_pixels: u64::from(self.max_megapixels) * 1_000_000,
+            max_decode_bytes: u64::from(self.max_decode_mib) * 1024 * 1024,
+        }
+    }
 }
 
 /// `[uploads]`
@@ -343,6 +387,12 @@ impl Config {
             || self.sync.max_mutations_per_push > sync_protocol::v1::MAX_MUTATIONS_PER_PUSH
         {
             return invalid("sync.max_mutations_per_push", "harus di antara 1 dan 500");
+        }
+        if self.photos.max_megapixels == 0 {
+            return invalid("photos.max_megapixels", "harus lebih dari 0");
+        }
+        if self.photos.max_decode_mib < 16 {
+            return invalid("photos.max_decode_mib", "minimal 16 MiB");
         }
         if self.storage.kind == StorageKind::S3 {
             let Some(s3) = &self.storage.s3 else {

@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod api;
+pub mod background;
 pub mod blob;
 pub mod cli;
 pub mod config;
@@ -86,14 +87,16 @@ impl Application {
         &self.state
     }
 
-    /// Serves until `shutdown` completes; then stops accepting connections and waits up to
-    /// `server.shutdown_grace_seconds` for requests in flight.
+    /// Serves (and runs the background work: image pipeline, upload expiry) until `shutdown`
+    /// completes; then stops accepting connections and waits up to
+    /// `server.shutdown_grace_seconds` for requests in flight and background work.
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let grace = routes::shutdown_grace(&self.state);
         let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
+        let background = background::spawn(&self.state, &stopping_rx);
         let signal = async move {
             shutdown.await;
             info!("shutting down: finishing requests in flight");
@@ -116,6 +119,13 @@ impl Application {
         tokio::select! {
             result = serve => result.context("serving HTTP")?,
             () = deadline => warn!(?grace, "shutdown grace period over; dropping requests still in flight"),
+        }
+        // Workers finish the photo in hand (its lease lets another instance take it otherwise).
+        if tokio::time::timeout(grace, futures::future::join_all(background))
+            .await
+            .is_err()
+        {
+            warn!("background work still running at the end of the grace period");
         }
         info!("stopped");
         Ok(())

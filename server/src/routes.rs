@@ -62,6 +62,9 @@ pub fn router(state: AppState) -> Router {
         .route("/households/{id}/photos", get(photos::of_household))
         .route("/photos/{sha256}", get(photos::exists))
         .route("/photos/{sha256}/original", get(photos::original))
+        .route("/photos/{sha256}/details", get(photos::details))
+        .route("/photos/{sha256}/similar", get(photos::similar))
+        .route("/photos/{sha256}/thumbnail/{side}", get(photos::thumbnail))
         .nest("/uploads", tus());
     Router::new()
         .route("/healthz", get(health::live))

@@ -8,6 +8,7 @@ use sea_orm::DatabaseConnection;
 use crate::accounts::SessionCache;
 use crate::blob::BlobStore;
 use crate::config::Config;
+use crate::photos::PhotoRuntime;
 use crate::store::areas::KnownAreas;
 use crate::store::forms::FormCache;
 use crate::sync::clock::ServerClock;
@@ -29,6 +30,8 @@ pub struct AppState {
     pub clock: Arc<ServerClock>,
     /// Recently authenticated tokens.
     pub sessions: Arc<SessionCache>,
+    /// What uploads and the image pipeline share.
+    pub photos: Arc<PhotoRuntime>,
 }
 
 impl AppState {
@@ -38,6 +41,7 @@ impl AppState {
         let ttl = std::time::Duration::from_secs(config.auth.session_cache_seconds.into());
         Self {
             sessions: Arc::new(SessionCache::new(ttl)),
+            photos: Arc::new(PhotoRuntime::new(config.photos.limits())),
             db,
             blobs,
             config: Arc::new(config),

@@ -1,16 +1,19 @@
-//! Photos: `GET /v1/photos/{sha256}`, `GET /v1/photos/{sha256}/original` and
-//! `GET /v1/households/{id}/photos`.
+//! Photos: whether the server has one, its original, thumbnails, details and look-alikes, and
+//! the photos of a household.
 
 use axum::Json;
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use sync_protocol::v1::{HouseholdPhoto, PhotoInfo};
+use serde::Deserialize;
+use sync_protocol::v1::{
+    ErrorCode, HouseholdPhoto, MAX_SIMILAR_DISTANCE, PhotoDetails, PhotoInfo, SimilarPhoto,
+};
 use tracing::instrument;
 use uuid::Uuid;
 
-use super::extract::{ApiPath, AuthUser};
+use super::extract::{ApiPath, ApiQuery, AuthUser};
 use crate::blob::BlobError;
 use crate::error::ApiError;
 use crate::photos::{self, PhotoError, is_sha256};
@@ -23,6 +26,11 @@ impl From<PhotoError> for ApiError {
                 "analis hanya membaca indikator dan daftar tersamar, bukan foto rumah",
             ),
             PhotoError::NotFound => ApiError::not_found("foto tidak ditemukan di wilayah Anda"),
+            PhotoError::NotReady => ApiError::client(
+                StatusCode::CONFLICT,
+                ErrorCode::PhotoNotReady,
+                "foto belum selesai diproses; coba lagi sebentar lagi",
+            ),
             PhotoError::Store(e) => e.into(),
             PhotoError::Blob(BlobError::Unavailable(cause)) => ApiError::Unavailable(cause),
             PhotoError::Blob(e) => ApiError::Internal(anyhow::Error::new(e)),
@@ -69,15 +77,71 @@ pub async fn original(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/octet-stream"),
     );
-    // Content-addressed: the bytes under this URL never change.
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=31536000, immutable"),
-    );
+    headers.insert(header::CACHE_CONTROL, IMMUTABLE);
     if let Ok(etag) = HeaderValue::from_str(&format!("\"{sha256}\"")) {
         headers.insert(header::ETAG, etag);
     }
     Ok(response)
+}
+
+/// Content-addressed: the bytes under these URLs never change.
+const IMMUTABLE: HeaderValue = HeaderValue::from_static("private, max-age=31536000, immutable");
+
+/// `GET /v1/photos/{sha256}/thumbnail/{side}`: a JPEG whose longest side is 256 or 1024 px,
+/// upright, without metadata.
+#[instrument(skip_all, fields(user.id = %user.actor.id, photo = %sha256))]
+pub async fn thumbnail(
+    State(app): State<AppState>,
+    user: AuthUser,
+    ApiPath((sha256, side)): ApiPath<(String, u32)>,
+) -> Result<Response, ApiError> {
+    let sha256 = parse_sha256(sha256)?;
+    let jpeg = photos::thumbnail(&app.db, app.blobs.as_ref(), &user.actor, &sha256, side).await?;
+    let mut response = Body::from(jpeg).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
+    headers.insert(header::CACHE_CONTROL, IMMUTABLE);
+    Ok(response)
+}
+
+/// `GET /v1/photos/{sha256}/details`: format, size, EXIF, pipeline state, perceptual hash.
+#[instrument(skip_all, fields(user.id = %user.actor.id, photo = %sha256))]
+pub async fn details(
+    State(app): State<AppState>,
+    user: AuthUser,
+    ApiPath(sha256): ApiPath<String>,
+) -> Result<Json<PhotoDetails>, ApiError> {
+    let sha256 = parse_sha256(sha256)?;
+    Ok(Json(photos::details(&app.db, &user.actor, &sha256).await?))
+}
+
+/// Query of `GET /v1/photos/{sha256}/similar`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimilarParams {
+    /// Most bits the perceptual hashes may differ in (default 6).
+    pub max_distance: Option<u32>,
+}
+
+/// `GET /v1/photos/{sha256}/similar?max_distance=N`: photos of other households in the
+/// user's areas that look like this one.
+#[instrument(skip_all, fields(user.id = %user.actor.id, photo = %sha256))]
+pub async fn similar(
+    State(app): State<AppState>,
+    user: AuthUser,
+    ApiPath(sha256): ApiPath<String>,
+    ApiQuery(params): ApiQuery<SimilarParams>,
+) -> Result<Json<Vec<SimilarPhoto>>, ApiError> {
+    let sha256 = parse_sha256(sha256)?;
+    let max_distance = params.max_distance.unwrap_or(6);
+    if max_distance > MAX_SIMILAR_DISTANCE {
+        return Err(ApiError::invalid(format!(
+            "max_distance paling besar {MAX_SIMILAR_DISTANCE}"
+        )));
+    }
+    Ok(Json(
+        photos::similar(&app.db, &user.actor, &sha256, max_distance).await?,
+    ))
 }
 
 /// `GET /v1/households/{id}/photos`: the photos its visits name, `pending` or `stored`.

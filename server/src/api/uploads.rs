@@ -17,6 +17,7 @@ use uuid::Uuid;
 use super::extract::{ApiPath, AuthUser};
 use crate::blob::BlobError;
 use crate::error::ApiError;
+use crate::photos::analysis::Rejection;
 use crate::photos::is_sha256;
 use crate::photos::uploads::{self, UploadError};
 use crate::state::AppState;
@@ -113,6 +114,24 @@ fn upload_error(e: UploadError) -> ApiError {
             ErrorCode::ChecksumMismatch,
             "checksum tidak cocok; kirim ulang",
         ),
+        UploadError::NotAcceptable(rejection) => {
+            let (code, message) = match rejection {
+                Rejection::NotAnImage(_) => (
+                    ErrorCode::NotAnImage,
+                    "berkas bukan foto JPEG, PNG, WebP atau HEIC, atau rusak/terpotong".to_owned(),
+                ),
+                Rejection::TooLarge { width, height } => (
+                    ErrorCode::ImageTooLarge,
+                    format!("foto {width}×{height} piksel melebihi batas server"),
+                ),
+                Rejection::Polyglot(_) => (
+                    ErrorCode::ImagePolyglot,
+                    "berkas foto ini juga berisi format lain (arsip, dokumen atau skrip)"
+                        .to_owned(),
+                ),
+            };
+            ApiError::client(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+        }
         UploadError::Store(e) => e.into(),
         UploadError::Blob(BlobError::Unavailable(cause)) => ApiError::Unavailable(cause),
         UploadError::Blob(e) => ApiError::Internal(anyhow::Error::new(e)),
@@ -222,6 +241,7 @@ pub async fn patch(
     let end = uploads::append(
         &app.db,
         app.blobs.as_ref(),
+        &app.photos,
         &user.actor,
         id,
         chunk,

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use bytes::Bytes;
 use futures::future::BoxFuture;
-use tokio::io::AsyncReadExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use uuid::Uuid;
 
 use super::{BlobError, BlobReader, BlobStore, check_key};
@@ -52,6 +52,25 @@ impl BlobStore for LocalStore {
             tokio::fs::copy(path, &tmp).await?;
             let file = tokio::fs::File::open(&tmp).await?;
             file.sync_all().await?;
+            tokio::fs::rename(&tmp, &target).await?;
+            Ok(())
+        })
+    }
+
+    fn put<'a>(&'a self, key: &'a str, bytes: Bytes) -> BoxFuture<'a, Result<(), BlobError>> {
+        Box::pin(async move {
+            let target = self.path(key)?;
+            if let Some(parent) = target.parent() {
+                tokio::fs::create_dir_all(parent).await?;
+            }
+            let tmp = self
+                .root
+                .join(".tmp")
+                .join(Uuid::new_v4().simple().to_string());
+            let mut file = tokio::fs::File::create(&tmp).await?;
+            file.write_all(&bytes).await?;
+            file.sync_all().await?;
+            drop(file);
             tokio::fs::rename(&tmp, &target).await?;
             Ok(())
         })

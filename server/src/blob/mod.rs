@@ -43,6 +43,9 @@ pub trait BlobStore: Send + Sync + std::fmt::Debug {
     fn put_file<'a>(&'a self, key: &'a str, path: &'a Path)
     -> BoxFuture<'a, Result<(), BlobError>>;
 
+    /// Stores small contents (a thumbnail) under `key`.
+    fn put<'a>(&'a self, key: &'a str, bytes: Bytes) -> BoxFuture<'a, Result<(), BlobError>>;
+
     /// Whether an object exists under `key`.
     fn exists<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<bool, BlobError>>;
 

@@ -221,6 +221,23 @@ impl BlobStore for S3Store {
         })
     }
 
+    fn put<'a>(&'a self, key: &'a str, bytes: Bytes) -> BoxFuture<'a, Result<(), BlobError>> {
+        Box::pin(async move {
+            let key = self.key(key)?;
+            let len = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+            self.client
+                .put_object()
+                .bucket(&self.bucket)
+                .key(&key)
+                .content_length(len)
+                .body(ByteStream::from(bytes))
+                .send()
+                .await
+                .map_err(failure)?;
+            Ok(())
+        })
+    }
+
     fn exists<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<bool, BlobError>> {
         Box::pin(async move {
             let key = self.key(key)?;

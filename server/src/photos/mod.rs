@@ -5,14 +5,24 @@
 //! until the upload completes.
 
 pub mod analysis;
+pub mod pipeline;
 pub mod uploads;
 
-use sync_protocol::v1::{HouseholdPhoto, PhotoInfo};
+use std::path::{Path, PathBuf};
+
+use std::collections::HashMap;
+
+use bytes::Bytes;
+use sync_protocol::v1::{HouseholdPhoto, PhotoDetails, PhotoInfo, Processing, SimilarPhoto};
+use tokio::sync::{Notify, Semaphore};
 use uuid::Uuid;
+
+use self::analysis::{Inspection, Limits, Rejection};
 
 use crate::blob::{BlobError, BlobReader, BlobStore};
 use crate::domain::actor::Actor;
 use crate::domain::role::Role;
+use crate::store::photo_jobs::{self, JobState};
 use crate::store::{StoreError, households, photos};
 
 /// Whether the text is a lower-case hex SHA-256.
@@ -30,6 +40,54 @@ pub fn photo_key(sha256: &str) -> String {
     format!("sha256/{sha256}")
 }
 
+/// How many near photos are looked at before the user's scope is applied.
+const SIMILAR_CANDIDATES: usize = 200;
+
+/// What uploads and the pipeline workers share on one instance.
+#[derive(Debug)]
+pub struct PhotoRuntime {
+    /// Caps checked before decoding.
+    pub limits: Limits,
+    /// Wakes an idle pipeline worker when a photo is stored.
+    pub wake: Notify,
+    /// Bounds how many files are read whole for inspection at once (memory).
+    inspections: Semaphore,
+}
+
+impl PhotoRuntime {
+    /// A runtime with the configured caps.
+    #[must_use]
+    pub fn new(limits: Limits) -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        Self {
+            limits,
+            wake: Notify::new(),
+            inspections: Semaphore::new(cores.min(4)),
+        }
+    }
+
+    /// Reads a complete upload and inspects it on a blocking thread.
+    pub async fn inspect_file(
+        &self,
+        path: &Path,
+    ) -> Result<Result<Inspection, Rejection>, BlobError> {
+        let _permit = self
+            .inspections
+            .acquire()
+            .await
+            .map_err(|_| BlobError::Unavailable("shutting down".into()))?;
+        let path: PathBuf = path.to_path_buf();
+        let limits = self.limits;
+        tokio::task::spawn_blocking(move || -> std::io::Result<_> {
+            let bytes = std::fs::read(&path)?;
+            Ok(analysis::inspect(&bytes, &limits))
+        })
+        .await
+        .map_err(|e| BlobError::Io(std::io::Error::other(e)))?
+        .map_err(BlobError::Io)
+    }
+}
+
 /// Why a photo request was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum PhotoError {
@@ -40,6 +98,9 @@ pub enum PhotoError {
     /// answered the same way, so that their existence is not revealed.
     #[error("not found")]
     NotFound,
+    /// The pipeline has not analysed the photo yet (or could not).
+    #[error("not analysed yet")]
+    NotReady,
     /// Storage failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -84,25 +145,126 @@ pub async fn of_household(
     Ok(photos::of_household(db, household.id).await?)
 }
 
-/// The original file of a stored photo, streamed, for a user whose areas cover a household
-/// whose visit names it, or for the user who uploaded it.
+/// The photo's audience, when `actor` is in it: a user whose areas cover a household whose
+/// visit names the photo, or the user who uploaded it.
+async fn visible(
+    db: &sea_orm::DatabaseConnection,
+    actor: &Actor,
+    sha256: &str,
+) -> Result<photos::Audience, PhotoError> {
+    may_see_photos(actor)?;
+    let audience = photos::audience(db, sha256)
+        .await?
+        .ok_or(PhotoError::NotFound)?;
+    let allowed = audience.uploaded_by == actor.id
+        || audience
+            .named_by
+            .iter()
+            .any(|n| actor.scope.covers(&n.area_code));
+    if allowed {
+        Ok(audience)
+    } else {
+        Err(PhotoError::NotFound)
+    }
+}
+
+/// The original file of a stored photo, streamed.
 pub async fn original(
     db: &sea_orm::DatabaseConnection,
     blobs: &dyn BlobStore,
     actor: &Actor,
     sha256: &str,
 ) -> Result<BlobReader, PhotoError> {
-    may_see_photos(actor)?;
-    let audience = photos::audience(db, sha256)
-        .await?
-        .ok_or(PhotoError::NotFound)?;
-    let allowed = audience.uploaded_by == actor.id
-        || audience.area_codes.iter().any(|a| actor.scope.covers(a));
-    if !allowed {
-        return Err(PhotoError::NotFound);
-    }
+    visible(db, actor, sha256).await?;
     blobs
         .open(&photo_key(sha256))
         .await?
         .ok_or(PhotoError::NotFound)
+}
+
+/// A thumbnail (JPEG, longest side `side`: 256 or 1024), once the pipeline has made it.
+pub async fn thumbnail(
+    db: &sea_orm::DatabaseConnection,
+    blobs: &dyn BlobStore,
+    actor: &Actor,
+    sha256: &str,
+    side: u32,
+) -> Result<Bytes, PhotoError> {
+    visible(db, actor, sha256).await?;
+    if ![analysis::render::SMALL, analysis::render::LARGE].contains(&side) {
+        return Err(PhotoError::NotFound);
+    }
+    blobs
+        .get(&pipeline::thumbnail_key(sha256, side))
+        .await?
+        .ok_or(PhotoError::NotReady)
+}
+
+/// What the server learned from a photo.
+pub async fn details(
+    db: &sea_orm::DatabaseConnection,
+    actor: &Actor,
+    sha256: &str,
+) -> Result<PhotoDetails, PhotoError> {
+    let audience = visible(db, actor, sha256).await?;
+    let job = photo_jobs::find(db, sha256).await?;
+    let results = job.map(|j| j.results);
+    let r = results.as_ref();
+    Ok(PhotoDetails {
+        sha256: audience.photo.sha256,
+        size: audience.photo.size,
+        stored_at: audience.photo.stored_at,
+        processing: match r.map_or(JobState::Queued, |r| r.state) {
+            JobState::Queued => Processing::Queued,
+            JobState::Done => Processing::Done,
+            JobState::Unsupported => Processing::Unsupported,
+            JobState::Failed => Processing::Failed,
+        },
+        error: r.and_then(|r| r.error.clone()),
+        format: r.and_then(|r| r.format.clone()),
+        width: r.and_then(|r| r.size).map(|s| s.0),
+        height: r.and_then(|r| r.size).map(|s| s.1),
+        taken_at: r.and_then(|r| r.taken_at.clone()),
+        latitude: r.and_then(|r| r.gps).map(|g| g.0),
+        longitude: r.and_then(|r| r.gps).map(|g| g.1),
+        orientation: r.and_then(|r| r.orientation),
+        camera: r.and_then(|r| r.camera.clone()),
+        exif_error: r.and_then(|r| r.exif_error.clone()),
+        phash: r.and_then(|r| r.phash).map(|h| format!("{h:016x}")),
+    })
+}
+
+/// Photos of other households in the user's areas whose perceptual hash is within
+/// `max_distance` bits of this one's: the same house submitted twice, or a photo reused.
+pub async fn similar(
+    db: &sea_orm::DatabaseConnection,
+    actor: &Actor,
+    sha256: &str,
+    max_distance: u32,
+) -> Result<Vec<SimilarPhoto>, PhotoError> {
+    let audience = visible(db, actor, sha256).await?;
+    let phash = photo_jobs::find(db, sha256)
+        .await?
+        .and_then(|j| j.results.phash)
+        .ok_or(PhotoError::NotReady)?;
+    let own: Vec<Uuid> = audience.named_by.iter().map(|n| n.household_id).collect();
+    let near = photo_jobs::near(db, phash, max_distance, sha256, SIMILAR_CANDIDATES).await?;
+    let hashes: Vec<String> = near.iter().map(|(sha, _)| sha.clone()).collect();
+    let distance: HashMap<&str, u32> = near.iter().map(|(sha, d)| (sha.as_str(), *d)).collect();
+    let mut found: Vec<SimilarPhoto> = photos::named_by(db, &hashes)
+        .await?
+        .into_iter()
+        .filter(|n| actor.scope.covers(&n.area_code) && !own.contains(&n.household_id))
+        .map(|n| SimilarPhoto {
+            distance: distance.get(n.sha256.as_str()).copied().unwrap_or(u32::MAX),
+            sha256: n.sha256,
+            household_id: n.household_id,
+            visit_id: n.visit_id,
+            kind: n.kind,
+        })
+        .collect();
+    found.sort_by(|a, b| {
+        (a.distance, &a.sha256, a.visit_id).cmp(&(b.distance, &b.sha256, b.visit_id))
+    });
+    Ok(found)
 }

@@ -15,12 +15,13 @@ use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 use uuid::Uuid;
 
-use super::{is_sha256, photo_key};
+use super::analysis::Rejection;
+use super::{PhotoRuntime, is_sha256, photo_key};
 use crate::blob::{BlobError, BlobStore};
 use crate::config::UploadConfig;
 use crate::domain::actor::Actor;
 use crate::store::uploads::{self, Upload};
-use crate::store::{StoreError, photos};
+use crate::store::{StoreError, photo_jobs, photos};
 
 /// Why an upload request was refused.
 #[derive(Debug, thiserror::Error)]
@@ -51,6 +52,9 @@ pub enum UploadError {
     /// A chunk's checksum, or the whole file's SHA-256, does not match.
     #[error("checksum mismatch")]
     ChecksumMismatch,
+    /// The file is not an acceptable image (not an image, too large, a polyglot).
+    #[error(transparent)]
+    NotAcceptable(#[from] Rejection),
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -127,6 +131,7 @@ pub struct Chunk {
 pub async fn append(
     db: &DatabaseConnection,
     blobs: &dyn BlobStore,
+    runtime: &PhotoRuntime,
     actor: &Actor,
     id: Uuid,
     chunk: Chunk,
@@ -160,17 +165,19 @@ pub async fn append(
     };
     txn.commit().await.map_err(StoreError::from)?;
     if end == upload.length {
-        complete(db, blobs, &upload, now).await?;
+        complete(db, blobs, runtime, &upload, now).await?;
     }
     Ok(end)
 }
 
-/// Assembles the chunks into a temporary file, checks the SHA-256 and stores the photo. On a
-/// mismatch the upload is discarded. If the object store fails, the upload stays complete and
-/// a `PATCH` of zero bytes at its end tries again.
+/// Assembles the chunks into a temporary file, checks the SHA-256 and that the file is an
+/// acceptable image, stores the photo and queues it for the pipeline. On a mismatch or an
+/// unacceptable file the upload is discarded. If the object store fails, the upload stays
+/// complete and a `PATCH` of zero bytes at its end tries again.
 async fn complete(
     db: &DatabaseConnection,
     blobs: &dyn BlobStore,
+    runtime: &PhotoRuntime,
     upload: &Upload,
     now: DateTime<Utc>,
 ) -> Result<(), UploadError> {
@@ -195,11 +202,17 @@ async fn complete(
         uploads::delete(db, upload.id).await?;
         return Err(UploadError::ChecksumMismatch);
     }
+    if let Err(rejection) = runtime.inspect_file(&file.0).await? {
+        uploads::delete(db, upload.id).await?;
+        return Err(rejection.into());
+    }
     blobs.put_file(&photo_key(&upload.sha256), &file.0).await?;
     let txn = db.begin().await.map_err(StoreError::from)?;
     photos::insert(&txn, &upload.sha256, upload.length, upload.user_id, now).await?;
+    photo_jobs::queue(&txn, &upload.sha256, now).await?;
     uploads::delete(&txn, upload.id).await?;
     txn.commit().await.map_err(StoreError::from)?;
+    runtime.wake.notify_one();
     Ok(())
 }
 

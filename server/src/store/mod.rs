@@ -13,6 +13,7 @@ pub mod families;
 pub mod forms;
 pub mod households;
 pub mod members;
+pub mod photo_jobs;
 pub mod photos;
 pub mod receipts;
 pub mod sessions;

@@ -158,13 +158,15 @@ pub async fn of_household(
         .collect())
 }
 
-/// Who may see a photo: the areas of the households whose visits name it, and who uploaded it.
+/// Who may see a photo: the households whose visits name it, and who uploaded it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Audience {
-    /// Area codes of the households whose visits name the photo.
-    pub area_codes: Vec<String>,
+    /// The stored photo.
+    pub photo: Photo,
     /// The user who uploaded it.
     pub uploaded_by: Uuid,
+    /// The visits naming it, with their households' areas.
+    pub named_by: Vec<NamedBy>,
 }
 
 /// The [`Audience`] of a stored photo, `None` when no photo with this hash is stored.
@@ -175,10 +177,48 @@ pub async fn audience(
     let Some(stored) = photo::Entity::find_by_id(sha256.to_owned()).one(db).await? else {
         return Ok(None);
     };
-    let area_codes: Vec<String> = visit_photo::Entity::find()
+    let named_by = named_by(db, &[sha256.to_owned()]).await?;
+    Ok(Some(Audience {
+        uploaded_by: stored.uploaded_by,
+        photo: Photo {
+            sha256: stored.sha256,
+            size: u64::try_from(stored.size).unwrap_or(0),
+            stored_at: stored.stored_at,
+        },
+        named_by,
+    }))
+}
+
+/// A visit naming a photo, with its household's area.
+#[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
+pub struct NamedBy {
+    /// The photo.
+    pub sha256: String,
+    /// The visit.
+    pub visit_id: Uuid,
+    /// The visit's household.
+    pub household_id: Uuid,
+    /// What the photo shows.
+    pub kind: String,
+    /// The household's area.
+    pub area_code: String,
+}
+
+/// The visits naming any of `hashes`, with their households' areas.
+pub async fn named_by(
+    db: &impl ConnectionTrait,
+    hashes: &[String],
+) -> Result<Vec<NamedBy>, StoreError> {
+    if hashes.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(visit_photo::Entity::find()
         .select_only()
+        .column(visit_photo::Column::Sha256)
+        .column(visit_photo::Column::VisitId)
+        .column(visit_photo::Column::HouseholdId)
+        .column(visit_photo::Column::Kind)
         .column(household::Column::AreaCode)
-        .distinct()
         .join(
             JoinType::InnerJoin,
             visit_photo::Entity::belongs_to(household::Entity)
@@ -186,12 +226,8 @@ pub async fn audience(
                 .to(household::Column::Id)
                 .into(),
         )
-        .filter(visit_photo::Column::Sha256.eq(sha256))
-        .into_tuple()
+        .filter(visit_photo::Column::Sha256.is_in(hashes.iter().cloned()))
+        .into_model::<NamedBy>()
         .all(db)
-        .await?;
-    Ok(Some(Audience {
-        area_codes,
-        uploaded_by: stored.uploaded_by,
-    }))
+        .await?)
 }

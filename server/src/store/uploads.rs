@@ -136,3 +136,28 @@ pub async fn delete(db: &impl ConnectionTrait, id: Uuid) -> Result<(), StoreErro
     upload::Entity::delete_by_id(id).exec(db).await?;
     Ok(())
 }
+
+/// Removes uploads that expired before `now`, with their chunks. Returns how many.
+pub async fn delete_expired(
+    db: &sea_orm::DatabaseConnection,
+    now: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    let txn = sea_orm::TransactionTrait::begin(db).await?;
+    let expired = upload::Entity::find()
+        .select_only()
+        .column(upload::Column::Id)
+        .filter(upload::Column::ExpiresAt.lte(now));
+    upload_chunk::Entity::delete_many()
+        .filter(
+            upload_chunk::Column::UploadId.in_subquery(sea_orm::QueryTrait::into_query(expired)),
+        )
+        .exec(&txn)
+        .await?;
+    let removed = upload::Entity::delete_many()
+        .filter(upload::Column::ExpiresAt.lte(now))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    txn.commit().await?;
+    Ok(removed)
+}

@@ -86,6 +86,17 @@ pub enum ErrorCode {
     ChecksumMismatch,
     /// The request's `Tus-Resumable` is missing or not `1.0.0` (HTTP 412).
     TusVersionUnsupported,
+    /// The uploaded file is not a JPEG, PNG, WebP or HEIC image, or it is broken or cut short
+    /// (HTTP 422). The upload was discarded.
+    NotAnImage,
+    /// The uploaded image declares more pixels than the server decodes: a decompression bomb
+    /// or a huge panorama (HTTP 422). The upload was discarded.
+    ImageTooLarge,
+    /// The uploaded image also carries another format: an archive, a document, a script
+    /// (HTTP 422). The upload was discarded.
+    ImagePolyglot,
+    /// The photo has not been analysed yet, or could not be (HTTP 409). Try again later.
+    PhotoNotReady,
     /// A temporary failure; retry after `retry_after_seconds`. Nothing was stored.
     ServiceUnavailable,
     /// An unexpected server error. Nothing the client can do but retry later.

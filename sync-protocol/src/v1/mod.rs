@@ -13,7 +13,7 @@ mod push;
 
 pub use auth::{LoginRequest, LoginResponse, Me};
 pub use error::{ErrorBody, ErrorCode, FieldError, FieldErrorCode};
-pub use photo::{HouseholdPhoto, PhotoInfo, PhotoStatus};
+pub use photo::{HouseholdPhoto, PhotoDetails, PhotoInfo, PhotoStatus, Processing, SimilarPhoto};
 pub use pull::{
     Change, FamilySnapshot, HouseholdSnapshot, MemberSnapshot, PullResponse, ResetReason,
 };
@@ -35,6 +35,9 @@ pub const MAX_MUTATIONS_PER_PUSH: usize = 500;
 
 /// The largest pull page the server serves.
 pub const MAX_PULL_LIMIT: u32 = 1000;
+
+/// The largest Hamming distance `GET /v1/photos/{sha256}/similar` accepts.
+pub const MAX_SIMILAR_DISTANCE: u32 = 16;
 
 /// The most missing photo hashes one pull lists.
 pub const MAX_MISSING_PHOTOS: usize = 500;

@@ -4,12 +4,16 @@
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use serde_json::Value;
-use sync_protocol::v1::{HouseholdPhoto, Op, PhotoRef, PhotoStatus, PullResponse};
+use sha2::{Digest, Sha256};
+use sync_protocol::v1::{
+    HouseholdPhoto, Op, PhotoDetails, PhotoRef, PhotoStatus, Processing, PullResponse, SimilarPhoto,
+};
 use tests::fixtures::{self, KEC_BONE_BONE, KEC_MALANGKE, MALANGKE};
+use tests::images::{self, PhoneExif};
 use tests::{Backend, TestApp, TestUser};
 use uuid::Uuid;
 
-use crate::uploads::{app_with_storage, photo, upload};
+use crate::uploads::{app_with_storage, create, location, patch, photo, upload};
 
 /// Pushes a survey of one household in Malangke whose visit names `photos` (hex hashes).
 async fn survey_naming(app: &TestApp, user: &TestUser, photos: &[&str]) -> Uuid {
@@ -161,4 +165,219 @@ async fn originals_are_served_only_to_users_whose_areas_cover_the_household(back
 on_both_backends!(
     a_visit_may_name_photos_before_they_arrive_and_pull_lists_them_until_uploaded,
     originals_are_served_only_to_users_whose_areas_cover_the_household,
+    an_uploaded_photo_is_analysed_and_its_thumbnails_served_in_scope,
+    a_photo_reused_for_another_household_is_found_by_its_perceptual_hash,
+    files_that_are_not_acceptable_photos_are_refused_at_upload_and_nothing_is_kept,
 );
+
+/// Waits until the pipeline has finished with a photo.
+async fn analysed(app: &TestApp, user: &TestUser, sha: &str) -> PhotoDetails {
+    for _ in 0..600 {
+        let response = app
+            .get(&format!("/v1/photos/{sha}/details"), &user.token)
+            .await;
+        assert_eq!(response.status(), 200);
+        let details: PhotoDetails = response.json().await.unwrap();
+        if details.processing != Processing::Queued {
+            return details;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("photo {sha} was not analysed within 30 s");
+}
+
+fn jpeg_size(bytes: &[u8]) -> (u16, u16) {
+    let mut decoder = jpeg_decoder::Decoder::new(bytes);
+    decoder.decode().expect("a JPEG");
+    let info = decoder.info().unwrap();
+    (info.width, info.height)
+}
+
+async fn an_uploaded_photo_is_analysed_and_its_thumbnails_served_in_scope(backend: Backend) {
+    let app = app_with_storage(backend).await;
+    let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let bytes = images::jpeg(2000, 1500, 1, Some(&PhoneExif::default()), 90);
+    let sha = hex::encode(Sha256::digest(&bytes));
+    survey_naming(&app, &worker, &[&sha]).await;
+    upload(&app, &worker, &bytes, &sha).await;
+
+    let details = analysed(&app, &worker, &sha).await;
+    assert_eq!(details.processing, Processing::Done, "{details:?}");
+    assert_eq!(details.format.as_deref(), Some("jpeg"));
+    assert_eq!((details.width, details.height), (Some(1500), Some(2000)));
+    assert_eq!(details.taken_at.as_deref(), Some("2026-11-20T09:15:30"));
+    assert_eq!(details.camera.as_deref(), Some("samsung SM-A155F"));
+    assert!((details.latitude.unwrap() - -2.803_472).abs() < 1e-5);
+    assert_eq!(details.orientation, Some(6));
+    assert_eq!(details.phash.as_ref().map(String::len), Some(16));
+
+    let supervisor = app.user("supervisor", &[KEC_MALANGKE]).await;
+    for (side, expected) in [(1024, (768, 1024)), (256, (192, 256))] {
+        let response = app
+            .get(
+                &format!("/v1/photos/{sha}/thumbnail/{side}"),
+                &supervisor.token,
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["content-type"], "image/jpeg");
+        let thumbnail = response.bytes().await.unwrap();
+        assert_eq!(jpeg_size(&thumbnail), expected, "upright, within {side} px");
+        assert_eq!(
+            ekemiskinan::photos::analysis::exif::read(&thumbnail),
+            Ok(None),
+            "no EXIF, so no GPS, in what is served"
+        );
+    }
+    let odd = app
+        .get(
+            &format!("/v1/photos/{sha}/thumbnail/512"),
+            &supervisor.token,
+        )
+        .await;
+    assert_eq!(odd.status(), 404);
+
+    let elsewhere = app.user("supervisor", &[KEC_BONE_BONE]).await;
+    for path in [
+        format!("/v1/photos/{sha}/thumbnail/256"),
+        format!("/v1/photos/{sha}/details"),
+        format!("/v1/photos/{sha}/similar"),
+    ] {
+        let response = app.get(&path, &elsewhere.token).await;
+        assert_eq!(response.status(), 404, "{path} outside the user's areas");
+    }
+}
+
+async fn a_photo_reused_for_another_household_is_found_by_its_perceptual_hash(backend: Backend) {
+    let app = app_with_storage(backend).await;
+    let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
+    // The same house, saved again at another quality (so another file and hash), submitted
+    // as a second household; and an unrelated house.
+    let original = images::jpeg(1200, 900, 3, None, 92);
+    let reused = images::jpeg(1200, 900, 3, None, 60);
+    let unrelated = images::jpeg(1200, 900, 11, None, 92);
+    let mut hashes = Vec::new();
+    let mut households = Vec::new();
+    for bytes in [&original, &reused, &unrelated] {
+        let sha = hex::encode(Sha256::digest(bytes));
+        households.push(survey_naming(&app, &worker, &[&sha]).await);
+        upload(&app, &worker, bytes, &sha).await;
+        hashes.push(sha);
+    }
+    for sha in &hashes {
+        assert_eq!(
+            analysed(&app, &worker, sha).await.processing,
+            Processing::Done
+        );
+    }
+    let supervisor = app.user("supervisor", &[KEC_MALANGKE]).await;
+    let found: Vec<SimilarPhoto> = app
+        .get(
+            &format!("/v1/photos/{}/similar", hashes[0]),
+            &supervisor.token,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].sha256, hashes[1]);
+    assert_eq!(found[0].household_id, households[1]);
+    assert!(found[0].distance <= 4);
+
+    let wide: Vec<SimilarPhoto> = app
+        .get(
+            &format!("/v1/photos/{}/similar?max_distance=16", hashes[0]),
+            &supervisor.token,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        wide.iter().all(|s| s.sha256 != hashes[2]),
+        "a different house is far"
+    );
+    let too_wide = app
+        .get(
+            &format!("/v1/photos/{}/similar?max_distance=40", hashes[0]),
+            &supervisor.token,
+        )
+        .await;
+    assert_eq!(too_wide.status(), 400);
+}
+
+async fn files_that_are_not_acceptable_photos_are_refused_at_upload_and_nothing_is_kept(
+    backend: Backend,
+) {
+    let app = app_with_storage(backend).await;
+    let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let mut polyglot = images::jpeg(320, 240, 2, None, 80);
+    polyglot.extend(images::zip_archive());
+    let cases: [(&str, Vec<u8>, &str); 5] = [
+        (
+            "bomb disguised as a JPEG",
+            images::jpeg_bomb(60_000, 60_000),
+            "image_too_large",
+        ),
+        ("PNG bomb", images::png_bomb(30_000), "image_too_large"),
+        ("JPEG with a ZIP inside", polyglot, "image_polyglot"),
+        (
+            "JPEG with a script",
+            images::jpeg_with_script_comment(),
+            "image_polyglot",
+        ),
+        (
+            "a text file",
+            b"NIK,nama\n7322010101900001,Andi\n".to_vec(),
+            "not_an_image",
+        ),
+    ];
+    for (what, bytes, code) in cases {
+        let sha = hex::encode(Sha256::digest(&bytes));
+        let created = create(&app, &worker, bytes.len(), &sha).await;
+        assert_eq!(created.status(), 201);
+        let at = location(&created);
+        let mut last = None;
+        for (i, chunk) in bytes.chunks(64 * 1024).enumerate() {
+            last = Some(patch(&app, &worker, &at, i * 64 * 1024, chunk).await);
+        }
+        let response = last.unwrap();
+        assert_eq!(response.status(), 422, "{what}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["code"], code, "{what}");
+        let exists = app.get(&format!("/v1/photos/{sha}"), &worker.token).await;
+        assert_eq!(exists.status(), 404, "{what} is not stored");
+        assert_eq!(
+            app.http
+                .head(app.url(&at))
+                .bearer_auth(&worker.token)
+                .header("tus-resumable", "1.0.0")
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            404,
+            "{what}: the upload is discarded"
+        );
+    }
+    assert_eq!(app.count("photo").await, 0);
+    assert_eq!(app.count("upload_chunk").await, 0);
+    assert_eq!(app.count("photo_analysis").await, 0);
+
+    // HEIC is kept (nothing is lost) and reported; broken EXIF does not stop the thumbnails.
+    let heic = images::heic_header();
+    let heic_sha = hex::encode(Sha256::digest(&heic));
+    let broken = images::jpeg_with_broken_exif();
+    let broken_sha = hex::encode(Sha256::digest(&broken));
+    upload(&app, &worker, &heic, &heic_sha).await;
+    upload(&app, &worker, &broken, &broken_sha).await;
+    let details = analysed(&app, &worker, &heic_sha).await;
+    assert_eq!(details.processing, Processing::Unsupported);
+    assert_eq!(details.format.as_deref(), Some("heic"));
+    assert!(details.error.is_some());
+    let details = analysed(&app, &worker, &broken_sha).await;
+    assert_eq!(details.processing, Processing::Done);
+    assert!(details.exif_error.is_some());
+    assert_eq!((details.width, details.height), (Some(320), Some(240)));
+}

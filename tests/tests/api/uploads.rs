@@ -9,15 +9,19 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use tests::fixtures::KEC_MALANGKE;
 use tests::garage::TestGarage;
+use tests::images;
 use tests::{Backend, TestApp, TestUser, test_s3};
 use uuid::Uuid;
 
 const CHUNK: usize = 64 * 1024;
 
-/// A photo-like file: random bytes and their SHA-256 in hex.
+/// A photo of (at least) `len` bytes and its SHA-256 in hex: a small JPEG followed by random
+/// bytes, as a motion photo carries its video after the picture.
 pub(crate) fn photo(len: usize, seed: u64) -> (Vec<u8>, String) {
-    let mut bytes = vec![0u8; len];
-    StdRng::seed_from_u64(seed).fill_bytes(&mut bytes);
+    let mut bytes = images::jpeg(32, 24, u32::try_from(seed).unwrap(), None, 80);
+    let picture = bytes.len();
+    bytes.resize(len.max(picture), 0);
+    StdRng::seed_from_u64(seed).fill_bytes(&mut bytes[picture..]);
     let sha = hex::encode(Sha256::digest(&bytes));
     (bytes, sha)
 }

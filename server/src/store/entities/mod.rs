@@ -13,6 +13,7 @@ pub mod household;
 pub mod login_throttle;
 pub mod member;
 pub mod photo;
+pub mod photo_analysis;
 pub mod receipt;
 pub mod session;
 pub mod sync_change;

@@ -1,0 +1,171 @@
+//! The image pipeline's workers: each claims the oldest due photo, reads it from the object
+//! store, analyses it on a blocking thread (format, EXIF, thumbnails, perceptual hash), stores
+//! the thumbnails and the results. Everything is idempotent: thumbnails are written under keys
+//! derived from the photo's hash, results overwrite the photo's own row, so a photo processed
+//! twice (a worker died after storing thumbnails) ends the same.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use sea_orm::DatabaseConnection;
+use tokio::sync::watch;
+use tracing::{info, warn};
+
+use super::analysis::{self, ImageFormat};
+use super::{PhotoRuntime, photo_key};
+use crate::blob::BlobStore;
+use crate::config::PhotosConfig;
+use crate::store::StoreError;
+use crate::store::photo_jobs::{self, JobState, Results};
+
+/// How long a claimed photo stays with its worker before another may take it.
+const LEASE: Duration = Duration::from_mins(10);
+/// The longest wait between attempts.
+const MAX_BACKOFF_SECONDS: u64 = 3600;
+
+/// The object key of a thumbnail whose longest side is `side` pixels.
+#[must_use]
+pub fn thumbnail_key(sha256: &str, side: u32) -> String {
+    format!("thumb/{side}/{sha256}.jpg")
+}
+
+/// What a worker needs.
+#[derive(Clone)]
+pub struct Pipeline {
+    /// Connection pool.
+    pub db: DatabaseConnection,
+    /// Where originals are read and thumbnails written.
+    pub blobs: Arc<dyn BlobStore>,
+    /// Caps and the wake-up signal.
+    pub runtime: Arc<PhotoRuntime>,
+    /// Settings.
+    pub config: PhotosConfig,
+}
+
+impl Pipeline {
+    /// Works until `stop` turns true: processes due photos one after another, and when there
+    /// are none waits for a new upload or `photos.poll_ms`.
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        let poll = Duration::from_millis(self.config.poll_ms);
+        while !*stop.borrow() {
+            let worked = match self.step(Utc::now()).await {
+                Ok(worked) => worked,
+                Err(e) => {
+                    warn!(error = %e, "photo pipeline: database unavailable");
+                    false
+                }
+            };
+            if worked {
+                continue;
+            }
+            tokio::select! {
+                () = self.runtime.wake.notified() => {}
+                () = tokio::time::sleep(poll) => {}
+                _ = stop.changed() => {}
+            }
+        }
+    }
+
+    /// Claims one due photo and processes it. Returns whether there was one.
+    pub async fn step(&self, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let lease_until = now + chrono::Duration::from_std(LEASE).unwrap_or_default();
+        let Some((sha256, attempt)) = photo_jobs::claim(&self.db, now, lease_until).await? else {
+            return Ok(false);
+        };
+        let outcome = self.process(&sha256).await;
+        let now = Utc::now();
+        match outcome {
+            Ok(results) => {
+                info!(photo = %sha256, state = results.state.as_str(), "photo analysed");
+                photo_jobs::finish(&self.db, &sha256, &results, now).await?;
+            }
+            Err(reason) if attempt < self.config.max_attempts => {
+                let wait = 2u64.saturating_pow(attempt).min(MAX_BACKOFF_SECONDS);
+                warn!(photo = %sha256, attempt, wait, %reason, "photo analysis postponed");
+                let run_after = now + chrono::Duration::seconds(i64::try_from(wait).unwrap_or(0));
+                photo_jobs::retry_later(&self.db, &sha256, &reason, run_after, now).await?;
+            }
+            Err(reason) => {
+                warn!(photo = %sha256, attempt, %reason, "photo analysis given up");
+                let results = failed(format!("gagal setelah {attempt} percobaan: {reason}"));
+                photo_jobs::finish(&self.db, &sha256, &results, now).await?;
+            }
+        }
+        Ok(true)
+    }
+
+    /// Analyses a photo. `Err` is a transient failure (the object store), worth retrying.
+    async fn process(&self, sha256: &str) -> Result<Results, String> {
+        let bytes = match self.blobs.get(&photo_key(sha256)).await {
+            Ok(Some(bytes)) => bytes,
+            Ok(None) => return Ok(failed("berkas asli tidak ada di penyimpanan".to_owned())),
+            Err(e) => return Err(e.to_string()),
+        };
+        let limits = self.runtime.limits;
+        let analysed =
+            tokio::task::spawn_blocking(move || analysis::analyse(&bytes, &limits)).await;
+        let analysis = match analysed {
+            // A panic in a decoder is a property of the file: trying again would panic again.
+            Err(e) => return Ok(failed(format!("analisis gagal: {e}"))),
+            Ok(Err(rejection)) => return Ok(failed(rejection.to_string())),
+            Ok(Ok(analysis)) => analysis,
+        };
+        let exif = analysis.exif.unwrap_or_default();
+        let mut results = Results {
+            state: JobState::Done,
+            error: None,
+            format: Some(analysis.format.as_str().to_owned()),
+            size: None,
+            taken_at: exif.taken_at,
+            gps: exif.gps,
+            orientation: Some(exif.orientation),
+            camera: exif.camera,
+            exif_error: analysis.exif_error,
+            phash: None,
+        };
+        match analysis.rendered {
+            Ok(rendered) => {
+                for (side, image) in [
+                    (analysis::render::LARGE, rendered.large),
+                    (analysis::render::SMALL, rendered.small),
+                ] {
+                    self.blobs
+                        .put(&thumbnail_key(sha256, side), Bytes::from(image))
+                        .await
+                        .map_err(|e| e.to_string())?;
+                }
+                results.size = Some(rendered.size);
+                results.phash = Some(rendered.phash);
+            }
+            Err(_) if analysis.format == ImageFormat::Heic => {
+                results.state = JobState::Unsupported;
+                results.error = Some(
+                    "foto HEIC disimpan, tetapi pratinjau belum dapat dibuat; atur kamera ke JPEG"
+                        .to_owned(),
+                );
+            }
+            Err(e) => {
+                results.state = JobState::Failed;
+                results.error = Some(format!("piksel tidak dapat dibaca: {e}"));
+            }
+        }
+        Ok(results)
+    }
+}
+
+fn failed(reason: String) -> Results {
+    Results {
+        state: JobState::Failed,
+        error: Some(reason),
+        format: None,
+        size: None,
+        taken_at: None,
+        gps: None,
+        orientation: None,
+        camera: None,
+        exif_error: None,
+        phash: None,
+    }
+}
