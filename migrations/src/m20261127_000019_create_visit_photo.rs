@@ -2,7 +2,10 @@
 //! this user's photos are still missing" and "may this user see this photo" with an index
 //! instead of reading every visit's JSON. A photo is `pending` while no `photo` row has its
 //! hash; the state is read by a join, so it can never disagree with the stored photos.
+//! Visits recorded before this table existed get their rows from their `photos` lists.
 
+use sea_orm_migration::sea_orm::prelude::{DateTimeUtc, Json, Uuid};
+use sea_orm_migration::sea_orm::{ConnectionTrait, Statement};
 use sea_orm_migration::{
     prelude::*,
     schema::{integer, string_len, timestamp_with_time_zone, uuid},
@@ -60,7 +63,7 @@ impl MigrationTrait for Migration {
                 )
                 .await?;
         }
-        Ok(())
+        backfill(manager).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -68,4 +71,62 @@ impl MigrationTrait for Migration {
             .drop_table(Table::drop().table(VisitPhoto::Table).to_owned())
             .await
     }
+}
+
+/// One row per photo named by the visits already stored.
+async fn backfill(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
+    let db = manager.get_connection();
+    let visits = db
+        .query_all_raw(Statement::from_string(
+            manager.get_database_backend(),
+            "SELECT id, household_id, user_id, ended_at, photos FROM visit",
+        ))
+        .await?;
+    for visit in visits {
+        let id: Uuid = visit.try_get("", "id")?;
+        let household_id: Uuid = visit.try_get("", "household_id")?;
+        let user_id: Uuid = visit.try_get("", "user_id")?;
+        let ended_at: DateTimeUtc = visit.try_get("", "ended_at")?;
+        let photos: Json = visit.try_get("", "photos")?;
+        let mut insert = Query::insert();
+        insert
+            .into_table(VisitPhoto::Table)
+            .columns([
+                VisitPhoto::VisitId,
+                VisitPhoto::Position,
+                VisitPhoto::Sha256,
+                VisitPhoto::Kind,
+                VisitPhoto::HouseholdId,
+                VisitPhoto::UserId,
+                VisitPhoto::VisitEndedAt,
+            ])
+            .on_conflict(
+                OnConflict::columns([VisitPhoto::VisitId, VisitPhoto::Position])
+                    .do_nothing()
+                    .to_owned(),
+            );
+        let mut any = false;
+        for (position, photo) in photos.as_array().into_iter().flatten().enumerate() {
+            let (Some(sha256), Some(kind)) = (photo["sha256"].as_str(), photo["kind"].as_str())
+            else {
+                continue;
+            };
+            insert.values_panic([
+                id.into(),
+                <i32 as TryFrom<usize>>::try_from(position)
+                    .unwrap_or(i32::MAX)
+                    .into(),
+                sha256.into(),
+                kind.into(),
+                household_id.into(),
+                user_id.into(),
+                ended_at.into(),
+            ]);
+            any = true;
+        }
+        if any {
+            manager.exec_stmt(insert).await?;
+        }
+    }
+    Ok(())
 }

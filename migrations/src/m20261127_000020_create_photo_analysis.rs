@@ -4,8 +4,10 @@
 //! (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so several workers never take the same one) by
 //! setting a lease; a worker that dies leaves the lease to expire and the row is claimed
 //! again. Transient failures (object store down) push `run_after` back with a growing delay;
-//! permanent ones (undecodable pixels) end in `failed` with the reason.
+//! permanent ones (undecodable pixels) end in `failed` with the reason. Photos stored before
+//! this table existed are queued by the migration.
 
+use sea_orm_migration::sea_orm::ConnectionTrait;
 use sea_orm_migration::{
     prelude::*,
     schema::{
@@ -75,7 +77,15 @@ impl MigrationTrait for Migration {
                     .col(PhotoAnalysis::RunAfter)
                     .to_owned(),
             )
-            .await
+            .await?;
+        manager
+            .get_connection()
+            .execute_unprepared(
+                "INSERT INTO photo_analysis (sha256, state, attempts, run_after, updated_at) \
+                 SELECT sha256, 'queued', 0, stored_at, stored_at FROM photo",
+            )
+            .await?;
+        Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

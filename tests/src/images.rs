@@ -283,3 +283,31 @@ pub fn heic_header() -> Vec<u8> {
     out.extend(b"\0\0\0\x08free");
     out
 }
+
+/// A JPEG whose frame header (`marker`: 0xC0 baseline, 0xC2 progressive, 0xC3 lossless…)
+/// declares `width` × `height`, with a picture's worth of nothing behind it.
+#[must_use]
+pub fn jpeg_frame_header(marker: u8, width: u16, height: u16) -> Vec<u8> {
+    let mut out = jpeg_bomb(width, height);
+    let sof = out
+        .windows(2)
+        .position(|w| w == [0xFF, 0xC0])
+        .expect("a baseline frame header");
+    out[sof + 1] = marker;
+    out
+}
+
+/// Random-looking bytes, as compressed video is.
+#[must_use]
+pub fn noise(len: usize, seed: u64) -> Vec<u8> {
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..len)
+        .map(|_| {
+            // xorshift64*
+            state ^= state >> 12;
+            state ^= state << 25;
+            state ^= state >> 27;
+            state.wrapping_mul(0x2545_F491_4F6C_DD1D).to_be_bytes()[0]
+        })
+        .collect()
+}

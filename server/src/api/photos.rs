@@ -26,6 +26,9 @@ impl From<PhotoError> for ApiError {
                 "analis hanya membaca indikator dan daftar tersamar, bukan foto rumah",
             ),
             PhotoError::NotFound => ApiError::not_found("foto tidak ditemukan di wilayah Anda"),
+            PhotoError::NoThumbnail => ApiError::not_found(
+                "foto ini tidak punya pratinjau (format tidak didukung atau berkas rusak); unduh aslinya",
+            ),
             PhotoError::NotReady => ApiError::client(
                 StatusCode::CONFLICT,
                 ErrorCode::PhotoNotReady,

@@ -40,8 +40,10 @@ pub fn photo_key(sha256: &str) -> String {
     format!("sha256/{sha256}")
 }
 
-/// How many near photos are looked at before the user's scope is applied.
-const SIMILAR_CANDIDATES: usize = 200;
+/// How many near photos are looked at before the user's scope is applied (the nearest first).
+const SIMILAR_CANDIDATES: usize = 5_000;
+/// How many look-alikes are answered.
+const SIMILAR_ANSWERED: usize = 200;
 
 /// What uploads and the pipeline workers share on one instance.
 #[derive(Debug)]
@@ -98,9 +100,12 @@ pub enum PhotoError {
     /// answered the same way, so that their existence is not revealed.
     #[error("not found")]
     NotFound,
-    /// The pipeline has not analysed the photo yet (or could not).
+    /// The pipeline has not analysed the photo yet.
     #[error("not analysed yet")]
     NotReady,
+    /// The photo has no thumbnails: its format is not decoded (HEIC) or it could not be.
+    #[error("no thumbnail")]
+    NoThumbnail,
     /// Storage failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -194,6 +199,11 @@ pub async fn thumbnail(
     if ![analysis::render::SMALL, analysis::render::LARGE].contains(&side) {
         return Err(PhotoError::NotFound);
     }
+    match photo_jobs::find(db, sha256).await?.map(|j| j.results.state) {
+        Some(JobState::Done) => {}
+        Some(JobState::Failed | JobState::Unsupported) => return Err(PhotoError::NoThumbnail),
+        Some(JobState::Queued) | None => return Err(PhotoError::NotReady),
+    }
     blobs
         .get(&pipeline::thumbnail_key(sha256, side))
         .await?
@@ -266,5 +276,6 @@ pub async fn similar(
     found.sort_by(|a, b| {
         (a.distance, &a.sha256, a.visit_id).cmp(&(b.distance, &b.sha256, b.visit_id))
     });
+    found.truncate(SIMILAR_ANSWERED);
     Ok(found)
 }

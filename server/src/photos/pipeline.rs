@@ -71,7 +71,17 @@ impl Pipeline {
     /// Claims one due photo and processes it. Returns whether there was one.
     pub async fn step(&self, now: DateTime<Utc>) -> Result<bool, StoreError> {
         let lease_until = now + chrono::Duration::from_std(LEASE).unwrap_or_default();
-        let Some((sha256, attempt)) = photo_jobs::claim(&self.db, now, lease_until).await? else {
+        let max_attempts = self.config.max_attempts;
+        let abandoned = photo_jobs::give_up(&self.db, now, max_attempts).await?;
+        if abandoned > 0 {
+            warn!(
+                abandoned,
+                "photos whose analysis kept stopping the worker were skipped"
+            );
+        }
+        let Some((sha256, attempt)) =
+            photo_jobs::claim(&self.db, now, lease_until, max_attempts).await?
+        else {
             return Ok(false);
         };
         let outcome = self.process(&sha256).await;

@@ -3,8 +3,10 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult,
-    QueryFilter, QuerySelect, Statement, sea_query::OnConflict,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter,
+    QuerySelect, Statement,
+    sea_query::{Expr, OnConflict},
 };
 
 use super::StoreError;
@@ -124,30 +126,68 @@ struct Claimed {
 }
 
 /// Takes the oldest due photo for `lease` (a worker that dies lets it go when the lease ends).
-/// Returns the hash and how many attempts this one makes.
+/// Photos tried `max_attempts` times already are not taken (see [`give_up`]). Returns the
+/// hash and how many attempts this one makes.
 pub async fn claim(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
     lease_until: DateTime<Utc>,
+    max_attempts: u32,
 ) -> Result<Option<(String, u32)>, StoreError> {
     let backend = db.get_database_backend();
-    let (skip_locked, p1, p2) = match backend {
-        DbBackend::Postgres => ("FOR UPDATE SKIP LOCKED", "$1", "$2"),
-        _ => ("", "?1", "?2"),
+    let (skip_locked, p1, p2, p3) = match backend {
+        DbBackend::Postgres => ("FOR UPDATE SKIP LOCKED", "$1", "$2", "$3"),
+        _ => ("", "?1", "?2", "?3"),
     };
     let sql = format!(
         "UPDATE photo_analysis SET lease_until = {p1}, attempts = attempts + 1, updated_at = {p2} \
          WHERE sha256 = (SELECT sha256 FROM photo_analysis \
-           WHERE state = 'queued' AND run_after <= {p2} \
+           WHERE state = 'queued' AND run_after <= {p2} AND attempts < {p3} \
              AND (lease_until IS NULL OR lease_until <= {p2}) \
            ORDER BY run_after LIMIT 1 {skip_locked}) \
          RETURNING sha256, attempts"
     );
-    let statement = Statement::from_sql_and_values(backend, sql, [lease_until.into(), now.into()]);
+    let values = [
+        lease_until.into(),
+        now.into(),
+        i64::from(max_attempts).into(),
+    ];
+    let statement = Statement::from_sql_and_values(backend, sql, values);
     Ok(Claimed::find_by_statement(statement)
         .one(db)
         .await?
         .map(|c| (c.sha256, u32::try_from(c.attempts).unwrap_or(0))))
+}
+
+/// Marks as failed the photos tried `max_attempts` times whose last lease ran out without a
+/// result: their worker died each time (the process crashed on them). Returns how many.
+pub async fn give_up(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    max_attempts: u32,
+) -> Result<u64, StoreError> {
+    let result = photo_analysis::Entity::update_many()
+        .col_expr(
+            photo_analysis::Column::State,
+            Expr::value(JobState::Failed.as_str()),
+        )
+        .col_expr(
+            photo_analysis::Column::LastError,
+            Expr::value(format!(
+                "pemrosesan terhenti {max_attempts} kali pada foto ini; dilewati"
+            )),
+        )
+        .col_expr(
+            photo_analysis::Column::LeaseUntil,
+            Expr::value(None::<DateTime<Utc>>),
+        )
+        .col_expr(photo_analysis::Column::UpdatedAt, Expr::value(now))
+        .filter(photo_analysis::Column::State.eq(JobState::Queued.as_str()))
+        .filter(photo_analysis::Column::Attempts.gte(i64::from(max_attempts)))
+        .filter(photo_analysis::Column::LeaseUntil.lte(now))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
 }
 
 /// Stores the results and ends the lease.

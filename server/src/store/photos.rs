@@ -209,9 +209,18 @@ pub async fn named_by(
     db: &impl ConnectionTrait,
     hashes: &[String],
 ) -> Result<Vec<NamedBy>, StoreError> {
-    if hashes.is_empty() {
-        return Ok(Vec::new());
+    let mut found = Vec::new();
+    // In slices, to stay far below the databases' limits on bound parameters.
+    for slice in hashes.chunks(1000) {
+        found.extend(named_by_slice(db, slice).await?);
     }
+    Ok(found)
+}
+
+async fn named_by_slice(
+    db: &impl ConnectionTrait,
+    hashes: &[String],
+) -> Result<Vec<NamedBy>, StoreError> {
     Ok(visit_photo::Entity::find()
         .select_only()
         .column(visit_photo::Column::Sha256)

@@ -46,34 +46,59 @@ fn a_phone_photo_gets_its_exif_read_and_upright_thumbnails_without_gps() {
 }
 
 #[test]
-fn thumbnails_are_rotated_the_way_the_exif_says() {
-    // A picture dark on its left half; orientation 6 (rotate 90° clockwise to show) puts the
-    // dark half at the top.
+fn thumbnails_are_turned_upright_for_each_of_the_eight_exif_orientations() {
+    // A 400×200 picture, light but for its top-left quadrant. Shown upright, that quadrant
+    // lands in a corner that, with the shown size, tells the eight orientations apart.
     let (w, h) = (400u16, 200u16);
     let mut pixels = vec![230u8; usize::from(w) * usize::from(h) * 3];
-    for y in 0..usize::from(h) {
+    for y in 0..usize::from(h) / 2 {
         for x in 0..usize::from(w) / 2 {
             let i = (y * usize::from(w) + x) * 3;
             pixels[i..i + 3].copy_from_slice(&[20, 20, 20]);
         }
     }
-    let mut photo = Vec::new();
-    let mut encoder = jpeg_encoder::Encoder::new(&mut photo, 90);
-    let mut segment = b"Exif\0\0".to_vec();
-    segment.extend(images::exif_tiff(&PhoneExif::default()));
-    encoder.add_app_segment(1, &segment).unwrap();
-    encoder
-        .encode(&pixels, w, h, jpeg_encoder::ColorType::Rgb)
-        .unwrap();
-    let rendered = analysis::analyse(&photo, &LIMITS)
-        .unwrap()
-        .rendered
-        .unwrap();
-    let (tw, th, out) = decode(&rendered.large);
-    assert_eq!((tw, th), (200, 400));
-    let brightness = |x: usize, y: usize| out[(y * usize::from(tw) + x) * 3];
-    assert!(brightness(100, 50) < 60, "top is dark");
-    assert!(brightness(100, 350) > 200, "bottom is light");
+    // (orientation, shown width × height, dark corner as (right?, bottom?))
+    let expected = [
+        (1, (400, 200), (false, false)),
+        (2, (400, 200), (true, false)),
+        (3, (400, 200), (true, true)),
+        (4, (400, 200), (false, true)),
+        (5, (200, 400), (false, false)),
+        (6, (200, 400), (true, false)),
+        (7, (200, 400), (true, true)),
+        (8, (200, 400), (false, true)),
+    ];
+    for (orientation, size, (right, bottom)) in expected {
+        let mut photo = Vec::new();
+        let mut encoder = jpeg_encoder::Encoder::new(&mut photo, 90);
+        let mut segment = b"Exif\0\0".to_vec();
+        segment.extend(images::exif_tiff(&PhoneExif {
+            orientation,
+            ..PhoneExif::default()
+        }));
+        encoder.add_app_segment(1, &segment).unwrap();
+        encoder
+            .encode(&pixels, w, h, jpeg_encoder::ColorType::Rgb)
+            .unwrap();
+        let rendered = analysis::analyse(&photo, &LIMITS)
+            .unwrap()
+            .rendered
+            .unwrap();
+        assert_eq!(rendered.size, size, "orientation {orientation}");
+        let (tw, th, out) = decode(&rendered.large);
+        assert_eq!((u32::from(tw), u32::from(th)), size);
+        let (tw, th) = (usize::from(tw), usize::from(th));
+        let dark = |x: usize, y: usize| out[(y * tw + x) * 3] < 80;
+        for (qx, qy) in [(false, false), (true, false), (false, true), (true, true)] {
+            let x = if qx { tw * 3 / 4 } else { tw / 4 };
+            let y = if qy { th * 3 / 4 } else { th / 4 };
+            assert_eq!(
+                dark(x, y),
+                (qx, qy) == (right, bottom),
+                "orientation {orientation}, quadrant right={qx} bottom={qy}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -116,9 +141,44 @@ fn decompression_bombs_are_refused_before_decoding() {
             height: 30_000
         })
     );
-    // The same PNG at a size within the caps decodes (so the refusal above is the cap's).
+    // The same PNG at a size within the caps passes inspection (so the refusal above is the
+    // cap's).
     let fine = images::png_bomb(600);
     assert_eq!(inspect(&fine, &LIMITS).unwrap().format, ImageFormat::Png);
+    // A progressive JPEG keeps every coefficient: 60 MP of them is over the memory cap.
+    let progressive = images::jpeg_frame_header(0xC2, 9000, 6700);
+    assert_eq!(
+        inspect(&progressive, &LIMITS),
+        Err(Rejection::TooLarge {
+            width: 9000,
+            height: 6700
+        })
+    );
+    // A 108-megapixel baseline photo is decoded at 1/8 scale: accepted.
+    let big = images::jpeg_frame_header(0xC0, 12_000, 9_000);
+    assert_eq!(inspect(&big, &LIMITS).unwrap().size, Some((12_000, 9_000)));
+}
+
+#[test]
+fn jpegs_whose_decoder_buffers_could_differ_from_the_checked_size_are_refused() {
+    // A small first frame header for the check, then a huge one for the decoder.
+    let small = images::jpeg(16, 16, 1, None, 80);
+    let mut two_frames = small[..small.len() - 2].to_vec();
+    let bomb = images::jpeg_frame_header(0xC2, 65_000, 65_000);
+    two_frames.extend(&bomb[2..]);
+    assert!(matches!(
+        inspect(&two_frames, &LIMITS),
+        Err(Rejection::NotAnImage(_))
+    ));
+    for marker in [0xC3, 0xC7, 0xC9, 0xCF] {
+        assert!(
+            matches!(
+                inspect(&images::jpeg_frame_header(marker, 64, 64), &LIMITS),
+                Err(Rejection::NotAnImage(_))
+            ),
+            "SOF {marker:#x}"
+        );
+    }
 }
 
 #[test]
@@ -140,12 +200,29 @@ fn polyglots_are_refused_and_harmless_trailers_kept() {
         inspect(&with_pdf, &LIMITS),
         Err(Rejection::Polyglot("a PDF document"))
     );
-    // A motion photo: a video appended after the picture, as some Android cameras do.
+    let mut zip_after = photo.clone();
+    zip_after.extend(b"PK\x03\x04\x14\0\0\0");
+    zip_after.extend([0u8; 100]);
+    assert_eq!(
+        inspect(&zip_after, &LIMITS),
+        Err(Rejection::Polyglot("a ZIP archive")),
+        "an archive starting right after the picture"
+    );
+    // A motion photo: megabytes of video appended after the picture, as some Android cameras
+    // do. Compressed video is random-looking: it must not match a signature by chance.
     let mut motion = photo.clone();
     motion.extend(b"\0\0\0\x18ftypmp42\0\0\0\0isommp42");
-    motion.extend([7u8; 4000]);
+    motion.extend(images::noise(5_000_000, 7));
     let inspection = inspect(&motion, &LIMITS).expect("a photo with a video trailer");
-    assert_eq!(inspection.trailer_bytes, 4000 + 24);
+    assert_eq!(inspection.trailer_bytes, 5_000_000 + 24);
+    // HEIC metadata boxes are checked like JPEG segments.
+    let mut heic = images::heic_header();
+    heic.extend(32u32.to_be_bytes());
+    heic.extend(b"meta<script>alert(1)</script");
+    assert_eq!(
+        inspect(&heic, &LIMITS),
+        Err(Rejection::Polyglot("a web page or script"))
+    );
 }
 
 #[test]
@@ -197,8 +274,27 @@ proptest! {
     }
 
     #[test]
-    fn any_bytes_are_inspected_without_panic(bytes in proptest::collection::vec(any::<u8>(), 0..4096)) {
-        let _ = inspect(&bytes, &LIMITS);
-        let _ = exif::read(&bytes);
+    fn any_bytes_are_inspected_without_panic(
+        kind in 0usize..4,
+        bytes in proptest::collection::vec(any::<u8>(), 0..4096),
+    ) {
+        // Random bytes behind each format's signature, so the structure walkers run.
+        let signatures: [&[u8]; 4] = [b"", b"\xFF\xD8\xFF", b"\x89PNG\r\n\x1a\n", b"\0\0\0\x18ftypheic"];
+        let mut file = signatures[kind].to_vec();
+        file.extend(bytes);
+        let _ = inspect(&file, &LIMITS);
+        let _ = exif::read(&file);
+    }
+
+    #[test]
+    fn damaged_pngs_never_panic_the_pipeline(
+        flips in proptest::collection::vec((0usize..2_000, any::<u8>()), 1..8),
+    ) {
+        let mut png = images::png_bomb(40);
+        for (at, byte) in flips {
+            let at = at % png.len();
+            png[at] = byte;
+        }
+        let _ = analysis::analyse(&png, &LIMITS);
     }
 }

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use sync_protocol::v1::{
     HouseholdPhoto, Op, PhotoDetails, PhotoRef, PhotoStatus, Processing, PullResponse, SimilarPhoto,
 };
-use tests::fixtures::{self, KEC_BONE_BONE, KEC_MALANGKE, MALANGKE};
+use tests::fixtures::{self, BONE_BONE, KEC_BONE_BONE, KEC_MALANGKE, LUWU_UTARA, MALANGKE};
 use tests::images::{self, PhoneExif};
 use tests::{Backend, TestApp, TestUser};
 use uuid::Uuid;
@@ -17,8 +17,13 @@ use crate::uploads::{app_with_storage, create, location, patch, photo, upload};
 
 /// Pushes a survey of one household in Malangke whose visit names `photos` (hex hashes).
 async fn survey_naming(app: &TestApp, user: &TestUser, photos: &[&str]) -> Uuid {
+    survey_in(app, user, MALANGKE, photos).await
+}
+
+/// Pushes a survey of one household in `area` whose visit names `photos`.
+async fn survey_in(app: &TestApp, user: &TestUser, area: &str, photos: &[&str]) -> Uuid {
     let mut rng = StdRng::seed_from_u64(31);
-    let (household_id, mut ops) = fixtures::survey(MALANGKE, 1, &mut rng);
+    let (household_id, mut ops) = fixtures::survey(area, 1, &mut rng);
     let Some(Op::RecordVisit(visit)) = ops.last_mut() else {
         unreachable!("a survey ends with its visit")
     };
@@ -298,6 +303,36 @@ async fn a_photo_reused_for_another_household_is_found_by_its_perceptual_hash(ba
         wide.iter().all(|s| s.sha256 != hashes[2]),
         "a different house is far"
     );
+
+    // The same picture again in kecamatan Bone Bone: outside this supervisor's areas, inside
+    // the regency supervisor's.
+    let other_worker = app.user("enumerator", &[KEC_BONE_BONE]).await;
+    let elsewhere = images::jpeg(1200, 900, 3, None, 50);
+    let elsewhere_sha = hex::encode(Sha256::digest(&elsewhere));
+    let far_household = survey_in(&app, &other_worker, BONE_BONE, &[&elsewhere_sha]).await;
+    upload(&app, &other_worker, &elsewhere, &elsewhere_sha).await;
+    analysed(&app, &other_worker, &elsewhere_sha).await;
+    let found: Vec<SimilarPhoto> = app
+        .get(
+            &format!("/v1/photos/{}/similar", hashes[0]),
+            &supervisor.token,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        found.iter().all(|s| s.household_id != far_household),
+        "look-alikes outside the user's areas are not shown"
+    );
+    let regency = app.user("supervisor", &[LUWU_UTARA]).await;
+    let found: Vec<SimilarPhoto> = app
+        .get(&format!("/v1/photos/{}/similar", hashes[0]), &regency.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(found.iter().any(|s| s.household_id == far_household));
     let too_wide = app
         .get(
             &format!("/v1/photos/{}/similar?max_distance=40", hashes[0]),
@@ -376,6 +411,13 @@ async fn files_that_are_not_acceptable_photos_are_refused_at_upload_and_nothing_
     assert_eq!(details.processing, Processing::Unsupported);
     assert_eq!(details.format.as_deref(), Some("heic"));
     assert!(details.error.is_some());
+    let no_thumbnail = app
+        .get(
+            &format!("/v1/photos/{heic_sha}/thumbnail/256"),
+            &worker.token,
+        )
+        .await;
+    assert_eq!(no_thumbnail.status(), 404, "no thumbnail will ever come");
     let details = analysed(&app, &worker, &broken_sha).await;
     assert_eq!(details.processing, Processing::Done);
     assert!(details.exif_error.is_some());

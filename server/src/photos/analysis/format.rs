@@ -70,29 +70,35 @@ pub enum Rejection {
     Polyglot(&'static str),
 }
 
-/// Signatures of formats that must not ride along with a photo.
-const HIDDEN_FORMATS: [(&[u8], &str); 5] = [
-    (b"PK\x05\x06", "a ZIP archive"),
+/// Signatures of formats that must not start right after a photo's end.
+const HIDDEN_FORMATS: [(&[u8], &str); 7] = [
+    (b"PK\x03\x04", "a ZIP archive"),
     (b"%PDF-", "a PDF document"),
     (b"\x7fELF", "a program"),
+    (b"MZ", "a program"),
+    (b"#!", "a program"),
     (b"Rar!\x1a\x07", "a RAR archive"),
     (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
 ];
 
-/// Markup that a browser or interpreter would run, matched case-insensitively. (Each is long
-/// enough not to turn up by chance in a few megabytes of compressed data.)
-const MARKUP: [&[u8]; 6] = [
+/// Markup that a browser or interpreter would run, matched case-insensitively in metadata
+/// segments and text chunks (small), and in the first [`TRAILER_SCAN`] bytes after the image.
+const MARKUP: [&[u8]; 7] = [
     b"<script",
     b"<?php",
     b"<html",
     b"<iframe",
     b"<!doctype",
     b"javascript:",
+    b"%pdf-",
 ];
 
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
-}
+/// Markup long enough not to turn up by chance in megabytes of compressed video: matched in
+/// the whole of a trailer.
+const LONG_MARKUP: [&[u8]; 2] = [b"<script", b"<?php"];
+
+/// How much of a trailer is searched for every kind of markup.
+const TRAILER_SCAN: usize = 64 * 1024;
 
 /// A ZIP entry header: its signature followed by a "version needed" a real archiver writes.
 fn contains_zip_entry(haystack: &[u8]) -> bool {
@@ -118,17 +124,37 @@ fn check_text(payload: &[u8]) -> Result<(), Rejection> {
     Ok(())
 }
 
-/// Bytes after the image's end: anything but another format (or markup) is tolerated.
+/// Bytes after the image's end: a video (motion photos) or padding is tolerated; another
+/// format starting there, or markup, is not. Signatures are matched where a reader of that
+/// format looks for them, so that megabytes of video do not match by chance.
 fn check_trailer(trailer: &[u8]) -> Result<(), Rejection> {
+    let start = trailer
+        .iter()
+        .position(|b| !matches!(b, 0x00 | 0xFF | b' ' | b'\t' | b'\r' | b'\n'))
+        .map_or(&[][..], |i| &trailer[i..]);
     for (signature, what) in HIDDEN_FORMATS {
-        if contains(trailer, signature) {
+        if start.starts_with(signature) {
             return Err(Rejection::Polyglot(what));
         }
     }
-    if trailer.starts_with(b"MZ") || trailer.starts_with(b"#!") {
-        return Err(Rejection::Polyglot("a program"));
+    check_text(&trailer[..trailer.len().min(TRAILER_SCAN)])?;
+    if LONG_MARKUP.iter().any(|m| contains_ignore_case(trailer, m)) {
+        return Err(Rejection::Polyglot("a web page or script"));
     }
-    check_text(trailer)
+    Ok(())
+}
+
+/// A ZIP reader finds an archive from its end-of-central-directory record, which must end
+/// exactly at the end of the file (after a comment of the length it states), within the last
+/// 64 KiB — whatever comes before.
+fn ends_with_zip(bytes: &[u8]) -> bool {
+    let from = bytes.len().saturating_sub(22 + 65_535);
+    (from..bytes.len().saturating_sub(21)).any(|at| {
+        bytes[at..].starts_with(b"PK\x05\x06")
+            && bytes.get(at + 20..at + 22).is_some_and(|c| {
+                at + 22 + usize::from(u16::from_le_bytes([c[0], c[1]])) == bytes.len()
+            })
+    })
 }
 
 /// Recognises the format, checks the structure and the caps, and looks for hidden formats.
@@ -141,21 +167,12 @@ pub fn inspect(bytes: &[u8], limits: &Limits) -> Result<Inspection, Rejection> {
     } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
         webp(bytes)?
     } else if is_heic(bytes) {
-        let inspection = Inspection {
-            format: ImageFormat::Heic,
-            size: None,
-            progressive: false,
-            trailer_bytes: 0,
-        };
-        (inspection, bytes.len())
+        heic(bytes)?
     } else {
         return Err(Rejection::NotAnImage("unrecognised format"));
     };
     check_trailer(&bytes[end..])?;
-    // A ZIP reader finds its archive from the end-of-directory record in the last 64 KiB,
-    // wherever the rest of the file says the image ends.
-    let tail = &bytes[bytes.len().saturating_sub(65_557)..];
-    if contains(tail, b"PK\x05\x06") {
+    if ends_with_zip(bytes) {
         return Err(Rejection::Polyglot("a ZIP archive"));
     }
     if let Some((width, height)) = inspection.size {
@@ -174,8 +191,10 @@ pub fn inspect(bytes: &[u8], limits: &Limits) -> Result<Inspection, Rejection> {
 }
 
 /// Memory a decode needs, from the declared size alone. Baseline JPEGs are decoded scaled
-/// down (1/2 to 1/8 in the DCT), so a large one costs little; a progressive JPEG keeps every
-/// coefficient (up to 6 bytes per pixel); PNG and WebP are decoded whole (4 bytes per pixel).
+/// down in the DCT (to the smallest of 1/8, 1/4, 1/2 or full size still covering the large
+/// thumbnail: component planes and the RGB output, up to 6 bytes per decoded pixel), so a
+/// large one costs little; a progressive JPEG keeps every coefficient (up to 6 bytes per
+/// pixel at full size); PNG and WebP are decoded whole (up to 8 bytes per pixel: 16-bit RGBA).
 fn check_size(
     format: ImageFormat,
     width: u32,
@@ -185,9 +204,9 @@ fn check_size(
 ) -> Result<(), Rejection> {
     let pixels = u64::from(width) * u64::from(height);
     let decode_bytes = match format {
-        ImageFormat::Jpeg if !progressive => pixels.div_ceil(4) * 3,
+        ImageFormat::Jpeg if !progressive => jpeg_decoded_pixels(width, height) * 6,
         ImageFormat::Jpeg => pixels * 6,
-        _ => pixels * 4,
+        _ => pixels * 8,
     };
     if width == 0 || height == 0 {
         return Err(Rejection::NotAnImage("zero width or height"));
@@ -196,6 +215,25 @@ fn check_size(
         return Err(Rejection::TooLarge { width, height });
     }
     Ok(())
+}
+
+/// Pixels of a baseline JPEG as decoded for the thumbnails: the decoder (jpeg-decoder's
+/// `choose_idct_size`) takes the smallest scale of 1/8, 1/4, 1/2 or 1 at which either side
+/// still reaches the large thumbnail's.
+pub(crate) fn jpeg_decoded_pixels(width: u32, height: u32) -> u64 {
+    let longest = u64::from(width.max(height)).max(1);
+    let large = u64::from(super::render::LARGE);
+    let wanted = |side: u32| (u64::from(side) * large / longest).max(1);
+    let scaled = |side: u32, eighths: u64| (u64::from(side) * eighths).div_ceil(8);
+    let eighths = if longest <= large {
+        8
+    } else {
+        [1, 2, 4]
+            .into_iter()
+            .find(|&e| scaled(width, e) >= wanted(width) || scaled(height, e) >= wanted(height))
+            .unwrap_or(8)
+    };
+    scaled(width, eighths) * scaled(height, eighths)
 }
 
 fn be16(bytes: &[u8], at: usize) -> Option<u16> {
@@ -237,11 +275,25 @@ fn jpeg(bytes: &[u8]) -> Result<(Inspection, usize), Rejection> {
         }
         let payload = bytes.get(at + 2..at + length).ok_or(TRUNCATED)?;
         match marker {
-            0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => {
+            // Baseline, extended and progressive Huffman-coded frames: what cameras write.
+            0xC0..=0xC2 => {
+                // The decoder sizes its buffers from the first frame header; a second one
+                // could declare another size than the one checked here.
+                if size.is_some() {
+                    return Err(Rejection::NotAnImage("JPEG with two frame headers"));
+                }
                 let height = be16(payload, 1).ok_or(TRUNCATED)?;
                 let width = be16(payload, 3).ok_or(TRUNCATED)?;
                 size = Some((u32::from(width), u32::from(height)));
-                progressive = matches!(marker, 0xC2 | 0xC6 | 0xCA | 0xCE);
+                progressive = marker == 0xC2;
+            }
+            // Lossless, hierarchical and arithmetic-coded frames (and hierarchical
+            // progression markers): no camera writes them, and lossless ones are decoded at
+            // full size whatever the thumbnail needs.
+            0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF | 0xDE | 0xDF => {
+                return Err(Rejection::NotAnImage(
+                    "JPEG coding that cameras do not use (lossless, hierarchical, arithmetic)",
+                ));
             }
             0xE0..=0xEF | 0xFE => check_text(payload)?,
             _ => {}
@@ -325,11 +377,12 @@ fn png(bytes: &[u8]) -> Result<(Inspection, usize), Rejection> {
 
 /// Reads the WebP's canvas size from its first chunk; the RIFF header gives the end.
 fn webp(bytes: &[u8]) -> Result<(Inspection, usize), Rejection> {
-    let riff = le32(bytes, 4).ok_or(TRUNCATED)? as usize;
+    let riff = u64::from(le32(bytes, 4).ok_or(TRUNCATED)?);
     let end = 8 + riff + (riff & 1);
-    if end > bytes.len() {
+    if end > bytes.len() as u64 {
         return Err(TRUNCATED);
     }
+    let end = usize::try_from(end).map_err(|_| TRUNCATED)?;
     let kind = bytes.get(12..16).ok_or(TRUNCATED)?;
     let data = bytes.get(20..end).ok_or(TRUNCATED)?;
     let le24 = |at: usize| -> Option<u32> {
@@ -366,6 +419,46 @@ fn webp(bytes: &[u8]) -> Result<(Inspection, usize), Rejection> {
         trailer_bytes: 0,
     };
     Ok((inspection, end))
+}
+
+/// Walks the top-level boxes of a HEIF file (`size`, `type`, contents; `size` 1 means a
+/// 64-bit size follows, 0 means "to the end"). Metadata boxes are checked like JPEG segments;
+/// the media data (`mdat`) is not, it is compressed pictures. Returns the end of the last box.
+fn heic(bytes: &[u8]) -> Result<(Inspection, usize), Rejection> {
+    let mut at = 0usize;
+    while at < bytes.len() {
+        let Some(size) = be32(bytes, at) else { break };
+        let kind = bytes.get(at + 4..at + 8).ok_or(TRUNCATED)?;
+        let (header, length) = match size {
+            0 => (8usize, (bytes.len() - at) as u64),
+            1 => {
+                let high = u64::from(be32(bytes, at + 8).ok_or(TRUNCATED)?);
+                let low = u64::from(be32(bytes, at + 12).ok_or(TRUNCATED)?);
+                (16, high << 32 | low)
+            }
+            n => (8, u64::from(n)),
+        };
+        if length < header as u64 || !kind.iter().all(|b| b.is_ascii_graphic() || *b == b' ') {
+            // Not a box: what follows the last box is a trailer.
+            break;
+        }
+        let end = (at as u64)
+            .checked_add(length)
+            .filter(|&e| e <= bytes.len() as u64)
+            .ok_or(TRUNCATED)?;
+        let end = usize::try_from(end).map_err(|_| TRUNCATED)?;
+        if kind != b"mdat" {
+            check_text(&bytes[at + header..end])?;
+        }
+        at = end;
+    }
+    let inspection = Inspection {
+        format: ImageFormat::Heic,
+        size: None,
+        progressive: false,
+        trailer_bytes: 0,
+    };
+    Ok((inspection, at))
 }
 
 /// An ISO-BMFF file whose brand is one of the HEIF family.

@@ -96,16 +96,21 @@ fn decode_jpeg(bytes: &[u8], limits: &Limits) -> Result<(u32, u32, Vec<u8>), Dec
     let rgb = match info.pixel_format {
         jpeg_decoder::PixelFormat::RGB24 => raw,
         jpeg_decoder::PixelFormat::L8 => raw.iter().flat_map(|&l| [l, l, l]).collect(),
+        // Native-endian 16-bit grey: keep the high byte.
         jpeg_decoder::PixelFormat::L16 => raw
             .chunks_exact(2)
-            .flat_map(|l| [l[0], l[0], l[0]])
+            .flat_map(|l| {
+                let [high, _] = (u16::from_ne_bytes([l[0], l[1]])).to_be_bytes();
+                [high, high, high]
+            })
             .collect(),
-        // Adobe CMYK JPEGs store the channels inverted.
+        // The decoder gives plain CMYK (Adobe's inversion already undone).
         jpeg_decoder::PixelFormat::CMYK32 => raw
             .chunks_exact(4)
             .flat_map(|p| {
-                let k = u16::from(p[3]);
-                let channel = |c: u8| u8::try_from(u16::from(c) * k / 255).unwrap_or(u8::MAX);
+                let k = 255 - u16::from(p[3]);
+                let channel =
+                    |c: u8| u8::try_from((255 - u16::from(c)) * k / 255).unwrap_or(u8::MAX);
                 [channel(p[0]), channel(p[1]), channel(p[2])]
             })
             .collect(),

@@ -1,0 +1,295 @@
+//! Photo benchmarks: the image pipeline per photo, and many phones uploading photos at once.
+//!
+//! `photobench pipeline FILES…` times the pipeline's work on each file on one thread (read
+//! format, EXIF, two thumbnails, perceptual hash), as a worker does it.
+//! `photobench uploads --url … FILES…` has N clients upload distinct photos at once over tus in
+//! small chunks and prints MB/s; `photobench s3put FILES…` puts the same bytes straight into
+//! the S3 store named by `TEST_S3_*`, the reference for what the object store alone takes.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use bytes::Bytes;
+use clap::{Parser, Subcommand};
+use ekemiskinan::blob::{BlobStore, S3Store};
+use ekemiskinan::config::{Config, PhotosConfig};
+use ekemiskinan::photos::analysis;
+use sha2::{Digest, Sha256};
+use sync_protocol::v1::LoginResponse;
+use tokio::sync::Barrier;
+
+#[derive(Parser)]
+struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Times the pipeline on each file, one thread.
+    Pipeline {
+        /// Passes over the files.
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
+        /// JPEG, PNG or WebP files.
+        files: Vec<PathBuf>,
+    },
+    /// Clients upload distinct photos at once over tus.
+    Uploads {
+        /// Server base URL.
+        #[arg(long)]
+        url: String,
+        /// An enumerator.
+        #[arg(long, default_value = "demo-tksk")]
+        username: String,
+        /// Its password.
+        #[arg(long)]
+        password: String,
+        /// Clients uploading at once, one photo each.
+        #[arg(long, default_value_t = 50)]
+        clients: usize,
+        /// Chunk size in bytes.
+        #[arg(long, default_value_t = 256 * 1024)]
+        chunk: usize,
+        /// Photos to send (client i sends file i mod n, made distinct).
+        files: Vec<PathBuf>,
+    },
+    /// The same photos put straight into S3 (`TEST_S3_*`), N at once.
+    S3put {
+        /// Clients putting at once, one photo each.
+        #[arg(long, default_value_t = 50)]
+        clients: usize,
+        /// Photos to send.
+        files: Vec<PathBuf>,
+    },
+}
+
+/// Photo `i`: file `i mod n` with a JPEG comment naming `i` after its start marker, so every
+/// client sends a different file (a different SHA-256) of the same picture.
+fn distinct(files: &[Vec<u8>], i: usize, run: &str) -> Vec<u8> {
+    let source = &files[i % files.len()];
+    let note = format!("photobench {run} {i}");
+    let mut out = Vec::with_capacity(source.len() + note.len() + 4);
+    out.extend(&source[..2]);
+    out.extend([0xFF, 0xFE]);
+    out.extend(
+        u16::try_from(note.len() + 2)
+            .unwrap_or(u16::MAX)
+            .to_be_bytes(),
+    );
+    out.extend(note.as_bytes());
+    out.extend(&source[2..]);
+    out
+}
+
+fn read_all(files: &[PathBuf]) -> anyhow::Result<Vec<Vec<u8>>> {
+    if files.is_empty() {
+        bail!("name at least one photo file");
+    }
+    files
+        .iter()
+        .map(|f| std::fs::read(f).with_context(|| format!("reading {}", f.display())))
+        .collect()
+}
+
+fn pipeline(rounds: usize, files: &[PathBuf]) -> anyhow::Result<()> {
+    let photos = read_all(files)?;
+    let limits = PhotosConfig::default().limits();
+    let mut times = Vec::new();
+    for _ in 0..rounds {
+        for photo in &photos {
+            let started = Instant::now();
+            let analysis = analysis::analyse(photo, &limits)?;
+            let rendered = analysis
+                .rendered
+                .map_err(|e| anyhow::anyhow!("not decoded: {e}"))?;
+            std::hint::black_box(rendered);
+            times.push(started.elapsed());
+        }
+    }
+    times.sort_unstable();
+    let total: Duration = times.iter().sum();
+    #[expect(clippy::cast_precision_loss, reason = "a few hundred samples")]
+    let mean = total.as_secs_f64() * 1000.0 / times.len() as f64;
+    println!(
+        "pipeline photos={} mean_ms={mean:.1} median_ms={:.1}",
+        times.len(),
+        times[times.len() / 2].as_secs_f64() * 1000.0
+    );
+    Ok(())
+}
+
+async fn login(
+    http: &reqwest::Client,
+    url: &str,
+    username: &str,
+    password: &str,
+) -> anyhow::Result<String> {
+    let response = http
+        .post(format!("{url}/v1/auth/login"))
+        .json(&serde_json::json!({ "username": username, "password": password }))
+        .send()
+        .await?;
+    if !response.status().is_success() {
+        bail!("login failed: {}", response.status());
+    }
+    Ok(response.json::<LoginResponse>().await?.token)
+}
+
+async fn upload_one(
+    http: reqwest::Client,
+    url: String,
+    token: String,
+    photo: Vec<u8>,
+    chunk: usize,
+) -> anyhow::Result<Duration> {
+    let started = Instant::now();
+    let sha = hex::encode(Sha256::digest(&photo));
+    let created = http
+        .post(format!("{url}/v1/uploads"))
+        .bearer_auth(&token)
+        .header("tus-resumable", "1.0.0")
+        .header("upload-length", photo.len().to_string())
+        .header(
+            "upload-metadata",
+            format!("sha256 {}", STANDARD.encode(&sha)),
+        )
+        .send()
+        .await?;
+    if created.status() != 201 {
+        bail!("create: {}", created.status());
+    }
+    let location = created
+        .headers()
+        .get("location")
+        .context("Location")?
+        .to_str()?
+        .to_owned();
+    let mut offset = 0;
+    for part in photo.chunks(chunk) {
+        let response = http
+            .patch(format!("{url}{location}"))
+            .bearer_auth(&token)
+            .header("tus-resumable", "1.0.0")
+            .header("content-type", "application/offset+octet-stream")
+            .header("upload-offset", offset.to_string())
+            .header(
+                "upload-checksum",
+                format!("sha256 {}", STANDARD.encode(Sha256::digest(part))),
+            )
+            .body(part.to_vec())
+            .send()
+            .await?;
+        if response.status() != 204 {
+            bail!("patch at {offset}: {}", response.status());
+        }
+        offset += part.len();
+    }
+    Ok(started.elapsed())
+}
+
+fn report(what: &str, clients: usize, bytes: usize, elapsed: Duration, mut each: Vec<Duration>) {
+    each.sort_unstable();
+    #[expect(clippy::cast_precision_loss, reason = "megabytes")]
+    let mb = bytes as f64 / 1_000_000.0;
+    println!(
+        "{what} clients={clients} megabytes={mb:.1} seconds={:.2} mb_per_s={:.1} p50_s={:.2} p99_s={:.2}",
+        elapsed.as_secs_f64(),
+        mb / elapsed.as_secs_f64(),
+        each[each.len() / 2].as_secs_f64(),
+        each[each.len() * 99 / 100].as_secs_f64(),
+    );
+}
+
+async fn uploads(
+    url: String,
+    username: String,
+    password: String,
+    clients: usize,
+    chunk: usize,
+    files: &[PathBuf],
+) -> anyhow::Result<()> {
+    let sources = read_all(files)?;
+    let run = uuid::Uuid::new_v4().simple().to_string();
+    let photos: Vec<Vec<u8>> = (0..clients).map(|i| distinct(&sources, i, &run)).collect();
+    let bytes: usize = photos.iter().map(Vec::len).sum();
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(clients)
+        .build()?;
+    let token = login(&http, &url, &username, &password).await?;
+    let barrier = Arc::new(Barrier::new(clients + 1));
+    let handles: Vec<_> = photos
+        .into_iter()
+        .map(|photo| {
+            let (http, url, token, barrier) =
+                (http.clone(), url.clone(), token.clone(), barrier.clone());
+            tokio::spawn(async move {
+                barrier.wait().await;
+                upload_one(http, url, token, photo, chunk).await
+            })
+        })
+        .collect();
+    barrier.wait().await;
+    let started = Instant::now();
+    let mut each = Vec::new();
+    for handle in handles {
+        each.push(handle.await??);
+    }
+    report("tus-uploads", clients, bytes, started.elapsed(), each);
+    Ok(())
+}
+
+async fn s3put(clients: usize, files: &[PathBuf]) -> anyhow::Result<()> {
+    let sources = read_all(files)?;
+    let run = uuid::Uuid::new_v4().simple().to_string();
+    let s3 = Config::s3_from_test_env(&format!("photobench-{run}")).context(
+        "set TEST_S3_ENDPOINT, TEST_S3_BUCKET, TEST_S3_ACCESS_KEY_ID, TEST_S3_SECRET_ACCESS_KEY",
+    )?;
+    let store: Arc<dyn BlobStore> = Arc::new(S3Store::new(&s3));
+    let photos: Vec<Bytes> = (0..clients)
+        .map(|i| Bytes::from(distinct(&sources, i, &run)))
+        .collect();
+    let bytes: usize = photos.iter().map(Bytes::len).sum();
+    let barrier = Arc::new(Barrier::new(clients + 1));
+    let handles: Vec<_> = photos
+        .into_iter()
+        .enumerate()
+        .map(|(i, photo)| {
+            let (store, barrier) = (store.clone(), barrier.clone());
+            tokio::spawn(async move {
+                barrier.wait().await;
+                let started = Instant::now();
+                store.put(&format!("bench/{i}"), photo).await?;
+                anyhow::Ok(started.elapsed())
+            })
+        })
+        .collect();
+    barrier.wait().await;
+    let started = Instant::now();
+    let mut each = Vec::new();
+    for handle in handles {
+        each.push(handle.await??);
+    }
+    report("s3-put", clients, bytes, started.elapsed(), each);
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    match Args::parse().command {
+        Command::Pipeline { rounds, files } => pipeline(rounds, &files),
+        Command::Uploads {
+            url,
+            username,
+            password,
+            clients,
+            chunk,
+            files,
+        } => uploads(url, username, password, clients, chunk, &files).await,
+        Command::S3put { clients, files } => s3put(clients, &files).await,
+    }
+}
