@@ -51,16 +51,16 @@ per_photo_ms() { # command… → ms per photo over the ten files
     start=$(date +%s%N); "$@" >/dev/null; end=$(date +%s%N)
     echo $(( (end - start) / 10 / 1000000 ))
 }
-PILLOW='import sys
+PILLOW='import os, sys
 from PIL import Image
 for f in sys.argv[1:]:
-    im = Image.open(f); im.thumbnail((1024, 1024)); im.save(sys.argv[0] + ".jpg")'
+    im = Image.open(f); im.thumbnail((1024, 1024)); im.save(os.environ["OUT"])'
 for round in $(seq "$ROUNDS"); do
     ours=$("$BIN/photobench" pipeline --rounds 1 "${FILES[@]}" | sed 's/.*mean_ms=\([0-9.]*\).*/\1/')
     vips1024=$(per_photo_ms vipsthumbnail -s 1024 -o "$WORK/vips/%s.jpg" "${FILES[@]}")
     vips256=$(per_photo_ms vipsthumbnail -s 256 -o "$WORK/vips/%s.jpg" "${FILES[@]}")
-    vips256_1=$(VIPS_CONCURRENCY=1 per_photo_ms vipsthumbnail -s 256 -o "$WORK/vips/%s.jpg" "${FILES[@]}")
-    pillow=$(per_photo_ms "$PY" -c "$PILLOW" "${FILES[@]}")
+    vips256_1=$(per_photo_ms env VIPS_CONCURRENCY=1 vipsthumbnail -s 256 -o "$WORK/vips/%s.jpg" "${FILES[@]}")
+    pillow=$(per_photo_ms env OUT="$WORK/pillow.jpg" "$PY" -c "$PILLOW" "${FILES[@]}")
     echo "round $round: pipeline ${ours} ms/photo; vipsthumbnail 1024 px ${vips1024} ms; vipsthumbnail 256 px ${vips256} ms (one thread: ${vips256_1} ms); Pillow thumbnail 1024 px ${pillow} ms"
 done
 

@@ -92,6 +92,10 @@ fn http_date(t: DateTime<Utc>) -> HeaderValue {
         .expect("an HTTP date is a valid header value")
 }
 
+fn upload_error_from_blob(e: BlobError) -> ApiError {
+    upload_error(UploadError::Blob(e))
+}
+
 fn upload_error(e: UploadError) -> ApiError {
     match e {
         UploadError::Forbidden => ApiError::forbidden("peran Anda tidak boleh mengunggah foto"),
@@ -221,6 +225,11 @@ pub async fn patch(
     }
     let offset = number(&headers, "upload-offset")?;
     let checksum = chunk_checksum(&headers)?;
+    let _turn = app
+        .photos
+        .admit_chunk()
+        .await
+        .map_err(upload_error_from_blob)?;
     let data = axum::body::to_bytes(body, app.config.server.max_body_bytes)
         .await
         .map_err(|_| {

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 use bytes::Bytes;
 use sync_protocol::v1::{HouseholdPhoto, PhotoDetails, PhotoInfo, Processing, SimilarPhoto};
-use tokio::sync::{Notify, Semaphore};
+use tokio::sync::{Notify, Semaphore, SemaphorePermit};
 use uuid::Uuid;
 
 use self::analysis::{Inspection, Limits, Rejection};
@@ -45,6 +45,10 @@ const SIMILAR_CANDIDATES: usize = 5_000;
 /// How many look-alikes are answered.
 const SIMILAR_ANSWERED: usize = 200;
 
+/// Chunks read and stored at once. Each holds its body (up to `server.max_body_bytes`) two or
+/// three times over on its way into the database; the database takes them one by one anyway.
+const CONCURRENT_CHUNKS: usize = 8;
+
 /// What uploads and the pipeline workers share on one instance.
 #[derive(Debug)]
 pub struct PhotoRuntime {
@@ -52,8 +56,12 @@ pub struct PhotoRuntime {
     pub limits: Limits,
     /// Wakes an idle pipeline worker when a photo is stored.
     pub wake: Notify,
-    /// Bounds how many files are read whole for inspection at once (memory).
-    inspections: Semaphore,
+    /// Bounds how many completed uploads are assembled, inspected and stored at once: each
+    /// reads a whole photo into memory and does its file I/O on blocking threads.
+    completions: Semaphore,
+    /// Bounds how many chunk bodies are read and written at once: a waiting chunk stays in
+    /// the socket, not in memory.
+    chunks: Semaphore,
 }
 
 impl PhotoRuntime {
@@ -64,20 +72,33 @@ impl PhotoRuntime {
         Self {
             limits,
             wake: Notify::new(),
-            inspections: Semaphore::new(cores.min(4)),
+            completions: Semaphore::new(cores.min(4)),
+            chunks: Semaphore::new(CONCURRENT_CHUNKS),
         }
     }
 
-    /// Reads a complete upload and inspects it on a blocking thread.
+    /// Waits for a turn to read and store a chunk; the turn ends when the permit is dropped.
+    pub async fn admit_chunk(&self) -> Result<SemaphorePermit<'_>, BlobError> {
+        self.chunks
+            .acquire()
+            .await
+            .map_err(|_| BlobError::Unavailable("shutting down".into()))
+    }
+
+    /// Waits for a turn to complete an upload; the turn ends when the permit is dropped.
+    pub async fn admit(&self) -> Result<SemaphorePermit<'_>, BlobError> {
+        self.completions
+            .acquire()
+            .await
+            .map_err(|_| BlobError::Unavailable("shutting down".into()))
+    }
+
+    /// Reads a complete upload and inspects it on a blocking thread. Call it with a turn from
+    /// [`admit`](Self::admit).
     pub async fn inspect_file(
         &self,
         path: &Path,
     ) -> Result<Result<Inspection, Rejection>, BlobError> {
-        let _permit = self
-            .inspections
-            .acquire()
-            .await
-            .map_err(|_| BlobError::Unavailable("shutting down".into()))?;
         let path: PathBuf = path.to_path_buf();
         let limits = self.limits;
         tokio::task::spawn_blocking(move || -> std::io::Result<_> {

@@ -204,9 +204,10 @@ fn check_size(
 ) -> Result<(), Rejection> {
     let pixels = u64::from(width) * u64::from(height);
     let decode_bytes = match format {
-        ImageFormat::Jpeg if !progressive => jpeg_decoded_pixels(width, height) * 6,
-        ImageFormat::Jpeg => pixels * 6,
-        _ => pixels * 8,
+        ImageFormat::Jpeg if !progressive => jpeg_decoded_pixels(width, height).saturating_mul(6),
+        ImageFormat::Jpeg => pixels.saturating_mul(6),
+        // PNG declares 32-bit sizes: saturate rather than overflow.
+        _ => pixels.saturating_mul(8),
     };
     if width == 0 || height == 0 {
         return Err(Rejection::NotAnImage("zero width or height"));
