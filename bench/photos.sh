@@ -87,5 +87,5 @@ for round in $(seq "$ROUNDS"); do
     "$BIN/photobench" uploads --url "http://127.0.0.1:$APP_PORT" --password "$PASSWORD" \
         --clients "$CLIENTS" "$WORK"/photos/phone*.jpg
     "$BIN/photobench" s3put --clients "$CLIENTS" "$WORK"/photos/phone*.jpg
-    echo "server peak RSS so far: $(awk '/VmHWM/ {printf "%.1f MB", $2/1024}' "/proc/$SERVER_PID/status")"
+    echo "server peak RSS so far: $(awk '/VmHWM/ {printf "%.1f MiB", $2/1024}' "/proc/$SERVER_PID/status")"
 done
