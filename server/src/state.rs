@@ -41,7 +41,10 @@ impl AppState {
         let ttl = std::time::Duration::from_secs(config.auth.session_cache_seconds.into());
         Self {
             sessions: Arc::new(SessionCache::new(ttl)),
-            photos: Arc::new(PhotoRuntime::new(config.photos.limits())),
+            photos: Arc::new(PhotoRuntime::new(
+                config.photos.limits(),
+                config.database.retry_attempts(),
+            )),
             db,
             blobs,
             config: Arc::new(config),

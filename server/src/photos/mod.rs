@@ -8,9 +8,8 @@ pub mod analysis;
 pub mod pipeline;
 pub mod uploads;
 
-use std::path::{Path, PathBuf};
-
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use bytes::Bytes;
 use sync_protocol::v1::{HouseholdPhoto, PhotoDetails, PhotoInfo, Processing, SimilarPhoto};
@@ -54,6 +53,8 @@ const CONCURRENT_CHUNKS: usize = 8;
 pub struct PhotoRuntime {
     /// Caps checked before decoding.
     pub limits: Limits,
+    /// Attempts of a transaction that meets a transient failure (`database.retry_attempts`).
+    pub db_attempts: u32,
     /// Wakes an idle pipeline worker when a photo is stored.
     pub wake: Notify,
     /// Bounds how many completed uploads are assembled, inspected and stored at once: each
@@ -65,12 +66,13 @@ pub struct PhotoRuntime {
 }
 
 impl PhotoRuntime {
-    /// A runtime with the configured caps.
+    /// A runtime with the configured caps and database retries.
     #[must_use]
-    pub fn new(limits: Limits) -> Self {
+    pub fn new(limits: Limits, db_attempts: u32) -> Self {
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         Self {
             limits,
+            db_attempts,
             wake: Notify::new(),
             completions: Semaphore::new(cores.min(4)),
             chunks: Semaphore::new(CONCURRENT_CHUNKS),

@@ -21,7 +21,7 @@ use crate::blob::{BlobError, BlobStore};
 use crate::config::UploadConfig;
 use crate::domain::actor::Actor;
 use crate::store::uploads::{self, Upload};
-use crate::store::{StoreError, photo_jobs, photos};
+use crate::store::{StoreError, photo_jobs, photos, retry_transient};
 
 /// Why an upload request was refused.
 #[derive(Debug, thiserror::Error)]
@@ -145,6 +145,28 @@ pub async fn append(
     if checksum.is_some_and(|expected| Sha256::digest(&data)[..] != expected[..]) {
         return Err(UploadError::ChecksumMismatch);
     }
+    // A transaction that meets another writer (SQLite allows one at a time) is tried again.
+    let transient = |e: &UploadError| matches!(e, UploadError::Store(e) if e.is_transient());
+    let (upload, end) = retry_transient(runtime.db_attempts, transient, || {
+        write_chunk(db, actor, id, offset, &data, now)
+    })
+    .await?;
+    if end == upload.length {
+        complete(db, blobs, runtime, &upload, now).await?;
+    }
+    Ok(end)
+}
+
+/// Stores a chunk at `offset` with the upload's new offset, in one transaction. Returns the
+/// upload as it was and the new offset.
+async fn write_chunk(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+    offset: u64,
+    data: &[u8],
+    now: DateTime<Utc>,
+) -> Result<(Upload, u64), UploadError> {
     let txn = db.begin().await.map_err(StoreError::from)?;
     let upload = owned(uploads::lock(&txn, id).await?, actor, now)?;
     if offset != upload.offset {
@@ -164,10 +186,7 @@ pub async fn append(
         uploads::append(&txn, id, offset, data).await?
     };
     txn.commit().await.map_err(StoreError::from)?;
-    if end == upload.length {
-        complete(db, blobs, runtime, &upload, now).await?;
-    }
-    Ok(end)
+    Ok((upload, end))
 }
 
 /// Assembles the chunks into a temporary file, checks the SHA-256 and that the file is an
@@ -210,11 +229,15 @@ async fn complete(
         return Err(rejection.into());
     }
     blobs.put_file(&photo_key(&upload.sha256), &file.0).await?;
-    let txn = db.begin().await.map_err(StoreError::from)?;
-    photos::insert(&txn, &upload.sha256, upload.length, upload.user_id, now).await?;
-    photo_jobs::queue(&txn, &upload.sha256, now).await?;
-    uploads::delete(&txn, upload.id).await?;
-    txn.commit().await.map_err(StoreError::from)?;
+    retry_transient(runtime.db_attempts, StoreError::is_transient, || async {
+        let txn = db.begin().await?;
+        photos::insert(&txn, &upload.sha256, upload.length, upload.user_id, now).await?;
+        photo_jobs::queue(&txn, &upload.sha256, now).await?;
+        uploads::delete(&txn, upload.id).await?;
+        txn.commit().await?;
+        Ok::<(), StoreError>(())
+    })
+    .await?;
     runtime.wake.notify_one();
     Ok(())
 }

@@ -83,13 +83,13 @@ pub async fn append(
     db: &impl ConnectionTrait,
     id: Uuid,
     offset: u64,
-    data: Vec<u8>,
+    data: &[u8],
 ) -> Result<u64, StoreError> {
     let end = offset + data.len() as u64;
     let chunk = upload_chunk::ActiveModel {
         upload_id: Set(id),
         offset: Set(signed(offset)),
-        data: Set(data),
+        data: Set(data.to_vec()),
     };
     upload_chunk::Entity::insert(chunk)
         .exec_without_returning(db)

@@ -318,13 +318,7 @@ fn jpeg(bytes: &[u8]) -> Result<(Inspection, usize), Rejection> {
 /// by a stuffed zero, a restart marker or a fill byte.
 fn skip_entropy_coded(bytes: &[u8], mut at: usize) -> Result<usize, Rejection> {
     loop {
-        let ff = at
-            + bytes
-                .get(at..)
-                .ok_or(TRUNCATED)?
-                .iter()
-                .position(|&b| b == 0xFF)
-                .ok_or(TRUNCATED)?;
+        let ff = at + memchr::memchr(0xFF, bytes.get(at..).ok_or(TRUNCATED)?).ok_or(TRUNCATED)?;
         match *bytes.get(ff + 1).ok_or(TRUNCATED)? {
             0x00 | 0xD0..=0xD7 => at = ff + 2,
             0xFF => at = ff + 1,

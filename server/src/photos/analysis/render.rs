@@ -144,7 +144,8 @@ fn shrink(
 ) -> Result<Image<'static>, DecodeError> {
     let (tw, th) = fit(src.width(), src.height(), side);
     let mut dst = Image::new(tw, th, PixelType::U8x3);
-    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
+    // Catmull-Rom: as sharp as Lanczos for a reduction of 2 to 4, with a third fewer taps.
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::CatmullRom));
     resizer.resize(src, &mut dst, &options).map_err(fail)?;
     Ok(dst)
 }
