@@ -4,5 +4,6 @@ pub mod actor;
 pub mod area;
 pub mod credentials;
 pub mod form;
+pub mod identity;
 pub mod role;
 pub mod scope;
