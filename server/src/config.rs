@@ -40,6 +40,9 @@ pub struct Config {
     /// The image pipeline.
     #[serde(default)]
     pub photos: PhotosConfig,
+    /// Thresholds and cut-off of the BPS 14 criteria.
+    #[serde(default)]
+    pub scoring: crate::domain::scoring::ScoringConfig,
     /// Sync protocol limits.
     #[serde(default)]
     pub sync: SyncConfig,
@@ -388,6 +391,13 @@ impl Config {
         {
             return invalid("sync.max_mutations_per_push", "harus di antara 1 dan 500");
         }
+        let floor = self.scoring.floor_m2_per_person;
+        if !floor.is_finite() || floor <= 0.0 {
+            return invalid("scoring.floor_m2_per_person", "harus bilangan lebih dari 0");
+        }
+        if !(1..=14).contains(&self.scoring.poor_at_least) {
+            return invalid("scoring.poor_at_least", "harus di antara 1 dan 14 kriteria");
+        }
         if self.photos.max_megapixels == 0 {
             return invalid("photos.max_megapixels", "harus lebih dari 0");
         }
@@ -472,6 +482,25 @@ mod tests {
             .expect_err("mysql is not supported")
             .to_string();
         assert!(err.contains("database.url"), "{err}");
+    }
+
+    #[test]
+    fn scoring_and_photo_limits_out_of_range_are_refused_with_the_key_named() {
+        type Spoil = fn(&mut Config);
+        let cases: [(&str, Spoil); 4] = [
+            ("scoring.poor_at_least", |c| c.scoring.poor_at_least = 15),
+            ("scoring.floor_m2_per_person", |c| {
+                c.scoring.floor_m2_per_person = f64::NAN;
+            }),
+            ("photos.max_megapixels", |c| c.photos.max_megapixels = 0),
+            ("photos.max_decode_mib", |c| c.photos.max_decode_mib = 8),
+        ];
+        for (key, spoil) in cases {
+            let mut config = Config::default();
+            spoil(&mut config);
+            let err = config.validate().expect_err(key).to_string();
+            assert!(err.contains(key), "{err}");
+        }
     }
 
     #[test]

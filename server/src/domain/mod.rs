@@ -7,3 +7,4 @@ pub mod form;
 pub mod identity;
 pub mod role;
 pub mod scope;
+pub mod scoring;
