@@ -1,18 +1,20 @@
-//! `GET /v1/households/{id}`: one household, for the office or a phone.
+//! `GET /v1/households/{id}`: one household, for the office or a phone; and its score.
 
 use axum::Json;
 use axum::extract::State;
 use chrono::Utc;
 use serde_json::json;
 use sync_protocol::v1::HouseholdSnapshot;
+use sync_protocol::v1::office::HouseholdScore;
 use tracing::instrument;
 use uuid::Uuid;
 
 use super::extract::{ApiPath, AuthUser};
 use crate::domain::role::Role;
+use crate::domain::scoring;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::{audit, households};
+use crate::store::{audit, households, scores};
 
 /// `GET /v1/households/{id}`. Logged in the audit log: the answer holds NIK and No KK.
 #[instrument(skip_all, fields(user.id = %user.actor.id, household.id = %id))]
@@ -41,4 +43,33 @@ pub async fn get(
     )
     .await?;
     Ok(Json(snapshot))
+}
+
+/// `GET /v1/households/{id}/score`: the local poverty score (BPS 14 criteria) with the answers
+/// that decided each criterion. Households stored before scores existed are scored on the fly.
+#[instrument(skip_all, fields(user.id = %user.actor.id, household.id = %id))]
+pub async fn score(
+    State(app): State<AppState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<HouseholdScore>, ApiError> {
+    if user.actor.role == Role::Analyst {
+        return Err(ApiError::forbidden(
+            "analis hanya membaca indikator dan daftar tersamar, bukan data rumah tangga",
+        ));
+    }
+    let household = households::find(&app.db, id, households::Load::Full)
+        .await?
+        .filter(|h| user.actor.scope.covers(&h.area_code))
+        .ok_or_else(|| ApiError::not_found("rumah tangga tidak ditemukan di wilayah Anda"))?;
+    if let Some(stored) = scores::find(&app.db, id).await? {
+        return Ok(Json(stored));
+    }
+    let score = scoring::score(&household.record.fields, &app.config.scoring);
+    Ok(Json(scores::view(
+        id,
+        household.version,
+        &score,
+        Utc::now(),
+    )))
 }

@@ -24,6 +24,7 @@ pub async fn push(
         areas: &app.areas,
         clock: &app.clock,
         config: &app.config.sync,
+        scoring: &app.config.scoring,
         attempts: app.config.database.retry_attempts(),
     };
     Ok(Json(push::push(&deps, &user.actor, req).await?))

@@ -16,6 +16,7 @@ pub mod members;
 pub mod photo_jobs;
 pub mod photos;
 pub mod receipts;
+pub mod scores;
 pub mod sessions;
 pub mod throttle;
 pub mod uploads;

@@ -14,6 +14,7 @@ use super::apply::{self, Ctx};
 use super::clock::ServerClock;
 use crate::config::SyncConfig;
 use crate::domain::actor::Actor;
+use crate::domain::scoring::ScoringConfig;
 use crate::store::areas::KnownAreas;
 use crate::store::batch::WriteBatch;
 use crate::store::forms::FormCache;
@@ -66,6 +67,8 @@ pub struct PushDeps<'a> {
     pub clock: &'a ServerClock,
     /// Limits.
     pub config: &'a SyncConfig,
+    /// Thresholds of the poverty score.
+    pub scoring: &'a ScoringConfig,
     /// How often a batch is tried after transient failures (deadlocks, serialization
     /// failures, a busy SQLite file, dropped connections) before the phone is told to retry.
     pub attempts: u32,
@@ -219,6 +222,7 @@ async fn apply_one(
                 writer,
                 forms: deps.forms,
                 areas: deps.areas,
+                scoring: deps.scoring,
                 now: one.now,
                 seq: one.seq,
             };

@@ -88,3 +88,33 @@ pub struct ConflictView {
     /// When the server met the conflict.
     pub created_at: DateTime<Utc>,
 }
+
+/// `GET /v1/households/{id}/score`: the local poverty score (BPS 14 criteria).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HouseholdScore {
+    /// The household.
+    pub household_id: Uuid,
+    /// The household version the score was computed from.
+    pub version: i64,
+    /// Criteria met.
+    pub met: u32,
+    /// Criteria whose answers are missing.
+    pub unknown: u32,
+    /// `poor` (at least the cut-off met), `not_poor` (cannot reach it), `undetermined`.
+    pub verdict: String,
+    /// One per criterion, in BPS order.
+    pub criteria: Vec<CriterionView>,
+    /// When it was computed.
+    pub computed_at: DateTime<Utc>,
+}
+
+/// One criterion's result and the answers that decided it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CriterionView {
+    /// Stable code (`luas_lantai`, `jenis_lantai`, … `tabungan`).
+    pub code: String,
+    /// Met, not met, or unknown (`null`).
+    pub met: Option<bool>,
+    /// The answers read, by field name.
+    pub evidence: super::Fields,
+}

@@ -36,4 +36,5 @@ mod photos;
 mod pull;
 mod push;
 mod resilience;
+mod scoring;
 mod uploads;

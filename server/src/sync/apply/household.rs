@@ -10,10 +10,11 @@ use sync_protocol::v1::{
 use super::{
     Applied, Ctx, Editing, Failure, form, household_field, invalid, reject, village_in_scope,
 };
+use crate::domain::scoring;
 use crate::store::batch::WriteBatch;
-use crate::store::changes;
 use crate::store::households::Load;
 use crate::store::households::{self, HouseholdRow};
+use crate::store::{changes, scores};
 
 pub(super) async fn create<C: ConnectionTrait>(
     ctx: &Ctx<'_, C>,
@@ -48,6 +49,8 @@ pub(super) async fn create<C: ConnectionTrait>(
         ));
     }
     changes::append(batch, row.id, 1, &row.area_code, None, ctx.now);
+    let score = scoring::score(&row.record.fields, ctx.scoring);
+    scores::queue_save(batch, row.id, 1, &score, ctx.now);
     Ok(Applied {
         household_id: row.id,
         version: Some(1),

@@ -22,11 +22,12 @@ use uuid::Uuid;
 use crate::domain::actor::Actor;
 use crate::domain::area::AreaCode;
 use crate::domain::form::Form;
+use crate::domain::scoring::{self, ScoringConfig};
 use crate::store::areas::KnownAreas;
 use crate::store::batch::WriteBatch;
 use crate::store::forms::FormCache;
 use crate::store::households::{self, Dirty, HouseholdRow, Load};
-use crate::store::{StoreError, changes, conflicts};
+use crate::store::{StoreError, changes, conflicts, scores};
 
 /// Everything a mutation is applied with.
 pub(crate) struct Ctx<'a, C> {
@@ -40,6 +41,8 @@ pub(crate) struct Ctx<'a, C> {
     pub(crate) forms: &'a FormCache,
     /// Areas known to exist.
     pub(crate) areas: &'a KnownAreas,
+    /// Thresholds of the poverty score, recomputed when answers change.
+    pub(crate) scoring: &'a ScoringConfig,
     /// Server time of the push.
     pub(crate) now: DateTime<Utc>,
     /// The mutation's seq.
@@ -264,6 +267,10 @@ impl Editing {
     fn finish<C>(mut self, ctx: &Ctx<'_, C>, batch: &mut WriteBatch) -> Result<Applied, Failure> {
         self.row.version += 1;
         households::save(batch, &self.row, self.dirty, ctx.now)?;
+        if self.dirty.answers && self.row.answers_loaded {
+            let score = scoring::score(&self.row.record.fields, ctx.scoring);
+            scores::queue_save(batch, self.row.id, self.row.version, &score, ctx.now);
+        }
         changes::append(
             batch,
             self.row.id,

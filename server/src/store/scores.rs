@@ -1,0 +1,112 @@
+//! The local poverty score of each household (`household_score`).
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, sea_query::OnConflict};
+use serde_json::{Map, Value, json};
+use sync_protocol::v1::office::{CriterionView, HouseholdScore};
+use uuid::Uuid;
+
+use super::StoreError;
+use super::batch::WriteBatch;
+use super::entities::household_score;
+use crate::domain::scoring::{Score, Verdict};
+
+fn verdict_name(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Poor => "poor",
+        Verdict::NotPoor => "not_poor",
+        Verdict::Undetermined => "undetermined",
+    }
+}
+
+/// The score as answered by the API.
+#[must_use]
+pub fn view(
+    household_id: Uuid,
+    version: i64,
+    score: &Score,
+    computed_at: DateTime<Utc>,
+) -> HouseholdScore {
+    HouseholdScore {
+        household_id,
+        version,
+        met: u32::try_from(score.met).unwrap_or(u32::MAX),
+        unknown: u32::try_from(score.unknown).unwrap_or(u32::MAX),
+        verdict: verdict_name(score.verdict).to_owned(),
+        criteria: score
+            .criteria
+            .iter()
+            .map(|c| CriterionView {
+                code: c.criterion.code().to_owned(),
+                met: c.met,
+                evidence: c.evidence.iter().cloned().collect(),
+            })
+            .collect(),
+        computed_at,
+    }
+}
+
+/// Queues the score of a household at `version`, replacing the one stored.
+pub fn queue_save(
+    batch: &mut WriteBatch,
+    household_id: Uuid,
+    version: i64,
+    score: &Score,
+    now: DateTime<Utc>,
+) {
+    let criteria: Vec<Value> = score
+        .criteria
+        .iter()
+        .map(|c| {
+            let evidence: Map<String, Value> = c.evidence.iter().cloned().collect();
+            json!({ "code": c.criterion.code(), "met": c.met, "evidence": evidence })
+        })
+        .collect();
+    let model = household_score::ActiveModel {
+        household_id: Set(household_id),
+        version: Set(version),
+        met: Set(i32::try_from(score.met).unwrap_or(i32::MAX)),
+        unknown: Set(i32::try_from(score.unknown).unwrap_or(i32::MAX)),
+        verdict: Set(verdict_name(score.verdict).to_owned()),
+        criteria: Set(Value::Array(criteria)),
+        computed_at: Set(now),
+    };
+    batch.push(
+        &household_score::Entity::insert(model).on_conflict(
+            OnConflict::column(household_score::Column::HouseholdId)
+                .update_columns([
+                    household_score::Column::Version,
+                    household_score::Column::Met,
+                    household_score::Column::Unknown,
+                    household_score::Column::Verdict,
+                    household_score::Column::Criteria,
+                    household_score::Column::ComputedAt,
+                ])
+                .to_owned(),
+        ),
+    );
+}
+
+/// The stored score of a household.
+pub async fn find(
+    db: &impl ConnectionTrait,
+    household_id: Uuid,
+) -> Result<Option<HouseholdScore>, StoreError> {
+    let Some(row) = household_score::Entity::find_by_id(household_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let criteria: Vec<CriterionView> = serde_json::from_value(row.criteria)
+        .map_err(|e| StoreError::Corrupt(format!("household_score.criteria: {e}")))?;
+    Ok(Some(HouseholdScore {
+        household_id: row.household_id,
+        version: row.version,
+        met: u32::try_from(row.met).unwrap_or(0),
+        unknown: u32::try_from(row.unknown).unwrap_or(0),
+        verdict: row.verdict,
+        criteria,
+        computed_at: row.computed_at,
+    }))
+}
