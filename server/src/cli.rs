@@ -1,4 +1,4 @@
-//! The `ekemiskinan` command line: serve, migrate, add users, seed demo data.
+//! The `ekemiskinan` command line: serve, migrate, add users, seed demo data, import DTSEN\n//! deciles.
 
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
@@ -10,7 +10,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::accounts::{self, UserSpec};
 use crate::config::Config;
-use crate::domain::credentials;
+use crate::domain::{credentials, dtsen};
 use crate::{Application, seed, shutdown_signal, store, telemetry};
 
 /// e-Kemiskinan: data kemiskinan rumah tangga (server).
@@ -35,6 +35,19 @@ enum Command {
     User(UserCommand),
     /// Mengisi wilayah demo, formulir survei dan satu pengguna demo per peran.
     SeedDemo,
+    /// Data desil nasional (DTSEN).
+    #[command(subcommand)]
+    Dtsen(DtsenCommand),
+}
+
+#[derive(Subcommand)]
+enum DtsenCommand {
+    /// Mengimpor berkas CSV dengan kolom NO KK dan DESIL (UTF-8; pemisah koma atau titik koma).
+    /// Semua baris diimpor dalam satu transaksi; bila ada baris salah, tidak ada yang diimpor.
+    Import {
+        /// Berkas CSV.
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -95,7 +108,28 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::SeedDemo => seed_demo(&config).await,
+        Command::Dtsen(DtsenCommand::Import { file }) => {
+            let db = migrated_db(&config).await?;
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("membaca {}", file.display()))?;
+            let count = import_dtsen(&db, &bytes).await?;
+            println!("{count} desil DTSEN diimpor dari {}.", file.display());
+            Ok(())
+        }
     }
+}
+
+/// Checks the whole file, then stores it in one transaction. The error lists every problem
+/// found (at most 20), each with its line.
+pub async fn import_dtsen(db: &DatabaseConnection, bytes: &[u8]) -> anyhow::Result<usize> {
+    let rows = dtsen::parse(bytes, Utc::now().date_naive()).map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        anyhow::anyhow!(
+            "berkas tidak diimpor; perbaiki lalu ulangi:\n{}",
+            lines.join("\n")
+        )
+    })?;
+    Ok(store::dtsen::import(db, &rows, Utc::now()).await?)
 }
 
 /// The database with every migration applied (commands other than `serve` also need the

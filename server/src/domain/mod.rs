@@ -3,6 +3,7 @@
 pub mod actor;
 pub mod area;
 pub mod credentials;
+pub mod dtsen;
 pub mod form;
 pub mod identity;
 pub mod role;

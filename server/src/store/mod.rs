@@ -8,6 +8,7 @@ pub mod batch;
 pub mod changes;
 pub mod conflicts;
 pub mod devices;
+pub mod dtsen;
 pub mod entities;
 pub mod families;
 pub mod forms;

@@ -30,6 +30,7 @@ mod bad_input;
 mod blob;
 mod concurrency;
 mod conflicts;
+mod dtsen;
 mod health;
 mod model;
 mod photos;

@@ -6,6 +6,7 @@ pub mod area;
 pub mod audit_log;
 pub mod conflict;
 pub mod device;
+pub mod dtsen_decile;
 pub mod family;
 pub mod family_kk_history;
 pub mod form;
