@@ -6,11 +6,14 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use chrono::Utc;
 use clap::{Parser, Subcommand};
-use sea_orm::DatabaseConnection;
+use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 
 use crate::accounts::{self, UserSpec};
 use crate::config::Config;
+use crate::domain::scoring::{self, ScoringConfig};
 use crate::domain::{credentials, dtsen};
+use crate::store::batch::WriteBatch;
+use crate::store::households;
 use crate::{Application, seed, shutdown_signal, store, telemetry};
 
 /// e-Kemiskinan: data kemiskinan rumah tangga (server).
@@ -38,6 +41,16 @@ enum Command {
     /// Data desil nasional (DTSEN).
     #[command(subcommand)]
     Dtsen(DtsenCommand),
+    /// Skor kemiskinan lokal (14 kriteria BPS).
+    #[command(subcommand)]
+    Scores(ScoresCommand),
+}
+
+#[derive(Subcommand)]
+enum ScoresCommand {
+    /// Menghitung ulang skor semua rumah tangga dengan ambang dan batas di konfigurasi
+    /// (jalankan setelah mengubah bagian scoring).
+    Recompute,
 }
 
 #[derive(Subcommand)]
@@ -108,6 +121,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::SeedDemo => seed_demo(&config).await,
+        Command::Scores(ScoresCommand::Recompute) => {
+            let db = migrated_db(&config).await?;
+            let count = recompute_scores(&db, &config.scoring).await?;
+            println!("Skor {count} rumah tangga dihitung ulang.");
+            Ok(())
+        }
         Command::Dtsen(DtsenCommand::Import { file }) => {
             let db = migrated_db(&config).await?;
             let bytes =
@@ -116,6 +135,40 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{count} desil DTSEN diimpor dari {}.", file.display());
             Ok(())
         }
+    }
+}
+
+/// Households scored per transaction by [`recompute_scores`].
+const RECOMPUTE_PAGE: u64 = 200;
+
+/// Scores every household again from its current answers with `scoring` (after the
+/// thresholds or the cut-off changed), a page of households per transaction. Returns how
+/// many were scored.
+pub async fn recompute_scores(
+    db: &DatabaseConnection,
+    scoring: &ScoringConfig,
+) -> anyhow::Result<usize> {
+    let mut after = None;
+    let mut count = 0;
+    loop {
+        let ids = store::scores::household_ids_after(db, after, RECOMPUTE_PAGE).await?;
+        let Some(&last) = ids.last() else {
+            return Ok(count);
+        };
+        let txn = db.begin().await?;
+        let mut batch = WriteBatch::new(txn.get_database_backend());
+        let now = Utc::now();
+        for id in ids {
+            let Some(household) = households::find(&txn, id, households::Load::Full).await? else {
+                continue;
+            };
+            let score = scoring::score(&household.record.fields, scoring);
+            store::scores::queue_save(&mut batch, id, household.version, &score, now);
+            count += 1;
+        }
+        batch.flush(&txn).await?;
+        txn.commit().await?;
+        after = Some(last);
     }
 }
 

@@ -110,3 +110,24 @@ pub async fn find(
         computed_at: row.computed_at,
     }))
 }
+
+/// Household ids in id order after `after`, at most `limit`: pages for a recompute.
+pub async fn household_ids_after(
+    db: &impl ConnectionTrait,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Vec<Uuid>, StoreError> {
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
+
+    use super::entities::household;
+
+    let mut query = household::Entity::find()
+        .select_only()
+        .column(household::Column::Id)
+        .order_by_asc(household::Column::Id)
+        .limit(limit);
+    if let Some(after) = after {
+        query = query.filter(household::Column::Id.gt(after));
+    }
+    Ok(query.into_tuple().all(db).await?)
+}

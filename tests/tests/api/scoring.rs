@@ -1,6 +1,8 @@
 //! The local poverty score: computed in the push that changes a household's answers, served
 //! with the answers that decided each criterion, inside the user's areas only.
 
+use ekemiskinan::cli::recompute_scores;
+use ekemiskinan::domain::scoring::ScoringConfig;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use serde_json::json;
@@ -77,6 +79,26 @@ async fn a_households_score_follows_its_answers_with_the_evidence(backend: Backe
             + u32::from(criterion(&first, "penerangan").met != Some(true))
             + u32::from(criterion(&first, "jenis_lantai").met != Some(true))
     );
+
+    // The cut-off changed in the configuration: a recompute applies it to stored scores.
+    for cut_off in [1, 14] {
+        let config = ScoringConfig {
+            poor_at_least: cut_off,
+            ..ScoringConfig::default()
+        };
+        assert_eq!(recompute_scores(&app.state.db, &config).await.unwrap(), 1);
+        let again = score_of(&app, &worker, household).await;
+        assert_eq!((again.met, again.unknown), (second.met, second.unknown));
+        let expected = if again.met as usize >= cut_off {
+            "poor"
+        } else if (again.met + again.unknown) as usize >= cut_off {
+            "undetermined"
+        } else {
+            "not_poor"
+        };
+        assert_eq!(again.verdict, expected, "cut-off {cut_off}");
+        assert!(again.computed_at > second.computed_at);
+    }
 
     let elsewhere = app.user("supervisor", &[KEC_BONE_BONE]).await;
     let response = app
