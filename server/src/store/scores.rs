@@ -1,7 +1,8 @@
 //! The local poverty score of each household (`household_score`).
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, sea_query::OnConflict};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 use serde_json::{Map, Value, json};
 use sync_protocol::v1::office::{CriterionView, HouseholdScore};
 use uuid::Uuid;
@@ -46,7 +47,8 @@ pub fn view(
     }
 }
 
-/// Queues the score of a household at `version`, replacing the one stored.
+/// Queues the score of a household at `version`, replacing the one stored unless that one is
+/// of a newer version.
 pub fn queue_save(
     batch: &mut WriteBatch,
     household_id: Uuid,
@@ -82,6 +84,12 @@ pub fn queue_save(
                     household_score::Column::Criteria,
                     household_score::Column::ComputedAt,
                 ])
+                // A recompute racing a push never replaces the push's newer score.
+                .action_and_where(
+                    Expr::col((household_score::Entity, household_score::Column::Version)).lte(
+                        Expr::col((Alias::new("excluded"), household_score::Column::Version)),
+                    ),
+                )
                 .to_owned(),
         ),
     );

@@ -2,10 +2,13 @@
 //! with the answers that decided each criterion, inside the user's areas only.
 
 use ekemiskinan::cli::recompute_scores;
-use ekemiskinan::domain::scoring::ScoringConfig;
+use ekemiskinan::domain::scoring::{self, ScoringConfig};
+use ekemiskinan::store::batch::WriteBatch;
+use ekemiskinan::store::scores;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use serde_json::json;
+use sync_protocol::v1::Fields;
 use sync_protocol::v1::office::HouseholdScore;
 use sync_protocol::v1::{Op, UpdateHousehold};
 use tests::fixtures::{self, KEC_BONE_BONE, KEC_MALANGKE, MALANGKE};
@@ -99,6 +102,14 @@ async fn a_households_score_follows_its_answers_with_the_evidence(backend: Backe
         assert_eq!(again.verdict, expected, "cut-off {cut_off}");
         assert!(again.computed_at > second.computed_at);
     }
+
+    // A score of an older version (a recompute that read before a push) never replaces a
+    // newer one.
+    let stale = scoring::score(&Fields::new(), &ScoringConfig::default());
+    let mut batch = WriteBatch::new(app.state.db.get_database_backend());
+    scores::queue_save(&mut batch, household, 1, &stale, chrono::Utc::now());
+    batch.flush(&app.state.db).await.unwrap();
+    assert_eq!(score_of(&app, &worker, household).await.version, 2);
 
     let elsewhere = app.user("supervisor", &[KEC_BONE_BONE]).await;
     let response = app
