@@ -1,5 +1,6 @@
-//! Work that runs beside the HTTP server until shutdown: the image pipeline's workers and the
-//! removal of expired uploads.
+//! Work that runs beside the HTTP server until shutdown: the image pipeline's workers, and a
+//! sweep that removes expired uploads and gives up photos whose analysis keeps stopping a
+//! worker.
 
 use std::time::Duration;
 
@@ -10,9 +11,9 @@ use tracing::{info, warn};
 
 use crate::photos::pipeline::Pipeline;
 use crate::state::AppState;
-use crate::store::uploads;
+use crate::store::{photo_jobs, uploads};
 
-/// How often expired uploads are removed.
+/// How often the sweep runs.
 const SWEEP_EVERY: Duration = Duration::from_mins(10);
 
 /// Starts the background tasks; each ends soon after `stop` turns true.
@@ -28,19 +29,32 @@ pub fn spawn(state: &AppState, stop: &watch::Receiver<bool>) -> Vec<JoinHandle<(
     for _ in 0..state.config.photos.workers {
         tasks.push(tokio::spawn(pipeline.clone().run(stop.clone())));
     }
-    tasks.push(tokio::spawn(sweep_expired_uploads(
+    tasks.push(tokio::spawn(sweep(
         state.db.clone(),
+        state.config.photos.max_attempts,
         stop.clone(),
     )));
     tasks
 }
 
-async fn sweep_expired_uploads(db: sea_orm::DatabaseConnection, mut stop: watch::Receiver<bool>) {
+async fn sweep(
+    db: sea_orm::DatabaseConnection,
+    max_attempts: u32,
+    mut stop: watch::Receiver<bool>,
+) {
     while !*stop.borrow() {
         match uploads::delete_expired(&db, Utc::now()).await {
             Ok(0) => {}
             Ok(removed) => info!(removed, "expired uploads removed"),
             Err(e) => warn!(error = %e, "removing expired uploads failed"),
+        }
+        match photo_jobs::give_up(&db, Utc::now(), max_attempts).await {
+            Ok(0) => {}
+            Ok(abandoned) => warn!(
+                abandoned,
+                "photos whose analysis kept stopping the worker were skipped"
+            ),
+            Err(e) => warn!(error = %e, "giving up stuck photos failed"),
         }
         tokio::select! {
             () = tokio::time::sleep(SWEEP_EVERY) => {}

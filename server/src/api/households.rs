@@ -16,6 +16,16 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::{audit, households, scores};
 
+/// Analysts read indicators and masked lists, not single households.
+fn may_read_households(user: &AuthUser) -> Result<(), ApiError> {
+    if user.actor.role == Role::Analyst {
+        return Err(ApiError::forbidden(
+            "analis hanya membaca indikator dan daftar tersamar, bukan data rumah tangga",
+        ));
+    }
+    Ok(())
+}
+
 /// `GET /v1/households/{id}`. Logged in the audit log: the answer holds NIK and No KK.
 #[instrument(skip_all, fields(user.id = %user.actor.id, household.id = %id))]
 pub async fn get(
@@ -23,11 +33,7 @@ pub async fn get(
     user: AuthUser,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<HouseholdSnapshot>, ApiError> {
-    if user.actor.role == Role::Analyst {
-        return Err(ApiError::forbidden(
-            "analis hanya membaca indikator dan daftar tersamar, bukan data rumah tangga",
-        ));
-    }
+    may_read_households(&user)?;
     let snapshot = households::snapshots(&app.db, &[id])
         .await?
         .remove(&id)
@@ -53,11 +59,7 @@ pub async fn score(
     user: AuthUser,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<HouseholdScore>, ApiError> {
-    if user.actor.role == Role::Analyst {
-        return Err(ApiError::forbidden(
-            "analis hanya membaca indikator dan daftar tersamar, bukan data rumah tangga",
-        ));
-    }
+    may_read_households(&user)?;
     let household = households::find(&app.db, id, households::Load::Full)
         .await?
         .filter(|h| user.actor.scope.covers(&h.area_code))

@@ -13,6 +13,7 @@ use aws_sdk_s3::config::{
     timeout::TimeoutConfig,
 };
 use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_s3::operation::get_object::{GetObjectError, GetObjectOutput};
 use aws_sdk_s3::primitives::{ByteStream, Length};
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
 use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
@@ -105,6 +106,28 @@ impl S3Store {
                 .await;
         }
         result
+    }
+
+    /// The object under `key`, its body not read yet; `None` when there is none.
+    async fn get_object(&self, key: &str) -> Result<Option<GetObjectOutput>, BlobError> {
+        let key = self.key(key)?;
+        match self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(&key)
+            .send()
+            .await
+        {
+            Ok(object) => Ok(Some(object)),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(GetObjectError::is_no_such_key) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(failure(e)),
+        }
     }
 
     async fn send_parts(
@@ -264,72 +287,38 @@ impl BlobStore for S3Store {
 
     fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<Bytes>, BlobError>> {
         Box::pin(async move {
-            let key = self.key(key)?;
-            match self
-                .client
-                .get_object()
-                .bucket(&self.bucket)
-                .key(&key)
-                .send()
+            let Some(object) = self.get_object(key).await? else {
+                return Ok(None);
+            };
+            let data = object
+                .body
+                .collect()
                 .await
-            {
-                Ok(object) => {
-                    let data = object
-                        .body
-                        .collect()
-                        .await
-                        .map_err(|e| BlobError::Unavailable(e.to_string()))?;
-                    Ok(Some(data.into_bytes()))
-                }
-                Err(e)
-                    if e.as_service_error().is_some_and(
-                        aws_sdk_s3::operation::get_object::GetObjectError::is_no_such_key,
-                    ) =>
-                {
-                    Ok(None)
-                }
-                Err(e) => Err(failure(e)),
-            }
+                .map_err(|e| BlobError::Unavailable(e.to_string()))?;
+            Ok(Some(data.into_bytes()))
         })
     }
 
     fn open<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<BlobReader>, BlobError>> {
         Box::pin(async move {
-            let key = self.key(key)?;
-            match self
-                .client
-                .get_object()
-                .bucket(&self.bucket)
-                .key(&key)
-                .send()
-                .await
-            {
-                Ok(object) => {
-                    let len = object
-                        .content_length()
-                        .and_then(|n| u64::try_from(n).ok())
-                        .unwrap_or(0);
-                    let chunks = futures::stream::try_unfold(object.body, |mut body| async move {
-                        match body.try_next().await {
-                            Ok(Some(chunk)) => Ok(Some((chunk, body))),
-                            Ok(None) => Ok(None),
-                            Err(e) => Err(BlobError::Unavailable(e.to_string())),
-                        }
-                    });
-                    Ok(Some(BlobReader {
-                        len,
-                        chunks: Box::pin(chunks),
-                    }))
+            let Some(object) = self.get_object(key).await? else {
+                return Ok(None);
+            };
+            let len = object
+                .content_length()
+                .and_then(|n| u64::try_from(n).ok())
+                .unwrap_or(0);
+            let chunks = futures::stream::try_unfold(object.body, |mut body| async move {
+                match body.try_next().await {
+                    Ok(Some(chunk)) => Ok(Some((chunk, body))),
+                    Ok(None) => Ok(None),
+                    Err(e) => Err(BlobError::Unavailable(e.to_string())),
                 }
-                Err(e)
-                    if e.as_service_error().is_some_and(
-                        aws_sdk_s3::operation::get_object::GetObjectError::is_no_such_key,
-                    ) =>
-                {
-                    Ok(None)
-                }
-                Err(e) => Err(failure(e)),
-            }
+            });
+            Ok(Some(BlobReader {
+                len,
+                chunks: Box::pin(chunks),
+            }))
         })
     }
 

@@ -72,13 +72,6 @@ impl Pipeline {
     pub async fn step(&self, now: DateTime<Utc>) -> Result<bool, StoreError> {
         let lease_until = now + chrono::Duration::from_std(LEASE).unwrap_or_default();
         let max_attempts = self.config.max_attempts;
-        let abandoned = photo_jobs::give_up(&self.db, now, max_attempts).await?;
-        if abandoned > 0 {
-            warn!(
-                abandoned,
-                "photos whose analysis kept stopping the worker were skipped"
-            );
-        }
         let Some((sha256, attempt)) =
             photo_jobs::claim(&self.db, now, lease_until, max_attempts).await?
         else {

@@ -99,7 +99,12 @@ pub async fn pull(
         .map(|(_, e)| e.household_id)
         .collect();
     let mut snapshots = households::snapshots(db, &order).await?;
-    let missing_photos = photos::missing_for_user(db, actor.id, MAX_MISSING_PHOTOS).await?;
+    // Once per pull, on its last page: the list does not depend on the page.
+    let missing_photos = if has_more {
+        Vec::new()
+    } else {
+        photos::missing_for_user(db, actor.id, MAX_MISSING_PHOTOS).await?
+    };
     let changes = order
         .into_iter()
         .filter_map(|id| {

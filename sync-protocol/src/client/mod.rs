@@ -291,7 +291,9 @@ impl SyncClient {
                     }
                 }
                 s.cursor = Some(page.cursor);
-                s.missing_photos = page.missing_photos;
+                if !page.has_more {
+                    s.missing_photos = page.missing_photos;
+                }
                 s.clock.observe(&page.server_hlc, physical_now_ms());
             })?;
             if !page.has_more {

@@ -25,8 +25,8 @@ pub struct PullResponse {
     /// Whether more changes are ready now; pull again at once with the new cursor.
     pub has_more: bool,
     /// Photos that visits recorded by this user name and the server does not have yet
-    /// (lower-case hex SHA-256, at most [`MAX_MISSING_PHOTOS`](super::MAX_MISSING_PHOTOS)).
-    /// Upload those still on the phone (§7).
+    /// (lower-case hex SHA-256, at most [`MAX_MISSING_PHOTOS`](super::MAX_MISSING_PHOTOS)),
+    /// on the last page of a pull (`has_more` false). Upload those still on the phone (§7).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing_photos: Vec<String>,
 }

@@ -253,6 +253,15 @@ async fn an_uploaded_photo_is_analysed_and_its_thumbnails_served_in_scope(backen
     }
 }
 
+/// `GET /v1/photos/{sha}/similar{query}`.
+async fn similar(app: &TestApp, user: &TestUser, sha: &str, query: &str) -> Vec<SimilarPhoto> {
+    app.get(&format!("/v1/photos/{sha}/similar{query}"), &user.token)
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
 async fn a_photo_reused_for_another_household_is_found_by_its_perceptual_hash(backend: Backend) {
     let app = app_with_storage(backend).await;
     let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
@@ -276,29 +285,13 @@ async fn a_photo_reused_for_another_household_is_found_by_its_perceptual_hash(ba
         );
     }
     let supervisor = app.user("supervisor", &[KEC_MALANGKE]).await;
-    let found: Vec<SimilarPhoto> = app
-        .get(
-            &format!("/v1/photos/{}/similar", hashes[0]),
-            &supervisor.token,
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let found: Vec<SimilarPhoto> = similar(&app, &supervisor, &hashes[0], "").await;
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].sha256, hashes[1]);
     assert_eq!(found[0].household_id, households[1]);
     assert!(found[0].distance <= 4);
 
-    let wide: Vec<SimilarPhoto> = app
-        .get(
-            &format!("/v1/photos/{}/similar?max_distance=16", hashes[0]),
-            &supervisor.token,
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let wide: Vec<SimilarPhoto> = similar(&app, &supervisor, &hashes[0], "?max_distance=16").await;
     assert!(
         wide.iter().all(|s| s.sha256 != hashes[2]),
         "a different house is far"
@@ -312,26 +305,13 @@ async fn a_photo_reused_for_another_household_is_found_by_its_perceptual_hash(ba
     let far_household = survey_in(&app, &other_worker, BONE_BONE, &[&elsewhere_sha]).await;
     upload(&app, &other_worker, &elsewhere, &elsewhere_sha).await;
     analysed(&app, &other_worker, &elsewhere_sha).await;
-    let found: Vec<SimilarPhoto> = app
-        .get(
-            &format!("/v1/photos/{}/similar", hashes[0]),
-            &supervisor.token,
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let found: Vec<SimilarPhoto> = similar(&app, &supervisor, &hashes[0], "").await;
     assert!(
         found.iter().all(|s| s.household_id != far_household),
         "look-alikes outside the user's areas are not shown"
     );
     let regency = app.user("supervisor", &[LUWU_UTARA]).await;
-    let found: Vec<SimilarPhoto> = app
-        .get(&format!("/v1/photos/{}/similar", hashes[0]), &regency.token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let found: Vec<SimilarPhoto> = similar(&app, &regency, &hashes[0], "").await;
     assert!(found.iter().any(|s| s.household_id == far_household));
     let too_wide = app
         .get(
