@@ -1,6 +1,6 @@
-//! Work that runs beside the HTTP server until shutdown: the image pipeline's workers, and a
+//! Work that runs beside the HTTP server until shutdown: the image pipeline's workers, a
 //! sweep that removes expired uploads and gives up photos whose analysis keeps stopping a
-//! worker.
+//! worker, and a check that reloads area boundaries after an import.
 
 use std::time::Duration;
 
@@ -15,6 +15,9 @@ use crate::store::{photo_jobs, uploads};
 
 /// How often the sweep runs.
 const SWEEP_EVERY: Duration = Duration::from_mins(10);
+
+/// How often the stored areas are checked for an import (a cheap count and maximum).
+const AREAS_EVERY: Duration = Duration::from_mins(1);
 
 /// Starts the background tasks; each ends soon after `stop` turns true.
 #[must_use]
@@ -34,7 +37,23 @@ pub fn spawn(state: &AppState, stop: &watch::Receiver<bool>) -> Vec<JoinHandle<(
         state.config.photos.max_attempts,
         stop.clone(),
     )));
+    tasks.push(tokio::spawn(reload_boundaries(state.clone(), stop.clone())));
     tasks
+}
+
+async fn reload_boundaries(state: AppState, mut stop: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep(AREAS_EVERY) => {}
+            _ = stop.changed() => {}
+        }
+        if *stop.borrow() {
+            return;
+        }
+        if let Err(e) = state.boundaries.refresh(&state.db).await {
+            warn!(error = %e, "reloading area boundaries failed");
+        }
+    }
 }
 
 async fn sweep(

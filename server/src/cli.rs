@@ -1,4 +1,5 @@
-//! The `ekemiskinan` command line: serve, migrate, add users, seed demo data, import DTSEN\n//! deciles.
+//! The `ekemiskinan` command line: serve, migrate, add users, seed demo data, import areas
+//! and DTSEN deciles, recompute scores.
 
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
@@ -14,7 +15,7 @@ use crate::domain::scoring::{self, ScoringConfig};
 use crate::domain::{credentials, dtsen};
 use crate::store::batch::WriteBatch;
 use crate::store::households;
-use crate::{Application, seed, shutdown_signal, store, telemetry};
+use crate::{Application, areas, seed, shutdown_signal, store, telemetry};
 
 /// e-Kemiskinan: data kemiskinan rumah tangga (server).
 #[derive(Parser)]
@@ -38,6 +39,9 @@ enum Command {
     User(UserCommand),
     /// Mengisi wilayah demo, formulir survei dan satu pengguna demo per peran.
     SeedDemo,
+    /// Wilayah (kode Kemendagri dan batas wilayah).
+    #[command(subcommand)]
+    Areas(AreasCommand),
     /// Data desil nasional (DTSEN).
     #[command(subcommand)]
     Dtsen(DtsenCommand),
@@ -51,6 +55,19 @@ enum ScoresCommand {
     /// Menghitung ulang skor semua rumah tangga dengan ambang dan batas di konfigurasi
     /// (jalankan setelah mengubah bagian scoring).
     Recompute,
+}
+
+#[derive(Subcommand)]
+enum AreasCommand {
+    /// Mengimpor wilayah dari GeoJSON (`FeatureCollection` dengan properti kode dan nama,
+    /// geometri `Polygon` atau `MultiPolygon`) atau CSV (kolom kode dan nama). Beberapa berkas
+    /// diimpor bersama dalam satu transaksi; bila ada yang salah, tidak ada yang diimpor.
+    /// Kode yang sudah ada diperbarui.
+    Import {
+        /// Berkas .geojson atau .csv (boleh lebih dari satu, misalnya kecamatan dan desa).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -127,6 +144,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Skor {count} rumah tangga dihitung ulang.");
             Ok(())
         }
+        Command::Areas(AreasCommand::Import { files }) => {
+            let db = migrated_db(&config).await?;
+            import_area_files(&db, &files).await
+        }
         Command::Dtsen(DtsenCommand::Import { file }) => {
             let db = migrated_db(&config).await?;
             let bytes =
@@ -183,6 +204,31 @@ pub async fn import_dtsen(db: &DatabaseConnection, bytes: &[u8]) -> anyhow::Resu
         )
     })?;
     Ok(store::dtsen::import(db, &rows, Utc::now()).await?)
+}
+
+async fn import_area_files(db: &DatabaseConnection, paths: &[PathBuf]) -> anyhow::Result<()> {
+    let mut files = Vec::with_capacity(paths.len());
+    for path in paths {
+        let bytes = std::fs::read(path).with_context(|| format!("membaca {}", path.display()))?;
+        let name = path.display().to_string();
+        files.push(areas::AreaFile { name, bytes });
+    }
+    let bar = indicatif::ProgressBar::new(0).with_style(
+        indicatif::ProgressStyle::with_template("Menyimpan wilayah {bar:40} {pos}/{len}")
+            .expect("valid template"),
+    );
+    let summary = areas::import(db, &files, |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    })
+    .await;
+    bar.finish_and_clear();
+    let summary = summary?;
+    println!(
+        "Wilayah diimpor: {} baru, {} diperbarui ({} dengan batas wilayah).",
+        summary.created, summary.updated, summary.with_boundary
+    );
+    Ok(())
 }
 
 /// The database with every migration applied (commands other than `serve` also need the

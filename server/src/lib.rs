@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod api;
+pub mod areas;
 pub mod background;
 pub mod blob;
 pub mod cli;
@@ -70,10 +71,13 @@ impl Application {
         let listener = TcpListener::bind(bind)
             .await
             .with_context(|| format!("membuka port {bind} (sudah dipakai program lain?)"))?;
-        Ok(Self {
-            listener,
-            state: AppState::new(db, blobs, config),
-        })
+        let state = AppState::new(db, blobs, config);
+        state
+            .boundaries
+            .refresh(&state.db)
+            .await
+            .context("memuat batas wilayah")?;
+        Ok(Self { listener, state })
     }
 
     /// The address actually bound (useful with port 0).

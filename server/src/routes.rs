@@ -20,7 +20,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tracing::info_span;
 
-use crate::api::{auth, conflicts, forms, health, households, photos, sync, uploads, users};
+use crate::api::{areas, auth, conflicts, forms, health, households, photos, sync, uploads, users};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -53,6 +53,7 @@ pub fn router(state: AppState) -> Router {
         .route("/me", get(auth::get_me))
         .route("/sync/push", post(sync::push))
         .route("/sync/pull", get(sync::pull))
+        .route("/areas/locate", get(areas::locate))
         .route("/households/{id}", get(households::get))
         .route("/conflicts", get(conflicts::list))
         .route("/forms/{id}/{version}", get(forms::get))

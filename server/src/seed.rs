@@ -1,19 +1,24 @@
 //! Demo and reference data compiled into the binary from `fixtures/`.
 
 use chrono::Utc;
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 use crate::accounts::{self, NewUserError, UserSpec};
-use crate::domain::area::AreaCode;
+use crate::areas::{self, AreaFile, ImportError};
 use crate::domain::form::{Form, FormDefinition};
 use crate::store::forms::{self, Published};
-use crate::store::{StoreError, areas, users};
+use crate::store::{StoreError, users};
 
 /// The survey form "Survei Rumah Tangga e-Kemiskinan", version 1.
 pub const SURVEY_FORM_V1: &str = include_str!("../../fixtures/forms/survei-rt.v1.json");
 
-/// A small demo region: two kecamatan of Luwu Utara with three desa/kelurahan each.
+/// The province and kabupaten of the demo region (codes without boundaries).
 pub const DEMO_AREAS_CSV: &str = include_str!("../../fixtures/areas/demo.csv");
+
+/// A small demo region: two kecamatan of Luwu Utara with three desa/kelurahan each. Real
+/// codes and names; the boundaries are simple rectangles drawn for the demo, not the
+/// official ones.
+pub const DEMO_AREAS_GEOJSON: &str = include_str!("../../fixtures/areas/demo.geojson");
 
 /// Seeding failed.
 #[derive(Debug, thiserror::Error)]
@@ -50,33 +55,26 @@ pub async fn publish_survey_form(db: &DatabaseConnection) -> Result<(), SeedErro
     }
 }
 
-/// Loads the demo areas (idempotent: existing areas are updated). Returns how many.
+/// Loads the demo areas through the same import as `ekemiskinan areas import` (idempotent:
+/// existing areas are updated). Returns how many.
 pub async fn demo_areas(db: &DatabaseConnection) -> Result<usize, SeedError> {
-    let now = Utc::now();
-    let txn = db.begin().await.map_err(StoreError::from)?;
-    let mut count = 0;
-    for line in DEMO_AREAS_CSV
-        .lines()
-        .skip(1)
-        .filter(|l| !l.trim().is_empty())
-    {
-        let (code, name) = line
-            .split_once(',')
-            .ok_or_else(|| SeedError::Fixture("areas/demo.csv", format!("baris {line:?}")))?;
-        let code = AreaCode::parse(code)
-            .map_err(|e| SeedError::Fixture("areas/demo.csv", e.to_string()))?;
-        areas::upsert(
-            &txn,
-            &code,
-            name.trim(),
-            Some("fixtures/areas/demo.csv"),
-            now,
-        )
-        .await?;
-        count += 1;
-    }
-    txn.commit().await.map_err(StoreError::from)?;
-    Ok(count)
+    let files = [
+        AreaFile {
+            name: "fixtures/areas/demo.csv".to_owned(),
+            bytes: DEMO_AREAS_CSV.as_bytes().to_vec(),
+        },
+        AreaFile {
+            name: "fixtures/areas/demo.geojson".to_owned(),
+            bytes: DEMO_AREAS_GEOJSON.as_bytes().to_vec(),
+        },
+    ];
+    let summary = areas::import(db, &files, |_, _| {})
+        .await
+        .map_err(|e| match e {
+            ImportError::Invalid(_) => SeedError::Fixture("areas/demo.*", e.to_string()),
+            ImportError::Store(e) => SeedError::Store(e),
+        })?;
+    Ok(summary.created + summary.updated)
 }
 
 /// The demo users: one per role. (username, role, areas)

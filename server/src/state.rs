@@ -6,6 +6,7 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 
 use crate::accounts::SessionCache;
+use crate::areas::Boundaries;
 use crate::blob::BlobStore;
 use crate::config::Config;
 use crate::photos::PhotoRuntime;
@@ -26,6 +27,8 @@ pub struct AppState {
     pub forms: Arc<FormCache>,
     /// Areas known to exist (cached).
     pub areas: Arc<KnownAreas>,
+    /// Desa and kelurahan boundaries, for locating points.
+    pub boundaries: Arc<Boundaries>,
     /// This instance's hybrid logical clock.
     pub clock: Arc<ServerClock>,
     /// Recently authenticated tokens.
@@ -50,6 +53,7 @@ impl AppState {
             config: Arc::new(config),
             forms: Arc::new(FormCache::default()),
             areas: Arc::new(KnownAreas::default()),
+            boundaries: Arc::new(Boundaries::default()),
             clock: Arc::new(ServerClock::new()),
         }
     }

@@ -268,6 +268,11 @@ impl TestApp {
         let addr = app.local_addr().expect("bound address");
         let state = app.state().clone();
         seed::demo_areas(&state.db).await.expect("seed areas");
+        state
+            .boundaries
+            .refresh(&state.db)
+            .await
+            .expect("load demo boundaries");
         seed::publish_survey_form(&state.db)
             .await
             .expect("publish form");

@@ -1,5 +1,6 @@
 //! HTTP handlers, one module per resource. Handlers extract, call a use case, and map.
 
+pub mod areas;
 pub mod auth;
 pub mod conflicts;
 pub mod extract;

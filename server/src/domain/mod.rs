@@ -2,6 +2,9 @@
 
 pub mod actor;
 pub mod area;
+pub mod area_file;
+pub mod area_index;
+pub mod boundary;
 pub mod credentials;
 pub mod dtsen;
 pub mod form;

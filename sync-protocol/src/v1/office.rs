@@ -118,3 +118,25 @@ pub struct CriterionView {
     /// The answers read, by field name.
     pub evidence: super::Fields,
 }
+
+/// An area named by code and name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AreaRef {
+    /// Kemendagri code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+}
+
+/// `GET /v1/areas/locate?lat=…&lon=…`: the desa or kelurahan whose boundary holds a point.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocatedArea {
+    /// The desa or kelurahan.
+    pub desa: AreaRef,
+    /// `desa` or `kelurahan`.
+    pub level: String,
+    /// Its kecamatan.
+    pub kecamatan: Option<AreaRef>,
+    /// Whether the caller's assigned areas cover it.
+    pub in_scope: bool,
+}

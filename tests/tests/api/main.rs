@@ -24,6 +24,7 @@ macro_rules! on_both_backends {
 }
 
 mod analysis;
+mod areas;
 mod auth;
 mod authorization;
 mod bad_input;

@@ -1,0 +1,65 @@
+//! `GET /v1/areas/locate`: which desa holds a point. Boundaries are public facts, so any
+//! signed-in user may ask; the answer says whether the desa is in the caller's areas.
+
+use axum::Json;
+use axum::extract::State;
+use serde::Deserialize;
+use sync_protocol::v1::office::{AreaRef, LocatedArea};
+use tracing::instrument;
+
+use super::extract::{ApiQuery, AuthUser};
+use crate::domain::area::AreaCode;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::areas;
+
+/// The point asked about.
+#[derive(Debug, Deserialize)]
+pub struct LocateQuery {
+    lat: f64,
+    lon: f64,
+}
+
+/// `GET /v1/areas/locate?lat=…&lon=…`.
+#[instrument(skip_all, fields(user.id = %user.actor.id))]
+pub async fn locate(
+    State(app): State<AppState>,
+    user: AuthUser,
+    ApiQuery(query): ApiQuery<LocateQuery>,
+) -> Result<Json<LocatedArea>, ApiError> {
+    let LocateQuery { lat, lon } = query;
+    // Ranges exclude NaN and the infinities.
+    if !((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon)) {
+        return Err(ApiError::invalid(
+            "lat harus -90…90 dan lon -180…180 (derajat desimal WGS 84)",
+        ));
+    }
+    let index = app.boundaries.index();
+    let code = index
+        .locate([lon, lat])
+        .and_then(|c| AreaCode::parse(c).ok())
+        .ok_or_else(|| {
+            ApiError::not_found(
+                "titik ini tidak berada di desa/kelurahan mana pun yang batasnya dikenal",
+            )
+        })?;
+    let kecamatan = code.parent();
+    let wanted: Vec<&str> = [
+        Some(code.as_str()),
+        kecamatan.as_ref().map(AreaCode::as_str),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let names = areas::names(&app.db, &wanted).await?;
+    let area_ref = |c: &AreaCode| AreaRef {
+        code: c.as_str().to_owned(),
+        name: names.get(c.as_str()).cloned().unwrap_or_default(),
+    };
+    Ok(Json(LocatedArea {
+        desa: area_ref(&code),
+        level: code.level().as_str().to_owned(),
+        kecamatan: kecamatan.as_ref().map(area_ref),
+        in_scope: user.actor.scope.covers(code.as_str()),
+    }))
+}
