@@ -43,6 +43,9 @@ pub struct Config {
     /// Thresholds and cut-off of the BPS 14 criteria.
     #[serde(default)]
     pub scoring: crate::domain::scoring::ScoringConfig,
+    /// Thresholds of the data-quality flags and the risk score.
+    #[serde(default)]
+    pub flags: crate::domain::flags::FlagConfig,
     /// Sync protocol limits.
     #[serde(default)]
     pub sync: SyncConfig,
@@ -398,6 +401,9 @@ impl Config {
         if !(1..=14).contains(&self.scoring.poor_at_least) {
             return invalid("scoring.poor_at_least", "harus di antara 1 dan 14 kriteria");
         }
+        if let Some(&(key, message)) = self.flags.problems().first() {
+            return invalid(key, message);
+        }
         if self.photos.max_megapixels == 0 {
             return invalid("photos.max_megapixels", "harus lebih dari 0");
         }
@@ -485,9 +491,13 @@ mod tests {
     }
 
     #[test]
-    fn scoring_and_photo_limits_out_of_range_are_refused_with_the_key_named() {
+    fn scoring_flag_and_photo_limits_out_of_range_are_refused_with_the_key_named() {
         type Spoil = fn(&mut Config);
-        let cases: [(&str, Spoil); 4] = [
+        let cases: [(&str, Spoil); 6] = [
+            ("flags.max_travel_kmh", |c| c.flags.max_travel_kmh = 0.0),
+            ("flags.exif_utc_offset_hours", |c| {
+                c.flags.exif_utc_offset_hours = 80;
+            }),
             ("scoring.poor_at_least", |c| c.scoring.poor_at_least = 15),
             ("scoring.floor_m2_per_person", |c| {
                 c.scoring.floor_m2_per_person = f64::NAN;

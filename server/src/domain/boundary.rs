@@ -5,14 +5,32 @@
 //! Coordinates are `[longitude, latitude]` in WGS 84, as GeoJSON (RFC 7946) writes them.
 
 use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 /// A position `[longitude, latitude]`.
 pub type Position = [f64; 2];
 
 /// One polygon: an outer ring and its holes, each ring closed (first position = last).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Polygon(Vec<Vec<Position>>);
+/// Its edges are also sorted into horizontal bands, so that a point test looks only at the
+/// edges near the point's latitude instead of all of them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Polygon {
+    rings: Vec<Vec<Position>>,
+    bands: Bands,
+}
+
+/// Edges `[x1, y1, x2, y2]` per horizontal band of the polygon's bounding box.
+#[derive(Debug, Clone, PartialEq)]
+struct Bands {
+    bottom: f64,
+    top: f64,
+    /// Bands per degree of latitude.
+    scale: f64,
+    edges: Vec<Vec<[f64; 4]>>,
+}
+
+/// About this many edges per band on average (an edge spanning several bands is in each).
+const EDGES_PER_BAND: usize = 4;
 
 /// A checked boundary: one or more polygons.
 #[derive(Debug, Clone, PartialEq)]
@@ -103,7 +121,7 @@ impl Boundary {
             check_simple(rings)?;
         }
         Ok(Self {
-            polygons: polygons.into_iter().map(Polygon).collect(),
+            polygons: polygons.into_iter().map(Polygon::new).collect(),
         })
     }
 
@@ -116,7 +134,11 @@ impl Boundary {
     /// How many positions the boundary has, over all rings.
     #[must_use]
     pub fn positions(&self) -> usize {
-        self.polygons.iter().flat_map(|p| &p.0).map(Vec::len).sum()
+        self.polygons
+            .iter()
+            .flat_map(|p| &p.rings)
+            .map(Vec::len)
+            .sum()
     }
 
     /// Whether the point lies inside (points exactly on an edge may go either way).
@@ -140,18 +162,71 @@ impl Boundary {
     #[must_use]
     pub fn to_geojson(&self) -> serde_json::Value {
         match self.polygons.as_slice() {
-            [one] => serde_json::json!({ "type": "Polygon", "coordinates": one }),
-            many => serde_json::json!({ "type": "MultiPolygon", "coordinates": many }),
+            [one] => serde_json::json!({ "type": "Polygon", "coordinates": one.rings }),
+            many => {
+                let coordinates: Vec<_> = many.iter().map(|p| &p.rings).collect();
+                serde_json::json!({ "type": "MultiPolygon", "coordinates": coordinates })
+            }
         }
     }
 }
 
 impl Polygon {
-    /// Even-odd ray casting over all rings: a point in a hole is outside.
+    #[expect(
+        clippy::float_cmp,
+        reason = "only an exactly horizontal edge is skipped"
+    )]
+    fn new(rings: Vec<Vec<Position>>) -> Self {
+        let b = bounding_box_of(&rings[0]);
+        let edge_count: usize = rings.iter().map(|r| r.len() - 1).sum();
+        let count = (edge_count / EDGES_PER_BAND).clamp(1, 4096);
+        let height = b.max[1] - b.min[1];
+        #[expect(clippy::cast_precision_loss, reason = "at most 4096 bands")]
+        let scale = count as f64 / height;
+        let mut bands = Bands {
+            bottom: b.min[1],
+            top: b.max[1],
+            scale,
+            edges: vec![Vec::new(); count],
+        };
+        for ring in &rings {
+            for e in ring.windows(2) {
+                let ([x1, y1], [x2, y2]) = (e[0], e[1]);
+                if y1 == y2 {
+                    // A horizontal edge never crosses a horizontal ray.
+                    continue;
+                }
+                let (low, high) = (bands.band(y1.min(y2)), bands.band(y1.max(y2)));
+                for band in &mut bands.edges[low..=high] {
+                    band.push([x1, y1, x2, y2]);
+                }
+            }
+        }
+        Self { rings, bands }
+    }
+
+    /// Even-odd ray casting over the edges of the point's band (all rings: a point in a hole
+    /// is outside).
     #[must_use]
     pub fn contains(&self, [x, y]: Position) -> bool {
+        let bands = &self.bands;
+        if !(y >= bands.bottom && y <= bands.top) {
+            return false;
+        }
         let mut inside = false;
-        for ring in &self.0 {
+        for &[x1, y1, x2, y2] in &bands.edges[bands.band(y)] {
+            if (y1 > y) != (y2 > y) && x < (x2 - x1) * (y - y1) / (y2 - y1) + x1 {
+                inside = !inside;
+            }
+        }
+        inside
+    }
+
+    /// The same answer from every edge of every ring, without the bands (for tests).
+    #[must_use]
+    pub fn contains_by_full_scan(&self, [x, y]: Position) -> bool {
+        let mut inside = false;
+        for ring in &self.rings {
             for edge in ring.windows(2) {
                 let ([x1, y1], [x2, y2]) = (edge[0], edge[1]);
                 if (y1 > y) != (y2 > y) && x < (x2 - x1) * (y - y1) / (y2 - y1) + x1 {
@@ -165,7 +240,20 @@ impl Polygon {
     /// The box around the outer ring (holes lie inside it).
     #[must_use]
     pub fn bounding_box(&self) -> BoundingBox {
-        bounding_box_of(&self.0[0])
+        bounding_box_of(&self.rings[0])
+    }
+}
+
+impl Bands {
+    /// The band holding latitude `y` (clamped to the polygon's box).
+    fn band(&self, y: f64) -> usize {
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "clamped to 0..bands"
+        )]
+        let band = ((y - self.bottom) * self.scale).max(0.0) as usize;
+        band.min(self.edges.len() - 1)
     }
 }
 

@@ -7,6 +7,7 @@ pub mod area_index;
 pub mod boundary;
 pub mod credentials;
 pub mod dtsen;
+pub mod flags;
 pub mod form;
 pub mod identity;
 pub mod role;

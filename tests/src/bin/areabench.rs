@@ -1,9 +1,15 @@
 //! Point-in-desa lookups over a GeoJSON of desa boundaries (all of Luwu Utara in
-//! ../shared/data/wilayah): the server's R-tree index against a linear scan of every polygon
-//! (with and without a bounding-box test first), on the same random points, same thread, same
-//! run. Every round checks that the three agree on every point.
+//! ../shared/data/wilayah), on the same random points, one thread, same run:
 //!
-//! `areabench [--points N] [--rounds R] [--seed S] DESA.geojson`
+//! - `rtree`: the server's index (R-tree of bounding boxes, then the banded point test);
+//! - `box-scan`: every desa's bounding box in turn, then the banded point test;
+//! - `naive`: every desa in turn, ray casting over all its edges.
+//!
+//! Every round checks that the three agree on every point. `--copies N` lays N copies of the
+//! region side by side (shifted east) to see how each method grows with the number of desa
+//! (Indonesia has about 83,000).
+//!
+//! `areabench [--points N] [--rounds R] [--seed S] [--copies N] DESA.geojson`
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -26,6 +32,12 @@ struct Args {
     /// Seed of the points.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Points of each round the naive scan also locates (it is slow with many copies).
+    #[arg(long, default_value_t = 5_000)]
+    naive_points: usize,
+    /// Copies of the region, side by side.
+    #[arg(long, default_value_t = 1)]
+    copies: usize,
     /// GeoJSON FeatureCollection of desa.
     file: PathBuf,
 }
@@ -36,18 +48,33 @@ fn main() -> anyhow::Result<()> {
     let started = Instant::now();
     let records = parse_geojson(&bytes).map_err(|p| anyhow::anyhow!("{p:?}"))?;
     let parse_ms = started.elapsed().as_secs_f64() * 1000.0;
-    let areas: Vec<(String, Boundary)> = records
+    let region: Vec<(String, serde_json::Value)> = records
         .into_iter()
-        .filter_map(|r| Some((r.code.as_str().to_owned(), r.boundary?)))
+        .filter_map(|r| Some((r.code.as_str().to_owned(), r.boundary?.to_geojson())))
         .collect();
+    let mut areas: Vec<(String, Boundary)> = Vec::new();
+    for copy in 0..args.copies {
+        // A grid of 40 columns, 1.2° apart east, rows 1.6° apart south (the region spans
+        // about 1.1° by 1.5°).
+        #[expect(clippy::cast_precision_loss, reason = "a few hundred copies")]
+        let shift = [1.2 * (copy % 40) as f64, -1.6 * (copy / 40) as f64];
+        for (code, geometry) in &region {
+            let text = shift_by(geometry, shift);
+            let boundary = Boundary::from_geojson(&text).map_err(|e| anyhow::anyhow!("{e}"))?;
+            areas.push((format!("{copy:05}-{code}"), boundary));
+        }
+    }
     let positions: usize = areas.iter().map(|(_, b)| b.positions()).sum();
     let started = Instant::now();
-    let index = AreaIndex::new(areas.clone());
+    let count = areas.len();
+    let index = AreaIndex::new(areas);
     let build_ms = started.elapsed().as_secs_f64() * 1000.0;
     println!(
         "{} desa, {positions} positions; read and checked in {parse_ms:.1} ms, index built in {build_ms:.2} ms",
-        areas.len()
+        count
     );
+    // The scans go through the areas in code order, as the index breaks ties.
+    let areas: Vec<(&str, &Boundary)> = index.iter().collect();
     let (min, max) = areas.iter().map(|(_, b)| b.bounding_box()).fold(
         ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]),
         |(lo, hi), b| {
@@ -59,7 +86,7 @@ fn main() -> anyhow::Result<()> {
     );
     let boxes: Vec<_> = areas.iter().map(|(_, b)| b.bounding_box()).collect();
     let mut rng = StdRng::seed_from_u64(args.seed);
-    println!("round  inside   rtree/s      scan/s   bbox-scan/s  rtree÷scan  rtree÷bbox-scan");
+    println!("round  inside    rtree/s   box-scan/s    naive/s  rtree÷box-scan  rtree÷naive");
     for round in 1..=args.rounds {
         let points: Vec<Position> = (0..args.points)
             .map(|_| {
@@ -75,13 +102,18 @@ fn main() -> anyhow::Result<()> {
         let index_s = started.elapsed().as_secs_f64();
 
         let started = Instant::now();
-        let by_scan: Vec<Option<&str>> = points
+        let naive_points = &points[..args.naive_points.min(points.len())];
+        let by_scan: Vec<Option<&str>> = naive_points
             .iter()
             .map(|&p| {
                 areas
                     .iter()
-                    .find(|(_, b)| b.contains(p))
-                    .map(|(c, _)| c.as_str())
+                    .find(|(_, b)| {
+                        b.polygons()
+                            .iter()
+                            .any(|poly| poly.contains_by_full_scan(p))
+                    })
+                    .map(|(c, _)| *c)
             })
             .collect();
         let scan_s = started.elapsed().as_secs_f64();
@@ -100,13 +132,13 @@ fn main() -> anyhow::Result<()> {
                             && p[1] <= bb.max[1]
                     })
                     .find(|((_, b), _)| b.contains(p))
-                    .map(|((c, _), _)| c.as_str())
+                    .map(|((c, _), _)| *c)
             })
             .collect();
         let box_scan_s = started.elapsed().as_secs_f64();
 
         // Areas do not overlap in this data, so the first match is the only one.
-        if by_index != by_scan || by_scan != by_box_scan {
+        if by_index != by_box_scan || by_index[..by_scan.len()] != by_scan[..] {
             let differ = by_index
                 .iter()
                 .zip(&by_scan)
@@ -116,16 +148,34 @@ fn main() -> anyhow::Result<()> {
         }
         let inside = by_index.iter().filter(|c| c.is_some()).count();
         #[expect(clippy::cast_precision_loss, reason = "counts far below 2^52")]
-        let n = args.points as f64;
+        let (n, naive_n) = (args.points as f64, by_scan.len() as f64);
         println!(
-            "{round:>5}  {:>5.1} %  {:>9.0}  {:>10.0}  {:>12.0}  {:>9.1}×  {:>14.1}×",
+            "{round:>5}  {:>5.1} %  {:>9.0}  {:>11.0}  {:>9.0}  {:>13.1}×  {:>10.1}×",
             100.0 * inside as f64 / n,
             n / index_s,
-            n / scan_s,
             n / box_scan_s,
-            scan_s / index_s,
+            naive_n / scan_s,
             box_scan_s / index_s,
+            (n / index_s) / (naive_n / scan_s),
         );
     }
     Ok(())
+}
+
+/// The geometry moved by `[east, north]` degrees.
+fn shift_by(geometry: &serde_json::Value, by: Position) -> serde_json::Value {
+    fn walk(v: &serde_json::Value, by: Position) -> serde_json::Value {
+        match v.as_array() {
+            Some(items) if items.first().is_some_and(serde_json::Value::is_number) => {
+                let lon = items[0].as_f64().unwrap_or_default() + by[0];
+                let lat = items[1].as_f64().unwrap_or_default() + by[1];
+                serde_json::json!([lon, lat])
+            }
+            Some(items) => items.iter().map(|i| walk(i, by)).collect(),
+            None => v.clone(),
+        }
+    }
+    let mut moved = geometry.clone();
+    moved["coordinates"] = walk(&geometry["coordinates"], by);
+    moved
 }

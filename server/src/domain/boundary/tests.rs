@@ -200,6 +200,20 @@ proptest! {
     }
 
     #[test]
+    fn the_banded_point_test_agrees_with_testing_every_edge(
+        radii in prop::collection::vec(0.001f64..0.05, 3..400),
+        points in prop::collection::vec((-0.06f64..0.06, -0.06f64..0.06), 50),
+    ) {
+        let centre = [120.2, -2.6];
+        let b = polygon(&[star(centre, &radii)]).expect("star-shaped rings are simple");
+        let p = &b.polygons()[0];
+        for (dx, dy) in points {
+            let point = [centre[0] + dx, centre[1] + dy];
+            prop_assert_eq!(p.contains(point), p.contains_by_full_scan(point), "{:?}", point);
+        }
+    }
+
+    #[test]
     fn a_rectangle_contains_exactly_the_points_strictly_inside(
         x in -10.0f64..10.0, y in -10.0f64..10.0,
         w in 0.01f64..5.0, h in 0.01f64..5.0,

@@ -1,0 +1,476 @@
+//! Data-quality flags of a survey visit (DESIGN.md "Quality flags"): each with a stable code, a
+//! severity and the evidence that raised it, and a risk score that orders the review queue.
+//! Flags never reject anything; they point a supervisor at what to look at.
+//!
+//! Everything here is a pure function of [`VisitFacts`], which the checker gathers from the
+//! database; thresholds come from [`FlagConfig`] (`[flags]` in the configuration).
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::identity::{self, Sex};
+
+/// How serious a flag is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Worth a glance.
+    Low,
+    /// Likely a mistake.
+    Medium,
+    /// Likely made up or copied.
+    High,
+}
+
+impl Severity {
+    /// The name stored and sent.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+        }
+    }
+}
+
+/// One flag raised on a visit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flag {
+    /// Stable code, e.g. `gps_outside_desa`.
+    pub code: &'static str,
+    /// How serious.
+    pub severity: Severity,
+    /// What raised it (values, distances, the other households).
+    pub evidence: Value,
+}
+
+/// Thresholds of the flags (`[flags]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FlagConfig {
+    /// A GPS fix less accurate than this many metres is flagged.
+    pub max_accuracy_m: f64,
+    /// Travel between one worker's consecutive visits faster than this is impossible on the
+    /// region's roads.
+    pub max_travel_kmh: f64,
+    /// Consecutive visits closer than this many metres are not checked for speed (GPS noise
+    /// between two houses of one street).
+    pub min_travel_m: f64,
+    /// A photo's EXIF position farther than this from the visit's fix is flagged.
+    pub max_photo_distance_m: f64,
+    /// A photo's EXIF time farther than this from the visit is flagged.
+    pub max_photo_hours: f64,
+    /// The offset from UTC of the phones' clocks, for EXIF times (which carry no zone): WITA
+    /// is +8 hours.
+    pub exif_utc_offset_hours: i32,
+    /// Photos of another household within this Hamming distance of a pHash are look-alikes.
+    pub max_photo_phash_distance: u32,
+    /// Interviews shorter than this many minutes are flagged.
+    pub min_interview_minutes: f64,
+    /// Risk points of a low, medium and high flag; the risk score is their sum, at most 100.
+    pub risk_points: [u32; 3],
+}
+
+impl Default for FlagConfig {
+    fn default() -> Self {
+        Self {
+            max_accuracy_m: 50.0,
+            max_travel_kmh: 120.0,
+            min_travel_m: 500.0,
+            max_photo_distance_m: 500.0,
+            max_photo_hours: 24.0,
+            exif_utc_offset_hours: 8,
+            max_photo_phash_distance: 6,
+            min_interview_minutes: 10.0,
+            risk_points: [5, 15, 40],
+        }
+    }
+}
+
+impl FlagConfig {
+    /// Problems with the values, `(key, message in Indonesian)`, for the configuration check
+    /// at start.
+    #[must_use]
+    pub fn problems(&self) -> Vec<(&'static str, &'static str)> {
+        let mut found = Vec::new();
+        let positive = [
+            ("flags.max_accuracy_m", self.max_accuracy_m),
+            ("flags.max_travel_kmh", self.max_travel_kmh),
+            ("flags.max_photo_distance_m", self.max_photo_distance_m),
+            ("flags.max_photo_hours", self.max_photo_hours),
+        ];
+        for (key, value) in positive {
+            if !(value.is_finite() && value > 0.0) {
+                found.push((key, "harus angka lebih dari 0"));
+            }
+        }
+        for (key, value) in [
+            ("flags.min_travel_m", self.min_travel_m),
+            ("flags.min_interview_minutes", self.min_interview_minutes),
+        ] {
+            if !(value.is_finite() && value >= 0.0) {
+                found.push((key, "harus angka 0 atau lebih"));
+            }
+        }
+        if !(-12..=14).contains(&self.exif_utc_offset_hours) {
+            found.push((
+                "flags.exif_utc_offset_hours",
+                "harus di antara -12 dan 14 (WITA: 8)",
+            ));
+        }
+        if self.max_photo_phash_distance > 16 {
+            found.push(("flags.max_photo_phash_distance", "paling besar 16"));
+        }
+        if self.risk_points.iter().any(|p| *p > 100) {
+            found.push(("flags.risk_points", "tiap nilai paling besar 100"));
+        }
+        found
+    }
+}
+
+/// A GPS fix.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fix {
+    /// Latitude, degrees.
+    pub latitude: f64,
+    /// Longitude, degrees.
+    pub longitude: f64,
+    /// Accuracy radius, metres.
+    pub accuracy_m: Option<f64>,
+    /// The phone said the position came from a mock provider.
+    pub mock: bool,
+}
+
+/// The same worker's visit just before this one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PreviousVisit {
+    /// Its id.
+    pub visit_id: Uuid,
+    /// When it ended.
+    pub ended_at: DateTime<Utc>,
+    /// Where.
+    pub latitude: f64,
+    /// Where.
+    pub longitude: f64,
+}
+
+/// A photo the visit names, with what its analysis found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PhotoFacts {
+    /// SHA-256.
+    pub sha256: String,
+    /// EXIF time taken (local time of the phone, no zone).
+    pub taken_at: Option<NaiveDateTime>,
+    /// EXIF position `(latitude, longitude)`.
+    pub position: Option<(f64, f64)>,
+    /// Photos of other households within the configured distance: `(sha256, household,
+    /// distance)`.
+    pub look_alikes: Vec<(String, Uuid, u32)>,
+}
+
+/// A member of the household, with what the form says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberFacts {
+    /// Member id.
+    pub member_id: Uuid,
+    /// NIK as entered.
+    pub nik: Option<String>,
+    /// Sex in the form.
+    pub sex: Option<Sex>,
+    /// Birth date in the form.
+    pub birth_date: Option<NaiveDate>,
+    /// Other households with a member of the same NIK.
+    pub same_nik_households: Vec<Uuid>,
+}
+
+/// Everything the flags look at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VisitFacts {
+    /// Interview start, by the phone.
+    pub started_at: DateTime<Utc>,
+    /// Interview end, by the phone.
+    pub ended_at: DateTime<Utc>,
+    /// The fix, if any.
+    pub fix: Option<Fix>,
+    /// The household's desa.
+    pub desa_code: String,
+    /// Whether the desa's boundary holds the fix (`None`: no fix, or no boundary known).
+    pub inside_desa: Option<bool>,
+    /// The desa that holds the fix instead, if any.
+    pub located_desa: Option<String>,
+    /// The same worker's previous visit with a fix.
+    pub previous: Option<PreviousVisit>,
+    /// Other households visited at exactly the same coordinates.
+    pub same_position_households: Vec<Uuid>,
+    /// Photos the visit names (those analysed).
+    pub photos: Vec<PhotoFacts>,
+    /// Members of the household.
+    pub members: Vec<MemberFacts>,
+    /// No KK of the household's families.
+    pub no_kks: Vec<String>,
+    /// Today, for the NIK century rule.
+    pub today: NaiveDate,
+}
+
+/// Mean Earth radius, metres.
+const EARTH_RADIUS_M: f64 = 6_371_008.8;
+
+/// Great-circle distance in metres (haversine).
+#[must_use]
+pub fn distance_m(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (lat1, lat2) = (a.0.to_radians(), b.0.to_radians());
+    let dlat = lat2 - lat1;
+    let dlon = (b.1 - a.1).to_radians();
+    let h = (dlat / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * (dlon / 2.0).sin().powi(2);
+    2.0 * EARTH_RADIUS_M * h.sqrt().asin()
+}
+
+fn flag(code: &'static str, severity: Severity, evidence: Value) -> Flag {
+    Flag {
+        code,
+        severity,
+        evidence,
+    }
+}
+
+/// Every flag the facts raise, in a stable order.
+#[must_use]
+pub fn check(facts: &VisitFacts, config: &FlagConfig) -> Vec<Flag> {
+    let mut flags = Vec::new();
+    location_flags(facts, config, &mut flags);
+    photo_flags(facts, config, &mut flags);
+    identity_flags(facts, &mut flags);
+    let minutes = (facts.ended_at - facts.started_at).as_seconds_f64() / 60.0;
+    if minutes < config.min_interview_minutes {
+        flags.push(flag(
+            "interview_too_short",
+            Severity::Medium,
+            json!({ "minutes": round1(minutes), "min_minutes": config.min_interview_minutes }),
+        ));
+    }
+    flags
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+fn location_flags(facts: &VisitFacts, config: &FlagConfig, flags: &mut Vec<Flag>) {
+    let Some(fix) = facts.fix else {
+        return;
+    };
+    let here = (fix.latitude, fix.longitude);
+    if facts.inside_desa == Some(false) {
+        flags.push(flag(
+            "gps_outside_desa",
+            Severity::High,
+            json!({
+                "latitude": fix.latitude,
+                "longitude": fix.longitude,
+                "desa": facts.desa_code,
+                "located_in": facts.located_desa,
+            }),
+        ));
+    }
+    if fix.mock {
+        flags.push(flag("gps_mock", Severity::High, json!({})));
+    }
+    match fix.accuracy_m {
+        Some(a) if a == 0.0 => flags.push(flag(
+            "gps_accuracy_zero",
+            Severity::Medium,
+            json!({ "accuracy_m": a }),
+        )),
+        Some(a) if a > config.max_accuracy_m => flags.push(flag(
+            "gps_inaccurate",
+            Severity::Low,
+            json!({ "accuracy_m": a, "max_accuracy_m": config.max_accuracy_m }),
+        )),
+        _ => {}
+    }
+    if let Some(previous) = facts.previous {
+        let metres = distance_m(here, (previous.latitude, previous.longitude));
+        let hours = (facts.started_at - previous.ended_at).as_seconds_f64() / 3600.0;
+        if metres >= config.min_travel_m {
+            let kmh = if hours > 0.0 {
+                metres / 1000.0 / hours
+            } else {
+                f64::INFINITY
+            };
+            if kmh > config.max_travel_kmh {
+                flags.push(flag(
+                    "impossible_travel",
+                    Severity::High,
+                    json!({
+                        "previous_visit": previous.visit_id,
+                        "km": round1(metres / 1000.0),
+                        "minutes": round1(hours * 60.0),
+                        "kmh": if kmh.is_finite() { Some(round1(kmh)) } else { None },
+                        "max_kmh": config.max_travel_kmh,
+                    }),
+                ));
+            }
+        }
+    }
+    if !facts.same_position_households.is_empty() {
+        flags.push(flag(
+            "duplicate_coordinates",
+            Severity::High,
+            json!({
+                "latitude": fix.latitude,
+                "longitude": fix.longitude,
+                "households": facts.same_position_households,
+            }),
+        ));
+    }
+}
+
+fn photo_flags(facts: &VisitFacts, config: &FlagConfig, flags: &mut Vec<Flag>) {
+    let offset = chrono::Duration::hours(i64::from(config.exif_utc_offset_hours));
+    for photo in &facts.photos {
+        if let (Some(fix), Some(position)) = (facts.fix, photo.position) {
+            let metres = distance_m((fix.latitude, fix.longitude), position);
+            if metres > config.max_photo_distance_m {
+                flags.push(flag(
+                    "photo_gps_far",
+                    Severity::Medium,
+                    json!({
+                        "photo": photo.sha256,
+                        "metres": metres.round(),
+                        "max_metres": config.max_photo_distance_m,
+                    }),
+                ));
+            }
+        }
+        if let Some(taken) = photo.taken_at {
+            let taken_utc = taken.and_utc() - offset;
+            let hours = if taken_utc < facts.started_at {
+                (facts.started_at - taken_utc).as_seconds_f64() / 3600.0
+            } else if taken_utc > facts.ended_at {
+                (taken_utc - facts.ended_at).as_seconds_f64() / 3600.0
+            } else {
+                0.0
+            };
+            if hours > config.max_photo_hours {
+                flags.push(flag(
+                    "photo_time_far",
+                    Severity::Medium,
+                    json!({
+                        "photo": photo.sha256,
+                        "taken_at": taken.to_string(),
+                        "hours": round1(hours),
+                        "max_hours": config.max_photo_hours,
+                    }),
+                ));
+            }
+        }
+        let look_alikes: Vec<Value> = photo
+            .look_alikes
+            .iter()
+            .filter(|(_, _, d)| *d <= config.max_photo_phash_distance)
+            .map(|(sha, household, d)| json!({ "photo": sha, "household": household, "distance": d }))
+            .collect();
+        if !look_alikes.is_empty() {
+            flags.push(flag(
+                "photo_reused",
+                Severity::High,
+                json!({ "photo": photo.sha256, "matches": look_alikes }),
+            ));
+        }
+    }
+}
+
+fn identity_flags(facts: &VisitFacts, flags: &mut Vec<Flag>) {
+    let kecamatan = kecamatan_digits(&facts.desa_code);
+    for member in &facts.members {
+        let Some(text) = member.nik.as_deref() else {
+            continue;
+        };
+        let nik = match identity::parse_nik(text, facts.today) {
+            Ok(nik) => nik,
+            Err(e) => {
+                flags.push(flag(
+                    "nik_invalid",
+                    Severity::Medium,
+                    json!({ "member": member.member_id, "nik": identity::mask(text), "reason": e.to_string() }),
+                ));
+                continue;
+            }
+        };
+        for mismatch in identity::cross_check(&nik, member.sex, member.birth_date, kecamatan) {
+            let (severity, evidence) = match mismatch {
+                identity::NikMismatch::Sex { nik, form } => (
+                    Severity::Medium,
+                    json!({ "nik_says": sex_name(nik), "form_says": sex_name(form) }),
+                ),
+                identity::NikMismatch::BirthDate { nik, form } => (
+                    Severity::Medium,
+                    json!({ "nik_says": nik.to_string(), "form_says": form.to_string() }),
+                ),
+                identity::NikMismatch::Region { nik } => (
+                    Severity::Low,
+                    json!({ "nik_region": nik.iter().map(|d| char::from(b'0' + d)).collect::<String>() }),
+                ),
+            };
+            let mut evidence = evidence;
+            evidence["member"] = json!(member.member_id);
+            evidence["nik"] = json!(identity::mask(text));
+            flags.push(flag(mismatch.code(), severity, evidence));
+        }
+        if !member.same_nik_households.is_empty() {
+            flags.push(flag(
+                "nik_duplicate",
+                Severity::High,
+                json!({
+                    "member": member.member_id,
+                    "nik": identity::mask(text),
+                    "households": member.same_nik_households,
+                }),
+            ));
+        }
+    }
+    for no_kk in &facts.no_kks {
+        if let Err(e) = identity::parse_no_kk(no_kk, facts.today) {
+            flags.push(flag(
+                "no_kk_invalid",
+                Severity::Medium,
+                json!({ "no_kk": identity::mask(no_kk), "reason": e.to_string() }),
+            ));
+        }
+    }
+}
+
+fn sex_name(sex: Sex) -> &'static str {
+    match sex {
+        Sex::Male => "laki-laki",
+        Sex::Female => "perempuan",
+    }
+}
+
+/// The digit values `[7, 3, 2, 2, 0, 1]` for `73.22.01.2001`, as a NIK holds its region.
+fn kecamatan_digits(desa_code: &str) -> Option<[u8; 6]> {
+    let digits: Vec<u8> = desa_code
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .map(|b| b - b'0')
+        .take(6)
+        .collect();
+    digits.try_into().ok()
+}
+
+/// The risk score of a visit: the points of its flags (`risk_points` per severity), at most
+/// 100.
+#[must_use]
+pub fn risk(flags: &[Flag], config: &FlagConfig) -> u32 {
+    let total: u32 = flags
+        .iter()
+        .map(|f| config.risk_points[f.severity as usize])
+        .sum();
+    total.min(100)
+}
+
+#[cfg(test)]
+mod tests;
