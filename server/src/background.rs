@@ -1,6 +1,7 @@
 //! Work that runs beside the HTTP server until shutdown: the image pipeline's workers, a
 //! sweep that removes expired uploads and gives up photos whose analysis keeps stopping a
-//! worker, and a check that reloads area boundaries after an import.
+//! worker, a check that reloads area boundaries after an import, and the data-quality checks
+//! of recorded visits.
 
 use std::time::Duration;
 
@@ -9,6 +10,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tracing::{info, warn};
 
+use crate::checks::Checker;
 use crate::photos::pipeline::Pipeline;
 use crate::state::AppState;
 use crate::store::{photo_jobs, uploads};
@@ -38,6 +40,12 @@ pub fn spawn(state: &AppState, stop: &watch::Receiver<bool>) -> Vec<JoinHandle<(
         stop.clone(),
     )));
     tasks.push(tokio::spawn(reload_boundaries(state.clone(), stop.clone())));
+    let checker = Checker {
+        db: state.db.clone(),
+        boundaries: state.boundaries.clone(),
+        config: state.config.flags.clone(),
+    };
+    tasks.push(tokio::spawn(checker.run(stop.clone())));
     tasks
 }
 

@@ -9,6 +9,7 @@ pub mod api;
 pub mod areas;
 pub mod background;
 pub mod blob;
+pub mod checks;
 pub mod cli;
 pub mod config;
 pub mod domain;

@@ -1,11 +1,12 @@
-//! `GET /v1/households/{id}`: one household, for the office or a phone; and its score.
+//! `GET /v1/households/{id}`: one household, for the office or a phone; its score, and the
+//! data-quality flags of its visits.
 
 use axum::Json;
 use axum::extract::State;
 use chrono::Utc;
 use serde_json::json;
 use sync_protocol::v1::HouseholdSnapshot;
-use sync_protocol::v1::office::HouseholdScore;
+use sync_protocol::v1::office::{HouseholdQuality, HouseholdScore, QualityFlagView, VisitQuality};
 use tracing::instrument;
 use uuid::Uuid;
 
@@ -14,7 +15,7 @@ use crate::domain::role::Role;
 use crate::domain::scoring;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::{audit, households, scores};
+use crate::store::{audit, households, quality, scores};
 
 /// Analysts read indicators and masked lists, not single households.
 fn may_read_households(user: &AuthUser) -> Result<(), ApiError> {
@@ -74,4 +75,41 @@ pub async fn score(
         &score,
         Utc::now(),
     )))
+}
+
+/// `GET /v1/households/{id}/flags`: each visit's data-quality flags and risk score.
+#[instrument(skip_all, fields(user.id = %user.actor.id, household.id = %id))]
+pub async fn flags(
+    State(app): State<AppState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<HouseholdQuality>, ApiError> {
+    may_read_households(&user)?;
+    households::find(&app.db, id, households::Load::Head)
+        .await?
+        .filter(|h| user.actor.scope.covers(&h.area_code))
+        .ok_or_else(|| ApiError::not_found("rumah tangga tidak ditemukan di wilayah Anda"))?;
+    let visits = quality::of_household(&app.db, id)
+        .await?
+        .into_iter()
+        .map(|c| VisitQuality {
+            visit_id: c.visit_id,
+            state: c.state,
+            risk: c.risk,
+            checked_at: c.checked_at,
+            flags: c
+                .flags
+                .into_iter()
+                .map(|(code, severity, evidence)| QualityFlagView {
+                    code,
+                    severity,
+                    evidence,
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(Json(HouseholdQuality {
+        household_id: id,
+        visits,
+    }))
 }

@@ -162,8 +162,9 @@ pub struct PreviousVisit {
 pub struct PhotoFacts {
     /// SHA-256.
     pub sha256: String,
-    /// EXIF time taken (local time of the phone, no zone).
-    pub taken_at: Option<NaiveDateTime>,
+    /// EXIF time taken as the analysis stored it: `YYYY-MM-DDTHH:MM:SS`, local time of the
+    /// phone, with `+08:00` appended when the camera wrote its offset.
+    pub taken_at: Option<String>,
     /// EXIF position `(latitude, longitude)`.
     pub position: Option<(f64, f64)>,
     /// Photos of other households within the configured distance: `(sha256, household,
@@ -345,8 +346,11 @@ fn photo_flags(facts: &VisitFacts, config: &FlagConfig, flags: &mut Vec<Flag>) {
                 ));
             }
         }
-        if let Some(taken) = photo.taken_at {
-            let taken_utc = taken.and_utc() - offset;
+        if let Some((taken, taken_utc)) = photo
+            .taken_at
+            .as_deref()
+            .and_then(|t| Some((t, exif_time_utc(t, offset)?)))
+        {
             let hours = if taken_utc < facts.started_at {
                 (facts.started_at - taken_utc).as_seconds_f64() / 3600.0
             } else if taken_utc > facts.ended_at {
@@ -360,7 +364,7 @@ fn photo_flags(facts: &VisitFacts, config: &FlagConfig, flags: &mut Vec<Flag>) {
                     Severity::Medium,
                     json!({
                         "photo": photo.sha256,
-                        "taken_at": taken.to_string(),
+                        "taken_at": taken,
                         "hours": round1(hours),
                         "max_hours": config.max_photo_hours,
                     }),
@@ -381,6 +385,16 @@ fn photo_flags(facts: &VisitFacts, config: &FlagConfig, flags: &mut Vec<Flag>) {
             ));
         }
     }
+}
+
+/// An EXIF time in UTC: with its own offset when it has one, else with the configured one.
+fn exif_time_utc(text: &str, default_offset: chrono::Duration) -> Option<DateTime<Utc>> {
+    if let Ok(with_offset) = DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%:z") {
+        return Some(with_offset.with_timezone(&Utc));
+    }
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S")
+        .ok()
+        .map(|local| local.and_utc() - default_offset)
 }
 
 fn identity_flags(facts: &VisitFacts, flags: &mut Vec<Flag>) {

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, TransactionTrait};
 use tokio::sync::watch;
 use tracing::{info, warn};
 
@@ -19,6 +19,7 @@ use crate::blob::BlobStore;
 use crate::config::PhotosConfig;
 use crate::store::StoreError;
 use crate::store::photo_jobs::{self, JobState, Results};
+use crate::store::quality;
 
 /// How long a claimed photo stays with its worker before another may take it.
 const LEASE: Duration = Duration::from_mins(10);
@@ -82,7 +83,11 @@ impl Pipeline {
         match outcome {
             Ok(results) => {
                 info!(photo = %sha256, state = results.state.as_str(), "photo analysed");
-                photo_jobs::finish(&self.db, &sha256, &results, now).await?;
+                // The visits naming the photo are checked again with its EXIF and look-alikes.
+                let txn = self.db.begin().await?;
+                photo_jobs::finish(&txn, &sha256, &results, now).await?;
+                quality::requeue_for_photo(&txn, &sha256, now).await?;
+                txn.commit().await?;
             }
             Err(reason) if attempt < self.config.max_attempts => {
                 let wait = 2u64.saturating_pow(attempt).min(MAX_BACKOFF_SECONDS);

@@ -16,6 +16,7 @@ pub mod households;
 pub mod members;
 pub mod photo_jobs;
 pub mod photos;
+pub mod quality;
 pub mod receipts;
 pub mod scores;
 pub mod sessions;

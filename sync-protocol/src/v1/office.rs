@@ -140,3 +140,39 @@ pub struct LocatedArea {
     /// Whether the caller's assigned areas cover it.
     pub in_scope: bool,
 }
+
+/// One data-quality flag of a visit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QualityFlagView {
+    /// Stable code, e.g. `gps_outside_desa` (PROTOCOL.md lists them).
+    pub code: String,
+    /// `low`, `medium` or `high`.
+    pub severity: String,
+    /// What raised it. NIK and No KK appear masked.
+    pub evidence: serde_json::Value,
+}
+
+/// The data-quality check of one visit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VisitQuality {
+    /// The visit.
+    pub visit_id: Uuid,
+    /// `pending` (not checked yet, or checked again after a photo's analysis), `done`, or
+    /// `failed`.
+    pub state: String,
+    /// Risk score 0–100 of the last check (the sum of its flags' points).
+    pub risk: Option<i32>,
+    /// When it was last checked.
+    pub checked_at: Option<DateTime<Utc>>,
+    /// Flags of the last check.
+    pub flags: Vec<QualityFlagView>,
+}
+
+/// `GET /v1/households/{id}/flags`: the checks of the household's visits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HouseholdQuality {
+    /// The household.
+    pub household_id: Uuid,
+    /// One per visit, the most recently checked first.
+    pub visits: Vec<VisitQuality>,
+}

@@ -37,6 +37,7 @@ mod model;
 mod photos;
 mod pull;
 mod push;
+mod quality;
 mod resilience;
 mod scoring;
 mod uploads;

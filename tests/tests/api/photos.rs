@@ -5,6 +5,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use sync_protocol::v1::office::HouseholdQuality;
 use sync_protocol::v1::{
     HouseholdPhoto, Op, PhotoDetails, PhotoRef, PhotoStatus, Processing, PullResponse, SimilarPhoto,
 };
@@ -262,6 +263,40 @@ async fn similar(app: &TestApp, user: &TestUser, sha: &str, query: &str) -> Vec<
         .unwrap()
 }
 
+async fn flags_of(app: &TestApp, user: &TestUser, household: Uuid) -> HouseholdQuality {
+    let response = app
+        .get(&format!("/v1/households/{household}/flags"), &user.token)
+        .await;
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+/// The household's flags once its visits are checked. Called after the photos' analysis is
+/// done: the analysis queues the visits again in its own transaction, so a `done` check has
+/// seen the photos.
+async fn checked(app: &TestApp, user: &TestUser, household: Uuid) -> HouseholdQuality {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let quality = flags_of(app, user, household).await;
+        if !quality.visits.is_empty() && quality.visits.iter().all(|v| v.state == "done") {
+            return quality;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not checked: {quality:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}
+
+fn reuse_flag(quality: &HouseholdQuality) -> Option<&serde_json::Value> {
+    quality.visits[0]
+        .flags
+        .iter()
+        .find(|f| f.code == "photo_reused")
+        .map(|f| &f.evidence)
+}
+
 async fn a_photo_reused_for_another_household_is_found_by_its_perceptual_hash(backend: Backend) {
     let app = app_with_storage(backend).await;
     let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
@@ -290,6 +325,19 @@ async fn a_photo_reused_for_another_household_is_found_by_its_perceptual_hash(ba
     assert_eq!(found[0].sha256, hashes[1]);
     assert_eq!(found[0].household_id, households[1]);
     assert!(found[0].distance <= 4);
+
+    // Each visit is checked again once its photo is analysed: the reuse is flagged on both.
+    for (mine, theirs) in [(1, 0), (0, 1)] {
+        let quality = checked(&app, &supervisor, households[mine]).await;
+        let evidence = reuse_flag(&quality).expect("photo_reused");
+        assert_eq!(evidence["photo"], hashes[mine]);
+        assert_eq!(
+            evidence["matches"][0]["household"],
+            households[theirs].to_string()
+        );
+    }
+    let unrelated = checked(&app, &supervisor, households[2]).await;
+    assert!(reuse_flag(&unrelated).is_none(), "{unrelated:?}");
 
     let wide: Vec<SimilarPhoto> = similar(&app, &supervisor, &hashes[0], "?max_distance=16").await;
     assert!(

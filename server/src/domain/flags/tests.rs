@@ -44,7 +44,7 @@ fn clean() -> VisitFacts {
         photos: vec![PhotoFacts {
             sha256: "ab".repeat(32),
             // 10:10 WITA = 02:10 UTC.
-            taken_at: Some(date(2026, 11, 20).and_hms_opt(10, 10, 0).expect("time")),
+            taken_at: Some("2026-11-20T10:10:00".to_owned()),
             position: Some((-2.8001, 120.4002)),
             look_alikes: vec![("cd".repeat(32), Uuid::from_u128(9), 12)],
         }],
@@ -173,11 +173,17 @@ fn a_photo_taken_far_from_the_fix_is_flagged() {
 #[test]
 fn a_photo_taken_long_before_the_visit_is_flagged_and_local_time_is_understood() {
     let mut facts = clean();
-    facts.photos[0].taken_at = Some(date(2026, 11, 17).and_hms_opt(9, 0, 0).expect("time"));
+    facts.photos[0].taken_at = Some("2026-11-17T09:00:00".to_owned());
     let evidence = raises(&facts, "photo_time_far");
     assert!(evidence["hours"].as_f64().expect("hours") > 60.0);
     // 09:00 WITA on the same day is 01:00 UTC: one hour before the interview.
-    facts.photos[0].taken_at = Some(date(2026, 11, 20).and_hms_opt(9, 0, 0).expect("time"));
+    facts.photos[0].taken_at = Some("2026-11-20T09:00:00".to_owned());
+    assert_eq!(codes(&facts), Vec::<&str>::new());
+    // A camera that wrote its offset is taken at its word: 09:00 at UTC-5 the next day is
+    // 14:00 UTC, 35.4 hours after the interview ended (read as WITA it would be 22.4).
+    facts.photos[0].taken_at = Some("2026-11-21T09:00:00-05:00".to_owned());
+    assert_eq!(raises(&facts, "photo_time_far")["hours"], 35.4);
+    facts.photos[0].taken_at = Some("2026-11-19T09:00:00-05:00".to_owned());
     assert_eq!(codes(&facts), Vec::<&str>::new());
 }
 

@@ -1,0 +1,87 @@
+//! The background worker that checks recorded visits for data-quality problems: it takes
+//! visits queued by pushes (and queued again when a photo's analysis finishes), gathers their
+//! facts, raises the flags of [`crate::domain::flags`] and stores them with the visit's risk
+//! score.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use sea_orm::DatabaseConnection;
+use tokio::sync::watch;
+use tracing::{debug, warn};
+
+use crate::areas::Boundaries;
+use crate::domain::flags::{self, FlagConfig};
+use crate::store::{StoreError, quality};
+
+/// How often the queue is looked at when it was empty.
+const POLL: Duration = Duration::from_secs(1);
+
+/// Visits taken per look at the queue.
+const BATCH: u64 = 50;
+
+/// What a checker needs.
+#[derive(Clone)]
+pub struct Checker {
+    /// Connection pool.
+    pub db: DatabaseConnection,
+    /// Desa boundaries.
+    pub boundaries: Arc<Boundaries>,
+    /// Thresholds.
+    pub config: FlagConfig,
+}
+
+impl Checker {
+    /// Checks queued visits until `stop` turns true.
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        while !*stop.borrow() {
+            let checked = match self.step().await {
+                Ok(n) => n,
+                Err(e) => {
+                    warn!(error = %e, "visit checks: database unavailable");
+                    0
+                }
+            };
+            if checked > 0 {
+                continue;
+            }
+            tokio::select! {
+                () = tokio::time::sleep(POLL) => {}
+                _ = stop.changed() => {}
+            }
+        }
+    }
+
+    /// Checks the visits due now. Returns how many.
+    pub async fn step(&self) -> Result<usize, StoreError> {
+        let now = Utc::now();
+        let due = quality::due(&self.db, now, BATCH).await?;
+        let index = self.boundaries.index();
+        for item in &due {
+            let result = async {
+                let facts = quality::facts(
+                    &self.db,
+                    item.visit_id,
+                    &index,
+                    &self.config,
+                    now.date_naive(),
+                )
+                .await?;
+                let raised = facts
+                    .map(|f| flags::check(&f, &self.config))
+                    .unwrap_or_default();
+                let risk = flags::risk(&raised, &self.config);
+                quality::save(&self.db, *item, &raised, risk, Utc::now()).await?;
+                debug!(visit = %item.visit_id, flags = raised.len(), risk, "visit checked");
+                Ok::<_, StoreError>(())
+            }
+            .await;
+            if let Err(e) = result {
+                warn!(visit = %item.visit_id, error = %e, "visit check failed; retrying later");
+                quality::retry_later(&self.db, *item, Utc::now()).await?;
+            }
+        }
+        Ok(due.len())
+    }
+}

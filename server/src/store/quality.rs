@@ -1,0 +1,446 @@
+//! Data-quality checks of visits: the queue (`visit_check`), the facts a check looks at, and
+//! the flags it raised (`quality_flag`).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ExprTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait,
+    sea_query::{Expr, OnConflict, Query},
+};
+use uuid::Uuid;
+
+use super::StoreError;
+use super::batch::WriteBatch;
+use super::entities::{
+    family, household, member, photo_analysis, quality_flag, visit, visit_check, visit_photo,
+};
+use super::photo_jobs;
+use crate::domain::area_index::AreaIndex;
+use crate::domain::flags::{
+    Fix, Flag, FlagConfig, MemberFacts, PhotoFacts, PreviousVisit, VisitFacts,
+};
+use crate::domain::identity::Sex;
+
+/// Queues the check of a visit just recorded, in the push's own transaction.
+pub fn queue(batch: &mut WriteBatch, visit_id: Uuid, household_id: Uuid, now: DateTime<Utc>) {
+    batch.push(
+        &visit_check::Entity::insert(visit_check::ActiveModel {
+            visit_id: Set(visit_id),
+            household_id: Set(household_id),
+            state: Set("pending".to_owned()),
+            generation: Set(0),
+            attempts: Set(0),
+            run_after: Set(now),
+            risk: Set(None),
+            checked_at: Set(None),
+        })
+        .on_conflict(
+            OnConflict::column(visit_check::Column::VisitId)
+                .do_nothing()
+                .to_owned(),
+        ),
+    );
+}
+
+/// Checks again every visit naming this photo (its analysis has just finished: EXIF and
+/// look-alikes are now known).
+pub async fn requeue_for_photo(
+    db: &impl ConnectionTrait,
+    sha256: &str,
+    now: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    let result = visit_check::Entity::update_many()
+        .col_expr(visit_check::Column::State, Expr::value("pending"))
+        .col_expr(
+            visit_check::Column::Generation,
+            Expr::col(visit_check::Column::Generation).add(1),
+        )
+        .col_expr(visit_check::Column::RunAfter, Expr::value(now))
+        .col_expr(visit_check::Column::Attempts, Expr::value(0))
+        .filter(
+            visit_check::Column::VisitId.in_subquery(
+                Query::select()
+                    .column(visit_photo::Column::VisitId)
+                    .from(visit_photo::Entity)
+                    .and_where(Expr::col(visit_photo::Column::Sha256).eq(sha256))
+                    .to_owned(),
+            ),
+        )
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}
+
+/// A visit waiting for its check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Due {
+    /// The visit.
+    pub visit_id: Uuid,
+    /// Its household.
+    pub household_id: Uuid,
+    /// Bumped each time it is queued again; a check saves its result as final only if the
+    /// generation is unchanged.
+    pub generation: i64,
+    /// Failed attempts so far.
+    pub attempts: i32,
+}
+
+/// Visits due for a check, oldest first. Several instances may take the same visit; a check
+/// is idempotent and the flags' key keeps them from being stored twice.
+pub async fn due(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<Due>, StoreError> {
+    Ok(visit_check::Entity::find()
+        .filter(visit_check::Column::State.eq("pending"))
+        .filter(visit_check::Column::RunAfter.lte(now))
+        .order_by_asc(visit_check::Column::RunAfter)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| Due {
+            visit_id: m.visit_id,
+            household_id: m.household_id,
+            generation: m.generation,
+            attempts: m.attempts,
+        })
+        .collect())
+}
+
+/// Other households listed per look-alike or duplicate at most.
+const MAX_OTHERS: u64 = 10;
+
+/// Gathers what the flags look at; `None` when the visit is gone.
+pub async fn facts(
+    db: &impl ConnectionTrait,
+    visit_id: Uuid,
+    boundaries: &AreaIndex,
+    config: &FlagConfig,
+    today: NaiveDate,
+) -> Result<Option<VisitFacts>, StoreError> {
+    let Some(v) = visit::Entity::find_by_id(visit_id).one(db).await? else {
+        return Ok(None);
+    };
+    let Some(desa_code) = household::Entity::find_by_id(v.household_id)
+        .select_only()
+        .column(household::Column::AreaCode)
+        .into_tuple::<String>()
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let fix = match (v.latitude, v.longitude) {
+        (Some(latitude), Some(longitude)) => Some(Fix {
+            latitude,
+            longitude,
+            accuracy_m: v.accuracy_m,
+            mock: v.mock_location.unwrap_or(false),
+        }),
+        _ => None,
+    };
+    let (mut inside_desa, mut located_desa) = (None, None);
+    let mut previous = None;
+    let mut same_position_households = Vec::new();
+    if let Some(fix) = fix {
+        let point = [fix.longitude, fix.latitude];
+        inside_desa = boundaries.contains(&desa_code, point);
+        located_desa = boundaries.locate(point).map(str::to_owned);
+        previous = visit::Entity::find()
+            .filter(visit::Column::UserId.eq(v.user_id))
+            .filter(visit::Column::Id.ne(v.id))
+            .filter(visit::Column::EndedAt.lte(v.ended_at))
+            .filter(visit::Column::Latitude.is_not_null())
+            .filter(visit::Column::Longitude.is_not_null())
+            .order_by_desc(visit::Column::EndedAt)
+            .one(db)
+            .await?
+            .and_then(|p| {
+                Some(PreviousVisit {
+                    visit_id: p.id,
+                    ended_at: p.ended_at,
+                    latitude: p.latitude?,
+                    longitude: p.longitude?,
+                })
+            });
+        same_position_households = visit::Entity::find()
+            .select_only()
+            .column(visit::Column::HouseholdId)
+            .distinct()
+            .filter(visit::Column::Latitude.eq(fix.latitude))
+            .filter(visit::Column::Longitude.eq(fix.longitude))
+            .filter(visit::Column::HouseholdId.ne(v.household_id))
+            .limit(MAX_OTHERS)
+            .into_tuple::<Uuid>()
+            .all(db)
+            .await?;
+    }
+    Ok(Some(VisitFacts {
+        started_at: v.started_at,
+        ended_at: v.ended_at,
+        fix,
+        inside_desa,
+        located_desa,
+        previous,
+        same_position_households,
+        photos: photo_facts(db, v.id, v.household_id, config).await?,
+        members: member_facts(db, v.household_id).await?,
+        no_kks: family::Entity::find()
+            .select_only()
+            .column(family::Column::NoKk)
+            .filter(family::Column::HouseholdId.eq(v.household_id))
+            .filter(family::Column::NoKk.is_not_null())
+            .into_tuple::<String>()
+            .all(db)
+            .await?,
+        desa_code,
+        today,
+    }))
+}
+
+async fn photo_facts(
+    db: &impl ConnectionTrait,
+    visit_id: Uuid,
+    household_id: Uuid,
+    config: &FlagConfig,
+) -> Result<Vec<PhotoFacts>, StoreError> {
+    let hashes: Vec<String> = visit_photo::Entity::find()
+        .select_only()
+        .column(visit_photo::Column::Sha256)
+        .filter(visit_photo::Column::VisitId.eq(visit_id))
+        .order_by_asc(visit_photo::Column::Position)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let analysed = photo_analysis::Entity::find()
+        .filter(photo_analysis::Column::Sha256.is_in(hashes.iter().map(String::as_str)))
+        .filter(photo_analysis::Column::State.eq("done"))
+        .all(db)
+        .await?;
+    let mut photos = Vec::with_capacity(analysed.len());
+    for a in analysed {
+        let mut look_alikes = Vec::new();
+        if let Some(phash) = a.phash {
+            let phash = u64::from_ne_bytes(phash.to_ne_bytes());
+            let near = photo_jobs::near(
+                db,
+                phash,
+                config.max_photo_phash_distance,
+                &a.sha256,
+                usize::try_from(MAX_OTHERS).unwrap_or(usize::MAX),
+            )
+            .await?;
+            let distance: HashMap<&str, u32> =
+                near.iter().map(|(sha, d)| (sha.as_str(), *d)).collect();
+            let owners: Vec<(String, Uuid)> = visit_photo::Entity::find()
+                .select_only()
+                .column(visit_photo::Column::Sha256)
+                .column(visit_photo::Column::HouseholdId)
+                .distinct()
+                .filter(visit_photo::Column::Sha256.is_in(distance.keys().copied()))
+                .filter(visit_photo::Column::HouseholdId.ne(household_id))
+                .into_tuple()
+                .all(db)
+                .await?;
+            look_alikes = owners
+                .into_iter()
+                .map(|(sha, household)| {
+                    let d = distance.get(sha.as_str()).copied().unwrap_or(u32::MAX);
+                    (sha, household, d)
+                })
+                .collect();
+            look_alikes.sort_by(|a, b| (a.2, &a.0).cmp(&(b.2, &b.0)));
+        }
+        photos.push(PhotoFacts {
+            position: a.latitude.zip(a.longitude),
+            taken_at: a.taken_at,
+            sha256: a.sha256,
+            look_alikes,
+        });
+    }
+    photos.sort_by(|a, b| a.sha256.cmp(&b.sha256));
+    Ok(photos)
+}
+
+async fn member_facts(
+    db: &impl ConnectionTrait,
+    household_id: Uuid,
+) -> Result<Vec<MemberFacts>, StoreError> {
+    let members = member::Entity::find()
+        .filter(member::Column::HouseholdId.eq(household_id))
+        .filter(member::Column::Tombstone.is_null())
+        .order_by_asc(member::Column::Id)
+        .all(db)
+        .await?;
+    let mut facts = Vec::with_capacity(members.len());
+    for m in members {
+        let same_nik_households = match &m.nik {
+            Some(nik) => {
+                member::Entity::find()
+                    .select_only()
+                    .column(member::Column::HouseholdId)
+                    .distinct()
+                    .filter(member::Column::Nik.eq(nik.as_str()))
+                    .filter(member::Column::HouseholdId.ne(household_id))
+                    .filter(member::Column::Tombstone.is_null())
+                    .limit(MAX_OTHERS)
+                    .into_tuple::<Uuid>()
+                    .all(db)
+                    .await?
+            }
+            None => Vec::new(),
+        };
+        let sex = match m
+            .fields
+            .get("jenis_kelamin")
+            .and_then(serde_json::Value::as_i64)
+        {
+            Some(1) => Some(Sex::Male),
+            Some(2) => Some(Sex::Female),
+            _ => None,
+        };
+        let birth_date = m
+            .fields
+            .get("tanggal_lahir")
+            .and_then(serde_json::Value::as_str)
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        facts.push(MemberFacts {
+            member_id: m.id,
+            nik: m.nik,
+            sex,
+            birth_date,
+            same_nik_households,
+        });
+    }
+    Ok(facts)
+}
+
+/// Stores a check's result in one transaction: the visit's flags replaced whole, its risk
+/// score, and the queue row marked done unless the visit was queued again meanwhile.
+pub async fn save(
+    db: &DatabaseConnection,
+    due: Due,
+    flags: &[Flag],
+    risk: u32,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let txn = db.begin().await?;
+    quality_flag::Entity::delete_many()
+        .filter(quality_flag::Column::VisitId.eq(due.visit_id))
+        .exec(&txn)
+        .await?;
+    if !flags.is_empty() {
+        let rows = flags
+            .iter()
+            .zip(0..)
+            .map(|(f, ordinal)| quality_flag::ActiveModel {
+                visit_id: Set(due.visit_id),
+                ordinal: Set(ordinal),
+                household_id: Set(due.household_id),
+                code: Set(f.code.to_owned()),
+                severity: Set(f.severity.as_str().to_owned()),
+                evidence: Set(f.evidence.clone()),
+                created_at: Set(now),
+            });
+        quality_flag::Entity::insert_many(rows)
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    visit_check::Entity::update_many()
+        .col_expr(visit_check::Column::State, Expr::value("done"))
+        .col_expr(
+            visit_check::Column::Risk,
+            Expr::value(i32::try_from(risk).unwrap_or(i32::MAX)),
+        )
+        .col_expr(visit_check::Column::CheckedAt, Expr::value(now))
+        .col_expr(visit_check::Column::Attempts, Expr::value(0))
+        .filter(visit_check::Column::VisitId.eq(due.visit_id))
+        .filter(visit_check::Column::Generation.eq(due.generation))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Checks that failed this many times are left `failed` (the log says why).
+pub const MAX_ATTEMPTS: i32 = 8;
+
+/// A check failed: try again later (2^n seconds), or give up after [`MAX_ATTEMPTS`].
+pub async fn retry_later(
+    db: &impl ConnectionTrait,
+    due: Due,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let attempts = due.attempts + 1;
+    let state = if attempts >= MAX_ATTEMPTS {
+        "failed"
+    } else {
+        "pending"
+    };
+    let delay = chrono::Duration::seconds(1 << attempts.clamp(0, 12));
+    visit_check::Entity::update_many()
+        .col_expr(visit_check::Column::State, Expr::value(state))
+        .col_expr(visit_check::Column::Attempts, Expr::value(attempts))
+        .col_expr(visit_check::Column::RunAfter, Expr::value(now + delay))
+        .filter(visit_check::Column::VisitId.eq(due.visit_id))
+        .filter(visit_check::Column::Generation.eq(due.generation))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// One visit's check as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredCheck {
+    /// The visit.
+    pub visit_id: Uuid,
+    /// `pending`, `done` or `failed`.
+    pub state: String,
+    /// Risk score of the last check.
+    pub risk: Option<i32>,
+    /// When it was last checked.
+    pub checked_at: Option<DateTime<Utc>>,
+    /// Its flags: code, severity, evidence.
+    pub flags: Vec<(String, String, serde_json::Value)>,
+}
+
+/// The checks of a household's visits, newest check first.
+pub async fn of_household(
+    db: &impl ConnectionTrait,
+    household_id: Uuid,
+) -> Result<Vec<StoredCheck>, StoreError> {
+    let checks = visit_check::Entity::find()
+        .filter(visit_check::Column::HouseholdId.eq(household_id))
+        .order_by_desc(visit_check::Column::CheckedAt)
+        .order_by_asc(visit_check::Column::VisitId)
+        .all(db)
+        .await?;
+    let flags = quality_flag::Entity::find()
+        .filter(quality_flag::Column::HouseholdId.eq(household_id))
+        .order_by_asc(quality_flag::Column::VisitId)
+        .order_by_asc(quality_flag::Column::Ordinal)
+        .all(db)
+        .await?;
+    let mut by_visit: HashMap<Uuid, Vec<(String, String, serde_json::Value)>> = HashMap::new();
+    for f in flags {
+        by_visit
+            .entry(f.visit_id)
+            .or_default()
+            .push((f.code, f.severity, f.evidence));
+    }
+    Ok(checks
+        .into_iter()
+        .map(|c| StoredCheck {
+            flags: by_visit.remove(&c.visit_id).unwrap_or_default(),
+            visit_id: c.visit_id,
+            state: c.state,
+            risk: c.risk,
+            checked_at: c.checked_at,
+        })
+        .collect())
+}

@@ -1,0 +1,246 @@
+//! Data-quality flags raised on arrival by the background checker, read per household, with
+//! NIK masked and the household's scope enforced.
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use serde_json::json;
+use sync_protocol::v1::office::HouseholdQuality;
+use sync_protocol::v1::{AddMember, GpsFix, Op, PutFamily, RecordVisit};
+use tests::fixtures::{self, KEC_BONE_BONE, KEC_MALANGKE, PATTIMANG};
+use tests::{Backend, TestApp, TestUser};
+use uuid::Uuid;
+
+const NIK: &str = "7322014509850003"; // a woman born 5 September 1985, registered in 73.22.01
+
+/// A household in Pattimang with one family and one member (`sex`: 1 man, 2 woman), and a
+/// visit at `position` from `started` to `ended`.
+fn survey(
+    rng: &mut StdRng,
+    sex: i64,
+    position: (f64, f64),
+    accuracy_m: f64,
+    mock: bool,
+    (started, ended): (DateTime<Utc>, DateTime<Utc>),
+) -> (Uuid, Vec<Op>) {
+    let household_id = Uuid::new_v4();
+    let family_id = Uuid::new_v4();
+    let mut member = fixtures::member_answers(rng);
+    member.insert("nik".to_owned(), json!(NIK));
+    member.insert("jenis_kelamin".to_owned(), json!(sex));
+    member.insert("tanggal_lahir".to_owned(), json!("1985-09-05"));
+    let answers = fixtures::household_answers(rng);
+    let ops = vec![
+        fixtures::create_household(household_id, PATTIMANG, rng),
+        Op::PutFamily(PutFamily {
+            household_id,
+            family_id,
+            base_version: 0,
+            no_kk: Some("7322012708150001".to_owned()),
+        }),
+        Op::AddMember(AddMember {
+            household_id,
+            member_id: Uuid::new_v4(),
+            base_version: 0,
+            family_id: Some(family_id),
+            fields: member,
+        }),
+        Op::RecordVisit(RecordVisit {
+            visit_id: Uuid::new_v4(),
+            household_id,
+            form_id: "survei-rt".to_owned(),
+            form_version: 1,
+            started_at: started,
+            ended_at: ended,
+            answers,
+            gps: Some(GpsFix {
+                latitude: position.0,
+                longitude: position.1,
+                accuracy_m,
+                mock,
+                fixed_at: Some(started),
+            }),
+            photos: vec![],
+        }),
+    ];
+    (household_id, ops)
+}
+
+/// The household's checks once every visit has been checked.
+async fn checked(app: &TestApp, user: &TestUser, household: Uuid) -> HouseholdQuality {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let response = app
+            .get(&format!("/v1/households/{household}/flags"), &user.token)
+            .await;
+        assert_eq!(response.status(), 200);
+        let quality: HouseholdQuality = response.json().await.expect("json");
+        if !quality.visits.is_empty() && quality.visits.iter().all(|v| v.state == "done") {
+            return quality;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "not checked in time: {quality:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+fn codes(quality: &HouseholdQuality) -> BTreeSet<&str> {
+    quality.visits[0]
+        .flags
+        .iter()
+        .map(|f| f.code.as_str())
+        .collect()
+}
+
+async fn flags_are_raised_on_arrival_with_evidence_and_a_risk_score(backend: Backend) {
+    let app = TestApp::spawn_on(backend).await;
+    let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let supervisor = app.user("supervisor", &[KEC_MALANGKE]).await;
+    let mut phone = app.client(&worker);
+    let mut rng = StdRng::seed_from_u64(4);
+    let t0 = Utc::now() - chrono::Duration::hours(8);
+    let minutes = |m: i64| t0 + chrono::Duration::minutes(m);
+
+    // A clean visit: 35 minutes, an accurate fix inside Pattimang, a NIK agreeing with the form.
+    let (clean, ops) = survey(
+        &mut rng,
+        2,
+        (-2.80, 120.40),
+        8.0,
+        false,
+        (minutes(0), minutes(35)),
+    );
+    for op in ops {
+        phone.enqueue(op).expect("enqueue");
+    }
+    phone.push().await.expect("push");
+    assert_eq!(
+        app.count("visit_check").await,
+        1,
+        "queued by the push itself"
+    );
+    let quality = checked(&app, &supervisor, clean).await;
+    assert_eq!(codes(&quality), BTreeSet::new());
+    assert_eq!(quality.visits[0].risk, Some(0));
+
+    // One minute later, 3.3 km east (in desa Malangke), a mock fix of accuracy 0, four minutes
+    // of interview, and the same NIK on a man.
+    let (suspect, ops) = survey(
+        &mut rng,
+        1,
+        (-2.80, 120.43),
+        0.0,
+        true,
+        (minutes(36), minutes(40)),
+    );
+    // Hours later, exactly at the first household's coordinates.
+    let (copied, more) = survey(
+        &mut rng,
+        2,
+        (-2.80, 120.40),
+        8.0,
+        false,
+        (minutes(400), minutes(440)),
+    );
+    for op in ops.into_iter().chain(more) {
+        phone.enqueue(op).expect("enqueue");
+    }
+    phone.push().await.expect("push");
+
+    let quality = checked(&app, &supervisor, suspect).await;
+    assert_eq!(
+        codes(&quality),
+        BTreeSet::from([
+            "gps_outside_desa",
+            "gps_mock",
+            "gps_accuracy_zero",
+            "impossible_travel",
+            "nik_sex_mismatch",
+            "nik_duplicate",
+            "interview_too_short",
+        ])
+    );
+    assert_eq!(quality.visits[0].risk, Some(100), "capped");
+    let flag = |code: &str| {
+        quality.visits[0]
+            .flags
+            .iter()
+            .find(|f| f.code == code)
+            .expect(code)
+            .clone()
+    };
+    assert_eq!(flag("gps_outside_desa").severity, "high");
+    assert_eq!(
+        flag("gps_outside_desa").evidence["located_in"],
+        "73.22.01.2002"
+    );
+    let duplicates = flag("nik_duplicate").evidence["households"].clone();
+    assert!(
+        duplicates
+            .as_array()
+            .expect("array")
+            .contains(&json!(clean)),
+        "{duplicates}"
+    );
+    assert_eq!(flag("nik_sex_mismatch").evidence["nik"], "7322********0003");
+    let kmh = flag("impossible_travel").evidence["kmh"]
+        .as_f64()
+        .expect("kmh");
+    assert!((150.0..250.0).contains(&kmh), "{kmh}");
+
+    copied_coordinates_are_flagged(&app, &supervisor, copied, clean).await;
+    only_masked_and_in_scope(&app, suspect, &supervisor).await;
+}
+
+/// The household visited at another's exact coordinates (and with the same NIK).
+async fn copied_coordinates_are_flagged(
+    app: &TestApp,
+    supervisor: &TestUser,
+    copied: Uuid,
+    clean: Uuid,
+) {
+    let quality = checked(app, supervisor, copied).await;
+    assert_eq!(
+        codes(&quality),
+        BTreeSet::from(["duplicate_coordinates", "nik_duplicate"])
+    );
+    let evidence = &quality.visits[0]
+        .flags
+        .iter()
+        .find(|f| f.code == "duplicate_coordinates")
+        .expect("flag")
+        .evidence;
+    assert!(
+        evidence["households"]
+            .as_array()
+            .expect("array")
+            .contains(&json!(clean)),
+        "{evidence}"
+    );
+}
+
+/// The raw NIK never leaves the server in flags; analysts and other kecamatan see nothing.
+async fn only_masked_and_in_scope(app: &TestApp, household: Uuid, supervisor: &TestUser) {
+    let body = app
+        .get(
+            &format!("/v1/households/{household}/flags"),
+            &supervisor.token,
+        )
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(!body.contains(NIK), "{body}");
+    let analyst = app.user("analyst", &[KEC_MALANGKE]).await;
+    let elsewhere = app.user("supervisor", &[KEC_BONE_BONE]).await;
+    let path = format!("/v1/households/{household}/flags");
+    assert_eq!(app.get(&path, &analyst.token).await.status(), 403);
+    assert_eq!(app.get(&path, &elsewhere.token).await.status(), 404);
+}
+
+on_both_backends!(flags_are_raised_on_arrival_with_evidence_and_a_risk_score);
