@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::domain::scoring::{self, ScoringConfig};
 use crate::domain::{credentials, dtsen};
 use crate::store::batch::WriteBatch;
-use crate::store::households;
+use crate::store::{StoreError, households};
 use crate::{Application, areas, seed, shutdown_signal, store, telemetry};
 
 /// e-Kemiskinan: data kemiskinan rumah tangga (server).
@@ -203,7 +203,13 @@ pub async fn import_dtsen(db: &DatabaseConnection, bytes: &[u8]) -> anyhow::Resu
             lines.join("\n")
         )
     })?;
-    Ok(store::dtsen::import(db, &rows, Utc::now()).await?)
+    // A running server writes too; on SQLite a busy file fails the transaction, which is
+    // then repeated whole.
+    let imported = store::retry_transient(20, StoreError::is_transient, || {
+        store::dtsen::import(db, &rows, Utc::now())
+    })
+    .await?;
+    Ok(imported)
 }
 
 async fn import_area_files(db: &DatabaseConnection, paths: &[PathBuf]) -> anyhow::Result<()> {
