@@ -34,6 +34,7 @@ mod m20261127_000020_create_photo_analysis;
 mod m20261127_000021_create_household_score;
 mod m20261127_000022_create_dtsen_decile;
 mod m20261128_000023_create_quality_flag;
+mod m20261128_000024_add_score_met_mask;
 
 /// All migrations, in order.
 pub struct Migrator;
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000021_create_household_score::Migration),
             Box::new(m20261127_000022_create_dtsen_decile::Migration),
             Box::new(m20261128_000023_create_quality_flag::Migration),
+            Box::new(m20261128_000024_add_score_met_mask::Migration),
         ]
     }
 }

@@ -20,7 +20,9 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tracing::info_span;
 
-use crate::api::{areas, auth, conflicts, forms, health, households, photos, sync, uploads, users};
+use crate::api::{
+    areas, auth, conflicts, forms, health, households, indicators, photos, sync, uploads, users,
+};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -54,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .route("/sync/push", post(sync::push))
         .route("/sync/pull", get(sync::pull))
         .route("/areas/locate", get(areas::locate))
+        .route("/indicators", get(indicators::get))
         .route("/households/{id}", get(households::get))
         .route("/conflicts", get(conflicts::list))
         .route("/forms/{id}/{version}", get(forms::get))

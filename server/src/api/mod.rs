@@ -7,6 +7,7 @@ pub mod extract;
 pub mod forms;
 pub mod health;
 pub mod households;
+pub mod indicators;
 pub mod photos;
 pub mod sync;
 pub mod uploads;

@@ -4,8 +4,8 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
-    sea_query::OnConflict,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter,
+    QueryOrder, QuerySelect, sea_query::OnConflict,
 };
 
 use super::StoreError;
@@ -89,6 +89,27 @@ pub async fn names(
         .await?
         .into_iter()
         .collect())
+}
+
+/// The areas of `levels` at or below `prefix`, `(code, name)` in code order.
+pub async fn below(
+    db: &impl ConnectionTrait,
+    prefix: &str,
+    levels: &[&str],
+) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(area::Entity::find()
+        .select_only()
+        .columns([area::Column::Code, area::Column::Name])
+        .filter(
+            area::Column::Code
+                .eq(prefix)
+                .or(area::Column::Code.starts_with(format!("{prefix}."))),
+        )
+        .filter(area::Column::Level.is_in(levels.iter().copied()))
+        .order_by_asc(area::Column::Code)
+        .into_tuple::<(String, String)>()
+        .all(db)
+        .await?)
 }
 
 /// Changes whenever an import writes areas: how many there are and the latest write.

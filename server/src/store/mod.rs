@@ -13,6 +13,7 @@ pub mod entities;
 pub mod families;
 pub mod forms;
 pub mod households;
+pub mod indicators;
 pub mod members;
 pub mod photo_jobs;
 pub mod photos;

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::StoreError;
 use super::batch::WriteBatch;
 use super::entities::household_score;
-use crate::domain::scoring::{Score, Verdict};
+use crate::domain::scoring::{Criterion, Score, Verdict};
 
 fn verdict_name(verdict: Verdict) -> &'static str {
     match verdict {
@@ -47,6 +47,17 @@ pub fn view(
     }
 }
 
+/// Bit i set when the i-th criterion of [`Criterion::ALL`] is met.
+#[must_use]
+pub fn met_mask(score: &Score) -> i32 {
+    score
+        .criteria
+        .iter()
+        .filter(|c| c.met == Some(true))
+        .filter_map(|c| Criterion::ALL.iter().position(|k| *k == c.criterion))
+        .fold(0, |mask, i| mask | (1 << i))
+}
+
 /// Queues the score of a household at `version`, replacing the one stored unless that one is
 /// of a newer version.
 pub fn queue_save(
@@ -71,6 +82,7 @@ pub fn queue_save(
         unknown: Set(i32::try_from(score.unknown).unwrap_or(i32::MAX)),
         verdict: Set(verdict_name(score.verdict).to_owned()),
         criteria: Set(Value::Array(criteria)),
+        met_mask: Set(met_mask(score)),
         computed_at: Set(now),
     };
     batch.push(
@@ -82,6 +94,7 @@ pub fn queue_save(
                     household_score::Column::Unknown,
                     household_score::Column::Verdict,
                     household_score::Column::Criteria,
+                    household_score::Column::MetMask,
                     household_score::Column::ComputedAt,
                 ])
                 // A recompute racing a push never replaces the push's newer score.

@@ -176,3 +176,44 @@ pub struct HouseholdQuality {
     /// One per visit, the most recently checked first.
     pub visits: Vec<VisitQuality>,
 }
+
+/// `GET /v1/indicators?area=…&level=…`: administrative indicators of every kecamatan or desa
+/// under an area.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorsResponse {
+    /// The area asked about.
+    pub area: AreaRef,
+    /// `kecamatan` or `desa` (desa and kelurahan).
+    pub level: String,
+    /// What `poor_share` divides by, in Indonesian, to be shown with the figure.
+    pub poor_share_basis: String,
+    /// One per area at `level`, in code order, including areas without households.
+    pub areas: Vec<AreaIndicators>,
+}
+
+/// The figures of one area.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AreaIndicators {
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Households surveyed (not deleted).
+    pub households_surveyed: u64,
+    /// Of those, approved by a supervisor.
+    pub households_approved: u64,
+    /// Meeting the local cut-off (`scoring.poor_at_least` of the BPS 14 criteria).
+    pub poor: u64,
+    /// Decided not poor.
+    pub not_poor: u64,
+    /// Not decidable yet (answers missing) or not scored.
+    pub undetermined: u64,
+    /// `poor / (poor + not_poor)`; `null` when no household is decided.
+    pub poor_share: Option<f64>,
+    /// Households meeting each criterion, by criterion code.
+    pub criteria_met: std::collections::BTreeMap<String, u64>,
+    /// Households with at least one quality flag.
+    pub households_flagged: u64,
+    /// Households with each flag, by code.
+    pub flags: std::collections::BTreeMap<String, u64>,
+}

@@ -33,6 +33,7 @@ mod concurrency;
 mod conflicts;
 mod dtsen;
 mod health;
+mod indicators;
 mod model;
 mod photos;
 mod pull;

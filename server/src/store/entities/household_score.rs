@@ -13,6 +13,7 @@ pub struct Model {
     pub unknown: i32,
     pub verdict: String,
     pub criteria: Json,
+    pub met_mask: i32,
     pub computed_at: DateTimeUtc,
 }
 

@@ -1,0 +1,132 @@
+//! Counts per desa for the indicators: households surveyed and approved, local verdicts,
+//! criteria met, and households with each quality flag. One grouped query each; the roll-up
+//! to kecamatan and the shares are computed by the caller.
+
+use std::collections::BTreeMap;
+
+use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement};
+
+use super::StoreError;
+use crate::domain::scoring::Criterion;
+
+/// Counts of one desa.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DesaCounts {
+    /// Households not deleted.
+    pub households: u64,
+    /// Of those, approved by a supervisor.
+    pub approved: u64,
+    /// Local verdict `poor`.
+    pub poor: u64,
+    /// Local verdict `not_poor`.
+    pub not_poor: u64,
+    /// Households meeting each criterion, in [`Criterion::ALL`] order.
+    pub criteria: [u64; 14],
+    /// Households with at least one flag.
+    pub flagged: u64,
+    /// Households with each flag code.
+    pub flags: BTreeMap<String, u64>,
+}
+
+#[derive(FromQueryResult)]
+struct Row {
+    area_code: String,
+    households: i64,
+    approved: i64,
+    poor: i64,
+    not_poor: i64,
+    criteria: String,
+}
+
+#[derive(FromQueryResult)]
+struct FlagRow {
+    area_code: String,
+    code: String,
+    households: i64,
+}
+
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+/// Counts for every desa at or below `prefix` (a Kemendagri code) that has households.
+pub async fn per_desa(
+    db: &impl ConnectionTrait,
+    prefix: &str,
+) -> Result<BTreeMap<String, DesaCounts>, StoreError> {
+    let backend = db.get_database_backend();
+    let (p1, p2) = match backend {
+        DbBackend::Postgres => ("$1", "$2"),
+        _ => ("?1", "?2"),
+    };
+    // The criteria counts travel as one text column `n0,n1,…,n13`: the same SQL on both
+    // databases, without fourteen columns to name.
+    let sums: Vec<String> = (0..Criterion::ALL.len())
+        .map(|i| {
+            format!(
+                "CAST(SUM(CASE WHEN (COALESCE(s.met_mask, 0) & {}) <> 0 THEN 1 ELSE 0 END) AS TEXT)",
+                1 << i
+            )
+        })
+        .collect();
+    let criteria = sums.join(" || ',' || ");
+    let sql = format!(
+        "SELECT h.area_code, COUNT(*) AS households, \
+           SUM(CASE WHEN h.review_status = 'approved' THEN 1 ELSE 0 END) AS approved, \
+           SUM(CASE WHEN s.verdict = 'poor' THEN 1 ELSE 0 END) AS poor, \
+           SUM(CASE WHEN s.verdict = 'not_poor' THEN 1 ELSE 0 END) AS not_poor, \
+           {criteria} AS criteria \
+         FROM household h LEFT JOIN household_score s ON s.household_id = h.id \
+         WHERE h.tombstone IS NULL AND (h.area_code = {p1} OR h.area_code LIKE {p2}) \
+         GROUP BY h.area_code"
+    );
+    let values = [prefix.into(), format!("{prefix}.%").into()];
+    let rows = Row::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
+        .all(db)
+        .await?;
+    let mut out = BTreeMap::new();
+    for row in rows {
+        let mut criteria = [0u64; 14];
+        for (slot, n) in criteria.iter_mut().zip(row.criteria.split(',')) {
+            *slot = n.trim().parse().unwrap_or(0);
+        }
+        out.insert(
+            row.area_code,
+            DesaCounts {
+                households: count(row.households),
+                approved: count(row.approved),
+                poor: count(row.poor),
+                not_poor: count(row.not_poor),
+                criteria,
+                ..DesaCounts::default()
+            },
+        );
+    }
+    let flag_sql = format!(
+        "SELECT h.area_code, f.code, COUNT(DISTINCT f.household_id) AS households \
+         FROM quality_flag f JOIN household h ON h.id = f.household_id \
+         WHERE h.tombstone IS NULL AND (h.area_code = {p1} OR h.area_code LIKE {p2}) \
+         GROUP BY h.area_code, f.code"
+    );
+    let flagged_sql = format!(
+        "SELECT h.area_code, '' AS code, COUNT(DISTINCT f.household_id) AS households \
+         FROM quality_flag f JOIN household h ON h.id = f.household_id \
+         WHERE h.tombstone IS NULL AND (h.area_code = {p1} OR h.area_code LIKE {p2}) \
+         GROUP BY h.area_code"
+    );
+    for (sql, whole) in [(flag_sql, false), (flagged_sql, true)] {
+        let values = [prefix.into(), format!("{prefix}.%").into()];
+        let rows = FlagRow::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
+            .all(db)
+            .await?;
+        for row in rows {
+            let entry = out.entry(row.area_code).or_default();
+            if whole {
+                entry.flagged = count(row.households);
+            } else {
+                entry.flags.insert(row.code, count(row.households));
+            }
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,238 @@
+//! Indicators per kecamatan and desa: the grouped counts agree with each household's own
+//! score and flags read one by one, areas without households are listed, and the figures stay
+//! inside the user's areas.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use sync_protocol::v1::office::{HouseholdQuality, HouseholdScore, IndicatorsResponse};
+use tests::fixtures::{self, KEC_BONE_BONE, KEC_MALANGKE, LUWU_UTARA, MALANGKE, PATTIMANG};
+use tests::{Backend, TestApp, TestUser};
+use uuid::Uuid;
+
+async fn json<T: serde::de::DeserializeOwned>(app: &TestApp, path: &str, user: &TestUser) -> T {
+    let response = app.get(path, &user.token).await;
+    assert_eq!(response.status(), 200, "{path}");
+    response.json().await.expect("json")
+}
+
+/// What one desa should show, from the households' own score and flags.
+#[derive(Debug, Default, PartialEq)]
+struct Expected {
+    households: u64,
+    poor: u64,
+    not_poor: u64,
+    criteria: BTreeMap<String, u64>,
+    flagged: u64,
+    flags: BTreeMap<String, u64>,
+}
+
+async fn expected_of(app: &TestApp, user: &TestUser, households: &[Uuid]) -> Expected {
+    let mut e = Expected::default();
+    for id in households {
+        e.households += 1;
+        let score: HouseholdScore = json(app, &format!("/v1/households/{id}/score"), user).await;
+        match score.verdict.as_str() {
+            "poor" => e.poor += 1,
+            "not_poor" => e.not_poor += 1,
+            _ => {}
+        }
+        for c in &score.criteria {
+            *e.criteria.entry(c.code.clone()).or_default() += u64::from(c.met == Some(true));
+        }
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let quality = loop {
+            let q: HouseholdQuality = json(app, &format!("/v1/households/{id}/flags"), user).await;
+            if !q.visits.is_empty() && q.visits.iter().all(|v| v.state == "done") {
+                break q;
+            }
+            assert!(Instant::now() < deadline, "not checked: {q:?}");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        };
+        let mut codes: Vec<&str> = quality
+            .visits
+            .iter()
+            .flat_map(|v| &v.flags)
+            .map(|f| f.code.as_str())
+            .collect();
+        codes.sort_unstable();
+        codes.dedup();
+        e.flagged += u64::from(!codes.is_empty());
+        for code in codes {
+            *e.flags.entry(code.to_owned()).or_default() += 1;
+        }
+    }
+    e
+}
+
+async fn indicators_agree_with_the_households_and_stay_in_scope(backend: Backend) {
+    let app = TestApp::spawn_on(backend).await;
+    let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let supervisor = app.user("supervisor", &[KEC_MALANGKE]).await;
+    let mut phone = app.client(&worker);
+    let mut rng = StdRng::seed_from_u64(12);
+    let mut by_desa: BTreeMap<&str, Vec<Uuid>> = BTreeMap::new();
+    for desa in [PATTIMANG, PATTIMANG, PATTIMANG, MALANGKE, MALANGKE] {
+        let (id, ops) = fixtures::survey(desa, 2, &mut rng);
+        for op in ops {
+            phone.enqueue(op).expect("enqueue");
+        }
+        by_desa.entry(desa).or_default().push(id);
+    }
+    phone.push().await.expect("push");
+
+    let response: IndicatorsResponse = json(
+        &app,
+        &format!("/v1/indicators?area={KEC_MALANGKE}&level=desa"),
+        &supervisor,
+    )
+    .await;
+    assert_eq!(response.area.name, "Malangke");
+    let codes: Vec<&str> = response.areas.iter().map(|a| a.code.as_str()).collect();
+    assert_eq!(
+        codes,
+        ["73.22.01.2001", "73.22.01.2002", "73.22.01.2003"],
+        "Benteng listed with none"
+    );
+    let mut all = Expected::default();
+    for area in &response.areas {
+        let households = by_desa.get(area.code.as_str()).cloned().unwrap_or_default();
+        let expected = expected_of(&app, &supervisor, &households).await;
+        // Re-read now that every visit is checked.
+        let response: IndicatorsResponse = json(
+            &app,
+            &format!("/v1/indicators?area={KEC_MALANGKE}&level=desa"),
+            &supervisor,
+        )
+        .await;
+        let area = response
+            .areas
+            .iter()
+            .find(|a| a.code == area.code)
+            .expect("area");
+        let criteria: BTreeMap<String, u64> = area.criteria_met.clone();
+        let got = Expected {
+            households: area.households_surveyed,
+            poor: area.poor,
+            not_poor: area.not_poor,
+            criteria: if households.is_empty() {
+                BTreeMap::new()
+            } else {
+                criteria
+            },
+            flagged: area.households_flagged,
+            flags: area.flags.clone(),
+        };
+        assert_eq!(got, expected, "{}", area.code);
+        assert_eq!(
+            area.undetermined,
+            area.households_surveyed - area.poor - area.not_poor
+        );
+        let decided = area.poor + area.not_poor;
+        if decided > 0 {
+            #[expect(clippy::cast_precision_loss, reason = "small counts")]
+            let share = area.poor as f64 / decided as f64;
+            assert_eq!(area.poor_share, Some(share));
+        } else {
+            assert_eq!(area.poor_share, None);
+        }
+        all.households += expected.households;
+        all.poor += expected.poor;
+        all.flagged += expected.flagged;
+    }
+
+    // The kecamatan row is the sum of its desa; Bone Bone, in the regency, has none.
+    let regency = app.user("analyst", &[LUWU_UTARA]).await;
+    let response: IndicatorsResponse = json(
+        &app,
+        &format!("/v1/indicators?area={LUWU_UTARA}&level=kecamatan"),
+        &regency,
+    )
+    .await;
+    let codes: Vec<&str> = response.areas.iter().map(|a| a.code.as_str()).collect();
+    assert_eq!(codes, [KEC_MALANGKE, KEC_BONE_BONE]);
+    let malangke = &response.areas[0];
+    assert_eq!(
+        (
+            malangke.households_surveyed,
+            malangke.poor,
+            malangke.households_flagged
+        ),
+        (all.households, all.poor, all.flagged)
+    );
+    assert_eq!(response.areas[1].households_surveyed, 0);
+    assert!(
+        response
+            .poor_share_basis
+            .contains("Bukan angka kemiskinan resmi")
+    );
+
+    refusals(&app, &supervisor, &regency).await;
+}
+
+/// Outside the user's areas, bad levels and unknown areas.
+async fn refusals(app: &TestApp, supervisor: &TestUser, regency: &TestUser) {
+    let path = format!("/v1/indicators?area={KEC_BONE_BONE}");
+    let refused = app.get(&path, &supervisor.token).await;
+    assert_eq!(refused.status(), 403);
+    let body: serde_json::Value = refused.json().await.expect("json");
+    assert_eq!(body["code"], "area_out_of_scope");
+    let bad_level = app
+        .get(
+            &format!("/v1/indicators?area={KEC_MALANGKE}&level=provinsi"),
+            &supervisor.token,
+        )
+        .await;
+    assert_eq!(bad_level.status(), 400);
+    let unknown = app
+        .get("/v1/indicators?area=73.22.09", &regency.token)
+        .await;
+    assert_eq!(unknown.status(), 404);
+}
+
+on_both_backends!(indicators_agree_with_the_households_and_stay_in_scope);
+
+/// Scores stored before the criteria mask existed get it from their JSON when migrated.
+async fn the_criteria_mask_is_filled_in_for_scores_stored_before_it(backend: Backend) {
+    use migrations::{Migrator, MigratorTrait};
+    use sea_orm::{ConnectionTrait, Database, Statement};
+
+    let test_db = tests::TestDb::new(backend).await;
+    let db = Database::connect(&test_db.url).await.expect("connect");
+    Migrator::down(&db, Some(1)).await.expect("undo the mask");
+    let id = Uuid::new_v4();
+    let criteria = serde_json::json!([
+        { "code": "luas_lantai", "met": true, "evidence": {} },
+        { "code": "jenis_lantai", "met": false, "evidence": {} },
+        { "code": "jenis_dinding", "met": null, "evidence": {} },
+        { "code": "fasilitas_bab", "met": true, "evidence": {} },
+    ]);
+    let (p, q) = match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => ("$1", "$2"),
+        _ => ("?1", "?2"),
+    };
+    db.execute_raw(Statement::from_sql_and_values(
+        db.get_database_backend(),
+        format!(
+            "INSERT INTO household_score (household_id, version, met, unknown, verdict, criteria, computed_at) \
+             VALUES ({p}, 1, 2, 1, 'not_poor', {q}, CURRENT_TIMESTAMP)"
+        ),
+        [id.into(), criteria.into()],
+    ))
+    .await
+    .expect("insert an old score");
+    Migrator::up(&db, None).await.expect("migrate");
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT met_mask FROM household_score",
+        ))
+        .await
+        .expect("query")
+        .expect("row");
+    assert_eq!(row.try_get::<i32>("", "met_mask").expect("mask"), 0b1001);
+}
+
+on_both_backends!(the_criteria_mask_is_filled_in_for_scores_stored_before_it);
