@@ -14,6 +14,7 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod exports;
 pub mod photos;
 pub mod routes;
 pub mod seed;

@@ -21,7 +21,8 @@ use tower_http::trace::TraceLayer;
 use tracing::info_span;
 
 use crate::api::{
-    areas, auth, conflicts, forms, health, households, indicators, photos, sync, uploads, users,
+    areas, auth, conflicts, exports, forms, health, households, indicators, photos, sync, uploads,
+    users,
 };
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -57,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         .route("/sync/pull", get(sync::pull))
         .route("/areas/locate", get(areas::locate))
         .route("/indicators", get(indicators::get))
+        .route("/exports/households", get(exports::households))
         .route("/households/{id}", get(households::get))
         .route("/conflicts", get(conflicts::list))
         .route("/forms/{id}/{version}", get(forms::get))

@@ -3,6 +3,7 @@
 pub mod areas;
 pub mod auth;
 pub mod conflicts;
+pub mod exports;
 pub mod extract;
 pub mod forms;
 pub mod health;

@@ -56,6 +56,20 @@ impl Role {
         matches!(self, Role::Supervisor | Role::Admin)
     }
 
+    /// Whether the role may export household lists (masked, unless it may also see
+    /// identities).
+    #[must_use]
+    pub fn may_export(self) -> bool {
+        matches!(self, Role::Supervisor | Role::Analyst | Role::Admin)
+    }
+
+    /// Whether the role may receive NIK and No KK unmasked in exports (it verifies them);
+    /// analysts never do.
+    #[must_use]
+    pub fn may_see_identity(self) -> bool {
+        matches!(self, Role::Supervisor | Role::Admin)
+    }
+
     /// Whether the role may manage users and their areas.
     #[must_use]
     pub fn may_administer(self) -> bool {

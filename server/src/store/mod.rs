@@ -10,6 +10,7 @@ pub mod conflicts;
 pub mod devices;
 pub mod dtsen;
 pub mod entities;
+pub mod exports;
 pub mod families;
 pub mod forms;
 pub mod households;

@@ -32,6 +32,7 @@ mod blob;
 mod concurrency;
 mod conflicts;
 mod dtsen;
+mod exports;
 mod health;
 mod indicators;
 mod model;

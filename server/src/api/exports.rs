@@ -1,0 +1,127 @@
+//! `GET /v1/exports/households`: the household list of an area as CSV (streamed) or XLSX.
+//! Every export is written to the audit log with who, when and what.
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use futures::TryStreamExt;
+use serde::Deserialize;
+use serde_json::json;
+use tokio::io::AsyncReadExt;
+use tracing::instrument;
+
+use super::extract::{ApiQuery, AuthUser};
+use crate::domain::area::AreaCode;
+use crate::error::ApiError;
+use crate::exports::{self, XlsxError};
+use crate::state::AppState;
+use crate::store::{StoreError, audit};
+
+/// The request.
+#[derive(Debug, Deserialize)]
+pub struct ExportQuery {
+    area: String,
+    #[serde(default)]
+    format: Option<String>,
+    #[serde(default)]
+    unmasked: bool,
+}
+
+/// Bytes read from the finished XLSX per chunk sent.
+const XLSX_CHUNK: usize = 64 * 1024;
+
+/// `GET /v1/exports/households?area=…&format=csv|xlsx&unmasked=true|false`.
+#[instrument(skip_all, fields(user.id = %user.actor.id))]
+pub async fn households(
+    State(app): State<AppState>,
+    user: AuthUser,
+    ApiQuery(query): ApiQuery<ExportQuery>,
+) -> Result<Response, ApiError> {
+    let role = user.actor.role;
+    if !role.may_export() {
+        return Err(ApiError::forbidden(
+            "ekspor daftar rumah tangga hanya untuk supervisor, analis dan admin",
+        ));
+    }
+    if query.unmasked && !role.may_see_identity() {
+        return Err(ApiError::forbidden(
+            "NIK dan No KK tanpa samaran hanya untuk supervisor dan admin",
+        ));
+    }
+    let area = AreaCode::parse(&query.area).map_err(|e| ApiError::invalid(e.to_string()))?;
+    if !user.actor.scope.covers(area.as_str()) {
+        return Err(ApiError::out_of_scope(format!(
+            "wilayah {area} di luar wilayah tugas Anda"
+        )));
+    }
+    let format = query.format.as_deref().unwrap_or("csv");
+    if !matches!(format, "csv" | "xlsx") {
+        return Err(ApiError::invalid(format!(
+            "format harus csv atau xlsx, bukan {format:?}"
+        )));
+    }
+    audit::record(
+        &app.db,
+        Utc::now(),
+        Some(user.actor.id),
+        "export.households",
+        area.as_str(),
+        json!({ "format": format, "unmasked": query.unmasked }),
+    )
+    .await?;
+    let file_name = format!("rumah-tangga-{}.{format}", area.as_str().replace('.', ""));
+    let (content_type, body) = if format == "csv" {
+        let stream =
+            exports::households_csv(app.db.clone(), area.as_str().to_owned(), query.unmasked)
+                .inspect_err(|e| tracing::warn!(error = %e, "CSV export cut short"));
+        ("text/csv; charset=utf-8", Body::from_stream(stream))
+    } else {
+        (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            xlsx_body(&app, &area, query.unmasked).await?,
+        )
+    };
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// Builds the workbook on a blocking thread, then streams the file.
+async fn xlsx_body(app: &AppState, area: &AreaCode, unmasked: bool) -> Result<Body, ApiError> {
+    let (db, prefix) = (app.db.clone(), area.as_str().to_owned());
+    let handle = tokio::runtime::Handle::current();
+    let file = tokio::task::spawn_blocking(move || {
+        exports::households_xlsx(&handle, &db, &prefix, unmasked)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(anyhow::anyhow!("XLSX export: {e}")))?
+    .map_err(|e| match e {
+        XlsxError::Store(e) => ApiError::from(e),
+        XlsxError::Write(e) => ApiError::Internal(anyhow::anyhow!(e)),
+    })?;
+    let reader = tokio::fs::File::from_std(
+        file.reopen()
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!("XLSX export: {e}")))?,
+    );
+    // The temporary file lives (and is deleted) with the stream.
+    let chunks = futures::stream::try_unfold((reader, file), |(mut reader, file)| async move {
+        let mut buffer = vec![0u8; XLSX_CHUNK];
+        let n = reader
+            .read(&mut buffer)
+            .await
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        if n == 0 {
+            return Ok::<_, StoreError>(None);
+        }
+        buffer.truncate(n);
+        Ok(Some((bytes::Bytes::from(buffer), (reader, file))))
+    });
+    Ok(Body::from_stream(chunks))
+}

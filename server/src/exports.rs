@@ -1,0 +1,216 @@
+//! Household list exports, CSV and XLSX, for Dinas Sosial and Bappeda. Rows are read a page at
+//! a time and written out as they come, so memory does not grow with the number of
+//! households: CSV is streamed to the client as it is made; XLSX rows go to a temporary file
+//! (`rust_xlsxwriter`'s constant-memory mode), which is then streamed.
+//!
+//! NIK and No KK are masked (`7322********0001`) unless the caller may see them and asks.
+
+use std::io::Write;
+
+use bytes::Bytes;
+use futures::Stream;
+use sea_orm::DatabaseConnection;
+use uuid::Uuid;
+
+use crate::domain::identity::mask;
+use crate::store::StoreError;
+use crate::store::exports::{ExportRow, page};
+
+/// Households read per query.
+pub const PAGE: u64 = 1000;
+
+/// The column headers, in Indonesian: people read them in a spreadsheet.
+pub const HEADERS: [&str; 11] = [
+    "id_rumah_tangga",
+    "kode_desa",
+    "nama_kepala_rumah_tangga",
+    "nik_kepala",
+    "no_kk",
+    "jumlah_anggota",
+    "status_review",
+    "kriteria_terpenuhi",
+    "status_kemiskinan_lokal",
+    "risiko_tertinggi",
+    "diperbarui",
+];
+
+/// One cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// Text.
+    Text(String),
+    /// A number.
+    Number(i64),
+    /// Nothing.
+    Empty,
+}
+
+/// The cells of a row, NIK and No KK masked unless `unmasked`.
+#[must_use]
+pub fn cells(row: &ExportRow, unmasked: bool) -> [Cell; 11] {
+    let identity = |n: &str| {
+        if unmasked { n.to_owned() } else { mask(n) }
+    };
+    let text = |s: Option<String>| s.map_or(Cell::Empty, Cell::Text);
+    let number = |n: Option<i64>| n.map_or(Cell::Empty, Cell::Number);
+    [
+        Cell::Text(row.id.to_string()),
+        Cell::Text(row.area_code.clone()),
+        text(row.head_name.clone()),
+        text(row.head_nik.as_deref().map(identity)),
+        if row.no_kks.is_empty() {
+            Cell::Empty
+        } else {
+            Cell::Text(
+                row.no_kks
+                    .iter()
+                    .map(|n| identity(n))
+                    .collect::<Vec<_>>()
+                    .join(";"),
+            )
+        },
+        number(row.members),
+        Cell::Text(row.review_status.clone()),
+        number(row.score.as_ref().map(|(met, _)| i64::from(*met))),
+        text(row.score.as_ref().map(|(_, verdict)| verdict.clone())),
+        number(row.risk.map(i64::from)),
+        Cell::Text(row.updated_at.to_rfc3339()),
+    ]
+}
+
+/// Text a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, carriage return at the
+/// start) gets a leading `'`, so a name typed as `=HYPERLINK(…)` stays text.
+fn defused(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}").into()
+    } else {
+        text.into()
+    }
+}
+
+/// One CSV line (RFC 4180: quoted when needed, `\r\n` at the end).
+#[must_use]
+pub fn csv_line<S: AsRef<str>>(cells: impl IntoIterator<Item = S>) -> String {
+    let mut line = String::new();
+    for (i, cell) in cells.into_iter().enumerate() {
+        if i > 0 {
+            line.push(',');
+        }
+        let cell = cell.as_ref();
+        if cell.contains([',', '"', '\n', '\r']) {
+            line.push('"');
+            line.push_str(&cell.replace('"', "\"\""));
+            line.push('"');
+        } else {
+            line.push_str(cell);
+        }
+    }
+    line.push_str("\r\n");
+    line
+}
+
+fn cell_text(cell: &Cell) -> String {
+    match cell {
+        Cell::Text(t) => defused(t).into_owned(),
+        Cell::Number(n) => n.to_string(),
+        Cell::Empty => String::new(),
+    }
+}
+
+/// The CSV, a page of households per chunk, starting with a byte-order mark (so that Excel
+/// reads UTF-8) and the header line.
+pub fn households_csv(
+    db: DatabaseConnection,
+    prefix: String,
+    unmasked: bool,
+) -> impl Stream<Item = Result<Bytes, StoreError>> {
+    let header = format!("\u{feff}{}", csv_line(HEADERS));
+    let first = futures::stream::once(async move { Ok(Bytes::from(header)) });
+    let rows = futures::stream::try_unfold(Some(None::<Uuid>), move |state| {
+        let (db, prefix) = (db.clone(), prefix.clone());
+        async move {
+            let Some(after) = state else {
+                return Ok(None);
+            };
+            let rows = page(&db, &prefix, after, PAGE).await?;
+            let Some(last) = rows.last().map(|r| r.id) else {
+                return Ok(None);
+            };
+            let mut chunk = String::with_capacity(rows.len() * 160);
+            for row in &rows {
+                chunk.push_str(&csv_line(cells(row, unmasked).iter().map(cell_text)));
+            }
+            let next = (rows.len() as u64 == PAGE).then_some(Some(last));
+            Ok(Some((Bytes::from(chunk), next)))
+        }
+    });
+    futures::StreamExt::chain(first, rows)
+}
+
+/// Why an XLSX could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum XlsxError {
+    /// Reading the households failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Writing the workbook failed.
+    #[error("membuat XLSX: {0}")]
+    Write(String),
+}
+
+/// Writes the XLSX into a temporary file, row by row in constant memory, and returns the file
+/// (deleted when dropped). Runs on a blocking thread; pages are read from the database with
+/// `handle`.
+pub fn households_xlsx(
+    handle: &tokio::runtime::Handle,
+    db: &DatabaseConnection,
+    prefix: &str,
+    unmasked: bool,
+) -> Result<tempfile::NamedTempFile, XlsxError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let write = |e: rust_xlsxwriter::XlsxError| XlsxError::Write(e.to_string());
+    let mut workbook = Workbook::new();
+    let bold = Format::new().set_bold();
+    let sheet = workbook
+        .add_worksheet_with_constant_memory()
+        .map_err(write)?;
+    sheet.set_name("Rumah tangga").map_err(write)?;
+    for (col, header) in (0u16..).zip(HEADERS) {
+        sheet
+            .write_string_with_format(0, col, header, &bold)
+            .map_err(write)?;
+    }
+    let mut row_number = 1u32;
+    let mut after = None;
+    loop {
+        let rows = handle.block_on(page(db, prefix, after, PAGE))?;
+        for row in &rows {
+            for (col, cell) in (0u16..).zip(cells(row, unmasked)) {
+                match cell {
+                    // Strings are written as strings: Excel runs no formula from them.
+                    Cell::Text(t) => {
+                        sheet.write_string(row_number, col, t).map_err(write)?;
+                    }
+                    #[expect(clippy::cast_precision_loss, reason = "small counts and scores")]
+                    Cell::Number(n) => {
+                        sheet
+                            .write_number(row_number, col, n as f64)
+                            .map_err(write)?;
+                    }
+                    Cell::Empty => {}
+                }
+            }
+            row_number += 1;
+        }
+        if (rows.len() as u64) < PAGE {
+            break;
+        }
+        after = rows.last().map(|r| r.id);
+    }
+    let mut file = tempfile::NamedTempFile::new().map_err(|e| XlsxError::Write(e.to_string()))?;
+    workbook.save_to_writer(file.as_file_mut()).map_err(write)?;
+    file.as_file_mut()
+        .flush()
+        .map_err(|e| XlsxError::Write(e.to_string()))?;
+    Ok(file)
+}
