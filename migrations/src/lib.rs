@@ -35,6 +35,7 @@ mod m20261127_000021_create_household_score;
 mod m20261127_000022_create_dtsen_decile;
 mod m20261128_000023_create_quality_flag;
 mod m20261128_000024_add_score_met_mask;
+mod m20261128_000025_create_household_position;
 
 /// All migrations, in order.
 pub struct Migrator;
@@ -67,6 +68,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000022_create_dtsen_decile::Migration),
             Box::new(m20261128_000023_create_quality_flag::Migration),
             Box::new(m20261128_000024_add_score_met_mask::Migration),
+            Box::new(m20261128_000025_create_household_position::Migration),
         ]
     }
 }

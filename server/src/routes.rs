@@ -21,8 +21,8 @@ use tower_http::trace::TraceLayer;
 use tracing::info_span;
 
 use crate::api::{
-    areas, auth, conflicts, exports, forms, health, households, indicators, photos, sync, uploads,
-    users,
+    areas, auth, conflicts, exports, forms, health, households, indicators, map, photos, sync,
+    uploads, users,
 };
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -59,6 +59,8 @@ pub fn router(state: AppState) -> Router {
         .route("/areas/locate", get(areas::locate))
         .route("/indicators", get(indicators::get))
         .route("/exports/households", get(exports::households))
+        .route("/map/households", get(map::households))
+        .route("/map/desa", get(map::desa))
         .route("/households/{id}", get(households::get))
         .route("/conflicts", get(conflicts::list))
         .route("/forms/{id}/{version}", get(forms::get))

@@ -9,6 +9,7 @@ pub mod forms;
 pub mod health;
 pub mod households;
 pub mod indicators;
+pub mod map;
 pub mod photos;
 pub mod sync;
 pub mod uploads;

@@ -5,12 +5,13 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect, Statement, sea_query::Expr,
 };
 use uuid::Uuid;
 
 use super::StoreError;
-use super::entities::{family, household, household_score, member, visit_check};
+use super::entities::{family, member};
 
 /// One household as the export lists it (NIK and No KK unmasked: the caller masks).
 #[derive(Debug, Clone, PartialEq)]
@@ -37,74 +38,81 @@ pub struct ExportRow {
     pub updated_at: DateTime<Utc>,
 }
 
-/// The households at or below `prefix` after `after` (in id order), at most `limit`.
+/// `fields ->> key` as text, on either database.
+fn json_text(backend: DbBackend, column: &str, key: &str) -> String {
+    match backend {
+        DbBackend::Postgres => format!("({column} ->> '{key}')"),
+        _ => format!("CAST(json_extract({column}, '$.{key}') AS TEXT)"),
+    }
+}
+
+#[derive(FromQueryResult)]
+struct HouseholdRow {
+    id: Uuid,
+    area_code: String,
+    head_name: Option<String>,
+    members: Option<String>,
+    review_status: String,
+    updated_at: DateTime<Utc>,
+    met: Option<i32>,
+    verdict: Option<String>,
+    risk: Option<i32>,
+}
+
+/// The households at or below `prefix` after `after` (in id order), at most `limit`: one
+/// statement for the households with their score and highest risk, one for their families'
+/// No KK, one for their heads' NIK. Only the answers listed are read out of the JSON.
 pub async fn page(
     db: &impl ConnectionTrait,
     prefix: &str,
     after: Option<Uuid>,
     limit: u64,
 ) -> Result<Vec<ExportRow>, StoreError> {
-    let mut query = household::Entity::find()
-        .filter(household::Column::Tombstone.is_null())
-        .filter(
-            household::Column::AreaCode
-                .eq(prefix)
-                .or(household::Column::AreaCode.starts_with(format!("{prefix}."))),
-        )
-        .order_by_asc(household::Column::Id)
-        .limit(limit);
+    let backend = db.get_database_backend();
+    let p = |i: usize| match backend {
+        DbBackend::Postgres => format!("${i}"),
+        _ => format!("?{i}"),
+    };
+    let after_clause = if after.is_some() {
+        format!("AND h.id > {}", p(3))
+    } else {
+        String::new()
+    };
+    let sql = format!(
+        "SELECT h.id, h.area_code, {name} AS head_name, {members} AS members, h.review_status, \
+           h.updated_at, s.met, s.verdict, \
+           (SELECT MAX(c.risk) FROM visit_check c WHERE c.household_id = h.id) AS risk \
+         FROM household h LEFT JOIN household_score s ON s.household_id = h.id \
+         WHERE h.tombstone IS NULL AND (h.area_code = {p1} OR h.area_code LIKE {p2}) {after_clause} \
+         ORDER BY h.id LIMIT {limit}",
+        name = json_text(backend, "h.fields", "nama_kepala_rumah_tangga"),
+        members = json_text(backend, "h.fields", "jumlah_anggota"),
+        p1 = p(1),
+        p2 = p(2),
+    );
+    let mut values: Vec<sea_orm::Value> = vec![prefix.into(), format!("{prefix}.%").into()];
     if let Some(after) = after {
-        query = query.filter(household::Column::Id.gt(after));
+        values.push(after.into());
     }
-    let households = query.all(db).await?;
+    let households =
+        HouseholdRow::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
+            .all(db)
+            .await?;
     if households.is_empty() {
         return Ok(Vec::new());
     }
     let ids: Vec<Uuid> = households.iter().map(|h| h.id).collect();
-    let scores: HashMap<Uuid, (i32, String)> = household_score::Entity::find()
-        .select_only()
-        .columns([
-            household_score::Column::HouseholdId,
-            household_score::Column::Met,
-            household_score::Column::Verdict,
-        ])
-        .filter(household_score::Column::HouseholdId.is_in(ids.clone()))
-        .into_tuple::<(Uuid, i32, String)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|(id, met, verdict)| (id, (met, verdict)))
-        .collect();
     let mut no_kks = no_kks_of(db, &ids).await?;
     let mut heads = heads_of(db, &ids).await?;
-    let risks: HashMap<Uuid, i32> = visit_check::Entity::find()
-        .select_only()
-        .column(visit_check::Column::HouseholdId)
-        .column_as(visit_check::Column::Risk.max(), "risk")
-        .filter(visit_check::Column::HouseholdId.is_in(ids))
-        .filter(visit_check::Column::Risk.is_not_null())
-        .group_by(visit_check::Column::HouseholdId)
-        .into_tuple::<(Uuid, i32)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
     Ok(households
         .into_iter()
         .map(|h| ExportRow {
-            head_name: h
-                .fields
-                .get("nama_kepala_rumah_tangga")
-                .and_then(serde_json::Value::as_str)
-                .map(str::to_owned),
-            members: h
-                .fields
-                .get("jumlah_anggota")
-                .and_then(serde_json::Value::as_i64),
             head_nik: heads.remove(&h.id),
             no_kks: no_kks.remove(&h.id).unwrap_or_default(),
-            score: scores.get(&h.id).cloned(),
-            risk: risks.get(&h.id).copied(),
+            score: h.met.zip(h.verdict),
+            members: h.members.and_then(|m| m.trim().parse().ok()),
+            head_name: h.head_name,
+            risk: h.risk,
             id: h.id,
             area_code: h.area_code,
             review_status: h.review_status,
@@ -139,29 +147,22 @@ async fn heads_of(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
 ) -> Result<HashMap<Uuid, String>, StoreError> {
-    let mut heads: HashMap<Uuid, String> = HashMap::new();
-    for (id, nik, fields) in member::Entity::find()
+    let backend = db.get_database_backend();
+    let relation = json_text(backend, "fields", "hubungan_kepala");
+    let heads = member::Entity::find()
         .select_only()
-        .columns([
-            member::Column::HouseholdId,
-            member::Column::Nik,
-            member::Column::Fields,
-        ])
+        .columns([member::Column::HouseholdId, member::Column::Nik])
         .filter(member::Column::HouseholdId.is_in(ids.iter().copied()))
         .filter(member::Column::Tombstone.is_null())
         .filter(member::Column::Nik.is_not_null())
+        .filter(Expr::cust(format!("{relation} = '1'")))
         .order_by_asc(member::Column::Id)
-        .into_tuple::<(Uuid, String, serde_json::Value)>()
+        .into_tuple::<(Uuid, String)>()
         .all(db)
-        .await?
-    {
-        if fields
-            .get("hubungan_kepala")
-            .and_then(serde_json::Value::as_i64)
-            == Some(1)
-        {
-            heads.entry(id).or_insert(nik);
-        }
+        .await?;
+    let mut out = HashMap::new();
+    for (id, nik) in heads {
+        out.entry(id).or_insert(nik);
     }
-    Ok(heads)
+    Ok(out)
 }

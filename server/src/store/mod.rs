@@ -15,6 +15,7 @@ pub mod families;
 pub mod forms;
 pub mod households;
 pub mod indicators;
+pub mod map;
 pub mod members;
 pub mod photo_jobs;
 pub mod photos;

@@ -35,6 +35,7 @@ mod dtsen;
 mod exports;
 mod health;
 mod indicators;
+mod map;
 mod model;
 mod photos;
 mod pull;

@@ -11,6 +11,7 @@ pub mod family;
 pub mod family_kk_history;
 pub mod form;
 pub mod household;
+pub mod household_position;
 pub mod household_score;
 pub mod login_throttle;
 pub mod member;

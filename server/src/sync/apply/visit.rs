@@ -7,7 +7,7 @@ use sync_protocol::v1::{FieldError, FieldErrorCode, RecordVisit, RejectCode};
 use super::{Applied, Ctx, Failure, form, invalid, reject};
 use crate::photos::is_sha256;
 use crate::store::batch::WriteBatch;
-use crate::store::{households, photos, quality, visits};
+use crate::store::{households, map, photos, quality, visits};
 
 /// Photo kinds are short machine names such as `tampak_depan`.
 fn valid_kind(kind: &str) -> bool {
@@ -95,6 +95,14 @@ pub(super) async fn record<C: ConnectionTrait>(
     }
     photos::queue_visit_refs(batch, m, ctx.actor.id);
     quality::queue(batch, m.visit_id, m.household_id, ctx.now);
+    if let Some(gps) = &m.gps {
+        map::queue_position(
+            batch,
+            m.household_id,
+            (gps.latitude, gps.longitude),
+            m.ended_at,
+        );
+    }
     Ok(Applied {
         household_id: m.household_id,
         version: None,

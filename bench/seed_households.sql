@@ -1,0 +1,38 @@
+-- Synthetic households for the export benchmark, numbered :first … :last: the survey answers
+-- of `:'fields'` (every household field of the form), a family with a No KK, four members
+-- (the first the head) with NIK, a local score and a visit check. Spread over the six desa of
+-- the demo region.
+INSERT INTO household (id, area_code, form_id, form_version, version, fields, stamps,
+                       review_status, created_by, created_at, updated_at)
+SELECT md5('h' || i)::uuid,
+       (ARRAY['73.22.01.2001', '73.22.01.2002', '73.22.01.2003',
+              '73.22.02.1001', '73.22.02.2002', '73.22.02.2007'])[1 + i % 6],
+       'survei-rt', 1, 1,
+       :'fields'::jsonb || jsonb_build_object('nama_kepala_rumah_tangga', 'Kepala Rumah Tangga ' || i,
+                                              'jumlah_anggota', 4),
+       '{}'::jsonb, 'pending', (SELECT id FROM app_user WHERE username = 'demo-admin'), now(), now()
+FROM generate_series(:first, :last) AS i;
+
+INSERT INTO family (id, household_id, no_kk, created_at, updated_at)
+SELECT md5('f' || i)::uuid, md5('h' || i)::uuid, '732201270815' || lpad((i % 10000)::text, 4, '0'),
+       now(), now()
+FROM generate_series(:first, :last) AS i;
+
+INSERT INTO member (id, household_id, family_id, nik, fields, stamps, created_at, updated_at)
+SELECT md5('m' || i || '-' || j)::uuid, md5('h' || i)::uuid, md5('f' || i)::uuid,
+       '732201450985' || lpad(((i * 4 + j) % 10000)::text, 4, '0'),
+       jsonb_build_object('nama', 'Anggota ' || j, 'hubungan_kepala', CASE WHEN j = 1 THEN 1 ELSE 3 END,
+                          'jenis_kelamin', 1 + j % 2, 'tanggal_lahir', '1985-09-05'),
+       '{}'::jsonb, now(), now()
+FROM generate_series(:first, :last) AS i, generate_series(1, 4) AS j;
+
+INSERT INTO household_score (household_id, version, met, unknown, verdict, criteria, met_mask, computed_at)
+SELECT md5('h' || i)::uuid, 1, i % 15, 0,
+       CASE WHEN i % 15 >= 9 THEN 'poor' ELSE 'not_poor' END, '[]'::jsonb, i % 16384, now()
+FROM generate_series(:first, :last) AS i;
+
+INSERT INTO visit_check (visit_id, household_id, state, generation, attempts, run_after, risk, checked_at)
+SELECT md5('v' || i)::uuid, md5('h' || i)::uuid, 'done', 0, 0, now(), i % 101, now()
+FROM generate_series(:first, :last) AS i;
+
+ANALYZE;

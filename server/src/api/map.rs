@@ -1,0 +1,178 @@
+//! The map: `GET /v1/map/households` (GeoJSON points of a viewport, or grid clusters when it
+//! holds more than a screen can show) and `GET /v1/map/desa` (desa polygons with their
+//! indicators, for a choropleth).
+
+use axum::Json;
+use axum::extract::State;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tracing::instrument;
+
+use super::extract::{ApiQuery, AuthUser};
+use super::indicators::POOR_SHARE_BASIS;
+use crate::domain::area::AreaCode;
+use crate::domain::role::Role;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::{areas, indicators, map};
+
+/// Cells per side of the viewport when households are clustered.
+const GRID: f64 = 64.0;
+
+/// At most this many points are sent; more become clusters.
+const MAX_POINTS: u64 = 2000;
+
+/// The viewport asked for.
+#[derive(Debug, Deserialize)]
+pub struct HouseholdsQuery {
+    area: String,
+    /// `west,south,east,north` in degrees.
+    bbox: String,
+    /// At most this many points (≤ 2,000, the default); more households come as clusters.
+    max_points: Option<u64>,
+}
+
+fn parse_bbox(text: &str) -> Result<map::BoundingBox, ApiError> {
+    let invalid = || {
+        ApiError::invalid(
+            "bbox harus barat,selatan,timur,utara dalam derajat, contoh 119.9,-2.9,120.6,-2.3",
+        )
+    };
+    let numbers: Vec<f64> = text
+        .split(',')
+        .map(|n| n.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| invalid())?;
+    let [west, south, east, north] = numbers[..] else {
+        return Err(invalid());
+    };
+    let ok = (-180.0..=180.0).contains(&west)
+        && (-180.0..=180.0).contains(&east)
+        && (-90.0..=90.0).contains(&south)
+        && (-90.0..=90.0).contains(&north)
+        && west < east
+        && south < north;
+    if ok {
+        Ok([west, south, east, north])
+    } else {
+        Err(invalid())
+    }
+}
+
+fn scoped_area(user: &AuthUser, text: &str) -> Result<AreaCode, ApiError> {
+    let area = AreaCode::parse(text).map_err(|e| ApiError::invalid(e.to_string()))?;
+    if user.actor.scope.covers(area.as_str()) {
+        Ok(area)
+    } else {
+        Err(ApiError::out_of_scope(format!(
+            "wilayah {area} di luar wilayah tugas Anda"
+        )))
+    }
+}
+
+/// `GET /v1/map/households?area=…&bbox=west,south,east,north[&max_points=N]`: a GeoJSON
+/// `FeatureCollection`. Up to `max_points` (2,000) households come as points (id, desa, review status, local verdict, criteria
+/// met); beyond that, or always for analysts (who do not see single households), as clusters
+/// of a 64 × 64 grid over the viewport (households, of which poor).
+#[instrument(skip_all, fields(user.id = %user.actor.id))]
+pub async fn households(
+    State(app): State<AppState>,
+    user: AuthUser,
+    ApiQuery(query): ApiQuery<HouseholdsQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let area = scoped_area(&user, &query.area)?;
+    let bbox = parse_bbox(&query.bbox)?;
+    let total = map::count(&app.db, area.as_str(), bbox).await?;
+    let max_points = query.max_points.unwrap_or(MAX_POINTS).min(MAX_POINTS);
+    let as_points = user.actor.role != Role::Analyst && total <= max_points;
+    let features: Vec<Value> = if as_points {
+        map::points(&app.db, area.as_str(), bbox, max_points)
+            .await?
+            .into_iter()
+            .map(|p| {
+                json!({
+                    "type": "Feature",
+                    "geometry": { "type": "Point", "coordinates": [p.longitude, p.latitude] },
+                    "properties": {
+                        "id": p.id,
+                        "desa": p.area_code,
+                        "review_status": p.review_status,
+                        "verdict": p.verdict,
+                        "criteria_met": p.met,
+                    },
+                })
+            })
+            .collect()
+    } else {
+        let cell = (bbox[2] - bbox[0]).max(bbox[3] - bbox[1]) / GRID;
+        map::clusters(&app.db, area.as_str(), bbox, cell)
+            .await?
+            .into_iter()
+            .map(|c| {
+                json!({
+                    "type": "Feature",
+                    "geometry": { "type": "Point", "coordinates": [c.longitude, c.latitude] },
+                    "properties": { "cluster": true, "households": c.households, "poor": c.poor },
+                })
+            })
+            .collect()
+    };
+    Ok(Json(json!({
+        "type": "FeatureCollection",
+        "households": total,
+        "clustered": !as_points,
+        "features": features,
+    })))
+}
+
+/// The area asked for.
+#[derive(Debug, Deserialize)]
+pub struct DesaQuery {
+    area: String,
+}
+
+/// `GET /v1/map/desa?area=…`: every desa and kelurahan under the area with a boundary, as
+/// GeoJSON polygons whose properties are the desa's indicators.
+#[instrument(skip_all, fields(user.id = %user.actor.id))]
+pub async fn desa(
+    State(app): State<AppState>,
+    user: AuthUser,
+    ApiQuery(query): ApiQuery<DesaQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let area = scoped_area(&user, &query.area)?;
+    let listed = areas::below(&app.db, area.as_str(), &["desa", "kelurahan"]).await?;
+    let counts = indicators::per_desa(&app.db, area.as_str()).await?;
+    let index = app.boundaries.index();
+    let boundaries: std::collections::HashMap<&str, _> = index.iter().collect();
+    let features: Vec<Value> = listed
+        .iter()
+        .filter_map(|(code, name)| {
+            let boundary = boundaries.get(code.as_str())?;
+            let c = counts.get(code).cloned().unwrap_or_default();
+            let decided = c.poor + c.not_poor;
+            #[expect(
+                clippy::cast_precision_loss,
+                reason = "household counts far below 2^52"
+            )]
+            let share = (decided > 0).then(|| c.poor as f64 / decided as f64);
+            Some(json!({
+                "type": "Feature",
+                "geometry": boundary.to_geojson(),
+                "properties": {
+                    "code": code,
+                    "name": name,
+                    "households_surveyed": c.households,
+                    "poor": c.poor,
+                    "not_poor": c.not_poor,
+                    "poor_share": share,
+                    "households_flagged": c.flagged,
+                },
+            }))
+        })
+        .collect();
+    Ok(Json(json!({
+        "type": "FeatureCollection",
+        "poor_share_basis": POOR_SHARE_BASIS,
+        "features": features,
+    })))
+}

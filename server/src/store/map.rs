@@ -1,0 +1,188 @@
+//! Households on the map: each household's position (its latest visit's fix), and what a
+//! viewport holds, as points or as grid clusters.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveValue::Set,
+    ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, Statement,
+    sea_query::{Alias, Expr, ExprTrait, OnConflict},
+};
+use uuid::Uuid;
+
+use super::StoreError;
+use super::batch::WriteBatch;
+use super::entities::household_position;
+
+/// Queues the household's position from a visit; an older visit (by its end) never replaces
+/// a newer one's.
+pub fn queue_position(
+    batch: &mut WriteBatch,
+    household_id: Uuid,
+    (latitude, longitude): (f64, f64),
+    ended_at: DateTime<Utc>,
+) {
+    batch.push(
+        &household_position::Entity::insert(household_position::ActiveModel {
+            household_id: Set(household_id),
+            latitude: Set(latitude),
+            longitude: Set(longitude),
+            visit_ended_at: Set(ended_at),
+        })
+        .on_conflict(
+            OnConflict::column(household_position::Column::HouseholdId)
+                .update_columns([
+                    household_position::Column::Latitude,
+                    household_position::Column::Longitude,
+                    household_position::Column::VisitEndedAt,
+                ])
+                .action_and_where(
+                    Expr::col((
+                        household_position::Entity,
+                        household_position::Column::VisitEndedAt,
+                    ))
+                    .lte(Expr::col((
+                        Alias::new("excluded"),
+                        household_position::Column::VisitEndedAt,
+                    ))),
+                )
+                .to_owned(),
+        ),
+    );
+}
+
+/// A viewport: `[west, south, east, north]` in degrees.
+pub type BoundingBox = [f64; 4];
+
+/// One household on the map.
+#[derive(Debug, Clone, PartialEq, FromQueryResult)]
+pub struct Point {
+    /// Household id.
+    pub id: Uuid,
+    /// Its desa.
+    pub area_code: String,
+    /// Latitude.
+    pub latitude: f64,
+    /// Longitude.
+    pub longitude: f64,
+    /// Review status.
+    pub review_status: String,
+    /// Local verdict, if scored.
+    pub verdict: Option<String>,
+    /// Criteria met, if scored.
+    pub met: Option<i32>,
+}
+
+/// Households of one grid cell.
+#[derive(Debug, Clone, PartialEq, FromQueryResult)]
+pub struct Cluster {
+    /// How many.
+    pub households: i64,
+    /// Of which poor by the local score.
+    pub poor: i64,
+    /// Mean latitude.
+    pub latitude: f64,
+    /// Mean longitude.
+    pub longitude: f64,
+}
+
+#[derive(FromQueryResult)]
+struct Count {
+    n: i64,
+}
+
+/// `FROM … WHERE` for households at or below `prefix` inside the box, the values given by
+/// [`values`].
+fn scope(backend: DbBackend) -> String {
+    let p: [&str; 6] = match backend {
+        DbBackend::Postgres => ["$1", "$2", "$3", "$4", "$5", "$6"],
+        _ => ["?1", "?2", "?3", "?4", "?5", "?6"],
+    };
+    format!(
+        "FROM household_position p JOIN household h ON h.id = p.household_id \
+         LEFT JOIN household_score s ON s.household_id = h.id \
+         WHERE h.tombstone IS NULL AND (h.area_code = {} OR h.area_code LIKE {}) \
+           AND p.longitude BETWEEN {} AND {} AND p.latitude BETWEEN {} AND {}",
+        p[0], p[1], p[2], p[4], p[3], p[5]
+    )
+}
+
+fn values(prefix: &str, bbox: BoundingBox) -> Vec<sea_orm::Value> {
+    vec![
+        prefix.into(),
+        format!("{prefix}.%").into(),
+        bbox[0].into(),
+        bbox[1].into(),
+        bbox[2].into(),
+        bbox[3].into(),
+    ]
+}
+
+/// How many households the viewport holds.
+pub async fn count(
+    db: &impl ConnectionTrait,
+    prefix: &str,
+    bbox: BoundingBox,
+) -> Result<u64, StoreError> {
+    let backend = db.get_database_backend();
+    let from = scope(backend);
+    let sql = format!("SELECT COUNT(*) AS n {from}");
+    let row = Count::find_by_statement(Statement::from_sql_and_values(
+        backend,
+        sql,
+        values(prefix, bbox),
+    ))
+    .one(db)
+    .await?;
+    Ok(row.map_or(0, |c| u64::try_from(c.n).unwrap_or(0)))
+}
+
+/// The households of the viewport, at most `limit`, in id order.
+pub async fn points(
+    db: &impl ConnectionTrait,
+    prefix: &str,
+    bbox: BoundingBox,
+    limit: u64,
+) -> Result<Vec<Point>, StoreError> {
+    let backend = db.get_database_backend();
+    let from = scope(backend);
+    let sql = format!(
+        "SELECT h.id, h.area_code, p.latitude, p.longitude, h.review_status, s.verdict, s.met \
+         {from} ORDER BY h.id LIMIT {limit}"
+    );
+    Ok(Point::find_by_statement(Statement::from_sql_and_values(
+        backend,
+        sql,
+        values(prefix, bbox),
+    ))
+    .all(db)
+    .await?)
+}
+
+/// The households of the viewport grouped in square cells of `cell` degrees.
+pub async fn clusters(
+    db: &impl ConnectionTrait,
+    prefix: &str,
+    bbox: BoundingBox,
+    cell: f64,
+) -> Result<Vec<Cluster>, StoreError> {
+    let backend = db.get_database_backend();
+    let from = scope(backend);
+    // Inside the box the offsets are not negative, so CAST truncates as floor would.
+    let (west, south) = (bbox[0], bbox[1]);
+    let sql = format!(
+        "SELECT COUNT(*) AS households, \
+           SUM(CASE WHEN s.verdict = 'poor' THEN 1 ELSE 0 END) AS poor, \
+           AVG(p.latitude) AS latitude, AVG(p.longitude) AS longitude \
+         {from} \
+         GROUP BY CAST((p.longitude - ({west})) / {cell} AS INTEGER), \
+                  CAST((p.latitude - ({south})) / {cell} AS INTEGER) \
+         ORDER BY 1 DESC"
+    );
+    Ok(Cluster::find_by_statement(Statement::from_sql_and_values(
+        backend,
+        sql,
+        values(prefix, bbox),
+    ))
+    .all(db)
+    .await?)
+}

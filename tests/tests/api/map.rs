@@ -1,0 +1,164 @@
+//! The map: households of a viewport as points at their latest visit's fix, clusters beyond
+//! the point limit (and always for analysts), desa polygons with their indicators.
+
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use serde_json::Value;
+use sync_protocol::v1::{GpsFix, Op, RecordVisit};
+use tests::fixtures::{self, BONE_BONE, KEC_BONE_BONE, KEC_MALANGKE, PATTIMANG};
+use tests::{Backend, TestApp, TestUser};
+use uuid::Uuid;
+
+const MALANGKE_BOX: &str = "120.3,-2.9,120.5,-2.7";
+
+async fn geojson(app: &TestApp, user: &TestUser, path: &str) -> Value {
+    let response = app.get(path, &user.token).await;
+    assert_eq!(response.status(), 200, "{path}");
+    response.json().await.expect("json")
+}
+
+/// Pushes a survey; returns the household and its visit's fix `(lat, lon)`.
+async fn survey(app: &TestApp, user: &TestUser, desa: &str, seed: u64) -> (Uuid, RecordVisit) {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let (id, ops) = fixtures::survey(desa, 1, &mut rng);
+    let Some(Op::RecordVisit(visit)) = ops.last().cloned() else {
+        unreachable!("a survey ends with its visit")
+    };
+    let mut phone = app.client(user);
+    for op in ops {
+        phone.enqueue(op).expect("enqueue");
+    }
+    phone.push().await.expect("push");
+    (id, visit)
+}
+
+async fn revisit(
+    app: &TestApp,
+    user: &TestUser,
+    visit: &RecordVisit,
+    minutes: i64,
+    at: (f64, f64),
+) {
+    let mut again = visit.clone();
+    again.visit_id = Uuid::new_v4();
+    again.started_at += chrono::Duration::minutes(minutes);
+    again.ended_at += chrono::Duration::minutes(minutes);
+    let gps = again.gps.as_mut().expect("gps");
+    (gps.latitude, gps.longitude) = at;
+    let mut phone = app.client(user);
+    phone.enqueue(Op::RecordVisit(again)).expect("enqueue");
+    phone.push().await.expect("push");
+}
+
+fn ids(collection: &Value) -> Vec<String> {
+    let mut ids: Vec<String> = collection["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .map(|f| f["properties"]["id"].as_str().expect("id").to_owned())
+        .collect();
+    ids.sort();
+    ids
+}
+
+async fn households_appear_at_their_latest_fix_as_points_or_clusters(backend: Backend) {
+    let app = TestApp::spawn_on(backend).await;
+    let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let other = app.user("enumerator", &[KEC_BONE_BONE]).await;
+    let mut ours = Vec::new();
+    let mut visits = Vec::new();
+    for seed in 0..3 {
+        let (id, visit) = survey(&app, &worker, PATTIMANG, seed).await;
+        ours.push(id.to_string());
+        visits.push(visit);
+    }
+    ours.sort();
+    survey(&app, &other, BONE_BONE, 7).await;
+
+    let supervisor = app.user("supervisor", &[KEC_MALANGKE]).await;
+    let path = format!("/v1/map/households?area={KEC_MALANGKE}&bbox={MALANGKE_BOX}");
+    let points = geojson(&app, &supervisor, &path).await;
+    assert_eq!(points["clustered"], false);
+    assert_eq!(ids(&points), ours);
+    let first = points["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .find(|f| f["properties"]["id"] == visits[0].household_id.to_string())
+        .expect("first household");
+    let gps: &GpsFix = visits[0].gps.as_ref().expect("gps");
+    assert_eq!(first["geometry"]["coordinates"][0], gps.longitude);
+    assert_eq!(first["geometry"]["coordinates"][1], gps.latitude);
+    assert_eq!(first["properties"]["desa"], PATTIMANG);
+
+    // A later visit moves the household; an earlier one sent afterwards does not.
+    revisit(&app, &worker, &visits[0], 60, (-2.79, 120.395)).await;
+    revisit(&app, &worker, &visits[0], -60, (-2.81, 120.405)).await;
+    let moved = geojson(&app, &supervisor, &path).await;
+    let first = moved["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .find(|f| f["properties"]["id"] == visits[0].household_id.to_string())
+        .expect("first household")
+        .clone();
+    assert_eq!(
+        first["geometry"]["coordinates"],
+        serde_json::json!([120.395, -2.79])
+    );
+
+    // Beyond the point limit, and for analysts always: clusters that add up.
+    let clustered = geojson(&app, &supervisor, &format!("{path}&max_points=2")).await;
+    assert_eq!(clustered["clustered"], true);
+    let analyst = app.user("analyst", &[KEC_MALANGKE]).await;
+    for collection in [clustered, geojson(&app, &analyst, &path).await] {
+        let total: i64 = collection["features"]
+            .as_array()
+            .expect("features")
+            .iter()
+            .map(|f| f["properties"]["households"].as_i64().expect("count"))
+            .sum();
+        assert_eq!(total, 3);
+        assert!(collection["features"][0]["properties"].get("id").is_none());
+    }
+
+    // An empty viewport, a bad box, another kecamatan.
+    let empty = geojson(
+        &app,
+        &supervisor,
+        &format!("/v1/map/households?area={KEC_MALANGKE}&bbox=121,-3,121.1,-2.9"),
+    )
+    .await;
+    assert_eq!(empty["features"].as_array().expect("features").len(), 0);
+    for (query, status) in [
+        (
+            format!("area={KEC_MALANGKE}&bbox=120.5,-2.9,120.3,-2.7"),
+            400,
+        ),
+        (format!("area={KEC_MALANGKE}&bbox=120.3,-2.9,120.5"), 400),
+        (format!("area={KEC_BONE_BONE}&bbox={MALANGKE_BOX}"), 403),
+    ] {
+        let response = app
+            .get(&format!("/v1/map/households?{query}"), &supervisor.token)
+            .await;
+        assert_eq!(response.status(), status, "{query}");
+    }
+
+    // The choropleth: the demo desa polygons with their figures.
+    let desa = geojson(
+        &app,
+        &supervisor,
+        &format!("/v1/map/desa?area={KEC_MALANGKE}"),
+    )
+    .await;
+    let features = desa["features"].as_array().expect("features");
+    assert_eq!(features.len(), 3);
+    let pattimang = features
+        .iter()
+        .find(|f| f["properties"]["code"] == PATTIMANG)
+        .expect("Pattimang");
+    assert_eq!(pattimang["properties"]["households_surveyed"], 3);
+    assert_eq!(pattimang["geometry"]["type"], "Polygon");
+}
+
+on_both_backends!(households_appear_at_their_latest_fix_as_points_or_clusters);
