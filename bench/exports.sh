@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Household list exports over many households: time and the server's peak memory.
+# Household list exports and map viewports over many households: time and the server's peak
+# memory.
 #
 # bench/exports.sh [SIZES…]   (default: 10000 100000)
 #
@@ -10,6 +11,10 @@
 # server's peak RSS during the export (VmHWM, reset before each export) next to its RSS
 # before it. Reference in the same run: PostgreSQL alone writing the same columns with
 # `\copy (SELECT … joins …) TO file CSV`.
+#
+# Map: GET /v1/map/households for the whole demo region (clustered) and for a small viewport
+# in desa Pattimang (points), five times each, median; reference: psql running the same
+# clustering query.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZES=("${@:-10000 100000}")
@@ -87,4 +92,26 @@ for size in "${SIZES[@]}"; do
     "$PSQL_BIN" -q "$DATABASE_URL" -c "\\copy (SELECT h.id, h.area_code, h.fields->>'nama_kepala_rumah_tangga', m.nik, f.no_kk, h.fields->>'jumlah_anggota', h.review_status, s.met, s.verdict, c.risk, h.updated_at FROM household h LEFT JOIN household_score s ON s.household_id = h.id LEFT JOIN family f ON f.household_id = h.id LEFT JOIN member m ON m.household_id = h.id AND m.fields->>'hubungan_kepala' = '1' LEFT JOIN visit_check c ON c.household_id = h.id WHERE h.tombstone IS NULL AND h.area_code LIKE '73.22.%' ORDER BY h.id) TO '$WORK/copy.csv' CSV HEADER"
     end=$(date +%s%N)
     echo "$size households, psql \\copy of the same columns: $(( (end - start) / 1000000 )) ms, $(( $(wc -l <"$WORK/copy.csv") - 1 )) rows, $(stat -c %s "$WORK/copy.csv") bytes"
+    map_ms() { # query → median ms of five GETs
+        local times=() start end
+        for _ in 1 2 3 4 5; do
+            start=$(date +%s%N)
+            curl -sf -o "$WORK/map.json" -H "authorization: Bearer $TOKEN" \
+                "http://127.0.0.1:$APP_PORT/v1/map/households?$1"
+            end=$(date +%s%N)
+            times+=($(( (end - start) / 1000000 )))
+        done
+        printf '%s\n' "${times[@]}" | sort -n | sed -n 3p
+    }
+    whole=$(map_ms "area=73.22&bbox=120.3,-2.9,120.6,-2.5")
+    whole_features=$(python3 -c 'import json; d=json.load(open("'"$WORK"'/map.json")); print(len(d["features"]), d["households"], d["clustered"])')
+    small=$(map_ms "area=73.22&bbox=120.38,-2.80,120.39,-2.79")
+    small_features=$(python3 -c 'import json; d=json.load(open("'"$WORK"'/map.json")); print(len(d["features"]), d["households"], d["clustered"])')
+    start=$(date +%s%N)
+    for _ in 1 2 3 4 5; do
+        "$PSQL_BIN" -q "$DATABASE_URL" -o /dev/null -c "SELECT COUNT(*), SUM(CASE WHEN s.verdict = 'poor' THEN 1 ELSE 0 END), AVG(p.latitude), AVG(p.longitude) FROM household_position p JOIN household h ON h.id = p.household_id LEFT JOIN household_score s ON s.household_id = h.id WHERE h.tombstone IS NULL AND h.area_code LIKE '73.22.%' AND p.longitude BETWEEN 120.3 AND 120.6 AND p.latitude BETWEEN -2.9 AND -2.5 GROUP BY CAST((p.longitude - 120.3) / 0.00625 AS INTEGER), CAST((p.latitude + 2.9) / 0.00625 AS INTEGER)"
+    done
+    end=$(date +%s%N)
+    echo "$size households, map of the whole region: ${whole} ms (features, households, clustered: $whole_features); psql running the same clustering: $(( (end - start) / 5000000 )) ms (mean of 5, incl. psql start)"
+    echo "$size households, map of a 0.01° viewport: ${small} ms (features, households, clustered: $small_features)"
 done

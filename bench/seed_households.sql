@@ -1,6 +1,6 @@
 -- Synthetic households for the export benchmark, numbered :first … :last: the survey answers
 -- of `:'fields'` (every household field of the form), a family with a No KK, four members
--- (the first the head) with NIK, a local score and a visit check. Spread over the six desa of
+-- (the first the head) with NIK, a local score, a visit check and a map position. Spread over the six desa of
 -- the demo region.
 INSERT INTO household (id, area_code, form_id, form_version, version, fields, stamps,
                        review_status, created_by, created_at, updated_at)
@@ -34,5 +34,18 @@ FROM generate_series(:first, :last) AS i;
 INSERT INTO visit_check (visit_id, household_id, state, generation, attempts, run_after, risk, checked_at)
 SELECT md5('v' || i)::uuid, md5('h' || i)::uuid, 'done', 0, 0, now(), i % 101, now()
 FROM generate_series(:first, :last) AS i;
+
+-- Positions inside the desa's demo rectangle (fixtures/areas/demo.geojson), spread by a
+-- multiplicative hash of the number.
+INSERT INTO household_position (household_id, latitude, longitude, visit_ended_at)
+SELECT md5('h' || i)::uuid,
+       r.south + (r.north - r.south) * ((i::bigint * 7919) % 1000) / 1000.0,
+       r.west + (r.east - r.west) * ((i::bigint * 104729) % 997) / 997.0,
+       now()
+FROM generate_series(:first, :last) AS i
+JOIN (VALUES (0, 120.37, -2.83, 120.415, -2.75), (1, 120.415, -2.83, 120.44, -2.75),
+             (2, 120.44, -2.83, 120.48, -2.75), (3, 120.50, -2.61, 120.58, -2.57),
+             (4, 120.50, -2.68, 120.58, -2.64), (5, 120.50, -2.64, 120.58, -2.61))
+     AS r(k, west, south, east, north) ON r.k = i % 6;
 
 ANALYZE;

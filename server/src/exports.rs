@@ -214,3 +214,90 @@ pub fn households_xlsx(
         .map_err(|e| XlsxError::Write(e.to_string()))?;
     Ok(file)
 }
+
+/// The indicators as rows: a header, then one row per area (the criteria by code at the end).
+#[must_use]
+pub fn indicator_rows(response: &sync_protocol::v1::office::IndicatorsResponse) -> Vec<Vec<Cell>> {
+    let criteria: Vec<&str> = crate::domain::scoring::Criterion::ALL
+        .iter()
+        .map(|c| c.code())
+        .collect();
+    let mut header: Vec<Cell> = [
+        "kode",
+        "nama",
+        "rumah_tangga_disurvei",
+        "disetujui",
+        "miskin",
+        "tidak_miskin",
+        "belum_dapat_diputuskan",
+        "persentase_miskin",
+        "rumah_tangga_bertanda",
+    ]
+    .iter()
+    .map(|h| Cell::Text((*h).to_owned()))
+    .collect();
+    header.extend(criteria.iter().map(|c| Cell::Text(format!("kriteria_{c}"))));
+    let count = |n: u64| Cell::Number(i64::try_from(n).unwrap_or(i64::MAX));
+    let mut rows = vec![header];
+    for a in &response.areas {
+        let mut row = vec![
+            Cell::Text(a.code.clone()),
+            Cell::Text(a.name.clone()),
+            count(a.households_surveyed),
+            count(a.households_approved),
+            count(a.poor),
+            count(a.not_poor),
+            count(a.undetermined),
+            a.poor_share
+                .map_or(Cell::Empty, |s| Cell::Text(format!("{:.1}", s * 100.0))),
+            count(a.households_flagged),
+        ];
+        row.extend(
+            criteria
+                .iter()
+                .map(|c| count(a.criteria_met.get(*c).copied().unwrap_or(0))),
+        );
+        rows.push(row);
+    }
+    rows
+}
+
+/// Rows as CSV (with a byte-order mark for Excel).
+#[must_use]
+pub fn rows_csv(rows: &[Vec<Cell>]) -> String {
+    let mut out = String::from("\u{feff}");
+    for row in rows {
+        out.push_str(&csv_line(row.iter().map(cell_text)));
+    }
+    out
+}
+
+/// Rows as an XLSX workbook of one sheet, in memory (for small tables such as indicators).
+pub fn rows_xlsx(sheet_name: &str, rows: &[Vec<Cell>]) -> Result<Vec<u8>, XlsxError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let write = |e: rust_xlsxwriter::XlsxError| XlsxError::Write(e.to_string());
+    let mut workbook = Workbook::new();
+    let bold = Format::new().set_bold();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(sheet_name).map_err(write)?;
+    for (r, row) in (0u32..).zip(rows) {
+        for (c, cell) in (0u16..).zip(row) {
+            match cell {
+                Cell::Text(t) if r == 0 => {
+                    sheet
+                        .write_string_with_format(r, c, t, &bold)
+                        .map_err(write)?;
+                }
+                Cell::Text(t) => {
+                    sheet.write_string(r, c, t).map_err(write)?;
+                }
+                #[expect(clippy::cast_precision_loss, reason = "household counts")]
+                Cell::Number(n) => {
+                    sheet.write_number(r, c, *n as f64).map_err(write)?;
+                }
+                Cell::Empty => {}
+            }
+        }
+    }
+    workbook.save_to_buffer().map_err(write)
+}

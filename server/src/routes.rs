@@ -59,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         .route("/areas/locate", get(areas::locate))
         .route("/indicators", get(indicators::get))
         .route("/exports/households", get(exports::households))
+        .route("/exports/indicators", get(exports::indicators))
         .route("/map/households", get(map::households))
         .route("/map/desa", get(map::desa))
         .route("/households/{id}", get(households::get))

@@ -125,3 +125,71 @@ async fn xlsx_body(app: &AppState, area: &AreaCode, unmasked: bool) -> Result<Bo
     });
     Ok(Body::from_stream(chunks))
 }
+
+/// `GET /v1/exports/indicators?area=…&level=kecamatan|desa&format=csv|xlsx`: the indicators
+/// table (aggregates only, any role in scope), logged like every export.
+#[instrument(skip_all, fields(user.id = %user.actor.id))]
+pub async fn indicators(
+    State(app): State<AppState>,
+    user: AuthUser,
+    ApiQuery(query): ApiQuery<IndicatorsExportQuery>,
+) -> Result<Response, ApiError> {
+    let format = query.format.as_deref().unwrap_or("csv").to_owned();
+    if !matches!(format.as_str(), "csv" | "xlsx") {
+        return Err(ApiError::invalid(format!(
+            "format harus csv atau xlsx, bukan {format:?}"
+        )));
+    }
+    let area = query.area.clone();
+    let level = query.level.clone().unwrap_or_else(|| "desa".to_owned());
+    let response = super::indicators::compute(
+        &app,
+        &user,
+        super::indicators::IndicatorsQuery {
+            area: area.clone(),
+            level: level.clone(),
+        },
+    )
+    .await?;
+    audit::record(
+        &app.db,
+        Utc::now(),
+        Some(user.actor.id),
+        "export.indicators",
+        &area,
+        json!({ "format": format, "level": level }),
+    )
+    .await?;
+    let rows = exports::indicator_rows(&response);
+    let file_name = format!("indikator-{}-{level}.{format}", area.replace('.', ""));
+    let (content_type, body) = if format == "csv" {
+        (
+            "text/csv; charset=utf-8",
+            Body::from(exports::rows_csv(&rows)),
+        )
+    } else {
+        let bytes = exports::rows_xlsx("Indikator", &rows)
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!(e)))?;
+        (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Body::from(bytes),
+        )
+    };
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
+}
+
+/// The indicators export request.
+#[derive(Debug, Deserialize)]
+pub struct IndicatorsExportQuery {
+    area: String,
+    #[serde(default)]
+    level: Option<String>,
+    #[serde(default)]
+    format: Option<String>,
+}

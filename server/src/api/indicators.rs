@@ -20,9 +20,9 @@ use crate::store::{areas, indicators};
 /// The question.
 #[derive(Debug, Deserialize)]
 pub struct IndicatorsQuery {
-    area: String,
+    pub(super) area: String,
     #[serde(default = "desa")]
-    level: String,
+    pub(super) level: String,
 }
 
 fn desa() -> String {
@@ -41,6 +41,15 @@ pub async fn get(
     user: AuthUser,
     ApiQuery(query): ApiQuery<IndicatorsQuery>,
 ) -> Result<Json<IndicatorsResponse>, ApiError> {
+    Ok(Json(compute(&app, &user, query).await?))
+}
+
+/// The indicators asked for, inside the user's areas.
+pub(super) async fn compute(
+    app: &AppState,
+    user: &AuthUser,
+    query: IndicatorsQuery,
+) -> Result<IndicatorsResponse, ApiError> {
     let area = AreaCode::parse(&query.area).map_err(|e| ApiError::invalid(e.to_string()))?;
     let (levels, depth): (&[&str], usize) = match query.level.as_str() {
         "kecamatan" => (&["kecamatan"], 3),
@@ -76,7 +85,7 @@ pub async fn get(
         .iter()
         .map(|(code, name)| view(code, name, &totals[code.as_str()]))
         .collect();
-    Ok(Json(IndicatorsResponse {
+    Ok(IndicatorsResponse {
         area: AreaRef {
             code: area.as_str().to_owned(),
             name,
@@ -84,7 +93,7 @@ pub async fn get(
         level: query.level,
         poor_share_basis: POOR_SHARE_BASIS.to_owned(),
         areas,
-    }))
+    })
 }
 
 fn add(total: &mut DesaCounts, c: &DesaCounts) {

@@ -144,6 +144,7 @@ async fn household_lists_are_exported_masked_scoped_and_audited(backend: Backend
     );
 
     xlsx_has_the_same_rows(&app, &supervisor, ours.len()).await;
+    indicators_are_exported(&app, &supervisor).await;
     refusals(&app, &supervisor, &worker).await;
 }
 
@@ -168,6 +169,52 @@ async fn xlsx_has_the_same_rows(app: &TestApp, supervisor: &TestUser, households
     assert_eq!(sheet.matches("<row ").count(), 1 + households);
     assert!(sheet.contains("7322********0003"));
     assert!(!sheet.contains(HEAD_NIK));
+}
+
+/// The indicators table: one row per desa, the same figures as the JSON.
+async fn indicators_are_exported(app: &TestApp, supervisor: &TestUser) {
+    let json: serde_json::Value = app
+        .get(
+            &format!("/v1/indicators?area={KEC_MALANGKE}"),
+            &supervisor.token,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let response = app
+        .get(
+            &format!("/v1/exports/indicators?area={KEC_MALANGKE}&level=desa"),
+            &supervisor.token,
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let text = response.text().await.expect("body");
+    let rows = parse_csv(text.strip_prefix('\u{feff}').expect("BOM"));
+    assert_eq!(rows[0][..3], ["kode", "nama", "rumah_tangga_disurvei"]);
+    assert_eq!(rows[0].len(), 9 + 14);
+    assert_eq!(rows.len(), 1 + 3);
+    for (row, area) in rows[1..]
+        .iter()
+        .zip(json["areas"].as_array().expect("areas"))
+    {
+        assert_eq!(row[0], area["code"].as_str().expect("code"));
+        assert_eq!(row[2], area["households_surveyed"].to_string());
+        assert_eq!(row[4], area["poor"].to_string());
+    }
+    let xlsx = app
+        .get(
+            &format!("/v1/exports/indicators?area={KEC_MALANGKE}&format=xlsx"),
+            &supervisor.token,
+        )
+        .await;
+    assert_eq!(xlsx.status(), 200);
+    assert!(xlsx.bytes().await.expect("body").starts_with(b"PK"));
+    assert_eq!(
+        app.count("audit_log WHERE action = 'export.indicators'")
+            .await,
+        2
+    );
 }
 
 /// Enumerators, analysts asking for unmasked numbers, other areas and unknown formats.
