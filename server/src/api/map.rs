@@ -105,13 +105,25 @@ pub async fn households(
             .collect()
     } else {
         let cell = (bbox[2] - bbox[0]).max(bbox[3] - bbox[1]) / GRID;
+        // Analysts see no single household: a cluster sits at its cell's centre, not at the
+        // mean of its households (which, for one household, is its position).
+        let at_centre = user.actor.role == Role::Analyst;
         map::clusters(&app.db, area.as_str(), bbox, cell)
             .await?
             .into_iter()
             .map(|c| {
+                #[expect(clippy::cast_precision_loss, reason = "at most 64 cells per side")]
+                let (lon, lat) = if at_centre {
+                    (
+                        bbox[0] + (c.cell_x as f64 + 0.5) * cell,
+                        bbox[1] + (c.cell_y as f64 + 0.5) * cell,
+                    )
+                } else {
+                    (c.longitude, c.latitude)
+                };
                 json!({
                     "type": "Feature",
-                    "geometry": { "type": "Point", "coordinates": [c.longitude, c.latitude] },
+                    "geometry": { "type": "Point", "coordinates": [lon, lat] },
                     "properties": { "cluster": true, "households": c.households, "poor": c.poor },
                 })
             })

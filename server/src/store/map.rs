@@ -83,6 +83,10 @@ pub struct Cluster {
     pub latitude: f64,
     /// Mean longitude.
     pub longitude: f64,
+    /// Column of the cell, from the west edge of the box.
+    pub cell_x: i64,
+    /// Row of the cell, from the south edge of the box.
+    pub cell_y: i64,
 }
 
 #[derive(FromQueryResult)]
@@ -167,16 +171,23 @@ pub async fn clusters(
 ) -> Result<Vec<Cluster>, StoreError> {
     let backend = db.get_database_backend();
     let from = scope(backend);
-    // Inside the box the offsets are not negative, so CAST truncates as floor would.
     let (west, south) = (bbox[0], bbox[1]);
+    // PostgreSQL rounds when it casts to an integer, SQLite truncates (which inside the box,
+    // where offsets are not negative, is floor).
+    let floor = |e: String| match backend {
+        DbBackend::Postgres => format!("CAST(FLOOR({e}) AS INTEGER)"),
+        _ => format!("CAST({e} AS INTEGER)"),
+    };
+    let (x, y) = (
+        floor(format!("(p.longitude - ({west})) / {cell}")),
+        floor(format!("(p.latitude - ({south})) / {cell}")),
+    );
     let sql = format!(
         "SELECT COUNT(*) AS households, \
            SUM(CASE WHEN s.verdict = 'poor' THEN 1 ELSE 0 END) AS poor, \
-           AVG(p.latitude) AS latitude, AVG(p.longitude) AS longitude \
-         {from} \
-         GROUP BY CAST((p.longitude - ({west})) / {cell} AS INTEGER), \
-                  CAST((p.latitude - ({south})) / {cell} AS INTEGER) \
-         ORDER BY 1 DESC"
+           AVG(p.latitude) AS latitude, AVG(p.longitude) AS longitude, \
+           {x} AS cell_x, {y} AS cell_y \
+         {from} GROUP BY {x}, {y} ORDER BY 1 DESC"
     );
     Ok(Cluster::find_by_statement(Statement::from_sql_and_values(
         backend,

@@ -121,6 +121,20 @@ async fn households_appear_at_their_latest_fix_as_points_or_clusters(backend: Ba
         assert_eq!(total, 3);
         assert!(collection["features"][0]["properties"].get("id").is_none());
     }
+    // The analyst's clusters sit at cell centres, never at a household's own fix.
+    let analysts = geojson(&app, &analyst, &path).await;
+    let fixes: Vec<Value> = moved["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .map(|f| f["geometry"]["coordinates"].clone())
+        .collect();
+    for cluster in analysts["features"].as_array().expect("features") {
+        assert!(
+            !fixes.contains(&cluster["geometry"]["coordinates"]),
+            "{cluster}"
+        );
+    }
 
     // An empty viewport, a bad box, another kecamatan.
     let empty = geojson(
