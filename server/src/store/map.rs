@@ -175,8 +175,8 @@ pub async fn clusters(
     // PostgreSQL rounds when it casts to an integer, SQLite truncates (which inside the box,
     // where offsets are not negative, is floor).
     let floor = |e: String| match backend {
-        DbBackend::Postgres => format!("CAST(FLOOR({e}) AS INTEGER)"),
-        _ => format!("CAST({e} AS INTEGER)"),
+        DbBackend::Postgres => format!("CAST(FLOOR({e}) AS BIGINT)"),
+        _ => format!("CAST({e} AS BIGINT)"),
     };
     let (x, y) = (
         floor(format!("(p.longitude - ({west})) / {cell}")),
