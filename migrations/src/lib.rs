@@ -36,6 +36,7 @@ mod m20261127_000022_create_dtsen_decile;
 mod m20261128_000023_create_quality_flag;
 mod m20261128_000024_add_score_met_mask;
 mod m20261128_000025_create_household_position;
+mod m20261128_000026_index_household_area_id;
 
 /// All migrations, in order.
 pub struct Migrator;
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000023_create_quality_flag::Migration),
             Box::new(m20261128_000024_add_score_met_mask::Migration),
             Box::new(m20261128_000025_create_household_position::Migration),
+            Box::new(m20261128_000026_index_household_area_id::Migration),
         ]
     }
 }

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::domain::identity::mask;
 use crate::store::StoreError;
-use crate::store::exports::{ExportRow, page};
+use crate::store::exports::{ExportRow, desa_codes, page};
 
 /// Households read per query.
 pub const PAGE: u64 = 1000;
@@ -117,6 +117,44 @@ fn cell_text(cell: &Cell) -> String {
     }
 }
 
+/// Walks the households of an area a page at a time: desa by desa (in code order), in id
+/// order within each, so that every page is an index range.
+struct Pager {
+    desa: Vec<String>,
+    current: usize,
+    after: Option<Uuid>,
+}
+
+impl Pager {
+    async fn new(db: &DatabaseConnection, prefix: &str) -> Result<Self, StoreError> {
+        Ok(Self {
+            desa: desa_codes(db, prefix).await?,
+            current: 0,
+            after: None,
+        })
+    }
+
+    /// The next page, or `None` at the end.
+    async fn next(
+        &mut self,
+        db: &DatabaseConnection,
+    ) -> Result<Option<Vec<ExportRow>>, StoreError> {
+        while let Some(desa) = self.desa.get(self.current) {
+            let rows = page(db, desa, self.after, PAGE).await?;
+            if rows.len() as u64 == PAGE {
+                self.after = rows.last().map(|r| r.id);
+            } else {
+                self.current += 1;
+                self.after = None;
+            }
+            if !rows.is_empty() {
+                return Ok(Some(rows));
+            }
+        }
+        Ok(None)
+    }
+}
+
 /// The CSV, a page of households per chunk, starting with a byte-order mark (so that Excel
 /// reads UTF-8) and the header line.
 pub fn households_csv(
@@ -126,22 +164,21 @@ pub fn households_csv(
 ) -> impl Stream<Item = Result<Bytes, StoreError>> {
     let header = format!("\u{feff}{}", csv_line(HEADERS));
     let first = futures::stream::once(async move { Ok(Bytes::from(header)) });
-    let rows = futures::stream::try_unfold(Some(None::<Uuid>), move |state| {
+    let rows = futures::stream::try_unfold(None::<Pager>, move |pager| {
         let (db, prefix) = (db.clone(), prefix.clone());
         async move {
-            let Some(after) = state else {
-                return Ok(None);
+            let mut pager = match pager {
+                Some(pager) => pager,
+                None => Pager::new(&db, &prefix).await?,
             };
-            let rows = page(&db, &prefix, after, PAGE).await?;
-            let Some(last) = rows.last().map(|r| r.id) else {
+            let Some(rows) = pager.next(&db).await? else {
                 return Ok(None);
             };
             let mut chunk = String::with_capacity(rows.len() * 160);
             for row in &rows {
                 chunk.push_str(&csv_line(cells(row, unmasked).iter().map(cell_text)));
             }
-            let next = (rows.len() as u64 == PAGE).then_some(Some(last));
-            Ok(Some((Bytes::from(chunk), next)))
+            Ok(Some((Bytes::from(chunk), Some(pager))))
         }
     });
     futures::StreamExt::chain(first, rows)
@@ -181,9 +218,8 @@ pub fn households_xlsx(
             .map_err(write)?;
     }
     let mut row_number = 1u32;
-    let mut after = None;
-    loop {
-        let rows = handle.block_on(page(db, prefix, after, PAGE))?;
+    let mut pager = handle.block_on(Pager::new(db, prefix))?;
+    while let Some(rows) = handle.block_on(pager.next(db))? {
         for row in &rows {
             for (col, cell) in (0u16..).zip(cells(row, unmasked)) {
                 match cell {
@@ -202,10 +238,6 @@ pub fn households_xlsx(
             }
             row_number += 1;
         }
-        if (rows.len() as u64) < PAGE {
-            break;
-        }
-        after = rows.last().map(|r| r.id);
     }
     let mut file = tempfile::NamedTempFile::new().map_err(|e| XlsxError::Write(e.to_string()))?;
     workbook.save_to_writer(file.as_file_mut()).map_err(write)?;

@@ -82,12 +82,14 @@ pub async fn households(
 ) -> Result<Json<Value>, ApiError> {
     let area = scoped_area(&user, &query.area)?;
     let bbox = parse_bbox(&query.bbox)?;
-    let total = map::count(&app.db, area.as_str(), bbox).await?;
     let max_points = query.max_points.unwrap_or(MAX_POINTS).min(MAX_POINTS);
-    let as_points = user.actor.role != Role::Analyst && total <= max_points;
+    let as_points = user.actor.role != Role::Analyst
+        && map::count_up_to(&app.db, area.as_str(), bbox, max_points + 1).await? <= max_points;
+    let total: u64;
     let features: Vec<Value> = if as_points {
-        map::points(&app.db, area.as_str(), bbox, max_points)
-            .await?
+        let points = map::points(&app.db, area.as_str(), bbox, max_points).await?;
+        total = points.len() as u64;
+        points
             .into_iter()
             .map(|p| {
                 json!({
@@ -108,8 +110,12 @@ pub async fn households(
         // Analysts see no single household: a cluster sits at its cell's centre, not at the
         // mean of its households (which, for one household, is its position).
         let at_centre = user.actor.role == Role::Analyst;
-        map::clusters(&app.db, area.as_str(), bbox, cell)
-            .await?
+        let clusters = map::clusters(&app.db, area.as_str(), bbox, cell).await?;
+        total = clusters
+            .iter()
+            .map(|c| u64::try_from(c.households).unwrap_or(0))
+            .sum();
+        clusters
             .into_iter()
             .map(|c| {
                 #[expect(clippy::cast_precision_loss, reason = "at most 64 cells per side")]

@@ -5,13 +5,13 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect, Statement, sea_query::Expr,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, ExprTrait, FromQueryResult, QueryFilter,
+    QueryOrder, QuerySelect, Statement, sea_query::Expr,
 };
 use uuid::Uuid;
 
 use super::StoreError;
-use super::entities::{family, member};
+use super::entities::{family, household, member};
 
 /// One household as the export lists it (NIK and No KK unmasked: the caller masks).
 #[derive(Debug, Clone, PartialEq)]
@@ -59,12 +59,33 @@ struct HouseholdRow {
     risk: Option<i32>,
 }
 
-/// The households at or below `prefix` after `after` (in id order), at most `limit`: one
-/// statement for the households with their score and highest risk, one for their families'
-/// No KK, one for their heads' NIK. Only the answers listed are read out of the JSON.
-pub async fn page(
+/// The desa (codes) at or below `prefix` that have households, in code order.
+pub async fn desa_codes(
     db: &impl ConnectionTrait,
     prefix: &str,
+) -> Result<Vec<String>, StoreError> {
+    Ok(household::Entity::find()
+        .select_only()
+        .column(household::Column::AreaCode)
+        .distinct()
+        .filter(
+            household::Column::AreaCode
+                .eq(prefix)
+                .or(household::Column::AreaCode.starts_with(format!("{prefix}."))),
+        )
+        .order_by_asc(household::Column::AreaCode)
+        .into_tuple::<String>()
+        .all(db)
+        .await?)
+}
+
+/// The households of one desa after `after` (in id order), at most `limit`: one statement
+/// for the households with their score and highest risk (the index on `(area_code, id)`
+/// answers it without sorting), one for their families' No KK, one for their heads' NIK.
+/// Only the answers listed are read out of the JSON.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    desa: &str,
     after: Option<Uuid>,
     limit: u64,
 ) -> Result<Vec<ExportRow>, StoreError> {
@@ -74,7 +95,7 @@ pub async fn page(
         _ => format!("?{i}"),
     };
     let after_clause = if after.is_some() {
-        format!("AND h.id > {}", p(3))
+        format!("AND h.id > {}", p(2))
     } else {
         String::new()
     };
@@ -83,14 +104,13 @@ pub async fn page(
            h.updated_at, s.met, s.verdict, \
            (SELECT MAX(c.risk) FROM visit_check c WHERE c.household_id = h.id) AS risk \
          FROM household h LEFT JOIN household_score s ON s.household_id = h.id \
-         WHERE h.tombstone IS NULL AND (h.area_code = {p1} OR h.area_code LIKE {p2}) {after_clause} \
+         WHERE h.area_code = {p1} {after_clause} AND h.tombstone IS NULL \
          ORDER BY h.id LIMIT {limit}",
         name = json_text(backend, "h.fields", "nama_kepala_rumah_tangga"),
         members = json_text(backend, "h.fields", "jumlah_anggota"),
         p1 = p(1),
-        p2 = p(2),
     );
-    let mut values: Vec<sea_orm::Value> = vec![prefix.into(), format!("{prefix}.%").into()];
+    let mut values: Vec<sea_orm::Value> = vec![desa.into()];
     if let Some(after) = after {
         values.push(after.into());
     }

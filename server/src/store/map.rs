@@ -121,15 +121,17 @@ fn values(prefix: &str, bbox: BoundingBox) -> Vec<sea_orm::Value> {
     ]
 }
 
-/// How many households the viewport holds.
-pub async fn count(
+/// How many households the viewport holds, counting no further than `cap` (so that a
+/// viewport over the whole regency costs no more than a small one to count).
+pub async fn count_up_to(
     db: &impl ConnectionTrait,
     prefix: &str,
     bbox: BoundingBox,
+    cap: u64,
 ) -> Result<u64, StoreError> {
     let backend = db.get_database_backend();
     let from = scope(backend);
-    let sql = format!("SELECT COUNT(*) AS n {from}");
+    let sql = format!("SELECT COUNT(*) AS n FROM (SELECT 1 AS one {from} LIMIT {cap}) AS capped");
     let row = Count::find_by_statement(Statement::from_sql_and_values(
         backend,
         sql,

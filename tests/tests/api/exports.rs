@@ -101,7 +101,7 @@ async fn household_lists_are_exported_masked_scoped_and_audited(backend: Backend
     let other = app.user("enumerator", &[KEC_BONE_BONE]).await;
     let mut ours = Vec::new();
     for (i, desa) in [PATTIMANG, PATTIMANG, MALANGKE].into_iter().enumerate() {
-        ours.push(survey(&app, &worker, desa, i as u64).await);
+        ours.push((desa, survey(&app, &worker, desa, i as u64).await));
     }
     let theirs = survey(&app, &other, BONE_BONE, 9).await;
     ours.sort();
@@ -113,8 +113,11 @@ async fn household_lists_are_exported_masked_scoped_and_audited(backend: Backend
         ["id_rumah_tangga", "kode_desa", "nama_kepala_rumah_tangga"]
     );
     let ids: Vec<String> = rows[1..].iter().map(|r| r[0].clone()).collect();
-    let expected: Vec<String> = ours.iter().map(Uuid::to_string).collect();
-    assert_eq!(ids, expected, "this kecamatan's households, in id order");
+    let expected: Vec<String> = ours.iter().map(|(_, id)| id.to_string()).collect();
+    assert_eq!(
+        ids, expected,
+        "this kecamatan's households, by desa, in id order"
+    );
     assert!(!ids.contains(&theirs.to_string()));
     for row in &rows[1..] {
         assert_eq!(row.len(), 11);

@@ -158,10 +158,14 @@ async fn households_appear_at_their_latest_fix_as_points_or_clusters(backend: Ba
         assert_eq!(response.status(), status, "{query}");
     }
 
-    // The choropleth: the demo desa polygons with their figures.
+    choropleth_has_the_demo_desa(&app, &supervisor).await;
+}
+
+/// The choropleth: the demo desa polygons with their figures.
+async fn choropleth_has_the_demo_desa(app: &TestApp, supervisor: &TestUser) {
     let desa = geojson(
-        &app,
-        &supervisor,
+        app,
+        supervisor,
         &format!("/v1/map/desa?area={KEC_MALANGKE}"),
     )
     .await;
