@@ -1,17 +1,15 @@
 //! Household lists for exports, read a page at a time in id order so that memory does not
 //! grow with the number of households.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, ExprTrait, FromQueryResult, QueryFilter,
-    QueryOrder, QuerySelect, Statement, sea_query::Expr,
+    QueryOrder, QuerySelect, Statement,
 };
 use uuid::Uuid;
 
 use super::StoreError;
-use super::entities::{family, household, member};
+use super::entities::household;
 
 /// One household as the export lists it (NIK and No KK unmasked: the caller masks).
 #[derive(Debug, Clone, PartialEq)]
@@ -57,6 +55,8 @@ struct HouseholdRow {
     met: Option<i32>,
     verdict: Option<String>,
     risk: Option<i32>,
+    no_kks: Option<String>,
+    head_nik: Option<String>,
 }
 
 /// The desa (codes) at or below `prefix` that have households, in code order.
@@ -99,15 +99,31 @@ pub async fn page(
     } else {
         String::new()
     };
+    // Everything else comes from correlated subqueries, each an index probe per household:
+    // joins here let the planner merge-join whole tables from their start on every page.
+    let no_kks = match backend {
+        DbBackend::Postgres => "(SELECT string_agg(f.no_kk, ';' ORDER BY f.no_kk) FROM family f \
+             WHERE f.household_id = h.id AND f.no_kk IS NOT NULL)"
+            .to_owned(),
+        _ => "(SELECT group_concat(no_kk, ';') FROM (SELECT f.no_kk FROM family f \
+             WHERE f.household_id = h.id AND f.no_kk IS NOT NULL ORDER BY f.no_kk))"
+            .to_owned(),
+    };
     let sql = format!(
         "SELECT h.id, h.area_code, {name} AS head_name, {members} AS members, h.review_status, \
-           h.updated_at, s.met, s.verdict, \
-           (SELECT MAX(c.risk) FROM visit_check c WHERE c.household_id = h.id) AS risk \
-         FROM household h LEFT JOIN household_score s ON s.household_id = h.id \
+           h.updated_at, \
+           (SELECT s.met FROM household_score s WHERE s.household_id = h.id) AS met, \
+           (SELECT s.verdict FROM household_score s WHERE s.household_id = h.id) AS verdict, \
+           (SELECT MAX(c.risk) FROM visit_check c WHERE c.household_id = h.id) AS risk, \
+           {no_kks} AS no_kks, \
+           (SELECT m.nik FROM member m WHERE m.household_id = h.id AND m.tombstone IS NULL \
+              AND m.nik IS NOT NULL AND {relation} = '1' ORDER BY m.id LIMIT 1) AS head_nik \
+         FROM household h \
          WHERE h.area_code = {p1} {after_clause} AND h.tombstone IS NULL \
          ORDER BY h.id LIMIT {limit}",
         name = json_text(backend, "h.fields", "nama_kepala_rumah_tangga"),
         members = json_text(backend, "h.fields", "jumlah_anggota"),
+        relation = json_text(backend, "m.fields", "hubungan_kepala"),
         p1 = p(1),
     );
     let mut values: Vec<sea_orm::Value> = vec![desa.into()];
@@ -118,17 +134,14 @@ pub async fn page(
         HouseholdRow::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
             .all(db)
             .await?;
-    if households.is_empty() {
-        return Ok(Vec::new());
-    }
-    let ids: Vec<Uuid> = households.iter().map(|h| h.id).collect();
-    let mut no_kks = no_kks_of(db, &ids).await?;
-    let mut heads = heads_of(db, &ids).await?;
     Ok(households
         .into_iter()
         .map(|h| ExportRow {
-            head_nik: heads.remove(&h.id),
-            no_kks: no_kks.remove(&h.id).unwrap_or_default(),
+            head_nik: h.head_nik,
+            no_kks: h
+                .no_kks
+                .map(|list| list.split(';').map(str::to_owned).collect())
+                .unwrap_or_default(),
             score: h.met.zip(h.verdict),
             members: h.members.and_then(|m| m.trim().parse().ok()),
             head_name: h.head_name,
@@ -139,50 +152,4 @@ pub async fn page(
             updated_at: h.updated_at,
         })
         .collect())
-}
-
-/// No KK of the households' families, by household.
-async fn no_kks_of(
-    db: &impl ConnectionTrait,
-    ids: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<String>>, StoreError> {
-    let mut no_kks: HashMap<Uuid, Vec<String>> = HashMap::new();
-    for (id, no_kk) in family::Entity::find()
-        .select_only()
-        .columns([family::Column::HouseholdId, family::Column::NoKk])
-        .filter(family::Column::HouseholdId.is_in(ids.iter().copied()))
-        .filter(family::Column::NoKk.is_not_null())
-        .order_by_asc(family::Column::NoKk)
-        .into_tuple::<(Uuid, String)>()
-        .all(db)
-        .await?
-    {
-        no_kks.entry(id).or_default().push(no_kk);
-    }
-    Ok(no_kks)
-}
-
-/// NIK of each household's head (the member whose relation to the head is 1).
-async fn heads_of(
-    db: &impl ConnectionTrait,
-    ids: &[Uuid],
-) -> Result<HashMap<Uuid, String>, StoreError> {
-    let backend = db.get_database_backend();
-    let relation = json_text(backend, "fields", "hubungan_kepala");
-    let heads = member::Entity::find()
-        .select_only()
-        .columns([member::Column::HouseholdId, member::Column::Nik])
-        .filter(member::Column::HouseholdId.is_in(ids.iter().copied()))
-        .filter(member::Column::Tombstone.is_null())
-        .filter(member::Column::Nik.is_not_null())
-        .filter(Expr::cust(format!("{relation} = '1'")))
-        .order_by_asc(member::Column::Id)
-        .into_tuple::<(Uuid, String)>()
-        .all(db)
-        .await?;
-    let mut out = HashMap::new();
-    for (id, nik) in heads {
-        out.entry(id).or_insert(nik);
-    }
-    Ok(out)
 }
