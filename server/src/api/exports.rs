@@ -83,14 +83,7 @@ pub async fn households(
             xlsx_body(&app, &area, query.unmasked).await?,
         )
     };
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(response)
+    Ok(attachment(body, content_type, &file_name))
 }
 
 /// Builds the workbook on a blocking thread, then streams the file.
@@ -175,13 +168,20 @@ pub async fn indicators(
             Body::from(bytes),
         )
     };
+    Ok(attachment(body, content_type, &file_name))
+}
+
+/// A download: its type, its file name, and not to be kept in caches (exports hold personal
+/// data).
+fn attachment(body: Body, content_type: &'static str, file_name: &str) -> Response {
     let mut response = body.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
-    Ok(response)
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 /// The indicators export request.
