@@ -22,6 +22,14 @@ const GRID: f64 = 64.0;
 /// At most this many points are sent; more become clusters.
 const MAX_POINTS: u64 = 2000;
 
+/// Analysts' clusters are cells of a fixed grid (from 180° W, 90° S) at least this many
+/// degrees wide (about 1.1 km), over whole cells only, and hold at least
+/// [`ANALYST_MIN_HOUSEHOLDS`]: no viewport, however small or shifted, singles out a household.
+const ANALYST_MIN_CELL: f64 = 0.01;
+
+/// Analysts' cells with fewer households are left out (and counted as `suppressed`).
+const ANALYST_MIN_HOUSEHOLDS: i64 = 5;
+
 /// The viewport asked for.
 #[derive(Debug, Deserialize)]
 pub struct HouseholdsQuery {
@@ -71,9 +79,11 @@ fn scoped_area(user: &AuthUser, text: &str) -> Result<AreaCode, ApiError> {
 }
 
 /// `GET /v1/map/households?area=…&bbox=west,south,east,north[&max_points=N]`: a GeoJSON
-/// `FeatureCollection`. Up to `max_points` (2,000) households come as points (id, desa, review status, local verdict, criteria
-/// met); beyond that, or always for analysts (who do not see single households), as clusters
-/// of a 64 × 64 grid over the viewport (households, of which poor).
+/// `FeatureCollection`. Up to `max_points` (2,000) households come as points (id, desa,
+/// review status, local verdict, criteria met); beyond that as clusters of a 64 × 64 grid
+/// over the viewport (households, of which poor). Analysts always get clusters, on the fixed
+/// grid described at [`ANALYST_MIN_CELL`], without cells of fewer than five households
+/// (`suppressed` counts what was left out).
 #[instrument(skip_all, fields(user.id = %user.actor.id))]
 pub async fn households(
     State(app): State<AppState>,
@@ -86,6 +96,7 @@ pub async fn households(
     let as_points = user.actor.role != Role::Analyst
         && map::count_up_to(&app.db, area.as_str(), bbox, max_points + 1).await? <= max_points;
     let total: u64;
+    let mut suppressed = 0;
     let features: Vec<Value> = if as_points {
         let points = map::points(&app.db, area.as_str(), bbox, max_points).await?;
         total = points.len() as u64;
@@ -106,23 +117,46 @@ pub async fn households(
             })
             .collect()
     } else {
-        let cell = (bbox[2] - bbox[0]).max(bbox[3] - bbox[1]) / GRID;
-        // Analysts see no single household: a cluster sits at its cell's centre, not at the
-        // mean of its households (which, for one household, is its position).
-        let at_centre = user.actor.role == Role::Analyst;
-        let clusters = map::clusters(&app.db, area.as_str(), bbox, cell).await?;
+        let analyst = user.actor.role == Role::Analyst;
+        let mut cell = (bbox[2] - bbox[0]).max(bbox[3] - bbox[1]) / GRID;
+        let (mut bbox, mut origin) = (bbox, [bbox[0], bbox[1]]);
+        if analyst {
+            // Analysts see no single household: whole cells of a fixed grid, placed at the
+            // cell's centre (not at the mean of its households), small cells left out.
+            cell = cell.max(ANALYST_MIN_CELL);
+            origin = [-180.0, -90.0];
+            let snap = |v: f64, o: f64, up: bool| {
+                let n = (v - o) / cell;
+                o + if up { n.ceil() } else { n.floor() } * cell
+            };
+            bbox = [
+                snap(bbox[0], origin[0], false),
+                snap(bbox[1], origin[1], false),
+                snap(bbox[2], origin[0], true),
+                snap(bbox[3], origin[1], true),
+            ];
+        }
+        let mut clusters = map::clusters(&app.db, area.as_str(), bbox, cell, origin).await?;
         total = clusters
             .iter()
             .map(|c| u64::try_from(c.households).unwrap_or(0))
             .sum();
+        if analyst {
+            clusters.retain(|c| c.households >= ANALYST_MIN_HOUSEHOLDS);
+        }
+        suppressed = total
+            - clusters
+                .iter()
+                .map(|c| u64::try_from(c.households).unwrap_or(0))
+                .sum::<u64>();
         clusters
             .into_iter()
             .map(|c| {
-                #[expect(clippy::cast_precision_loss, reason = "at most 64 cells per side")]
-                let (lon, lat) = if at_centre {
+                #[expect(clippy::cast_precision_loss, reason = "cell numbers far below 2^52")]
+                let (lon, lat) = if analyst {
                     (
-                        bbox[0] + (c.cell_x as f64 + 0.5) * cell,
-                        bbox[1] + (c.cell_y as f64 + 0.5) * cell,
+                        origin[0] + (c.cell_x as f64 + 0.5) * cell,
+                        origin[1] + (c.cell_y as f64 + 0.5) * cell,
                     )
                 } else {
                     (c.longitude, c.latitude)
@@ -139,6 +173,7 @@ pub async fn households(
         "type": "FeatureCollection",
         "households": total,
         "clustered": !as_points,
+        "suppressed": suppressed,
         "features": features,
     })))
 }

@@ -79,6 +79,9 @@ pub enum BoundaryError {
     /// A ring that encloses no area.
     #[error("cincin poligon {0} tidak punya luas (semua titik segaris)")]
     ZeroArea(usize),
+    /// A hole (inner ring) lying outside its polygon's outer ring.
+    #[error("lubang (cincin ke-{0}) berada di luar cincin luar poligonnya")]
+    HoleOutside(usize),
     /// Two edges of a polygon's rings cross or touch.
     #[error("poligon berpotongan sendiri di dekat [{0:.6}, {1:.6}]")]
     SelfIntersection(f64, f64),
@@ -119,6 +122,11 @@ impl Boundary {
                 check_ring(i + 1, ring)?;
             }
             check_simple(rings)?;
+            // Rings do not cross (checked above), so a hole is wholly inside or outside.
+            let outer = Polygon::new(vec![rings[0].clone()]);
+            if let Some(i) = (1..rings.len()).find(|&i| !outer.contains_by_full_scan(rings[i][0])) {
+                return Err(BoundaryError::HoleOutside(i + 1));
+            }
         }
         Ok(Self {
             polygons: polygons.into_iter().map(Polygon::new).collect(),

@@ -88,6 +88,10 @@ impl Pipeline {
                 photo_jobs::finish(&txn, &sha256, &results, now).await?;
                 quality::requeue_for_photo(&txn, &sha256, now).await?;
                 txn.commit().await?;
+                // A push naming the photo may have committed while this transaction ran,
+                // unseen by it (PostgreSQL's read committed): queue again, now that the
+                // analysis is visible to any check that follows.
+                quality::requeue_for_photo(&self.db, &sha256, Utc::now()).await?;
             }
             Err(reason) if attempt < self.config.max_attempts => {
                 let wait = 2u64.saturating_pow(attempt).min(MAX_BACKOFF_SECONDS);

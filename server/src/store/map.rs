@@ -164,18 +164,20 @@ pub async fn points(
     .await?)
 }
 
-/// The households of the viewport grouped in square cells of `cell` degrees.
+/// The households of the viewport grouped in square cells of `cell` degrees, counted from
+/// `origin` (`[west, south]`, at or west and south of the box).
 pub async fn clusters(
     db: &impl ConnectionTrait,
     prefix: &str,
     bbox: BoundingBox,
     cell: f64,
+    origin: [f64; 2],
 ) -> Result<Vec<Cluster>, StoreError> {
     let backend = db.get_database_backend();
     let from = scope(backend);
-    let (west, south) = (bbox[0], bbox[1]);
-    // PostgreSQL rounds when it casts to an integer, SQLite truncates (which inside the box,
-    // where offsets are not negative, is floor).
+    let [west, south] = origin;
+    // PostgreSQL rounds when it casts to an integer, SQLite truncates (which, east and north
+    // of the origin where offsets are not negative, is floor).
     let floor = |e: String| match backend {
         DbBackend::Postgres => format!("CAST(FLOOR({e}) AS BIGINT)"),
         _ => format!("CAST({e} AS BIGINT)"),

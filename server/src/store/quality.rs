@@ -227,14 +227,18 @@ async fn photo_facts(
         let mut look_alikes = Vec::new();
         if let Some(phash) = a.phash {
             let phash = u64::from_ne_bytes(phash.to_ne_bytes());
-            let near = photo_jobs::near(
+            // The same file named by another household is the plainest reuse (distance 0);
+            // look-alikes of this household's own other photos may fill the first places, so
+            // more are asked for than are reported.
+            let mut near = photo_jobs::near(
                 db,
                 phash,
                 config.max_photo_phash_distance,
                 &a.sha256,
-                usize::try_from(MAX_OTHERS).unwrap_or(usize::MAX),
+                usize::try_from(MAX_OTHERS * 5).unwrap_or(usize::MAX),
             )
             .await?;
+            near.push((a.sha256.clone(), 0));
             let distance: HashMap<&str, u32> =
                 near.iter().map(|(sha, d)| (sha.as_str(), *d)).collect();
             let owners: Vec<(String, Uuid)> = visit_photo::Entity::find()
@@ -255,6 +259,7 @@ async fn photo_facts(
                 })
                 .collect();
             look_alikes.sort_by(|a, b| (a.2, &a.0).cmp(&(b.2, &b.0)));
+            look_alikes.truncate(usize::try_from(MAX_OTHERS).unwrap_or(usize::MAX));
         }
         photos.push(PhotoFacts {
             position: a.latitude.zip(a.longitude),
@@ -320,8 +325,9 @@ async fn member_facts(
     Ok(facts)
 }
 
-/// Stores a check's result in one transaction: the visit's flags replaced whole, its risk
-/// score, and the queue row marked done unless the visit was queued again meanwhile.
+/// Stores a check's result in one transaction: the queue row marked done with the risk score
+/// and the visit's flags replaced whole — or nothing, when the visit was queued again
+/// meanwhile (its next check will store the result).
 pub async fn save(
     db: &DatabaseConnection,
     due: Due,
@@ -330,6 +336,24 @@ pub async fn save(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let txn = db.begin().await?;
+    // The queue row first, guarded by the generation: a check that was overtaken (the visit
+    // queued again meanwhile and perhaps checked by another instance) stores nothing.
+    let marked = visit_check::Entity::update_many()
+        .col_expr(visit_check::Column::State, Expr::value("done"))
+        .col_expr(
+            visit_check::Column::Risk,
+            Expr::value(i32::try_from(risk).unwrap_or(i32::MAX)),
+        )
+        .col_expr(visit_check::Column::CheckedAt, Expr::value(now))
+        .col_expr(visit_check::Column::Attempts, Expr::value(0))
+        .filter(visit_check::Column::VisitId.eq(due.visit_id))
+        .filter(visit_check::Column::Generation.eq(due.generation))
+        .exec(&txn)
+        .await?;
+    if marked.rows_affected == 0 {
+        txn.rollback().await?;
+        return Ok(());
+    }
     quality_flag::Entity::delete_many()
         .filter(quality_flag::Column::VisitId.eq(due.visit_id))
         .exec(&txn)
@@ -351,18 +375,6 @@ pub async fn save(
             .exec_without_returning(&txn)
             .await?;
     }
-    visit_check::Entity::update_many()
-        .col_expr(visit_check::Column::State, Expr::value("done"))
-        .col_expr(
-            visit_check::Column::Risk,
-            Expr::value(i32::try_from(risk).unwrap_or(i32::MAX)),
-        )
-        .col_expr(visit_check::Column::CheckedAt, Expr::value(now))
-        .col_expr(visit_check::Column::Attempts, Expr::value(0))
-        .filter(visit_check::Column::VisitId.eq(due.visit_id))
-        .filter(visit_check::Column::Generation.eq(due.generation))
-        .exec(&txn)
-        .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -416,7 +428,11 @@ pub async fn of_household(
 ) -> Result<Vec<StoredCheck>, StoreError> {
     let checks = visit_check::Entity::find()
         .filter(visit_check::Column::HouseholdId.eq(household_id))
-        .order_by_desc(visit_check::Column::CheckedAt)
+        .order_by_with_nulls(
+            visit_check::Column::CheckedAt,
+            sea_orm::Order::Desc,
+            sea_orm::sea_query::NullOrdering::First,
+        )
         .order_by_asc(visit_check::Column::VisitId)
         .all(db)
         .await?;

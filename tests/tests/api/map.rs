@@ -107,33 +107,37 @@ async fn households_appear_at_their_latest_fix_as_points_or_clusters(backend: Ba
         serde_json::json!([120.395, -2.79])
     );
 
-    // Beyond the point limit, and for analysts always: clusters that add up.
+    // Beyond the point limit: clusters that add up.
     let clustered = geojson(&app, &supervisor, &format!("{path}&max_points=2")).await;
     assert_eq!(clustered["clustered"], true);
-    let analyst = app.user("analyst", &[KEC_MALANGKE]).await;
-    for collection in [clustered, geojson(&app, &analyst, &path).await] {
-        let total: i64 = collection["features"]
-            .as_array()
-            .expect("features")
-            .iter()
-            .map(|f| f["properties"]["households"].as_i64().expect("count"))
-            .sum();
-        assert_eq!(total, 3);
-        assert!(collection["features"][0]["properties"].get("id").is_none());
-    }
-    // The analyst's clusters sit at cell centres, never at a household's own fix.
-    let analysts = geojson(&app, &analyst, &path).await;
-    let fixes: Vec<Value> = moved["features"]
+    let total: i64 = clustered["features"]
         .as_array()
         .expect("features")
         .iter()
-        .map(|f| f["geometry"]["coordinates"].clone())
-        .collect();
-    for cluster in analysts["features"].as_array().expect("features") {
-        assert!(
-            !fixes.contains(&cluster["geometry"]["coordinates"]),
-            "{cluster}"
+        .map(|f| f["properties"]["households"].as_i64().expect("count"))
+        .sum();
+    assert_eq!(total, 3);
+    assert!(clustered["features"][0]["properties"].get("id").is_none());
+    // Analysts: clusters only, and none of fewer than five households, however small the
+    // viewport around a household.
+    let analyst = app.user("analyst", &[KEC_MALANGKE]).await;
+    let gps = visits[1].gps.as_ref().expect("gps");
+    let tiny = format!(
+        "/v1/map/households?area={KEC_MALANGKE}&bbox={},{},{},{}",
+        gps.longitude - 1e-5,
+        gps.latitude - 1e-5,
+        gps.longitude + 1e-5,
+        gps.latitude + 1e-5
+    );
+    for view in [path.clone(), tiny] {
+        let collection = geojson(&app, &analyst, &view).await;
+        assert_eq!(collection["clustered"], true);
+        assert_eq!(
+            collection["features"].as_array().expect("features").len(),
+            0,
+            "{collection}"
         );
+        assert_eq!(collection["suppressed"], collection["households"]);
     }
 
     // An empty viewport, a bad box, another kecamatan.

@@ -168,7 +168,30 @@ async fn originals_are_served_only_to_users_whose_areas_cover_the_household(back
     assert_eq!(bad.status(), 400);
 }
 
+/// The very same file named by two households is flagged on both (distance 0).
+async fn the_same_photo_file_on_two_households_is_flagged(backend: Backend) {
+    let app = app_with_storage(backend).await;
+    let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let bytes = images::jpeg(800, 600, 21, None, 90);
+    let sha = hex::encode(Sha256::digest(&bytes));
+    let first = survey_naming(&app, &worker, &[&sha]).await;
+    let second = survey_naming(&app, &worker, &[&sha]).await;
+    upload(&app, &worker, &bytes, &sha).await;
+    assert_eq!(
+        analysed(&app, &worker, &sha).await.processing,
+        Processing::Done
+    );
+    let supervisor = app.user("supervisor", &[KEC_MALANGKE]).await;
+    for (mine, theirs) in [(first, second), (second, first)] {
+        let quality = checked(&app, &supervisor, mine).await;
+        let evidence = reuse_flag(&quality).expect("photo_reused");
+        assert_eq!(evidence["matches"][0]["household"], theirs.to_string());
+        assert_eq!(evidence["matches"][0]["distance"], 0);
+    }
+}
+
 on_both_backends!(
+    the_same_photo_file_on_two_households_is_flagged,
     a_visit_may_name_photos_before_they_arrive_and_pull_lists_them_until_uploaded,
     originals_are_served_only_to_users_whose_areas_cover_the_household,
     an_uploaded_photo_is_analysed_and_its_thumbnails_served_in_scope,

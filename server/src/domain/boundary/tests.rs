@@ -108,6 +108,27 @@ fn a_hole_crossing_the_outer_ring_is_refused() {
 }
 
 #[test]
+fn a_hole_outside_its_outer_ring_is_refused() {
+    // An L-shaped outer ring and a "hole" in the notch of the L, inside the ring's bounding
+    // box but outside the ring.
+    let outer = vec![
+        [0.0, 0.0],
+        [2.0, 0.0],
+        [2.0, 1.0],
+        [1.0, 1.0],
+        [1.0, 2.0],
+        [0.0, 2.0],
+        [0.0, 0.0],
+    ];
+    let notch = square(1.4, 1.4, 0.2);
+    assert_eq!(
+        polygon(&[outer.clone(), notch]).unwrap_err(),
+        BoundaryError::HoleOutside(2)
+    );
+    assert!(polygon(&[outer, square(0.2, 0.2, 0.2)]).is_ok());
+}
+
+#[test]
 fn a_repeated_position_is_not_an_intersection() {
     let b = polygon(&[vec![
         [0.0, 0.0],
