@@ -89,8 +89,19 @@ pub async fn flags(
         .await?
         .filter(|h| user.actor.scope.covers(&h.area_code))
         .ok_or_else(|| ApiError::not_found("rumah tangga tidak ditemukan di wilayah Anda"))?;
-    let visits = quality::of_household(&app.db, id)
-        .await?
+    let checks = quality::of_household(&app.db, id).await?;
+    // Evidence may name other households (same NIK, same coordinates, same photo); those
+    // outside the caller's areas are counted, not named.
+    let mut others: Vec<Uuid> = checks
+        .iter()
+        .flat_map(|c| &c.flags)
+        .flat_map(|(_, _, evidence)| named_households(evidence))
+        .collect();
+    others.sort_unstable();
+    others.dedup();
+    let areas = households::area_codes(&app.db, &others).await?;
+    let visible = |h: Uuid| areas.get(&h).is_some_and(|a| user.actor.scope.covers(a));
+    let visits = checks
         .into_iter()
         .map(|c| VisitQuality {
             visit_id: c.visit_id,
@@ -100,10 +111,13 @@ pub async fn flags(
             flags: c
                 .flags
                 .into_iter()
-                .map(|(code, severity, evidence)| QualityFlagView {
-                    code,
-                    severity,
-                    evidence,
+                .map(|(code, severity, mut evidence)| {
+                    hide_households_outside(&mut evidence, &visible);
+                    QualityFlagView {
+                        code,
+                        severity,
+                        evidence,
+                    }
                 })
                 .collect(),
         })
@@ -112,4 +126,81 @@ pub async fn flags(
         household_id: id,
         visits,
     }))
+}
+
+/// Households an evidence names: `households: [id…]` and `matches: [{household: id}…]`.
+fn named_households(evidence: &serde_json::Value) -> Vec<Uuid> {
+    let listed = evidence["households"].as_array().into_iter().flatten();
+    let matched = evidence["matches"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|m| &m["household"]);
+    listed
+        .chain(matched)
+        .filter_map(|v| v.as_str()?.parse().ok())
+        .collect()
+}
+
+/// Leaves in the evidence only the households `visible` allows; the others are counted in
+/// `households_outside_your_areas` / `matches_outside_your_areas`.
+fn hide_households_outside(evidence: &mut serde_json::Value, visible: &impl Fn(Uuid) -> bool) {
+    let shown =
+        |v: &serde_json::Value| v.as_str().and_then(|s| s.parse().ok()).is_some_and(visible);
+    // `get_mut`, not indexing: indexing a missing key would add it as null.
+    if let Some(list) = evidence
+        .get_mut("households")
+        .and_then(serde_json::Value::as_array_mut)
+    {
+        let before = list.len();
+        list.retain(|h| shown(h));
+        let hidden = before - list.len();
+        if hidden > 0 {
+            evidence["households_outside_your_areas"] = json!(hidden);
+        }
+    }
+    if let Some(list) = evidence
+        .get_mut("matches")
+        .and_then(serde_json::Value::as_array_mut)
+    {
+        let before = list.len();
+        list.retain(|m| shown(&m["household"]));
+        let hidden = before - list.len();
+        if hidden > 0 {
+            evidence["matches_outside_your_areas"] = json!(hidden);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+    use uuid::Uuid;
+
+    use super::{hide_households_outside, named_households};
+
+    #[test]
+    fn households_outside_the_callers_areas_are_counted_not_named() {
+        let (mine, theirs) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let mut duplicate = json!({ "nik": "7322********0003", "households": [mine, theirs] });
+        let mut reused = json!({
+            "photo": "ab",
+            "matches": [{ "household": theirs, "distance": 0 }, { "household": mine, "distance": 3 }],
+        });
+        assert_eq!(named_households(&duplicate), [mine, theirs]);
+        assert_eq!(named_households(&reused), [theirs, mine]);
+        let visible = |h: Uuid| h == mine;
+        hide_households_outside(&mut duplicate, &visible);
+        hide_households_outside(&mut reused, &visible);
+        assert_eq!(duplicate["households"], json!([mine]));
+        assert_eq!(duplicate["households_outside_your_areas"], 1);
+        assert_eq!(
+            reused["matches"],
+            json!([{ "household": mine, "distance": 3 }])
+        );
+        assert_eq!(reused["matches_outside_your_areas"], 1);
+        let mut untouched = json!({ "minutes": 4.0 });
+        hide_households_outside(&mut untouched, &visible);
+        assert_eq!(untouched, json!({ "minutes": 4.0 }));
+    }
 }

@@ -347,3 +347,19 @@ pub async fn snapshots(
     }
     Ok(out)
 }
+
+/// The desa of these households, by id (ids not stored are left out).
+pub async fn area_codes(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, String>, StoreError> {
+    Ok(household::Entity::find()
+        .select_only()
+        .columns([household::Column::Id, household::Column::AreaCode])
+        .filter(household::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple::<(Uuid, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
