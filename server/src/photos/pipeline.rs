@@ -21,6 +21,9 @@ use crate::store::StoreError;
 use crate::store::photo_jobs::{self, JobState, Results};
 use crate::store::quality;
 
+/// At most this many look-alikes of a newly analysed photo get their visits checked again.
+const LOOK_ALIKES_REQUEUED: usize = 50;
+
 /// How long a claimed photo stays with its worker before another may take it.
 const LEASE: Duration = Duration::from_mins(10);
 /// The longest wait between attempts.
@@ -90,8 +93,24 @@ impl Pipeline {
                 txn.commit().await?;
                 // A push naming the photo may have committed while this transaction ran,
                 // unseen by it (PostgreSQL's read committed): queue again, now that the
-                // analysis is visible to any check that follows.
-                quality::requeue_for_photo(&self.db, &sha256, Utc::now()).await?;
+                // analysis is visible to any check that follows. Visits naming look-alikes
+                // are checked again too: a reuse is flagged on both households, whichever
+                // photo was analysed first.
+                let now = Utc::now();
+                quality::requeue_for_photo(&self.db, &sha256, now).await?;
+                if let Some(phash) = results.phash {
+                    let near = photo_jobs::near(
+                        &self.db,
+                        phash,
+                        sync_protocol::v1::MAX_SIMILAR_DISTANCE,
+                        &sha256,
+                        LOOK_ALIKES_REQUEUED,
+                    )
+                    .await?;
+                    for (other, _) in near {
+                        quality::requeue_for_photo(&self.db, &other, now).await?;
+                    }
+                }
             }
             Err(reason) if attempt < self.config.max_attempts => {
                 let wait = 2u64.saturating_pow(attempt).min(MAX_BACKOFF_SECONDS);
