@@ -81,10 +81,10 @@ pub async fn import(
     }
     // The same code in two files: the later file's name wins, as a re-import would; a
     // boundary from either is kept (a CSV code list beside the GeoJSON does not drop it).
-    let mut by_code = std::collections::BTreeMap::new();
+    let mut by_code: std::collections::BTreeMap<_, (AreaRecord, &str)> =
+        std::collections::BTreeMap::new();
     for (mut record, source) in records {
         if let Some((earlier, _)) = by_code.remove(&record.code) {
-            let earlier: AreaRecord = earlier;
             record.boundary = record.boundary.or(earlier.boundary);
         }
         by_code.insert(record.code.clone(), (record, source));

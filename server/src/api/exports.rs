@@ -50,12 +50,7 @@ pub async fn households(
             "NIK dan No KK tanpa samaran hanya untuk supervisor dan admin",
         ));
     }
-    let area = AreaCode::parse(&query.area).map_err(|e| ApiError::invalid(e.to_string()))?;
-    if !user.actor.scope.covers(area.as_str()) {
-        return Err(ApiError::out_of_scope(format!(
-            "wilayah {area} di luar wilayah tugas Anda"
-        )));
-    }
+    let area = user.area_in_scope(&query.area)?;
     let format = query.format.as_deref().unwrap_or("csv");
     if !matches!(format, "csv" | "xlsx") {
         return Err(ApiError::invalid(format!(

@@ -11,6 +11,7 @@ use sync_protocol::v1::ErrorCode;
 
 use crate::accounts::{self, AuthError};
 use crate::domain::actor::Actor;
+use crate::domain::area::AreaCode;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::retry_transient;
@@ -95,6 +96,21 @@ pub struct AuthUser {
     pub actor: Actor,
     /// The token itself (for logout).
     pub token: String,
+}
+
+impl AuthUser {
+    /// An area code from a request, parsed (`invalid_request`) and inside the user's areas
+    /// (`area_out_of_scope`).
+    pub fn area_in_scope(&self, text: &str) -> Result<AreaCode, ApiError> {
+        let area = AreaCode::parse(text).map_err(|e| ApiError::invalid(e.to_string()))?;
+        if self.actor.scope.covers(area.as_str()) {
+            Ok(area)
+        } else {
+            Err(ApiError::out_of_scope(format!(
+                "wilayah {area} di luar wilayah tugas Anda"
+            )))
+        }
+    }
 }
 
 impl FromRequestParts<AppState> for AuthUser {

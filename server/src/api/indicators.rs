@@ -10,7 +10,6 @@ use sync_protocol::v1::office::{AreaIndicators, AreaRef, IndicatorsResponse};
 use tracing::instrument;
 
 use super::extract::{ApiQuery, AuthUser};
-use crate::domain::area::AreaCode;
 use crate::domain::scoring::Criterion;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -50,7 +49,7 @@ pub(super) async fn compute(
     user: &AuthUser,
     query: IndicatorsQuery,
 ) -> Result<IndicatorsResponse, ApiError> {
-    let area = AreaCode::parse(&query.area).map_err(|e| ApiError::invalid(e.to_string()))?;
+    let area = user.area_in_scope(&query.area)?;
     let (levels, depth): (&[&str], usize) = match query.level.as_str() {
         "kecamatan" => (&["kecamatan"], 3),
         "desa" => (&["desa", "kelurahan"], 4),
@@ -60,11 +59,6 @@ pub(super) async fn compute(
             )));
         }
     };
-    if !user.actor.scope.covers(area.as_str()) {
-        return Err(ApiError::out_of_scope(format!(
-            "wilayah {area} di luar wilayah tugas Anda"
-        )));
-    }
     let name = areas::names(&app.db, &[area.as_str()])
         .await?
         .remove(area.as_str())
@@ -110,7 +104,8 @@ fn add(total: &mut DesaCounts, c: &DesaCounts) {
     }
 }
 
-fn view(code: &str, name: &str, c: &DesaCounts) -> AreaIndicators {
+/// One area's figures from its counts.
+pub(super) fn view(code: &str, name: &str, c: &DesaCounts) -> AreaIndicators {
     let decided = c.poor + c.not_poor;
     #[expect(
         clippy::cast_precision_loss,

@@ -9,8 +9,7 @@ use serde_json::{Value, json};
 use tracing::instrument;
 
 use super::extract::{ApiQuery, AuthUser};
-use super::indicators::POOR_SHARE_BASIS;
-use crate::domain::area::AreaCode;
+use super::indicators::{POOR_SHARE_BASIS, view};
 use crate::domain::role::Role;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -67,17 +66,6 @@ fn parse_bbox(text: &str) -> Result<map::BoundingBox, ApiError> {
     }
 }
 
-fn scoped_area(user: &AuthUser, text: &str) -> Result<AreaCode, ApiError> {
-    let area = AreaCode::parse(text).map_err(|e| ApiError::invalid(e.to_string()))?;
-    if user.actor.scope.covers(area.as_str()) {
-        Ok(area)
-    } else {
-        Err(ApiError::out_of_scope(format!(
-            "wilayah {area} di luar wilayah tugas Anda"
-        )))
-    }
-}
-
 /// `GET /v1/map/households?area=…&bbox=west,south,east,north[&max_points=N]`: a GeoJSON
 /// `FeatureCollection`. Up to `max_points` (2,000) households come as points (id, desa,
 /// review status, local verdict, criteria met); beyond that as clusters of a 64 × 64 grid
@@ -90,7 +78,7 @@ pub async fn households(
     user: AuthUser,
     ApiQuery(query): ApiQuery<HouseholdsQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let area = scoped_area(&user, &query.area)?;
+    let area = user.area_in_scope(&query.area)?;
     let bbox = parse_bbox(&query.bbox)?;
     let max_points = query.max_points.unwrap_or(MAX_POINTS).min(MAX_POINTS);
     let as_points = user.actor.role != Role::Analyst
@@ -192,7 +180,7 @@ pub async fn desa(
     user: AuthUser,
     ApiQuery(query): ApiQuery<DesaQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let area = scoped_area(&user, &query.area)?;
+    let area = user.area_in_scope(&query.area)?;
     let listed = areas::below(&app.db, area.as_str(), &["desa", "kelurahan"]).await?;
     let counts = indicators::per_desa(&app.db, area.as_str()).await?;
     let index = app.boundaries.index();
@@ -201,25 +189,11 @@ pub async fn desa(
         .iter()
         .filter_map(|(code, name)| {
             let boundary = boundaries.get(code.as_str())?;
-            let c = counts.get(code).cloned().unwrap_or_default();
-            let decided = c.poor + c.not_poor;
-            #[expect(
-                clippy::cast_precision_loss,
-                reason = "household counts far below 2^52"
-            )]
-            let share = (decided > 0).then(|| c.poor as f64 / decided as f64);
+            let counts = counts.get(code).cloned().unwrap_or_default();
             Some(json!({
                 "type": "Feature",
                 "geometry": boundary.to_geojson(),
-                "properties": {
-                    "code": code,
-                    "name": name,
-                    "households_surveyed": c.households,
-                    "poor": c.poor,
-                    "not_poor": c.not_poor,
-                    "poor_share": share,
-                    "households_flagged": c.flagged,
-                },
+                "properties": view(code, name, &counts),
             }))
         })
         .collect();

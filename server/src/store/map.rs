@@ -95,18 +95,28 @@ struct Count {
 }
 
 /// `FROM … WHERE` for households at or below `prefix` inside the box, the values given by
-/// [`values`].
-fn scope(backend: DbBackend) -> String {
+/// [`values`]; with the household's score (as `s`) when the query reads it.
+fn scope(backend: DbBackend, with_score: bool) -> String {
     let p: [&str; 6] = match backend {
         DbBackend::Postgres => ["$1", "$2", "$3", "$4", "$5", "$6"],
         _ => ["?1", "?2", "?3", "?4", "?5", "?6"],
     };
     format!(
         "FROM household_position p JOIN household h ON h.id = p.household_id \
-         LEFT JOIN household_score s ON s.household_id = h.id \
+         {} \
          WHERE h.tombstone IS NULL AND (h.area_code = {} OR h.area_code LIKE {}) \
            AND p.longitude BETWEEN {} AND {} AND p.latitude BETWEEN {} AND {}",
-        p[0], p[1], p[2], p[4], p[3], p[5]
+        if with_score {
+            "LEFT JOIN household_score s ON s.household_id = h.id"
+        } else {
+            ""
+        },
+        p[0],
+        p[1],
+        p[2],
+        p[4],
+        p[3],
+        p[5]
     )
 }
 
@@ -130,7 +140,7 @@ pub async fn count_up_to(
     cap: u64,
 ) -> Result<u64, StoreError> {
     let backend = db.get_database_backend();
-    let from = scope(backend);
+    let from = scope(backend, false);
     let sql = format!("SELECT COUNT(*) AS n FROM (SELECT 1 AS one {from} LIMIT {cap}) AS capped");
     let row = Count::find_by_statement(Statement::from_sql_and_values(
         backend,
@@ -150,7 +160,7 @@ pub async fn points(
     limit: u64,
 ) -> Result<Vec<Point>, StoreError> {
     let backend = db.get_database_backend();
-    let from = scope(backend);
+    let from = scope(backend, true);
     let sql = format!(
         "SELECT h.id, h.area_code, p.latitude, p.longitude, h.review_status, s.verdict, s.met \
          {from} ORDER BY h.id LIMIT {limit}"
@@ -174,7 +184,7 @@ pub async fn clusters(
     origin: [f64; 2],
 ) -> Result<Vec<Cluster>, StoreError> {
     let backend = db.get_database_backend();
-    let from = scope(backend);
+    let from = scope(backend, true);
     let [west, south] = origin;
     // PostgreSQL rounds when it casts to an integer, SQLite truncates (which, east and north
     // of the origin where offsets are not negative, is floor).
