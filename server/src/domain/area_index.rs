@@ -61,6 +61,15 @@ impl AreaIndex {
             .map(|&i| self.areas[i].1.contains(point))
     }
 
+    /// Distance in metres from the point to the nearest edge of the area's boundary; `None`
+    /// when the area has no boundary in the index.
+    #[must_use]
+    pub fn distance_to_edge_m(&self, code: &str, point: Position) -> Option<f64> {
+        self.by_code
+            .get(code)
+            .map(|&i| self.areas[i].1.distance_to_edge_m(point))
+    }
+
     /// How many areas are indexed.
     #[must_use]
     pub fn len(&self) -> usize {

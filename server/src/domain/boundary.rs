@@ -29,6 +29,21 @@ struct Bands {
     edges: Vec<Vec<[f64; 4]>>,
 }
 
+/// Metres per degree of latitude (mean Earth radius 6,371,008.8 m).
+const METRES_PER_DEGREE: f64 = 6_371_008.8 * std::f64::consts::PI / 180.0;
+
+/// Distance from `[0, 0]` to the segment from `a` to `b`.
+fn origin_to_segment(a: [f64; 2], b: [f64; 2]) -> f64 {
+    let d = [b[0] - a[0], b[1] - a[1]];
+    let length2 = d[0] * d[0] + d[1] * d[1];
+    let t = if length2 > 0.0 {
+        (-(a[0] * d[0] + a[1] * d[1]) / length2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    (a[0] + t * d[0]).hypot(a[1] + t * d[1])
+}
+
 /// About this many edges per band on average (an edge spanning several bands is in each).
 const EDGES_PER_BAND: usize = 4;
 
@@ -153,6 +168,24 @@ impl Boundary {
     #[must_use]
     pub fn contains(&self, point: Position) -> bool {
         self.polygons.iter().any(|p| p.contains(point))
+    }
+
+    /// Distance in metres from the point to the nearest edge of any ring (so, for a point
+    /// outside, how far outside it lies). Measured in a local flat projection around the
+    /// point, which is exact enough for the few kilometres that matter here.
+    #[must_use]
+    pub fn distance_to_edge_m(&self, [lon, lat]: Position) -> f64 {
+        let y_scale = METRES_PER_DEGREE;
+        let x_scale = METRES_PER_DEGREE * lat.to_radians().cos();
+        let mut nearest = f64::INFINITY;
+        for ring in self.polygons.iter().flat_map(|p| &p.rings) {
+            for edge in ring.windows(2) {
+                let a = [(edge[0][0] - lon) * x_scale, (edge[0][1] - lat) * y_scale];
+                let b = [(edge[1][0] - lon) * x_scale, (edge[1][1] - lat) * y_scale];
+                nearest = nearest.min(origin_to_segment(a, b));
+            }
+        }
+        nearest
     }
 
     /// The smallest box around the whole boundary.

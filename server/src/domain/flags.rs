@@ -53,6 +53,10 @@ pub struct Flag {
 pub struct FlagConfig {
     /// A GPS fix less accurate than this many metres is flagged.
     pub max_accuracy_m: f64,
+    /// A fix outside the desa but within this many metres of its border (or within the fix's
+    /// own accuracy, if larger) is flagged low instead of high: the house may stand inside,
+    /// and public boundaries are drawn coarsely.
+    pub border_margin_m: f64,
     /// Travel between one worker's consecutive visits faster than this is impossible on the
     /// region's roads.
     pub max_travel_kmh: f64,
@@ -78,6 +82,7 @@ impl Default for FlagConfig {
     fn default() -> Self {
         Self {
             max_accuracy_m: 50.0,
+            border_margin_m: 50.0,
             max_travel_kmh: 120.0,
             min_travel_m: 500.0,
             max_photo_distance_m: 500.0,
@@ -109,6 +114,7 @@ impl FlagConfig {
         }
         for (key, value) in [
             ("flags.min_travel_m", self.min_travel_m),
+            ("flags.border_margin_m", self.border_margin_m),
             ("flags.min_interview_minutes", self.min_interview_minutes),
         ] {
             if !(value.is_finite() && value >= 0.0) {
@@ -202,6 +208,9 @@ pub struct VisitFacts {
     pub inside_desa: Option<bool>,
     /// The desa that holds the fix instead, if any.
     pub located_desa: Option<String>,
+    /// How far outside the desa's boundary the fix lies, metres (`None` when inside or
+    /// unknown).
+    pub outside_by_m: Option<f64>,
     /// The same worker's previous visit with a fix.
     pub previous: Option<PreviousVisit>,
     /// Other households visited at exactly the same coordinates.
@@ -265,14 +274,22 @@ fn location_flags(facts: &VisitFacts, config: &FlagConfig, flags: &mut Vec<Flag>
     };
     let here = (fix.latitude, fix.longitude);
     if facts.inside_desa == Some(false) {
+        let outside_by = facts.outside_by_m.unwrap_or(f64::INFINITY);
+        let margin = config.border_margin_m.max(fix.accuracy_m.unwrap_or(0.0));
         flags.push(flag(
             "gps_outside_desa",
-            Severity::High,
+            if outside_by > margin {
+                Severity::High
+            } else {
+                Severity::Low
+            },
             json!({
                 "latitude": fix.latitude,
                 "longitude": fix.longitude,
                 "desa": facts.desa_code,
                 "located_in": facts.located_desa,
+                "distance_m": facts.outside_by_m.map(round1),
+                "margin_m": round1(margin),
             }),
         ));
     }

@@ -23,7 +23,8 @@ pub struct MemberRow {
 }
 
 /// The NIK column mirrors `fields.nik` when it is 16 digits, so duplicates can be found by index.
-fn nik_of(record: &Record) -> Option<String> {
+#[must_use]
+pub fn nik_of(record: &Record) -> Option<String> {
     record
         .fields
         .get("nik")

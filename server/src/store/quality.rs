@@ -45,6 +45,43 @@ pub fn queue(batch: &mut WriteBatch, visit_id: Uuid, household_id: Uuid, now: Da
     );
 }
 
+/// Checks again, in the push's own transaction, the visits of a household whose members or
+/// families changed, and of the other households with a member of one of these NIKs (whose
+/// `nik_duplicate` flags may come or go).
+pub fn requeue_household(
+    batch: &mut WriteBatch,
+    household_id: Uuid,
+    niks: &[String],
+    now: DateTime<Utc>,
+) {
+    let mut which = visit_check::Column::HouseholdId.eq(household_id);
+    if !niks.is_empty() {
+        which = which.or(visit_check::Column::HouseholdId.in_subquery(
+            Query::select()
+                .column(member::Column::HouseholdId)
+                .from(member::Entity)
+                .and_where(member::Column::Nik.is_in(niks.iter().cloned()))
+                .to_owned(),
+        ));
+    }
+    batch.push(
+        &requeue()
+            .col_expr(visit_check::Column::RunAfter, Expr::value(now))
+            .filter(which),
+    );
+}
+
+/// Marks visit checks pending again, with a new generation.
+fn requeue() -> sea_orm::UpdateMany<visit_check::Entity> {
+    visit_check::Entity::update_many()
+        .col_expr(visit_check::Column::State, Expr::value("pending"))
+        .col_expr(
+            visit_check::Column::Generation,
+            Expr::col(visit_check::Column::Generation).add(1),
+        )
+        .col_expr(visit_check::Column::Attempts, Expr::value(0))
+}
+
 /// Checks again every visit naming this photo (its analysis has just finished: EXIF and
 /// look-alikes are now known).
 pub async fn requeue_for_photo(
@@ -52,14 +89,8 @@ pub async fn requeue_for_photo(
     sha256: &str,
     now: DateTime<Utc>,
 ) -> Result<u64, StoreError> {
-    let result = visit_check::Entity::update_many()
-        .col_expr(visit_check::Column::State, Expr::value("pending"))
-        .col_expr(
-            visit_check::Column::Generation,
-            Expr::col(visit_check::Column::Generation).add(1),
-        )
+    let result = requeue()
         .col_expr(visit_check::Column::RunAfter, Expr::value(now))
-        .col_expr(visit_check::Column::Attempts, Expr::value(0))
         .filter(
             visit_check::Column::VisitId.in_subquery(
                 Query::select()
@@ -144,12 +175,15 @@ pub async fn facts(
         }),
         _ => None,
     };
-    let (mut inside_desa, mut located_desa) = (None, None);
+    let (mut inside_desa, mut located_desa, mut outside_by_m) = (None, None, None);
     let mut previous = None;
     let mut same_position_households = Vec::new();
     if let Some(fix) = fix {
         let point = [fix.longitude, fix.latitude];
         inside_desa = boundaries.contains(&desa_code, point);
+        if inside_desa == Some(false) {
+            outside_by_m = boundaries.distance_to_edge_m(&desa_code, point);
+        }
         located_desa = boundaries.locate(point).map(str::to_owned);
         previous = visit::Entity::find()
             .filter(visit::Column::UserId.eq(v.user_id))
@@ -186,6 +220,7 @@ pub async fn facts(
         fix,
         inside_desa,
         located_desa,
+        outside_by_m,
         previous,
         same_position_households,
         photos: photo_facts(db, v.id, v.household_id, config).await?,

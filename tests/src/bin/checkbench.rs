@@ -50,6 +50,7 @@ fn facts(rng: &mut StdRng) -> VisitFacts {
         desa_code: "73.22.01.2001".to_owned(),
         inside_desa: Some(rng.random_bool(0.95)),
         located_desa: Some("73.22.01.2001".to_owned()),
+        outside_by_m: Some(rng.random_range(0.0..500.0)),
         previous: Some(PreviousVisit {
             visit_id: Uuid::new_v4(),
             ended_at: started - Duration::minutes(rng.random_range(1..120)),

@@ -8,8 +8,11 @@ use chrono::{DateTime, Utc};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use serde_json::json;
+use sync_protocol::client::SyncClient;
 use sync_protocol::v1::office::HouseholdQuality;
-use sync_protocol::v1::{AddMember, GpsFix, Op, PutFamily, RecordVisit};
+use sync_protocol::v1::{
+    AddMember, GpsFix, Op, PutFamily, ReceiptStatus, RecordVisit, UpdateMember,
+};
 use tests::fixtures::{self, KEC_BONE_BONE, KEC_MALANGKE, PATTIMANG};
 use tests::{Backend, TestApp, TestUser};
 use uuid::Uuid;
@@ -115,6 +118,13 @@ async fn flags_are_raised_on_arrival_with_evidence_and_a_risk_score(backend: Bac
         false,
         (minutes(0), minutes(35)),
     );
+    let clean_member = ops
+        .iter()
+        .find_map(|op| match op {
+            Op::AddMember(m) => Some(m.member_id),
+            _ => None,
+        })
+        .expect("a member");
     for op in ops {
         phone.enqueue(op).expect("enqueue");
     }
@@ -195,6 +205,67 @@ async fn flags_are_raised_on_arrival_with_evidence_and_a_risk_score(backend: Bac
 
     copied_coordinates_are_flagged(&app, &supervisor, copied, clean).await;
     only_masked_and_in_scope(&app, suspect, &supervisor).await;
+    member_changes_check_the_visits_again(&app, &supervisor, &mut phone, (clean, clean_member))
+        .await;
+
+    // 0.0002° east of Pattimang's border (about 22 m), with an 8 m fix: flagged, but low.
+    let (border, ops) = survey(
+        &mut rng,
+        2,
+        (-2.80, 120.4152),
+        8.0,
+        false,
+        (minutes(500), minutes(540)),
+    );
+    for op in ops {
+        phone.enqueue(op).expect("enqueue");
+    }
+    phone.push().await.expect("push");
+    let quality = checked(&app, &supervisor, border).await;
+    let outside = quality.visits[0]
+        .flags
+        .iter()
+        .find(|f| f.code == "gps_outside_desa")
+        .expect("flag");
+    assert_eq!(outside.severity, "low", "{outside:?}");
+    let metres = outside.evidence["distance_m"].as_f64().expect("distance");
+    assert!((20.0..25.0).contains(&metres), "{metres}");
+    assert_eq!(outside.evidence["margin_m"], 50.0);
+}
+
+/// A member added elsewhere with the same NIK, or a member's sex changed later, shows in the
+/// flags of a visit checked before: member changes queue the household's visits again (and
+/// the check, run again, now also sees the later household at its coordinates).
+async fn member_changes_check_the_visits_again(
+    app: &TestApp,
+    supervisor: &TestUser,
+    phone: &mut SyncClient,
+    (clean, member_id): (Uuid, Uuid),
+) {
+    let quality = checked(app, supervisor, clean).await;
+    assert_eq!(
+        codes(&quality),
+        BTreeSet::from(["duplicate_coordinates", "nik_duplicate"]),
+        "the later households share its NIK, and one its coordinates"
+    );
+    phone
+        .enqueue(Op::UpdateMember(UpdateMember {
+            household_id: clean,
+            member_id,
+            base_version: 3,
+            fields: serde_json::from_value(json!({ "jenis_kelamin": 1 })).expect("fields"),
+        }))
+        .expect("enqueue");
+    let receipts = phone.push().await.expect("push");
+    assert!(
+        receipts.iter().all(|r| r.status == ReceiptStatus::Applied),
+        "{receipts:?}"
+    );
+    let quality = checked(app, supervisor, clean).await;
+    assert_eq!(
+        codes(&quality),
+        BTreeSet::from(["duplicate_coordinates", "nik_duplicate", "nik_sex_mismatch"])
+    );
 }
 
 /// The household visited at another's exact coordinates (and with the same NIK).

@@ -252,3 +252,22 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_distance_to_the_edge_is_measured_in_metres_to_the_nearest_ring() {
+    // A 0.01° square near the equator: 0.01° of latitude is 1,111.95 m.
+    let mut hole = square(120.004, -2.496, 0.002);
+    hole.reverse();
+    let b = polygon(&[square(120.0, -2.5, 0.01), hole]).expect("valid");
+    let metres = |point: Position| b.distance_to_edge_m(point);
+    // 0.001° north of the top edge.
+    assert!((metres([120.005, -2.489]) - 111.19).abs() < 0.5);
+    // 0.001° east of the east edge, scaled by cos(latitude).
+    let east = 111.195 * (-2.495_f64).to_radians().cos();
+    assert!((metres([120.011, -2.495]) - east).abs() < 0.5);
+    // Diagonally off a corner: to the corner itself.
+    let corner = 111.195_f64.hypot(111.195 * (-2.5_f64).to_radians().cos());
+    assert!((metres([120.011, -2.501]) - corner).abs() < 0.5);
+    // Inside a hole, the hole's edge is nearest.
+    assert!((metres([120.005, -2.4955]) - 55.6).abs() < 0.5);
+}

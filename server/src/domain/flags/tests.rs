@@ -34,6 +34,7 @@ fn clean() -> VisitFacts {
         desa_code: "73.22.01.2001".to_owned(),
         inside_desa: Some(true),
         located_desa: Some("73.22.01.2001".to_owned()),
+        outside_by_m: None,
         previous: Some(PreviousVisit {
             visit_id: Uuid::from_u128(7),
             ended_at: at("2026-11-20T01:30:00Z"),
@@ -85,11 +86,40 @@ fn a_fix_outside_the_desa_is_flagged_with_where_it_lies() {
     let mut facts = clean();
     facts.inside_desa = Some(false);
     facts.located_desa = Some("73.22.01.2002".to_owned());
+    facts.outside_by_m = Some(1_234.56);
     let evidence = raises(&facts, "gps_outside_desa");
     assert_eq!(evidence["located_in"], "73.22.01.2002");
+    assert_eq!(evidence["distance_m"], 1_234.6);
+    assert_eq!(severity(&facts, "gps_outside_desa"), Severity::High);
     // No boundary known for the desa: nothing to say.
     facts.inside_desa = None;
     assert!(!codes(&facts).contains(&"gps_outside_desa"));
+}
+
+fn severity(facts: &VisitFacts, code: &str) -> Severity {
+    check(facts, &FlagConfig::default())
+        .into_iter()
+        .find(|f| f.code == code)
+        .map(|f| f.severity)
+        .expect("flag raised")
+}
+
+#[test]
+fn a_fix_just_outside_the_border_is_flagged_low_within_the_margin_or_the_accuracy() {
+    let mut facts = clean();
+    facts.inside_desa = Some(false);
+    // 8 m accuracy, the margin of 50 m decides.
+    facts.outside_by_m = Some(49.0);
+    assert_eq!(severity(&facts, "gps_outside_desa"), Severity::Low);
+    facts.outside_by_m = Some(51.0);
+    assert_eq!(severity(&facts, "gps_outside_desa"), Severity::High);
+    // A fix of 80 m accuracy may be the house 60 m inside.
+    facts.fix.as_mut().expect("fix").accuracy_m = Some(80.0);
+    facts.outside_by_m = Some(60.0);
+    assert_eq!(severity(&facts, "gps_outside_desa"), Severity::Low);
+    assert_eq!(raises(&facts, "gps_outside_desa")["margin_m"], 80.0);
+    facts.outside_by_m = Some(81.0);
+    assert_eq!(severity(&facts, "gps_outside_desa"), Severity::High);
 }
 
 #[test]

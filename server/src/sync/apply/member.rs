@@ -14,6 +14,7 @@ use crate::store::batch::WriteBatch;
 use crate::store::families::{self, FamilyRow};
 use crate::store::households::Load;
 use crate::store::members::{self, MemberRow};
+use crate::store::quality;
 
 fn member_field(member_id: Uuid, field: &str) -> ConflictTarget {
     ConflictTarget::Member {
@@ -74,6 +75,8 @@ pub(super) async fn add<C: ConnectionTrait>(
             "anggota dengan id ini sudah ada",
         ));
     }
+    let niks: Vec<_> = members::nik_of(&row.record).into_iter().collect();
+    quality::requeue_household(batch, m.household_id, &niks, ctx.now);
     editing.finish(ctx, batch)
 }
 
@@ -100,6 +103,7 @@ pub(super) async fn update<C: ConnectionTrait>(
             ));
         }
     }
+    let nik_before = members::nik_of(&member.record);
     let form = editing.form.clone();
     let merge = member
         .record
@@ -108,6 +112,11 @@ pub(super) async fn update<C: ConnectionTrait>(
         editing.conflict(member_field(m.member_id, &conflict.field), conflict);
     }
     members::save(batch, &member, ctx.now);
+    let niks: Vec<_> = nik_before
+        .into_iter()
+        .chain(members::nik_of(&member.record))
+        .collect();
+    quality::requeue_household(batch, m.household_id, &niks, ctx.now);
     editing.finish(ctx, batch)
 }
 
@@ -131,6 +140,8 @@ pub(super) async fn remove<C: ConnectionTrait>(
         }
     }
     members::save(batch, &member, ctx.now);
+    let niks: Vec<_> = members::nik_of(&member.record).into_iter().collect();
+    quality::requeue_household(batch, m.household_id, &niks, ctx.now);
     editing.finish(ctx, batch)
 }
 
@@ -191,6 +202,7 @@ pub(super) async fn put_family<C: ConnectionTrait>(
         let stamp = family.no_kk_stamp.clone().unwrap_or_else(|| edit.stamp());
         families::record_history(ctx.db, family.id, family.no_kk.as_deref(), &stamp, ctx.now)
             .await?;
+        quality::requeue_household(batch, m.household_id, &[], ctx.now);
     }
     editing.finish(ctx, batch)
 }
