@@ -40,12 +40,14 @@ pub fn spawn(state: &AppState, stop: &watch::Receiver<bool>) -> Vec<JoinHandle<(
         stop.clone(),
     )));
     tasks.push(tokio::spawn(reload_boundaries(state.clone(), stop.clone())));
-    let checker = Checker {
-        db: state.db.clone(),
-        boundaries: state.boundaries.clone(),
-        config: state.config.flags.clone(),
-    };
-    tasks.push(tokio::spawn(checker.run(stop.clone())));
+    if state.config.flags.run_checks {
+        let checker = Checker {
+            db: state.db.clone(),
+            boundaries: state.boundaries.clone(),
+            config: state.config.flags.clone(),
+        };
+        tasks.push(tokio::spawn(checker.run(stop.clone())));
+    }
     tasks
 }
 

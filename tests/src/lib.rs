@@ -222,7 +222,8 @@ pub struct TestApp {
     pub state: AppState,
     /// Backend in use.
     pub backend: Backend,
-    config: Config,
+    /// The configuration it runs with; a change takes effect at [`TestApp::restart`].
+    pub config: Config,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<anyhow::Result<()>>>,
     tmp: TempDir,

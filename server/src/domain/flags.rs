@@ -51,6 +51,9 @@ pub struct Flag {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct FlagConfig {
+    /// Whether this instance runs the background checks of visits (`false`: another instance
+    /// sharing the database runs them).
+    pub run_checks: bool,
     /// A GPS fix less accurate than this many metres is flagged.
     pub max_accuracy_m: f64,
     /// A fix outside the desa but within this many metres of its border (or within the fix's
@@ -81,6 +84,7 @@ pub struct FlagConfig {
 impl Default for FlagConfig {
     fn default() -> Self {
         Self {
+            run_checks: true,
             max_accuracy_m: 50.0,
             border_margin_m: 50.0,
             max_travel_kmh: 120.0,

@@ -329,3 +329,46 @@ async fn only_masked_and_in_scope(app: &TestApp, household: Uuid, supervisor: &T
 }
 
 on_both_backends!(flags_are_raised_on_arrival_with_evidence_and_a_risk_score);
+
+/// An instance with `flags.run_checks = false` leaves visits queued; they are checked once an
+/// instance that runs the checks starts on the same database.
+#[tokio::test]
+async fn visits_wait_for_an_instance_that_runs_the_checks() {
+    let mut app = TestApp::spawn_with(Backend::Postgres, |c| c.flags.run_checks = false).await;
+    let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let supervisor = app.user("supervisor", &[KEC_MALANGKE]).await;
+    let mut phone = app.client(&worker);
+    let mut rng = StdRng::seed_from_u64(5);
+    let start = Utc::now() - chrono::Duration::hours(2);
+    let (household, ops) = survey(
+        &mut rng,
+        2,
+        (-2.80, 120.40),
+        8.0,
+        true,
+        (start, start + chrono::Duration::minutes(30)),
+    );
+    for op in ops {
+        phone.enqueue(op).expect("enqueue");
+    }
+    phone.push().await.expect("push");
+    // A running checker takes a queued visit within about a second.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let quality: HouseholdQuality = app
+        .get(
+            &format!("/v1/households/{household}/flags"),
+            &supervisor.token,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(quality.visits.len(), 1);
+    assert_eq!(quality.visits[0].state, "pending");
+    assert_eq!(quality.visits[0].risk, None);
+
+    app.config.flags.run_checks = true;
+    app.restart().await;
+    let quality = checked(&app, &supervisor, household).await;
+    assert_eq!(codes(&quality), BTreeSet::from(["gps_mock"]));
+}
