@@ -13,7 +13,8 @@ by pgbench expressions:
   (:h), since those pushes need an existing household;
 - the family id -> a fresh id per run (:fid), shared by the family and its history row;
 - member and visit ids -> fresh ids per run (:mid, :vid), the same in the lookup and the insert;
-- the receipt's seq -> a fresh number per run (:seq), as (device, seq) is unique.
+- the receipt's seq -> a fresh number per run (:seq), as (device, seq) is unique;
+- a member's NIK -> a fresh 16-digit number per run (:nik).
 
 Output: push1.sql … push7.sql, and prepare.sql that creates POOL households to edit.
 """
@@ -120,6 +121,7 @@ def main() -> None:
                 ("family", "id", "family"),
                 ("member", "id", "member"),
                 ("visit", "id", "visit"),
+                ("member", "nik", "nik"),
             ]:
                 value = insert_values(sql, params, table).get(column)
                 if value:
@@ -135,6 +137,7 @@ def main() -> None:
             "\\set seq random(1, 999999999999)",
             "\\set mid random(1, 999999999999)",
             "\\set vid random(1, 999999999999)",
+            "\\set nik random(1000000000000000, 9999999999999999)",
         ]
         for sql, params in push:
             receipt = insert_values(sql, params, "receipt")
@@ -148,6 +151,11 @@ def main() -> None:
             for key, prefix, var in (("member", "c000", "mid"), ("visit", "d000", "vid")):
                 for value in ids.get(key, ()):
                     text = text.replace(f"'{value}'", uuid_expr(prefix, var))
+            # A fresh NIK per run, as each surveyed person has their own: a constant one would
+            # make every run a duplicate of all before it. (The copy inside the answers' JSON
+            # is left as it is: nothing looks it up.)
+            for nik in ids.get("nik", ()):
+                text = text.replace(f"'{nik}'", ":nik::text")
             lines.append(text + ";")
         (out / f"push{index}.sql").write_text("\n".join(lines) + "\n")
     (out / "prepare.sql").write_text(

@@ -3,10 +3,15 @@
 #
 # 1. Starts a throwaway PostgreSQL cluster with production durability (fsync and synchronous
 #    commit on) and the release server on it.
-# 2. Captures the statements of one survey pushed at one mutation per push (7 pushes) from
+# 2. Captures the statements of one survey pushed at one mutation per push (7 pushes; the
+#    server runs no background checks meanwhile) from
 #    PostgreSQL's own query log, and turns them into pgbench scripts (bench/pgbench_from_log.py).
 # 3. Alternates, ROUNDS times: the load generator at 1 mutation per push, pgbench with the same
 #    number of clients, the load generator at 20 mutations per push. Each run lasts SECONDS.
+# 4. Restarts the server with `flags.run_checks = false` and alternates, ROUNDS times, the load
+#    generator at 1 mutation per push and pgbench again: the push alone, without the background
+#    checks of the recorded visits (which in steps 3 share the database with the pushes, and
+#    which pgbench does not run).
 #
 # Usage: bench/push-vs-pgbench.sh [DEVICES] [SECONDS] [ROUNDS]
 set -euo pipefail
@@ -49,9 +54,15 @@ export EKEMISKINAN__SERVER__BIND="127.0.0.1:$APP_PORT"
 export EKEMISKINAN__DATABASE__MAX_CONNECTIONS=16
 export EKEMISKINAN__LOG__FILTER=warn
 echo "$PASSWORD" | "$BIN/ekemiskinan" seed-demo >/dev/null
-"$BIN/ekemiskinan" serve >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$APP_PORT/readyz" >/dev/null && break; sleep 0.1; done
+start_server() { # RUN_CHECKS
+    [ -n "${SERVER_PID:-}" ] && { kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; }
+    EKEMISKINAN__FLAGS__RUN_CHECKS=$1 "$BIN/ekemiskinan" serve >>"$WORK/server.log" 2>&1 &
+    SERVER_PID=$!
+    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$APP_PORT/readyz" >/dev/null && break; sleep 0.1; done
+}
+# The capture is taken without the background checks, whose statements would interleave with
+# the pushes' in the log.
+start_server false
 LOADGEN=("$BIN/loadgen" --url "http://127.0.0.1:$APP_PORT" --password "$PASSWORD")
 
 # Capture one survey's pushes from the query log.
@@ -68,6 +79,8 @@ python3 bench/pgbench_from_log.py "$WORK/capture.log" "$WORK/pgbench"
 mkdir -p bench/last-capture
 cp "$WORK/pgbench/"*.sql "$WORK/capture.log" bench/last-capture/
 
+start_server true
+
 SCRIPTS=()
 for i in 1 2 3 4 5 6 7; do SCRIPTS+=(-f "$WORK/pgbench/push$i.sql"); done
 echo "machine: $(nproc) cores; PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}'); devices/clients=$DEVICES; $SECONDS_PER_RUN s per run"
@@ -78,4 +91,14 @@ for round in $(seq "$ROUNDS"); do
     as_pg "$PGBIN/pgbench" -h 127.0.0.1 -p "$PORT" -U postgres -n -M prepared -c "$DEVICES" -j 2 \
         -T "$SECONDS_PER_RUN" "${SCRIPTS[@]}" ekemiskinan 2>&1 | grep -E '^tps|failed' | tr '\n' ' '; echo
     echo -n "loadgen batch=20: "; "${LOADGEN[@]}" --devices "$DEVICES" --seconds "$SECONDS_PER_RUN" --batch 20
+done
+
+start_server false
+echo "--- the server without the background checks of visits (flags.run_checks = false)"
+for round in $(seq "$ROUNDS"); do
+    echo "--- round $round"
+    echo -n "loadgen batch=1:  "; "${LOADGEN[@]}" --devices "$DEVICES" --seconds "$SECONDS_PER_RUN" --batch 1
+    echo -n "pgbench:          "
+    as_pg "$PGBIN/pgbench" -h 127.0.0.1 -p "$PORT" -U postgres -n -M prepared -c "$DEVICES" -j 2 \
+        -T "$SECONDS_PER_RUN" "${SCRIPTS[@]}" ekemiskinan 2>&1 | grep -E '^tps|failed' | tr '\n' ' '; echo
 done

@@ -4,5 +4,5 @@ SELECT ('00000000-0000-4000-9000-' || lpad(n::text, 12, '0'))::uuid, area_code, 
        form_id, form_version, version, fields, stamps, tombstone, review_status, created_by,
        created_at, updated_at
 FROM household, generate_series(1, 10000) AS n
-WHERE household.id = '0f42df78-8066-4aaf-8173-7ef274384f1a'
+WHERE household.id = 'a7486dfd-135f-41f1-b354-ae3885e9d538'
 ON CONFLICT (id) DO NOTHING;

@@ -47,7 +47,8 @@ pub fn queue(batch: &mut WriteBatch, visit_id: Uuid, household_id: Uuid, now: Da
 
 /// Checks again, in the push's own transaction, the visits of a household whose members or
 /// families changed, and of the other households with a member of one of these NIKs (whose
-/// `nik_duplicate` flags may come or go).
+/// `nik_duplicate` flags may come or go). Of those, a few only: a NIK shared by many
+/// households keeps their flag whatever one member does, and one push must not lock them all.
 pub fn requeue_household(
     batch: &mut WriteBatch,
     household_id: Uuid,
@@ -61,6 +62,8 @@ pub fn requeue_household(
                 .column(member::Column::HouseholdId)
                 .from(member::Entity)
                 .and_where(member::Column::Nik.is_in(niks.iter().cloned()))
+                .and_where(member::Column::HouseholdId.ne(household_id))
+                .limit(MAX_OTHERS + 1)
                 .to_owned(),
         ));
     }
