@@ -55,23 +55,30 @@ pub fn requeue_household(
     niks: &[String],
     now: DateTime<Utc>,
 ) {
-    let mut which = visit_check::Column::HouseholdId.eq(household_id);
-    if !niks.is_empty() {
-        which = which.or(visit_check::Column::HouseholdId.in_subquery(
-            Query::select()
-                .column(member::Column::HouseholdId)
-                .from(member::Entity)
-                .and_where(member::Column::Nik.is_in(niks.iter().cloned()))
-                .and_where(member::Column::HouseholdId.ne(household_id))
-                .limit(MAX_OTHERS + 1)
-                .to_owned(),
-        ));
-    }
+    // Two statements over disjoint rows: an `OR` of the two conditions would keep PostgreSQL
+    // from using the index on `household_id`, and scan the whole table in every such push.
     batch.push(
         &requeue()
             .col_expr(visit_check::Column::RunAfter, Expr::value(now))
-            .filter(which),
+            .filter(visit_check::Column::HouseholdId.eq(household_id)),
     );
+    if !niks.is_empty() {
+        batch.push(
+            &requeue()
+                .col_expr(visit_check::Column::RunAfter, Expr::value(now))
+                .filter(
+                    visit_check::Column::HouseholdId.in_subquery(
+                        Query::select()
+                            .column(member::Column::HouseholdId)
+                            .from(member::Entity)
+                            .and_where(member::Column::Nik.is_in(niks.iter().cloned()))
+                            .and_where(member::Column::HouseholdId.ne(household_id))
+                            .limit(MAX_OTHERS + 1)
+                            .to_owned(),
+                    ),
+                ),
+        );
+    }
 }
 
 /// Marks visit checks pending again, with a new generation.
