@@ -4,5 +4,5 @@ SELECT ('00000000-0000-4000-9000-' || lpad(n::text, 12, '0'))::uuid, area_code, 
        form_id, form_version, version, fields, stamps, tombstone, review_status, created_by,
        created_at, updated_at
 FROM household, generate_series(1, 10000) AS n
-WHERE household.id = '8fa094e1-58fc-4df0-82c9-a53dfe0596e3'
+WHERE household.id = '89fcb213-50c3-4fa1-8b08-962d56aee161'
 ON CONFLICT (id) DO NOTHING;
