@@ -11,7 +11,7 @@ use serde_json::json;
 use sync_protocol::client::SyncClient;
 use sync_protocol::v1::office::HouseholdQuality;
 use sync_protocol::v1::{
-    AddMember, GpsFix, Op, PutFamily, ReceiptStatus, RecordVisit, UpdateMember,
+    AddMember, GpsFix, MoveHousehold, Op, PutFamily, ReceiptStatus, RecordVisit, UpdateMember,
 };
 use tests::fixtures::{self, KEC_BONE_BONE, KEC_MALANGKE, PATTIMANG};
 use tests::{Backend, TestApp, TestUser};
@@ -245,6 +245,19 @@ async fn just_outside_the_border_is_flagged_low(
     let metres = outside.evidence["distance_m"].as_f64().expect("distance");
     assert!((20.0..25.0).contains(&metres), "{metres}");
     assert_eq!(outside.evidence["margin_m"], 50.0);
+
+    // Moved to the desa that holds the fix: checked again, no longer outside.
+    phone
+        .enqueue(Op::MoveHousehold(MoveHousehold {
+            household_id: border,
+            base_version: 3,
+            area_code: "73.22.01.2002".to_owned(),
+        }))
+        .expect("enqueue");
+    let receipts = phone.push().await.expect("push");
+    assert_eq!(receipts[0].status, ReceiptStatus::Applied, "{receipts:?}");
+    let quality = checked(app, supervisor, border).await;
+    assert!(!codes(&quality).contains("gps_outside_desa"), "{quality:?}");
 }
 
 /// A member added elsewhere with the same NIK, or a member's sex changed later, shows in the

@@ -14,7 +14,6 @@ use crate::store::batch::WriteBatch;
 use crate::store::families::{self, FamilyRow};
 use crate::store::households::Load;
 use crate::store::members::{self, MemberRow};
-use crate::store::quality;
 
 fn member_field(member_id: Uuid, field: &str) -> ConflictTarget {
     ConflictTarget::Member {
@@ -75,8 +74,7 @@ pub(super) async fn add<C: ConnectionTrait>(
             "anggota dengan id ini sudah ada",
         ));
     }
-    let niks: Vec<_> = members::nik_of(&row.record).into_iter().collect();
-    quality::requeue_household(batch, m.household_id, &niks, ctx.now);
+    editing.recheck_visits(members::nik_of(&row.record));
     editing.finish(ctx, batch)
 }
 
@@ -112,11 +110,13 @@ pub(super) async fn update<C: ConnectionTrait>(
         editing.conflict(member_field(m.member_id, &conflict.field), conflict);
     }
     members::save(batch, &member, ctx.now);
-    let niks: Vec<_> = nik_before
-        .into_iter()
-        .chain(members::nik_of(&member.record))
-        .collect();
-    quality::requeue_household(batch, m.household_id, &niks, ctx.now);
+    let nik_after = members::nik_of(&member.record);
+    // Other households' `nik_duplicate` changes only with the NIK itself.
+    if nik_after == nik_before {
+        editing.recheck_visits(None);
+    } else {
+        editing.recheck_visits(nik_before.into_iter().chain(nik_after));
+    }
     editing.finish(ctx, batch)
 }
 
@@ -140,8 +140,7 @@ pub(super) async fn remove<C: ConnectionTrait>(
         }
     }
     members::save(batch, &member, ctx.now);
-    let niks: Vec<_> = members::nik_of(&member.record).into_iter().collect();
-    quality::requeue_household(batch, m.household_id, &niks, ctx.now);
+    editing.recheck_visits(members::nik_of(&member.record));
     editing.finish(ctx, batch)
 }
 
@@ -202,7 +201,7 @@ pub(super) async fn put_family<C: ConnectionTrait>(
         let stamp = family.no_kk_stamp.clone().unwrap_or_else(|| edit.stamp());
         families::record_history(ctx.db, family.id, family.no_kk.as_deref(), &stamp, ctx.now)
             .await?;
-        quality::requeue_household(batch, m.household_id, &[], ctx.now);
+        editing.recheck_visits(None);
     }
     editing.finish(ctx, batch)
 }

@@ -27,7 +27,7 @@ use crate::store::areas::KnownAreas;
 use crate::store::batch::WriteBatch;
 use crate::store::forms::FormCache;
 use crate::store::households::{self, Dirty, HouseholdRow, Load};
-use crate::store::{StoreError, changes, conflicts, scores};
+use crate::store::{StoreError, changes, conflicts, quality, scores};
 
 /// Everything a mutation is applied with.
 pub(crate) struct Ctx<'a, C> {
@@ -183,6 +183,9 @@ pub(crate) struct Editing {
     prev_area: Option<String>,
     dirty: Dirty,
     conflicts: Vec<(ConflictTarget, FieldConflict)>,
+    /// Whether the visits' checks must run again, with the NIKs whose other households' checks
+    /// must run again too.
+    recheck: Option<Vec<String>>,
 }
 
 impl Editing {
@@ -231,6 +234,7 @@ impl Editing {
             prev_area: None,
             dirty: Dirty::default(),
             conflicts: Vec::new(),
+            recheck: None,
         })
     }
 
@@ -263,6 +267,12 @@ impl Editing {
         self.conflicts.push((target, conflict));
     }
 
+    /// What the visits' checks look at changed (members, families): they run again, and so do
+    /// those of other households holding one of these NIKs.
+    fn recheck_visits(&mut self, niks: impl IntoIterator<Item = String>) {
+        self.recheck.get_or_insert_with(Vec::new).extend(niks);
+    }
+
     /// Queues the household at its next version, the change log row and the conflicts.
     fn finish<C>(mut self, ctx: &Ctx<'_, C>, batch: &mut WriteBatch) -> Result<Applied, Failure> {
         self.row.version += 1;
@@ -279,6 +289,13 @@ impl Editing {
             self.prev_area.as_deref(),
             ctx.now,
         );
+        if self.prev_area.is_some() {
+            // Moved to another desa: the fix is now compared with another boundary.
+            self.recheck_visits(None);
+        }
+        if let Some(niks) = &self.recheck {
+            quality::requeue_household(batch, self.row.id, niks, ctx.now);
+        }
         let mut notes = Vec::with_capacity(self.conflicts.len());
         for (target, conflict) in &self.conflicts {
             let stored = conflicts::NewConflict {
