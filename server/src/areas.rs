@@ -90,15 +90,11 @@ pub async fn import(
         by_code.insert(record.code.clone(), (record, source));
     }
     let records: Vec<(AreaRecord, &str)> = by_code.into_values().collect();
-    store::retry_transient(IMPORT_ATTEMPTS, transient, || {
+    store::retry_transient(store::IMPORT_ATTEMPTS, transient, || {
         store_all(db, &records, &progress)
     })
     .await
 }
-
-/// An import competes with a running server's writes; on SQLite a transaction that reads
-/// first cannot always take the write lock, and is repeated whole.
-const IMPORT_ATTEMPTS: u32 = 20;
 
 fn transient(e: &ImportError) -> bool {
     matches!(e, ImportError::Store(e) if e.is_transient())

@@ -203,9 +203,7 @@ pub async fn import_dtsen(db: &DatabaseConnection, bytes: &[u8]) -> anyhow::Resu
             lines.join("\n")
         )
     })?;
-    // A running server writes too; on SQLite a busy file fails the transaction, which is
-    // then repeated whole.
-    let imported = store::retry_transient(20, StoreError::is_transient, || {
+    let imported = store::retry_transient(store::IMPORT_ATTEMPTS, StoreError::is_transient, || {
         store::dtsen::import(db, &rows, Utc::now())
     })
     .await?;

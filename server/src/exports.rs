@@ -12,6 +12,7 @@ use futures::Stream;
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
+use crate::domain::area::AreaCode;
 use crate::domain::identity::mask;
 use crate::store::StoreError;
 use crate::store::exports::{ExportRow, desa_codes, page};
@@ -126,9 +127,9 @@ struct Pager {
 }
 
 impl Pager {
-    async fn new(db: &DatabaseConnection, prefix: &str) -> Result<Self, StoreError> {
+    async fn new(db: &DatabaseConnection, area: &AreaCode) -> Result<Self, StoreError> {
         Ok(Self {
-            desa: desa_codes(db, prefix).await?,
+            desa: desa_codes(db, area).await?,
             current: 0,
             after: None,
         })
@@ -159,17 +160,17 @@ impl Pager {
 /// reads UTF-8) and the header line.
 pub fn households_csv(
     db: DatabaseConnection,
-    prefix: String,
+    area: AreaCode,
     unmasked: bool,
 ) -> impl Stream<Item = Result<Bytes, StoreError>> {
     let header = format!("\u{feff}{}", csv_line(HEADERS));
     let first = futures::stream::once(async move { Ok(Bytes::from(header)) });
     let rows = futures::stream::try_unfold(None::<Pager>, move |pager| {
-        let (db, prefix) = (db.clone(), prefix.clone());
+        let (db, area) = (db.clone(), area.clone());
         async move {
             let mut pager = match pager {
                 Some(pager) => pager,
-                None => Pager::new(&db, &prefix).await?,
+                None => Pager::new(&db, &area).await?,
             };
             let Some(rows) = pager.next(&db).await? else {
                 return Ok(None);
@@ -201,7 +202,7 @@ pub enum XlsxError {
 pub fn households_xlsx(
     handle: &tokio::runtime::Handle,
     db: &DatabaseConnection,
-    prefix: &str,
+    area: &AreaCode,
     unmasked: bool,
 ) -> Result<tempfile::NamedTempFile, XlsxError> {
     use rust_xlsxwriter::{Format, Workbook};
@@ -218,7 +219,7 @@ pub fn households_xlsx(
             .map_err(write)?;
     }
     let mut row_number = 1u32;
-    let mut pager = handle.block_on(Pager::new(db, prefix))?;
+    let mut pager = handle.block_on(Pager::new(db, area))?;
     while let Some(rows) = handle.block_on(pager.next(db))? {
         for row in &rows {
             for (col, cell) in (0u16..).zip(cells(row, unmasked)) {

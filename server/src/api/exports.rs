@@ -68,9 +68,8 @@ pub async fn households(
     .await?;
     let file_name = format!("rumah-tangga-{}.{format}", area.as_str().replace('.', ""));
     let (content_type, body) = if format == "csv" {
-        let stream =
-            exports::households_csv(app.db.clone(), area.as_str().to_owned(), query.unmasked)
-                .inspect_err(|e| tracing::warn!(error = %e, "CSV export cut short"));
+        let stream = exports::households_csv(app.db.clone(), area.clone(), query.unmasked)
+            .inspect_err(|e| tracing::warn!(error = %e, "CSV export cut short"));
         ("text/csv; charset=utf-8", Body::from_stream(stream))
     } else {
         (
@@ -83,10 +82,10 @@ pub async fn households(
 
 /// Builds the workbook on a blocking thread, then streams the file.
 async fn xlsx_body(app: &AppState, area: &AreaCode, unmasked: bool) -> Result<Body, ApiError> {
-    let (db, prefix) = (app.db.clone(), area.as_str().to_owned());
+    let (db, area) = (app.db.clone(), area.clone());
     let handle = tokio::runtime::Handle::current();
     let file = tokio::task::spawn_blocking(move || {
-        exports::households_xlsx(&handle, &db, &prefix, unmasked)
+        exports::households_xlsx(&handle, &db, &area, unmasked)
     })
     .await
     .map_err(|e| ApiError::Internal(anyhow::anyhow!("XLSX export: {e}")))?

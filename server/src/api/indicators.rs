@@ -64,7 +64,7 @@ pub(super) async fn compute(
         .remove(area.as_str())
         .ok_or_else(|| ApiError::not_found(format!("wilayah {area} tidak dikenal")))?;
     let listed = areas::below(&app.db, area.as_str(), levels).await?;
-    let counts = indicators::per_desa(&app.db, area.as_str()).await?;
+    let counts = indicators::per_desa(&app.db, &area).await?;
     let mut totals: BTreeMap<&str, DesaCounts> = listed
         .iter()
         .map(|(code, _)| (code.as_str(), DesaCounts::default()))

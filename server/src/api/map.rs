@@ -9,11 +9,11 @@ use serde_json::{Value, json};
 use tracing::instrument;
 
 use super::extract::{ApiQuery, AuthUser};
-use super::indicators::{POOR_SHARE_BASIS, view};
+use super::indicators::{IndicatorsQuery, POOR_SHARE_BASIS, compute};
 use crate::domain::role::Role;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::{areas, indicators, map};
+use crate::store::map;
 
 /// Cells per side of the viewport when households are clustered.
 const GRID: f64 = 64.0;
@@ -82,11 +82,11 @@ pub async fn households(
     let bbox = parse_bbox(&query.bbox)?;
     let max_points = query.max_points.unwrap_or(MAX_POINTS).min(MAX_POINTS);
     let as_points = user.actor.role != Role::Analyst
-        && map::count_up_to(&app.db, area.as_str(), bbox, max_points + 1).await? <= max_points;
+        && map::count_up_to(&app.db, &area, bbox, max_points + 1).await? <= max_points;
     let total: u64;
     let mut suppressed = 0;
     let features: Vec<Value> = if as_points {
-        let points = map::points(&app.db, area.as_str(), bbox, max_points).await?;
+        let points = map::points(&app.db, &area, bbox, max_points).await?;
         total = points.len() as u64;
         points
             .into_iter()
@@ -124,7 +124,7 @@ pub async fn households(
                 snap(bbox[3], origin[1], true),
             ];
         }
-        let mut clusters = map::clusters(&app.db, area.as_str(), bbox, cell, origin).await?;
+        let mut clusters = map::clusters(&app.db, &area, bbox, cell, origin).await?;
         total = clusters
             .iter()
             .map(|c| u64::try_from(c.households).unwrap_or(0))
@@ -180,20 +180,25 @@ pub async fn desa(
     user: AuthUser,
     ApiQuery(query): ApiQuery<DesaQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let area = user.area_in_scope(&query.area)?;
-    let listed = areas::below(&app.db, area.as_str(), &["desa", "kelurahan"]).await?;
-    let counts = indicators::per_desa(&app.db, area.as_str()).await?;
+    let indicators = compute(
+        &app,
+        &user,
+        IndicatorsQuery {
+            area: query.area,
+            level: "desa".to_owned(),
+        },
+    )
+    .await?;
     let index = app.boundaries.index();
-    let boundaries: std::collections::HashMap<&str, _> = index.iter().collect();
-    let features: Vec<Value> = listed
-        .iter()
-        .filter_map(|(code, name)| {
-            let boundary = boundaries.get(code.as_str())?;
-            let counts = counts.get(code).cloned().unwrap_or_default();
+    let features: Vec<Value> = indicators
+        .areas
+        .into_iter()
+        .filter_map(|desa| {
+            let boundary = index.boundary(&desa.code)?;
             Some(json!({
                 "type": "Feature",
                 "geometry": boundary.to_geojson(),
-                "properties": view(code, name, &counts),
+                "properties": desa,
             }))
         })
         .collect();

@@ -52,22 +52,10 @@ impl AreaIndex {
             .map(|i| self.areas[i].0.as_str())
     }
 
-    /// Whether the area with this code contains the point; `None` when the area has no
-    /// boundary in the index.
+    /// The boundary of the area with this code, if indexed.
     #[must_use]
-    pub fn contains(&self, code: &str, point: Position) -> Option<bool> {
-        self.by_code
-            .get(code)
-            .map(|&i| self.areas[i].1.contains(point))
-    }
-
-    /// Distance in metres from the point to the nearest edge of the area's boundary; `None`
-    /// when the area has no boundary in the index.
-    #[must_use]
-    pub fn distance_to_edge_m(&self, code: &str, point: Position) -> Option<f64> {
-        self.by_code
-            .get(code)
-            .map(|&i| self.areas[i].1.distance_to_edge_m(point))
+    pub fn boundary(&self, code: &str) -> Option<&Boundary> {
+        self.by_code.get(code).map(|&i| &self.areas[i].1)
     }
 
     /// How many areas are indexed.
@@ -111,9 +99,10 @@ mod tests {
         assert_eq!(index.locate([0.5, 0.5]), Some("73.22.01.2001"));
         assert_eq!(index.locate([1.5, 0.5]), Some("73.22.01.2002"));
         assert_eq!(index.locate([2.5, 0.5]), None);
-        assert_eq!(index.contains("73.22.01.2001", [1.5, 0.5]), Some(false));
-        assert_eq!(index.contains("73.22.01.2002", [1.5, 0.5]), Some(true));
-        assert_eq!(index.contains("73.22.01.2003", [1.5, 0.5]), None);
+        let contains = |code: &str| index.boundary(code).map(|b| b.contains([1.5, 0.5]));
+        assert_eq!(contains("73.22.01.2001"), Some(false));
+        assert_eq!(contains("73.22.01.2002"), Some(true));
+        assert_eq!(contains("73.22.01.2003"), None);
         assert_eq!(index.len(), 2);
     }
 

@@ -208,13 +208,11 @@ pub struct VisitFacts {
     pub fix: Option<Fix>,
     /// The household's desa.
     pub desa_code: String,
-    /// Whether the desa's boundary holds the fix (`None`: no fix, or no boundary known).
-    pub inside_desa: Option<bool>,
-    /// The desa that holds the fix instead, if any.
-    pub located_desa: Option<String>,
-    /// How far outside the desa's boundary the fix lies, metres (`None` when inside or
-    /// unknown).
+    /// How far outside the desa's boundary the fix lies, metres (`None` when inside, without
+    /// a fix, or when the desa has no known boundary).
     pub outside_by_m: Option<f64>,
+    /// The desa that holds the fix instead, when it lies outside its own.
+    pub located_desa: Option<String>,
     /// The same worker's previous visit with a fix.
     pub previous: Option<PreviousVisit>,
     /// Other households visited at exactly the same coordinates.
@@ -277,8 +275,7 @@ fn location_flags(facts: &VisitFacts, config: &FlagConfig, flags: &mut Vec<Flag>
         return;
     };
     let here = (fix.latitude, fix.longitude);
-    if facts.inside_desa == Some(false) {
-        let outside_by = facts.outside_by_m.unwrap_or(f64::INFINITY);
+    if let Some(outside_by) = facts.outside_by_m {
         let margin = config.border_margin_m.max(fix.accuracy_m.unwrap_or(0.0));
         flags.push(flag(
             "gps_outside_desa",
@@ -292,7 +289,7 @@ fn location_flags(facts: &VisitFacts, config: &FlagConfig, flags: &mut Vec<Flag>
                 "longitude": fix.longitude,
                 "desa": facts.desa_code,
                 "located_in": facts.located_desa,
-                "distance_m": facts.outside_by_m.map(round1),
+                "distance_m": round1(outside_by),
                 "margin_m": round1(margin),
             }),
         ));

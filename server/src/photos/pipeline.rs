@@ -89,28 +89,30 @@ impl Pipeline {
                 // The visits naming the photo are checked again with its EXIF and look-alikes.
                 let txn = self.db.begin().await?;
                 photo_jobs::finish(&txn, &sha256, &results, now).await?;
-                quality::requeue_for_photo(&txn, &sha256, now).await?;
+                quality::requeue_for_photos(&txn, &[&sha256], now).await?;
                 txn.commit().await?;
                 // A push naming the photo may have committed while this transaction ran,
                 // unseen by it (PostgreSQL's read committed): queue again, now that the
                 // analysis is visible to any check that follows. Visits naming look-alikes
                 // are checked again too: a reuse is flagged on both households, whichever
                 // photo was analysed first.
-                let now = Utc::now();
-                quality::requeue_for_photo(&self.db, &sha256, now).await?;
-                if let Some(phash) = results.phash {
-                    let near = photo_jobs::near(
-                        &self.db,
-                        phash,
-                        sync_protocol::v1::MAX_SIMILAR_DISTANCE,
-                        &sha256,
-                        LOOK_ALIKES_REQUEUED,
-                    )
-                    .await?;
-                    for (other, _) in near {
-                        quality::requeue_for_photo(&self.db, &other, now).await?;
+                let near = match results.phash {
+                    Some(phash) => {
+                        photo_jobs::near(
+                            &self.db,
+                            phash,
+                            sync_protocol::v1::MAX_SIMILAR_DISTANCE,
+                            &sha256,
+                            LOOK_ALIKES_REQUEUED,
+                        )
+                        .await?
                     }
-                }
+                    None => Vec::new(),
+                };
+                let photos: Vec<&str> = std::iter::once(sha256.as_str())
+                    .chain(near.iter().map(|(other, _)| other.as_str()))
+                    .collect();
+                quality::requeue_for_photos(&self.db, &photos, Utc::now()).await?;
             }
             Err(reason) if attempt < self.config.max_attempts => {
                 let wait = 2u64.saturating_pow(attempt).min(MAX_BACKOFF_SECONDS);

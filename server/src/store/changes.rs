@@ -58,16 +58,11 @@ pub fn append(
 fn in_scope(scope: &Scope) -> Condition {
     let mut in_scope = Condition::any();
     for area in scope.areas() {
-        let code = area.as_str();
         for column in [
             sync_change::Column::AreaCode,
             sync_change::Column::PrevAreaCode,
         ] {
-            in_scope = if area.is_village() {
-                in_scope.add(column.eq(code))
-            } else {
-                in_scope.add(column.like(format!("{code}.%")))
-            };
+            in_scope = in_scope.add(super::area_under(column, area));
         }
     }
     in_scope

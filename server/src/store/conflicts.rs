@@ -166,11 +166,7 @@ pub async fn list(
     }
     let mut in_scope = Condition::any();
     for area in scope.areas() {
-        in_scope = if area.is_village() {
-            in_scope.add(conflict::Column::AreaCode.eq(area.as_str()))
-        } else {
-            in_scope.add(conflict::Column::AreaCode.like(format!("{}.%", area.as_str())))
-        };
+        in_scope = in_scope.add(super::area_under(conflict::Column::AreaCode, area));
     }
     let mut query = conflict::Entity::find()
         .filter(in_scope)

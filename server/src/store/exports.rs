@@ -3,13 +3,14 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, ExprTrait, FromQueryResult, QueryFilter,
-    QueryOrder, QuerySelect, Statement,
+    ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
+    Statement,
 };
 use uuid::Uuid;
 
 use super::StoreError;
 use super::entities::household;
+use crate::domain::area::AreaCode;
 
 /// One household as the export lists it (NIK and No KK unmasked: the caller masks).
 #[derive(Debug, Clone, PartialEq)]
@@ -59,20 +60,16 @@ struct HouseholdRow {
     head_nik: Option<String>,
 }
 
-/// The desa (codes) at or below `prefix` that have households, in code order.
+/// The desa (codes) at or below `area` that have households, in code order.
 pub async fn desa_codes(
     db: &impl ConnectionTrait,
-    prefix: &str,
+    area: &AreaCode,
 ) -> Result<Vec<String>, StoreError> {
     Ok(household::Entity::find()
         .select_only()
         .column(household::Column::AreaCode)
         .distinct()
-        .filter(
-            household::Column::AreaCode
-                .eq(prefix)
-                .or(household::Column::AreaCode.starts_with(format!("{prefix}."))),
-        )
+        .filter(super::area_under(household::Column::AreaCode, area))
         .order_by_asc(household::Column::AreaCode)
         .into_tuple::<String>()
         .all(db)

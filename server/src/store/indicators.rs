@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement};
 
 use super::StoreError;
+use crate::domain::area::AreaCode;
 use crate::domain::scoring::Criterion;
 
 /// Counts of one desa.
@@ -49,16 +50,17 @@ fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
 
-/// Counts for every desa at or below `prefix` (a Kemendagri code) that has households.
+/// Counts for every desa at or below `area` that has households.
 pub async fn per_desa(
     db: &impl ConnectionTrait,
-    prefix: &str,
+    area: &AreaCode,
 ) -> Result<BTreeMap<String, DesaCounts>, StoreError> {
     let backend = db.get_database_backend();
-    let (p1, p2) = match backend {
-        DbBackend::Postgres => ("$1", "$2"),
-        _ => ("?1", "?2"),
+    let placeholder = match backend {
+        DbBackend::Postgres => "$1",
+        _ => "?1",
     };
+    let (under, value) = super::households_under("h.area_code", placeholder, area);
     // The criteria counts travel as one text column `n0,n1,…,n13`: the same SQL on both
     // databases, without fourteen columns to name.
     let sums: Vec<String> = (0..Criterion::ALL.len())
@@ -77,13 +79,16 @@ pub async fn per_desa(
            SUM(CASE WHEN s.verdict = 'not_poor' THEN 1 ELSE 0 END) AS not_poor, \
            {criteria} AS criteria \
          FROM household h LEFT JOIN household_score s ON s.household_id = h.id \
-         WHERE h.tombstone IS NULL AND (h.area_code = {p1} OR h.area_code LIKE {p2}) \
+         WHERE h.tombstone IS NULL AND {under} \
          GROUP BY h.area_code"
     );
-    let values = [prefix.into(), format!("{prefix}.%").into()];
-    let rows = Row::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
-        .all(db)
-        .await?;
+    let rows = Row::find_by_statement(Statement::from_sql_and_values(
+        backend,
+        sql,
+        [value.clone()],
+    ))
+    .all(db)
+    .await?;
     let mut out = BTreeMap::new();
     for row in rows {
         let mut criteria = [0u64; 14];
@@ -105,20 +110,23 @@ pub async fn per_desa(
     let flag_sql = format!(
         "SELECT h.area_code, f.code, COUNT(DISTINCT f.household_id) AS households \
          FROM quality_flag f JOIN household h ON h.id = f.household_id \
-         WHERE h.tombstone IS NULL AND (h.area_code = {p1} OR h.area_code LIKE {p2}) \
+         WHERE h.tombstone IS NULL AND {under} \
          GROUP BY h.area_code, f.code"
     );
     let flagged_sql = format!(
         "SELECT h.area_code, '' AS code, COUNT(DISTINCT f.household_id) AS households \
          FROM quality_flag f JOIN household h ON h.id = f.household_id \
-         WHERE h.tombstone IS NULL AND (h.area_code = {p1} OR h.area_code LIKE {p2}) \
+         WHERE h.tombstone IS NULL AND {under} \
          GROUP BY h.area_code"
     );
     for (sql, whole) in [(flag_sql, false), (flagged_sql, true)] {
-        let values = [prefix.into(), format!("{prefix}.%").into()];
-        let rows = FlagRow::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
-            .all(db)
-            .await?;
+        let rows = FlagRow::find_by_statement(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [value.clone()],
+        ))
+        .all(db)
+        .await?;
         for row in rows {
             let entry = out.entry(row.area_code).or_default();
             if whole {

@@ -12,6 +12,7 @@ use uuid::Uuid;
 use super::StoreError;
 use super::batch::WriteBatch;
 use super::entities::household_position;
+use crate::domain::area::AreaCode;
 
 /// Queues the household's position from a visit; an older visit (by its end) never replaces
 /// a newer one's.
@@ -94,97 +95,92 @@ struct Count {
     n: i64,
 }
 
-/// `FROM … WHERE` for households at or below `prefix` inside the box, the values given by
-/// [`values`]; with the household's score (as `s`) when the query reads it.
-fn scope(backend: DbBackend, with_score: bool) -> String {
-    let p: [&str; 6] = match backend {
-        DbBackend::Postgres => ["$1", "$2", "$3", "$4", "$5", "$6"],
-        _ => ["?1", "?2", "?3", "?4", "?5", "?6"],
+/// `FROM … WHERE` for households at or below `area` inside the box, with its values; with
+/// the household's score (as `s`) when the query reads it.
+fn scope(
+    backend: DbBackend,
+    area: &AreaCode,
+    bbox: BoundingBox,
+    with_score: bool,
+) -> (String, Vec<sea_orm::Value>) {
+    let p: [&str; 5] = match backend {
+        DbBackend::Postgres => ["$1", "$2", "$3", "$4", "$5"],
+        _ => ["?1", "?2", "?3", "?4", "?5"],
     };
-    format!(
+    let (under, value) = super::households_under("h.area_code", p[0], area);
+    let sql = format!(
         "FROM household_position p JOIN household h ON h.id = p.household_id \
          {} \
-         WHERE h.tombstone IS NULL AND (h.area_code = {} OR h.area_code LIKE {}) \
+         WHERE h.tombstone IS NULL AND {under} \
            AND p.longitude BETWEEN {} AND {} AND p.latitude BETWEEN {} AND {}",
         if with_score {
             "LEFT JOIN household_score s ON s.household_id = h.id"
         } else {
             ""
         },
-        p[0],
         p[1],
-        p[2],
-        p[4],
         p[3],
-        p[5]
-    )
-}
-
-fn values(prefix: &str, bbox: BoundingBox) -> Vec<sea_orm::Value> {
-    vec![
-        prefix.into(),
-        format!("{prefix}.%").into(),
+        p[2],
+        p[4]
+    );
+    let values = vec![
+        value,
         bbox[0].into(),
         bbox[1].into(),
         bbox[2].into(),
         bbox[3].into(),
-    ]
+    ];
+    (sql, values)
 }
 
 /// How many households the viewport holds, counting no further than `cap` (so that a
 /// viewport over the whole regency costs no more than a small one to count).
 pub async fn count_up_to(
     db: &impl ConnectionTrait,
-    prefix: &str,
+    area: &AreaCode,
     bbox: BoundingBox,
     cap: u64,
 ) -> Result<u64, StoreError> {
     let backend = db.get_database_backend();
-    let from = scope(backend, false);
+    let (from, values) = scope(backend, area, bbox, false);
     let sql = format!("SELECT COUNT(*) AS n FROM (SELECT 1 AS one {from} LIMIT {cap}) AS capped");
-    let row = Count::find_by_statement(Statement::from_sql_and_values(
-        backend,
-        sql,
-        values(prefix, bbox),
-    ))
-    .one(db)
-    .await?;
+    let row = Count::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
+        .one(db)
+        .await?;
     Ok(row.map_or(0, |c| u64::try_from(c.n).unwrap_or(0)))
 }
 
 /// The households of the viewport, at most `limit`, in id order.
 pub async fn points(
     db: &impl ConnectionTrait,
-    prefix: &str,
+    area: &AreaCode,
     bbox: BoundingBox,
     limit: u64,
 ) -> Result<Vec<Point>, StoreError> {
     let backend = db.get_database_backend();
-    let from = scope(backend, true);
+    let (from, values) = scope(backend, area, bbox, true);
     let sql = format!(
         "SELECT h.id, h.area_code, p.latitude, p.longitude, h.review_status, s.verdict, s.met \
          {from} ORDER BY h.id LIMIT {limit}"
     );
-    Ok(Point::find_by_statement(Statement::from_sql_and_values(
-        backend,
-        sql,
-        values(prefix, bbox),
-    ))
-    .all(db)
-    .await?)
+    Ok(
+        Point::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
+            .all(db)
+            .await?,
+    )
 }
 
 /// The households of the viewport grouped in square cells of `cell` degrees, counted from
 /// `origin` (`[west, south]`, at or west and south of the box).
 pub async fn clusters(
     db: &impl ConnectionTrait,
-    prefix: &str,
+    area: &AreaCode,
     bbox: BoundingBox,
     cell: f64,
     origin: [f64; 2],
 ) -> Result<Vec<Cluster>, StoreError> {
     let backend = db.get_database_backend();
-    let from = scope(backend, true);
+    let (from, values) = scope(backend, area, bbox, true);
     let [west, south] = origin;
     // PostgreSQL rounds when it casts to an integer, SQLite truncates (which, east and north
     // of the origin where offsets are not negative, is floor).
@@ -203,11 +199,9 @@ pub async fn clusters(
            {x} AS cell_x, {y} AS cell_y \
          {from} GROUP BY {x}, {y} ORDER BY 1 DESC"
     );
-    Ok(Cluster::find_by_statement(Statement::from_sql_and_values(
-        backend,
-        sql,
-        values(prefix, bbox),
-    ))
-    .all(db)
-    .await?)
+    Ok(
+        Cluster::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
+            .all(db)
+            .await?,
+    )
 }

@@ -36,6 +36,7 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr, RuntimeErr, S
 use secrecy::ExposeSecret;
 
 use crate::config::DatabaseConfig;
+use crate::domain::area::AreaCode;
 
 /// A storage failure.
 #[derive(Debug, thiserror::Error)]
@@ -147,6 +148,43 @@ pub(crate) fn stamps_from_json(
     sync_protocol::merge::compact::from_json(value)
         .map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
 }
+
+/// Rows whose area `column` lies at or below an area (area columns hold desa or kelurahan
+/// codes): equal to a desa's or kelurahan's code, else starting with the code and a dot.
+pub(crate) fn area_under(
+    column: impl sea_orm::ColumnTrait,
+    area: &AreaCode,
+) -> sea_orm::sea_query::SimpleExpr {
+    if area.is_village() {
+        column.eq(area.as_str())
+    } else {
+        column.like(format!("{area}.%"))
+    }
+}
+
+/// The same for raw SQL: `column = placeholder` for a desa or
+/// kelurahan (the level households are recorded at), `column LIKE placeholder` with the code
+/// and a dot above it — one condition, not an `OR`, so the index on the column serves it.
+/// Returns the condition and the value to bind to the placeholder.
+pub(crate) fn households_under(
+    column: &str,
+    placeholder: &str,
+    area: &AreaCode,
+) -> (String, sea_orm::Value) {
+    if area.is_village() {
+        (format!("{column} = {placeholder}"), area.as_str().into())
+    } else {
+        (
+            format!("{column} LIKE {placeholder}"),
+            format!("{area}.%").into(),
+        )
+    }
+}
+
+/// Attempts of an import from the command line: it competes with a running server's writes,
+/// and on SQLite a transaction that reads first cannot always take the write lock; it is
+/// then repeated whole.
+pub const IMPORT_ATTEMPTS: u32 = 20;
 
 /// Runs `op` again after a transient failure (as `transient` decides), `attempts` times in
 /// all, pausing a little longer each time. Only for work that is safe to repeat: a read, or a

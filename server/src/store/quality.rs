@@ -92,11 +92,11 @@ fn requeue() -> sea_orm::UpdateMany<visit_check::Entity> {
         .col_expr(visit_check::Column::Attempts, Expr::value(0))
 }
 
-/// Checks again every visit naming this photo (its analysis has just finished: EXIF and
-/// look-alikes are now known).
-pub async fn requeue_for_photo(
+/// Checks again every visit naming one of these photos (an analysis has just finished: EXIF
+/// and look-alikes are now known).
+pub async fn requeue_for_photos(
     db: &impl ConnectionTrait,
-    sha256: &str,
+    sha256: &[&str],
     now: DateTime<Utc>,
 ) -> Result<u64, StoreError> {
     let result = requeue()
@@ -106,7 +106,7 @@ pub async fn requeue_for_photo(
                 Query::select()
                     .column(visit_photo::Column::VisitId)
                     .from(visit_photo::Entity)
-                    .and_where(Expr::col(visit_photo::Column::Sha256).eq(sha256))
+                    .and_where(visit_photo::Column::Sha256.is_in(sha256.iter().copied()))
                     .to_owned(),
             ),
         )
@@ -185,16 +185,17 @@ pub async fn facts(
         }),
         _ => None,
     };
-    let (mut inside_desa, mut located_desa, mut outside_by_m) = (None, None, None);
+    let (mut outside_by_m, mut located_desa) = (None, None);
     let mut previous = None;
     let mut same_position_households = Vec::new();
     if let Some(fix) = fix {
         let point = [fix.longitude, fix.latitude];
-        inside_desa = boundaries.contains(&desa_code, point);
-        if inside_desa == Some(false) {
-            outside_by_m = boundaries.distance_to_edge_m(&desa_code, point);
+        if let Some(boundary) = boundaries.boundary(&desa_code)
+            && !boundary.contains(point)
+        {
+            outside_by_m = Some(boundary.distance_to_edge_m(point));
+            located_desa = boundaries.locate(point).map(str::to_owned);
         }
-        located_desa = boundaries.locate(point).map(str::to_owned);
         previous = visit::Entity::find()
             .filter(visit::Column::UserId.eq(v.user_id))
             .filter(visit::Column::Id.ne(v.id))
@@ -228,9 +229,8 @@ pub async fn facts(
         started_at: v.started_at,
         ended_at: v.ended_at,
         fix,
-        inside_desa,
-        located_desa,
         outside_by_m,
+        located_desa,
         previous,
         same_position_households,
         photos: photo_facts(db, v.id, v.household_id, config).await?,

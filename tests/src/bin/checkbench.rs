@@ -48,9 +48,12 @@ fn facts(rng: &mut StdRng) -> VisitFacts {
             mock: rng.random_bool(0.02),
         }),
         desa_code: "73.22.01.2001".to_owned(),
-        inside_desa: Some(rng.random_bool(0.95)),
-        located_desa: Some("73.22.01.2001".to_owned()),
-        outside_by_m: Some(rng.random_range(0.0..500.0)),
+        outside_by_m: if rng.random_bool(0.05) {
+            Some(rng.random_range(0.0..500.0))
+        } else {
+            None
+        },
+        located_desa: None,
         previous: Some(PreviousVisit {
             visit_id: Uuid::new_v4(),
             ended_at: started - Duration::minutes(rng.random_range(1..120)),

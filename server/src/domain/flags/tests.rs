@@ -32,9 +32,8 @@ fn clean() -> VisitFacts {
             mock: false,
         }),
         desa_code: "73.22.01.2001".to_owned(),
-        inside_desa: Some(true),
-        located_desa: Some("73.22.01.2001".to_owned()),
         outside_by_m: None,
+        located_desa: None,
         previous: Some(PreviousVisit {
             visit_id: Uuid::from_u128(7),
             ended_at: at("2026-11-20T01:30:00Z"),
@@ -84,15 +83,14 @@ fn a_clean_visit_raises_no_flag() {
 #[test]
 fn a_fix_outside_the_desa_is_flagged_with_where_it_lies() {
     let mut facts = clean();
-    facts.inside_desa = Some(false);
     facts.located_desa = Some("73.22.01.2002".to_owned());
     facts.outside_by_m = Some(1_234.56);
     let evidence = raises(&facts, "gps_outside_desa");
     assert_eq!(evidence["located_in"], "73.22.01.2002");
     assert_eq!(evidence["distance_m"], 1_234.6);
     assert_eq!(severity(&facts, "gps_outside_desa"), Severity::High);
-    // No boundary known for the desa: nothing to say.
-    facts.inside_desa = None;
+    // Inside, or no boundary known for the desa: nothing to say.
+    facts.outside_by_m = None;
     assert!(!codes(&facts).contains(&"gps_outside_desa"));
 }
 
@@ -107,7 +105,6 @@ fn severity(facts: &VisitFacts, code: &str) -> Severity {
 #[test]
 fn a_fix_just_outside_the_border_is_flagged_low_within_the_margin_or_the_accuracy() {
     let mut facts = clean();
-    facts.inside_desa = Some(false);
     // 8 m accuracy, the margin of 50 m decides.
     facts.outside_by_m = Some(49.0);
     assert_eq!(severity(&facts, "gps_outside_desa"), Severity::Low);
@@ -284,7 +281,7 @@ fn the_risk_score_adds_the_severities_up_to_100() {
     let config = FlagConfig::default();
     assert_eq!(risk(&check(&facts, &config), &config), 5 + 15);
     facts.fix.as_mut().expect("fix").mock = true;
-    facts.inside_desa = Some(false);
+    facts.outside_by_m = Some(1_000.0);
     facts.same_position_households = vec![Uuid::from_u128(5)];
     assert_eq!(risk(&check(&facts, &config), &config), 100);
 }
