@@ -51,12 +51,7 @@ pub async fn households(
         ));
     }
     let area = user.area_in_scope(&query.area)?;
-    let format = query.format.as_deref().unwrap_or("csv");
-    if !matches!(format, "csv" | "xlsx") {
-        return Err(ApiError::invalid(format!(
-            "format harus csv atau xlsx, bukan {format:?}"
-        )));
-    }
+    let format = export_format(query.format.as_deref())?;
     audit::record(
         &app.db,
         Utc::now(),
@@ -121,29 +116,15 @@ pub async fn indicators(
     user: AuthUser,
     ApiQuery(query): ApiQuery<IndicatorsExportQuery>,
 ) -> Result<Response, ApiError> {
-    let format = query.format.as_deref().unwrap_or("csv").to_owned();
-    if !matches!(format.as_str(), "csv" | "xlsx") {
-        return Err(ApiError::invalid(format!(
-            "format harus csv atau xlsx, bukan {format:?}"
-        )));
-    }
-    let area = query.area.clone();
-    let level = query.level.clone().unwrap_or_else(|| "desa".to_owned());
-    let response = super::indicators::compute(
-        &app,
-        &user,
-        super::indicators::IndicatorsQuery {
-            area: area.clone(),
-            level: level.clone(),
-        },
-    )
-    .await?;
+    let format = export_format(query.format.as_deref())?;
+    let response = super::indicators::compute(&app, &user, query.indicators).await?;
+    let (area, level) = (&response.area.code, &response.level);
     audit::record(
         &app.db,
         Utc::now(),
         Some(user.actor.id),
         "export.indicators",
-        &area,
+        area,
         json!({ "format": format, "level": level }),
     )
     .await?;
@@ -165,6 +146,17 @@ pub async fn indicators(
     Ok(attachment(body, content_type, &file_name))
 }
 
+/// The `format` asked for: `csv` (the default) or `xlsx`.
+fn export_format(format: Option<&str>) -> Result<&'static str, ApiError> {
+    match format.unwrap_or("csv") {
+        "csv" => Ok("csv"),
+        "xlsx" => Ok("xlsx"),
+        other => Err(ApiError::invalid(format!(
+            "format harus csv atau xlsx, bukan {other:?}"
+        ))),
+    }
+}
+
 /// A download: its type, its file name, and not to be kept in caches (exports hold personal
 /// data).
 fn attachment(body: Body, content_type: &'static str, file_name: &str) -> Response {
@@ -181,9 +173,8 @@ fn attachment(body: Body, content_type: &'static str, file_name: &str) -> Respon
 /// The indicators export request.
 #[derive(Debug, Deserialize)]
 pub struct IndicatorsExportQuery {
-    area: String,
-    #[serde(default)]
-    level: Option<String>,
+    #[serde(flatten)]
+    indicators: super::indicators::IndicatorsQuery,
     #[serde(default)]
     format: Option<String>,
 }

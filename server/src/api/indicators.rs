@@ -105,7 +105,7 @@ fn add(total: &mut DesaCounts, c: &DesaCounts) {
 }
 
 /// One area's figures from its counts.
-pub(super) fn view(code: &str, name: &str, c: &DesaCounts) -> AreaIndicators {
+fn view(code: &str, name: &str, c: &DesaCounts) -> AreaIndicators {
     let decided = c.poor + c.not_poor;
     #[expect(
         clippy::cast_precision_loss,

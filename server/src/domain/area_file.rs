@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 use super::area::{AreaCode, AreaLevel};
 use super::boundary::Boundary;
+use super::csv_text::{self, CsvText};
 
 /// One area as the file gives it.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,9 +49,6 @@ fn problem(place: impl Into<String>, message: impl Into<String>) -> Problem {
         message: message.into(),
     }
 }
-
-/// At most this many problems are reported; fix them and run the import again.
-const MAX_PROBLEMS: usize = 20;
 
 /// The formats an import reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,7 +151,7 @@ pub fn parse_geojson(bytes: &[u8]) -> Result<Vec<AreaRecord>, Vec<Problem>> {
                 problems.push(problem(place, message));
             }
         }
-        if problems.len() >= MAX_PROBLEMS {
+        if problems.len() >= csv_text::MAX_PROBLEMS {
             break;
         }
     }
@@ -215,24 +213,13 @@ fn check_name(name: &str) -> Result<String, String> {
 }
 
 /// Reads a CSV code list.
-pub fn parse_csv(bytes: &[u8]) -> Result<Vec<AreaRecord>, Vec<Problem>> {
+pub(crate) fn parse_csv(bytes: &[u8]) -> Result<Vec<AreaRecord>, Vec<Problem>> {
     let line_place = |line: usize| format!("baris {line}");
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(body).map_err(|e| {
-        let line = memchr::memchr_iter(b'\n', &body[..e.valid_up_to()]).count() + 1;
-        vec![problem(
-            line_place(line),
-            "berkas bukan UTF-8; simpan ulang sebagai \"CSV UTF-8\"",
-        )]
-    })?;
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.trim_end_matches('\r')));
-    let Some((_, header)) = lines.next() else {
-        return Err(vec![problem("baris 1", "berkas kosong")]);
-    };
-    let separator = if header.contains(';') { ';' } else { ',' };
+    let CsvText {
+        separator,
+        header,
+        lines,
+    } = csv_text::read(bytes).map_err(|(line, m)| vec![problem(line_place(line), m)])?;
     let columns: Vec<String> = split_csv_line(header, separator)
         .map_err(|m| vec![problem("baris 1", m)])?
         .into_iter()
@@ -250,9 +237,6 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<AreaRecord>, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut seen = HashMap::new();
     for (line, text) in lines {
-        if text.trim().is_empty() {
-            continue;
-        }
         let place = line_place(line);
         match parse_csv_row(
             text,
@@ -274,7 +258,7 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<AreaRecord>, Vec<Problem>> {
             }
             Err(message) => problems.push(problem(place, message)),
         }
-        if problems.len() >= MAX_PROBLEMS {
+        if problems.len() >= csv_text::MAX_PROBLEMS {
             break;
         }
     }
@@ -400,7 +384,7 @@ pub fn check_parents<S: std::hash::BuildHasher>(
             record.code.as_str(),
             format!("kode induk {parent} tidak ada di berkas maupun di basis data"),
         ));
-        if problems.len() >= MAX_PROBLEMS {
+        if problems.len() >= csv_text::MAX_PROBLEMS {
             break;
         }
     }
@@ -455,7 +439,7 @@ const PROVINCES: [(&str, &str); 38] = [
 
 /// The name of a province from its two-digit code.
 #[must_use]
-pub fn province_name(code: &str) -> Option<&'static str> {
+pub(crate) fn province_name(code: &str) -> Option<&'static str> {
     PROVINCES
         .iter()
         .find(|(c, _)| *c == code)

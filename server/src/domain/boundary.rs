@@ -142,7 +142,7 @@ impl Boundary {
     }
 
     /// Checks polygons given as rings of positions.
-    pub fn new(polygons: Vec<Vec<Vec<Position>>>) -> Result<Self, BoundaryError> {
+    pub(crate) fn new(polygons: Vec<Vec<Vec<Position>>>) -> Result<Self, BoundaryError> {
         if polygons.is_empty() || polygons.iter().any(Vec::is_empty) {
             return Err(BoundaryError::Empty);
         }

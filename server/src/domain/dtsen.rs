@@ -8,6 +8,7 @@
 
 use chrono::NaiveDate;
 
+use super::csv_text::{self, CsvText};
 use super::identity::parse_no_kk;
 
 /// One family's decile.
@@ -34,28 +35,14 @@ impl std::fmt::Display for LineError {
     }
 }
 
-/// At most this many problems are reported; fix them and run the import again.
-const MAX_ERRORS: usize = 20;
-
 /// Reads the whole file. `Err` lists the problems found (at most 20).
 pub fn parse(bytes: &[u8], today: NaiveDate) -> Result<Vec<DecileRow>, Vec<LineError>> {
     let error = |line: usize, message: String| LineError { line, message };
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(body).map_err(|e| {
-        let line = memchr::memchr_iter(b'\n', &body[..e.valid_up_to()]).count() + 1;
-        vec![error(
-            line,
-            "berkas bukan UTF-8; simpan ulang sebagai \"CSV UTF-8\"".to_owned(),
-        )]
-    })?;
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.trim_end_matches('\r')));
-    let Some((_, header)) = lines.next() else {
-        return Err(vec![error(1, "berkas kosong".to_owned())]);
-    };
-    let separator = if header.contains(';') { ';' } else { ',' };
+    let CsvText {
+        separator,
+        header,
+        lines,
+    } = csv_text::read(bytes).map_err(|(line, m)| vec![error(line, m.to_owned())])?;
     let columns: Vec<String> = header
         .split(separator)
         .map(|c| c.trim().trim_matches('"').to_ascii_lowercase())
@@ -70,9 +57,6 @@ pub fn parse(bytes: &[u8], today: NaiveDate) -> Result<Vec<DecileRow>, Vec<LineE
     let mut errors = Vec::new();
     let mut seen = std::collections::HashMap::new();
     for (line, text) in lines {
-        if text.trim().is_empty() {
-            continue;
-        }
         let cells: Vec<&str> = text
             .split(separator)
             .map(|c| c.trim().trim_matches('"'))
@@ -91,7 +75,7 @@ pub fn parse(bytes: &[u8], today: NaiveDate) -> Result<Vec<DecileRow>, Vec<LineE
             }
             Err(message) => errors.push(error(line, message)),
         }
-        if errors.len() >= MAX_ERRORS {
+        if errors.len() >= csv_text::MAX_PROBLEMS {
             break;
         }
     }

@@ -6,15 +6,14 @@
 //! database; thresholds come from [`FlagConfig`] (`[flags]` in the configuration).
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::identity::{self, Sex};
 
 /// How serious a flag is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     /// Worth a glance.
     Low,
@@ -48,7 +47,7 @@ pub struct Flag {
 }
 
 /// Thresholds of the flags (`[flags]`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct FlagConfig {
     /// Whether this instance runs the background checks of visits (`false`: another instance
@@ -232,7 +231,7 @@ const EARTH_RADIUS_M: f64 = 6_371_008.8;
 
 /// Great-circle distance in metres (haversine).
 #[must_use]
-pub fn distance_m(a: (f64, f64), b: (f64, f64)) -> f64 {
+pub(crate) fn distance_m(a: (f64, f64), b: (f64, f64)) -> f64 {
     let (lat1, lat2) = (a.0.to_radians(), b.0.to_radians());
     let dlat = lat2 - lat1;
     let dlon = (b.1 - a.1).to_radians();

@@ -6,6 +6,7 @@ pub mod area_file;
 pub mod area_index;
 pub mod boundary;
 pub mod credentials;
+pub mod csv_text;
 pub mod dtsen;
 pub mod flags;
 pub mod form;

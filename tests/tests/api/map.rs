@@ -129,9 +129,15 @@ async fn households_appear_at_their_latest_fix_as_points_or_clusters(backend: Ba
         gps.longitude + 1e-5,
         gps.latitude + 1e-5
     );
-    for view in [path.clone(), tiny] {
+    for (view, households) in [(path.clone(), 3), (tiny, 1)] {
         let collection = geojson(&app, &analyst, &view).await;
         assert_eq!(collection["clustered"], true);
+        // Counted, though not shown: the whole kecamatan, and at least the house in the box
+        // (its cell is whole).
+        assert!(
+            collection["households"].as_i64().expect("count") >= households,
+            "{collection}"
+        );
         assert_eq!(
             collection["features"].as_array().expect("features").len(),
             0,

@@ -324,15 +324,15 @@ async fn copied_coordinates_are_flagged(
 
 /// The raw NIK never leaves the server in flags; analysts and other kecamatan see nothing.
 async fn only_masked_and_in_scope(app: &TestApp, household: Uuid, supervisor: &TestUser) {
-    let body = app
+    let response = app
         .get(
             &format!("/v1/households/{household}/flags"),
             &supervisor.token,
         )
-        .await
-        .text()
-        .await
-        .expect("body");
+        .await;
+    assert_eq!(response.status(), 200);
+    let body = response.text().await.expect("body");
+    assert!(body.contains("nik_sex_mismatch"), "{body}");
     assert!(!body.contains(NIK), "{body}");
     let analyst = app.user("analyst", &[KEC_MALANGKE]).await;
     let elsewhere = app.user("supervisor", &[KEC_BONE_BONE]).await;
