@@ -1,5 +1,5 @@
-//! Which of the 14 criteria a household meets, as a bit mask (bit i = the i-th criterion in
-//! the order `household_score.criteria` lists them), so that indicators per area count
+//! Which of the 14 criteria a household meets, as a bit mask (bit i = the i-th criterion of
+//! [`CRITERIA`], the server's `Criterion::ALL`), so that indicators per area count
 //! criteria in SQL instead of reading every household's JSON. Existing scores are filled in
 //! from their JSON.
 
@@ -7,6 +7,24 @@ use sea_orm_migration::{
     prelude::*,
     sea_orm::{ConnectionTrait, JsonValue, Statement},
 };
+
+/// The criteria's codes in the order of their bits, as of this migration.
+const CRITERIA: [&str; 14] = [
+    "luas_lantai",
+    "jenis_lantai",
+    "jenis_dinding",
+    "fasilitas_bab",
+    "penerangan",
+    "air_minum",
+    "bahan_bakar",
+    "konsumsi_daging",
+    "pakaian",
+    "frekuensi_makan",
+    "berobat",
+    "penghasilan_kepala",
+    "pendidikan_kepala",
+    "tabungan",
+];
 
 #[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
@@ -46,9 +64,9 @@ impl MigrationTrait for Migration {
             let criteria: JsonValue = row.try_get("", "criteria")?;
             let mask = criteria.as_array().map_or(0, |list| {
                 list.iter()
-                    .enumerate()
-                    .filter(|(_, c)| c["met"] == JsonValue::Bool(true))
-                    .fold(0i32, |mask, (i, _)| mask | (1 << i))
+                    .filter(|c| c["met"] == JsonValue::Bool(true))
+                    .filter_map(|c| CRITERIA.iter().position(|code| c["code"] == *code))
+                    .fold(0i32, |mask, i| mask | (1 << i))
             });
             let update = Query::update()
                 .table(HouseholdScore::Table)

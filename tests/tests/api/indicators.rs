@@ -214,9 +214,10 @@ async fn the_criteria_mask_is_filled_in_for_scores_stored_before_it(backend: Bac
         .await
         .expect("undo the mask");
     let id = Uuid::new_v4();
+    // Listed out of order: the bits follow the codes, not the positions.
     let criteria = serde_json::json!([
-        { "code": "luas_lantai", "met": true, "evidence": {} },
         { "code": "jenis_lantai", "met": false, "evidence": {} },
+        { "code": "luas_lantai", "met": true, "evidence": {} },
         { "code": "jenis_dinding", "met": null, "evidence": {} },
         { "code": "fasilitas_bab", "met": true, "evidence": {} },
     ]);
