@@ -4,14 +4,14 @@
 # 1. Starts a throwaway PostgreSQL cluster with production durability (fsync and synchronous
 #    commit on) and the release server on it.
 # 2. Captures the statements of one survey pushed at one mutation per push (7 pushes; the
-#    server runs no background checks meanwhile) from
-#    PostgreSQL's own query log, and turns them into pgbench scripts (bench/pgbench_from_log.py).
+#    server runs no background checks meanwhile) from PostgreSQL's own query log, and turns
+#    them into pgbench scripts (bench/pgbench_from_log.py).
 # 3. Alternates, ROUNDS times: the load generator at 1 mutation per push, pgbench with the same
 #    number of clients, the load generator at 20 mutations per push. Each run lasts SECONDS.
-# 4. Restarts the server with `flags.run_checks = false` and alternates, ROUNDS times, the load
-#    generator at 1 mutation per push and pgbench again: the push alone, without the background
-#    checks of the recorded visits (which in steps 3 share the database with the pushes, and
-#    which pgbench does not run).
+# 4. Restarts the server with `flags.run_checks = false` and repeats step 3: the pushes alone.
+#    In step 3 the server's checker shares the database with whatever runs: it checks the
+#    visits the load generator pushes, and also those pgbench's scripts queue (they write the
+#    same `visit_check` rows), with a backlog carried from one run into the next.
 #
 # Usage: bench/push-vs-pgbench.sh [DEVICES] [SECONDS] [ROUNDS]
 set -euo pipefail
@@ -101,4 +101,5 @@ for round in $(seq "$ROUNDS"); do
     echo -n "pgbench:          "
     as_pg "$PGBIN/pgbench" -h 127.0.0.1 -p "$PORT" -U postgres -n -M prepared -c "$DEVICES" -j 2 \
         -T "$SECONDS_PER_RUN" "${SCRIPTS[@]}" ekemiskinan 2>&1 | grep -E '^tps|failed' | tr '\n' ' '; echo
+    echo -n "loadgen batch=20: "; "${LOADGEN[@]}" --devices "$DEVICES" --seconds "$SECONDS_PER_RUN" --batch 20
 done
