@@ -23,6 +23,7 @@ use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 use secrecy::SecretString;
 use sync_protocol::client::{ClientConfig, SyncClient};
 use sync_protocol::v1::LoginResponse;
+use sync_protocol::v1::office::HouseholdQuality;
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -399,6 +400,32 @@ impl TestApp {
             .send()
             .await
             .expect("request")
+    }
+
+    /// A GET as the user that must answer 200, its body read as JSON.
+    pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str, user: &TestUser) -> T {
+        let response = self.get(path, &user.token).await;
+        assert_eq!(response.status(), 200, "{path}");
+        response.json().await.expect("json")
+    }
+
+    /// The household's data-quality checks once every visit's check is done (waits up to 30 s).
+    /// Call it after whatever queues the checks has committed (a push, a photo's analysis).
+    pub async fn checked_flags(&self, user: &TestUser, household: Uuid) -> HouseholdQuality {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let quality: HouseholdQuality = self
+                .get_json(&format!("/v1/households/{household}/flags"), user)
+                .await;
+            if !quality.visits.is_empty() && quality.visits.iter().all(|v| v.state == "done") {
+                return quality;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "not checked in time: {quality:?}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
     }
 
     /// Counts rows of a table.

@@ -68,8 +68,8 @@ fn parse_bbox(text: &str) -> Result<map::BoundingBox, ApiError> {
 
 /// `GET /v1/map/households?area=…&bbox=west,south,east,north[&max_points=N]`: a GeoJSON
 /// `FeatureCollection`. Up to `max_points` (2,000) households come as points (id, desa,
-/// review status, local verdict, criteria met); beyond that as clusters of a 64 × 64 grid
-/// over the viewport (households, of which poor). Analysts always get clusters, on the fixed
+/// review status, local verdict, criteria met); beyond that as clusters in square cells of
+/// 1/64 of the box's longer side (households, of which poor). Analysts always get clusters, on the fixed
 /// grid described at [`ANALYST_MIN_CELL`], without cells of fewer than five households
 /// (`suppressed` counts what was left out).
 #[instrument(skip_all, fields(user.id = %user.actor.id))]

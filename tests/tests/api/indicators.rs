@@ -3,19 +3,16 @@
 //! inside the user's areas.
 
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
 
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use sync_protocol::v1::office::{HouseholdQuality, HouseholdScore, IndicatorsResponse};
+use sync_protocol::v1::office::{HouseholdScore, IndicatorsResponse};
 use tests::fixtures::{self, KEC_BONE_BONE, KEC_MALANGKE, LUWU_UTARA, MALANGKE, PATTIMANG};
 use tests::{Backend, TestApp, TestUser};
 use uuid::Uuid;
 
 async fn json<T: serde::de::DeserializeOwned>(app: &TestApp, path: &str, user: &TestUser) -> T {
-    let response = app.get(path, &user.token).await;
-    assert_eq!(response.status(), 200, "{path}");
-    response.json().await.expect("json")
+    app.get_json(path, user).await
 }
 
 /// What one desa should show, from the households' own score and flags.
@@ -42,15 +39,7 @@ async fn expected_of(app: &TestApp, user: &TestUser, households: &[Uuid]) -> Exp
         for c in &score.criteria {
             *e.criteria.entry(c.code.clone()).or_default() += u64::from(c.met == Some(true));
         }
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let quality = loop {
-            let q: HouseholdQuality = json(app, &format!("/v1/households/{id}/flags"), user).await;
-            if !q.visits.is_empty() && q.visits.iter().all(|v| v.state == "done") {
-                break q;
-            }
-            assert!(Instant::now() < deadline, "not checked: {q:?}");
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        };
+        let quality = app.checked_flags(user, *id).await;
         let mut codes: Vec<&str> = quality
             .visits
             .iter()

@@ -12,9 +12,7 @@ use uuid::Uuid;
 const MALANGKE_BOX: &str = "120.3,-2.9,120.5,-2.7";
 
 async fn geojson(app: &TestApp, user: &TestUser, path: &str) -> Value {
-    let response = app.get(path, &user.token).await;
-    assert_eq!(response.status(), 200, "{path}");
-    response.json().await.expect("json")
+    app.get_json(path, user).await
 }
 
 /// Pushes a survey; returns the household and its visit's fix `(lat, lon)`.

@@ -286,30 +286,11 @@ async fn similar(app: &TestApp, user: &TestUser, sha: &str, query: &str) -> Vec<
         .unwrap()
 }
 
-async fn flags_of(app: &TestApp, user: &TestUser, household: Uuid) -> HouseholdQuality {
-    let response = app
-        .get(&format!("/v1/households/{household}/flags"), &user.token)
-        .await;
-    assert_eq!(response.status(), 200);
-    response.json().await.unwrap()
-}
-
 /// The household's flags once its visits are checked. Called after the photos' analysis is
 /// done: the analysis queues the visits again in its own transaction, so a `done` check has
 /// seen the photos.
 async fn checked(app: &TestApp, user: &TestUser, household: Uuid) -> HouseholdQuality {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
-        let quality = flags_of(app, user, household).await;
-        if !quality.visits.is_empty() && quality.visits.iter().all(|v| v.state == "done") {
-            return quality;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "not checked: {quality:?}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
+    app.checked_flags(user, household).await
 }
 
 fn reuse_flag(quality: &HouseholdQuality) -> Option<&serde_json::Value> {

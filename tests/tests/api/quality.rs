@@ -2,7 +2,7 @@
 //! NIK masked and the household's scope enforced.
 
 use std::collections::BTreeSet;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use rand::SeedableRng;
@@ -84,22 +84,7 @@ fn member_of(ops: &[Op]) -> Uuid {
 
 /// The household's checks once every visit has been checked.
 async fn checked(app: &TestApp, user: &TestUser, household: Uuid) -> HouseholdQuality {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let response = app
-            .get(&format!("/v1/households/{household}/flags"), &user.token)
-            .await;
-        assert_eq!(response.status(), 200);
-        let quality: HouseholdQuality = response.json().await.expect("json");
-        if !quality.visits.is_empty() && quality.visits.iter().all(|v| v.state == "done") {
-            return quality;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "not checked in time: {quality:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    app.checked_flags(user, household).await
 }
 
 fn codes(quality: &HouseholdQuality) -> BTreeSet<&str> {
