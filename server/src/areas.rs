@@ -6,6 +6,7 @@ use std::sync::{Arc, RwLock};
 use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
+use crate::domain::area::AreaCode;
 use crate::domain::area_file::{self, AreaRecord, Format, Problem};
 use crate::domain::area_index::AreaIndex;
 use crate::domain::boundary::Boundary;
@@ -108,8 +109,8 @@ async fn store_all(
 ) -> Result<ImportSummary, ImportError> {
     let txn = db.begin().await?;
     let existing = store::areas::codes(&txn).await?;
-    let all: Vec<AreaRecord> = records.iter().map(|(r, _)| r.clone()).collect();
-    let provinces = area_file::check_parents(&all, &existing).map_err(ImportError::Invalid)?;
+    let codes: Vec<&AreaCode> = records.iter().map(|(r, _)| &r.code).collect();
+    let provinces = area_file::check_parents(&codes, &existing).map_err(ImportError::Invalid)?;
     let national = "daftar provinsi nasional (bawaan)";
     let writes: Vec<(&AreaRecord, &str)> = provinces
         .iter()

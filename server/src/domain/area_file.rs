@@ -348,19 +348,19 @@ fn split_csv_line(line: &str, separator: char) -> Result<Vec<String>, String> {
     Ok(cells)
 }
 
-/// Checks that every area's parent exists, in the files or among `existing` codes. A missing
-/// province is taken from the national list ([`province_name`]) and returned to be created
-/// with the rest.
+/// Checks that the parent of every area (by its code in the files) exists, in the files or
+/// among `existing` codes. A missing province is taken from the national list
+/// ([`province_name`]) and returned to be created with the rest.
 pub fn check_parents<S: std::hash::BuildHasher>(
-    records: &[AreaRecord],
+    codes: &[&AreaCode],
     existing: &HashSet<String, S>,
 ) -> Result<Vec<AreaRecord>, Vec<Problem>> {
-    let in_files: HashSet<&str> = records.iter().map(|r| r.code.as_str()).collect();
+    let in_files: HashSet<&str> = codes.iter().map(|c| c.as_str()).collect();
     let mut added = Vec::new();
     let mut added_codes = HashSet::new();
     let mut problems = Vec::new();
-    for record in records {
-        let Some(parent) = record.code.parent() else {
+    for code in codes {
+        let Some(parent) = code.parent() else {
             continue;
         };
         if in_files.contains(parent.as_str())
@@ -381,7 +381,7 @@ pub fn check_parents<S: std::hash::BuildHasher>(
             continue;
         }
         problems.push(problem(
-            record.code.as_str(),
+            code.as_str(),
             format!("kode induk {parent} tidak ada di berkas maupun di basis data"),
         ));
         if problems.len() >= csv_text::MAX_PROBLEMS {

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ExprTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, ExprTrait,
+    FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Statement, TransactionTrait,
     sea_query::{Expr, OnConflict, Query},
 };
 use uuid::Uuid;
@@ -317,6 +317,49 @@ async fn photo_facts(
     Ok(photos)
 }
 
+#[derive(FromQueryResult)]
+struct NikElsewhere {
+    nik: String,
+    household_id: Uuid,
+}
+
+/// Per NIK, up to [`MAX_OTHERS`] other households with a member of that NIK, in one query.
+async fn households_with_niks(
+    db: &impl ConnectionTrait,
+    niks: &[&str],
+    household_id: Uuid,
+) -> Result<HashMap<String, Vec<Uuid>>, StoreError> {
+    if niks.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let backend = db.get_database_backend();
+    let placeholder = |i: usize| match backend {
+        DbBackend::Postgres => format!("${i}"),
+        _ => format!("?{i}"),
+    };
+    let list: Vec<String> = (2..niks.len() + 2).map(placeholder).collect();
+    let sql = format!(
+        "SELECT nik, household_id FROM ( \
+           SELECT nik, household_id, \
+             ROW_NUMBER() OVER (PARTITION BY nik ORDER BY household_id) AS n \
+           FROM (SELECT DISTINCT nik, household_id FROM member \
+                 WHERE nik IN ({}) AND household_id <> {} AND tombstone IS NULL) AS d \
+         ) AS r WHERE n <= {MAX_OTHERS}",
+        list.join(", "),
+        placeholder(1),
+    );
+    let values = std::iter::once(household_id.into()).chain(niks.iter().map(|&n| n.into()));
+    let rows =
+        NikElsewhere::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
+            .all(db)
+            .await?;
+    let mut by_nik: HashMap<String, Vec<Uuid>> = HashMap::new();
+    for row in rows {
+        by_nik.entry(row.nik).or_default().push(row.household_id);
+    }
+    Ok(by_nik)
+}
+
 async fn member_facts(
     db: &impl ConnectionTrait,
     household_id: Uuid,
@@ -327,24 +370,16 @@ async fn member_facts(
         .order_by_asc(member::Column::Id)
         .all(db)
         .await?;
+    let niks: Vec<&str> = members.iter().filter_map(|m| m.nik.as_deref()).collect();
+    let mut elsewhere = households_with_niks(db, &niks, household_id).await?;
     let mut facts = Vec::with_capacity(members.len());
     for m in members {
-        let same_nik_households = match &m.nik {
-            Some(nik) => {
-                member::Entity::find()
-                    .select_only()
-                    .column(member::Column::HouseholdId)
-                    .distinct()
-                    .filter(member::Column::Nik.eq(nik.as_str()))
-                    .filter(member::Column::HouseholdId.ne(household_id))
-                    .filter(member::Column::Tombstone.is_null())
-                    .limit(MAX_OTHERS)
-                    .into_tuple::<Uuid>()
-                    .all(db)
-                    .await?
-            }
-            None => Vec::new(),
-        };
+        let same_nik_households = m
+            .nik
+            .as_deref()
+            .and_then(|nik| elsewhere.get_mut(nik))
+            .map(std::mem::take)
+            .unwrap_or_default();
         let sex = match m
             .fields
             .get("jenis_kelamin")

@@ -184,6 +184,7 @@ fn record(code: &str) -> AreaRecord {
 #[test]
 fn a_parent_must_be_in_the_file_or_stored_and_a_missing_province_comes_from_the_national_list() {
     let records = [record("73.22"), record("73.22.01"), record("73.22.01.2001")];
+    let records: Vec<&AreaCode> = records.iter().map(|r| &r.code).collect();
     let added = check_parents(&records, &HashSet::new()).expect("province added");
     assert_eq!(added.len(), 1);
     assert_eq!(
@@ -199,6 +200,7 @@ fn a_parent_must_be_in_the_file_or_stored_and_a_missing_province_comes_from_the_
         record("73.22.02.1001"),
         record("99.01"),
     ];
+    let orphans: Vec<&AreaCode> = orphans.iter().map(|r| &r.code).collect();
     let problems = places(&check_parents(&orphans, &existing).unwrap_err());
     assert_eq!(
         problems,

@@ -85,7 +85,8 @@ pub(super) async fn record<C: ConnectionTrait>(
     };
     // A visit sent again under a new seq (the phone re-recorded it) is accepted when it is
     // the same visit, and refused when its content differs: visits are immutable.
-    if !visits::insert(ctx.db, m, &hash, by).await?
+    let inserted = visits::insert(ctx.db, m, &hash, by).await?;
+    if !inserted
         && visits::content_hash(ctx.db, m.visit_id).await?.as_deref() != Some(hash.as_str())
     {
         return Err(reject(
@@ -94,14 +95,17 @@ pub(super) async fn record<C: ConnectionTrait>(
         ));
     }
     photos::queue_visit_refs(batch, m, ctx.actor.id);
-    quality::queue(batch, m.visit_id, m.household_id, ctx.now);
-    if let Some(gps) = &m.gps {
-        map::queue_position(
-            batch,
-            m.household_id,
-            (gps.latitude, gps.longitude),
-            m.ended_at,
-        );
+    // The same visit sent again had its check and position queued when it was first stored.
+    if inserted {
+        quality::queue(batch, m.visit_id, m.household_id, ctx.now);
+        if let Some(gps) = &m.gps {
+            map::queue_position(
+                batch,
+                m.household_id,
+                (gps.latitude, gps.longitude),
+                m.ended_at,
+            );
+        }
     }
     Ok(Applied {
         household_id: m.household_id,
