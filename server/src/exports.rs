@@ -213,30 +213,16 @@ pub fn households_xlsx(
         .add_worksheet_with_constant_memory()
         .map_err(write)?;
     sheet.set_name("Rumah tangga").map_err(write)?;
-    for (col, header) in (0u16..).zip(HEADERS) {
-        sheet
-            .write_string_with_format(0, col, header, &bold)
-            .map_err(write)?;
-    }
+    let header: Vec<Cell> = HEADERS
+        .iter()
+        .map(|h| Cell::Text((*h).to_owned()))
+        .collect();
+    write_row(sheet, 0, &header, Some(&bold))?;
     let mut row_number = 1u32;
     let mut pager = handle.block_on(Pager::new(db, area))?;
     while let Some(rows) = handle.block_on(pager.next(db))? {
         for row in &rows {
-            for (col, cell) in (0u16..).zip(cells(row, unmasked)) {
-                match cell {
-                    // Strings are written as strings: Excel runs no formula from them.
-                    Cell::Text(t) => {
-                        sheet.write_string(row_number, col, t).map_err(write)?;
-                    }
-                    #[expect(clippy::cast_precision_loss, reason = "small counts and scores")]
-                    Cell::Number(n) => {
-                        sheet
-                            .write_number(row_number, col, n as f64)
-                            .map_err(write)?;
-                    }
-                    Cell::Empty => {}
-                }
-            }
+            write_row(sheet, row_number, &cells(row, unmasked), None)?;
             row_number += 1;
         }
     }
@@ -314,23 +300,28 @@ pub fn rows_xlsx(sheet_name: &str, rows: &[Vec<Cell>]) -> Result<Vec<u8>, XlsxEr
     let sheet = workbook.add_worksheet();
     sheet.set_name(sheet_name).map_err(write)?;
     for (r, row) in (0u32..).zip(rows) {
-        for (c, cell) in (0u16..).zip(row) {
-            match cell {
-                Cell::Text(t) if r == 0 => {
-                    sheet
-                        .write_string_with_format(r, c, t, &bold)
-                        .map_err(write)?;
-                }
-                Cell::Text(t) => {
-                    sheet.write_string(r, c, t).map_err(write)?;
-                }
-                #[expect(clippy::cast_precision_loss, reason = "household counts")]
-                Cell::Number(n) => {
-                    sheet.write_number(r, c, *n as f64).map_err(write)?;
-                }
-                Cell::Empty => {}
-            }
-        }
+        write_row(sheet, r, row, (r == 0).then_some(&bold))?;
     }
     workbook.save_to_buffer().map_err(write)
+}
+
+/// Writes one row of cells, in `format` if given (for headers).
+fn write_row(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    row: u32,
+    cells: &[Cell],
+    format: Option<&rust_xlsxwriter::Format>,
+) -> Result<(), XlsxError> {
+    for (col, cell) in (0u16..).zip(cells) {
+        let written = match (cell, format) {
+            // Strings are written as strings: Excel runs no formula from them.
+            (Cell::Text(t), Some(format)) => sheet.write_string_with_format(row, col, t, format),
+            (Cell::Text(t), None) => sheet.write_string(row, col, t),
+            #[expect(clippy::cast_precision_loss, reason = "counts and scores")]
+            (Cell::Number(n), _) => sheet.write_number(row, col, *n as f64),
+            (Cell::Empty, _) => continue,
+        };
+        written.map_err(|e| XlsxError::Write(e.to_string()))?;
+    }
+    Ok(())
 }

@@ -147,27 +147,20 @@ fn named_households(evidence: &serde_json::Value) -> Vec<Uuid> {
 fn hide_households_outside(evidence: &mut serde_json::Value, visible: &impl Fn(Uuid) -> bool) {
     let shown =
         |v: &serde_json::Value| v.as_str().and_then(|s| s.parse().ok()).is_some_and(visible);
-    // `get_mut`, not indexing: indexing a missing key would add it as null.
-    if let Some(list) = evidence
-        .get_mut("households")
-        .and_then(serde_json::Value::as_array_mut)
-    {
+    // A list of ids, and a list of objects naming a household.
+    for (key, household) in [("households", None), ("matches", Some("household"))] {
+        // `get_mut`, not indexing: indexing a missing key would add it as null.
+        let Some(list) = evidence
+            .get_mut(key)
+            .and_then(serde_json::Value::as_array_mut)
+        else {
+            continue;
+        };
         let before = list.len();
-        list.retain(|h| shown(h));
+        list.retain(|item| shown(household.map_or(item, |field| &item[field])));
         let hidden = before - list.len();
         if hidden > 0 {
-            evidence["households_outside_your_areas"] = json!(hidden);
-        }
-    }
-    if let Some(list) = evidence
-        .get_mut("matches")
-        .and_then(serde_json::Value::as_array_mut)
-    {
-        let before = list.len();
-        list.retain(|m| shown(&m["household"]));
-        let hidden = before - list.len();
-        if hidden > 0 {
-            evidence["matches_outside_your_areas"] = json!(hidden);
+            evidence[format!("{key}_outside_your_areas")] = json!(hidden);
         }
     }
 }

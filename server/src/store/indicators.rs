@@ -107,19 +107,15 @@ pub async fn per_desa(
             },
         );
     }
-    let flag_sql = format!(
-        "SELECT h.area_code, f.code, COUNT(DISTINCT f.household_id) AS households \
-         FROM quality_flag f JOIN household h ON h.id = f.household_id \
-         WHERE h.tombstone IS NULL AND {under} \
-         GROUP BY h.area_code, f.code"
-    );
-    let flagged_sql = format!(
-        "SELECT h.area_code, '' AS code, COUNT(DISTINCT f.household_id) AS households \
-         FROM quality_flag f JOIN household h ON h.id = f.household_id \
-         WHERE h.tombstone IS NULL AND {under} \
-         GROUP BY h.area_code"
-    );
-    for (sql, whole) in [(flag_sql, false), (flagged_sql, true)] {
+    // Flagged households per desa and flag code, then per desa whatever the code.
+    for (code, whole) in [("f.code", false), ("''", true)] {
+        let group = if whole { "" } else { ", f.code" };
+        let sql = format!(
+            "SELECT h.area_code, {code} AS code, COUNT(DISTINCT f.household_id) AS households \
+             FROM quality_flag f JOIN household h ON h.id = f.household_id \
+             WHERE h.tombstone IS NULL AND {under} \
+             GROUP BY h.area_code{group}"
+        );
         let rows = FlagRow::find_by_statement(Statement::from_sql_and_values(
             backend,
             sql,

@@ -17,7 +17,7 @@ use super::batch::WriteBatch;
 use super::entities::{
     family, household, member, photo_analysis, quality_flag, visit, visit_check, visit_photo,
 };
-use super::photo_jobs;
+use super::{photo_jobs, photos};
 use crate::domain::area_index::AreaIndex;
 use crate::domain::flags::{
     Fix, Flag, FlagConfig, MemberFacts, PhotoFacts, PreviousVisit, VisitFacts,
@@ -286,16 +286,15 @@ async fn photo_facts(
             near.push((a.sha256.clone(), 0));
             let distance: HashMap<&str, u32> =
                 near.iter().map(|(sha, d)| (sha.as_str(), *d)).collect();
-            let owners: Vec<(String, Uuid)> = visit_photo::Entity::find()
-                .select_only()
-                .column(visit_photo::Column::Sha256)
-                .column(visit_photo::Column::HouseholdId)
-                .distinct()
-                .filter(visit_photo::Column::Sha256.is_in(distance.keys().copied()))
-                .filter(visit_photo::Column::HouseholdId.ne(household_id))
-                .into_tuple()
-                .all(db)
-                .await?;
+            let hashes: Vec<String> = near.iter().map(|(sha, _)| sha.clone()).collect();
+            let mut owners: Vec<(String, Uuid)> = photos::named_by(db, &hashes)
+                .await?
+                .into_iter()
+                .filter(|n| n.household_id != household_id)
+                .map(|n| (n.sha256, n.household_id))
+                .collect();
+            owners.sort_unstable();
+            owners.dedup();
             look_alikes = owners
                 .into_iter()
                 .map(|(sha, household)| {
