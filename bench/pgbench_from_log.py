@@ -2,21 +2,33 @@
 """Turn the server's own PostgreSQL query log of single-mutation pushes into pgbench scripts.
 
 Input: a PostgreSQL log written with log_statement=all and log_line_prefix='%p|', captured while
-the load generator made one survey's pushes at one mutation per push (the household, its
-family, 4 members, the visit: 7 pushes). Every statement of a push is kept verbatim with its
-bound parameters inlined as literals. Only the ids that must differ between runs are replaced
-by pgbench expressions:
+the load generator made surveys one mutation per push (a survey is 7 pushes: the household, its
+family, 4 members, the visit). The last survey's 7 pushes are used: by then the server's caches
+(session, areas, forms) are warm, as in the steady state the benchmark measures.
+
+Two replays of the same statements are written:
+
+1. push1.sql … push7.sql, the *literal* replay: each push's statements with their bound values
+   inlined as literals; pgbench picks one of the 7 scripts per transaction, and the pushes that
+   edit a household edit one of POOL households pre-created by prepare.sql (:h). Under
+   `-M prepared`, PostgreSQL parses the inlined values (the answers' JSON among them) once per
+   connection, not per transaction.
+2. survey.sql with vars.txt, the *bound* replay: the 7 pushes in order, one transaction each,
+   on the survey's own household, as the phone sends them; every other value is a pgbench
+   variable (vars.txt, given to pgbench as `-D name=value`), so under `-M prepared` it is bound
+   at every execution, as the server binds it. pgbench counts one run of survey.sql as one
+   "transaction": the rate of database transactions is 7 × its tps.
+
+In both, only the ids that must differ between runs become pgbench expressions:
 
 - the device id -> one device per pgbench client (:client_id), as one phone per connection;
 - the household created by the first push -> a fresh id per run (:hid);
-- the household the other pushes edit -> one of the households pre-created by prepare.sql
-  (:h), since those pushes need an existing household;
 - the family id -> a fresh id per run (:fid), shared by the family and its history row;
-- member and visit ids -> fresh ids per run (:mid, :vid), the same in the lookup and the insert;
-- the receipt's seq -> a fresh number per run (:seq), as (device, seq) is unique;
-- a member's NIK -> a fresh 16-digit number per run (:nik).
-
-Output: push1.sql … push7.sql, and prepare.sql that creates POOL households to edit.
+- member and visit ids -> fresh ids per run, the same in the lookup and the insert;
+- the receipt's seq -> a fresh number per run, as (device, seq) is unique;
+- a member's NIK -> a fresh 16-digit number per run (a constant one would make every run a
+  duplicate of all before it; the copy inside the answers' JSON is left as it is: nothing
+  looks it up).
 """
 
 import re
@@ -86,12 +98,6 @@ def literal(value) -> str:
     return "NULL" if value is None else "'" + value.replace("'", "''") + "'"
 
 
-def inline(sql: str, params: dict) -> str:
-    for n in sorted(params, reverse=True):
-        sql = sql.replace(f"${n}", literal(params[n]))
-    return sql
-
-
 def insert_values(sql: str, params: dict, table: str) -> dict:
     """Column -> bound value of an INSERT INTO "table" (...) VALUES ($1, ...)."""
     m = re.search(rf'INSERT INTO "{table}" \(([^)]*)\) VALUES \(([^)]*)\)', sql)
@@ -106,12 +112,8 @@ def uuid_expr(prefix: str, var: str) -> str:
     return f"('00000000-0000-4000-{prefix}-' || lpad(:{var}::text, 12, '0'))::uuid"
 
 
-def main() -> None:
-    log, out = Path(sys.argv[1]), Path(sys.argv[2])
-    pushes = split_pushes(read_log(log))
-    if len(pushes) < 7:
-        sys.exit(f"expected 7 pushes in {log}, found {len(pushes)}")
-    pushes = pushes[:7]
+def survey_ids(pushes: list) -> dict:
+    """Every id a survey's pushes insert, by kind, in the order first inserted."""
     ids = {}
     for push in pushes:
         for sql, params in push:
@@ -124,40 +126,105 @@ def main() -> None:
                 ("member", "nik", "nik"),
             ]:
                 value = insert_values(sql, params, table).get(column)
-                if value:
-                    ids.setdefault(key, set()).add(value)
-    (device,), (household,) = ids["device"], ids["household"]
-    out.mkdir(parents=True, exist_ok=True)
+                if value and value not in ids.setdefault(key, []):
+                    ids[key].append(value)
+    return ids
+
+
+def id_expressions(ids: dict, household: str) -> dict:
+    """Bound value -> the pgbench expression that replaces it."""
+    (device,) = ids["device"]
+    exprs = {device: uuid_expr("a000", "client_id"), ids["household"][0]: household}
+    for family in ids.get("family", []):
+        exprs[family] = uuid_expr("b000", "fid")
+    for k, member in enumerate(ids.get("member", []), start=1):
+        exprs[member] = uuid_expr("c000", f"mid{k}")
+    for visit in ids.get("visit", []):
+        exprs[visit] = uuid_expr("d000", "vid")
+    for k, nik in enumerate(ids.get("nik", []), start=1):
+        exprs[nik] = f":nik{k}::text"
+    return exprs
+
+
+def receipt_seq_param(sql: str) -> int | None:
+    """The parameter number bound to the receipt's seq in an INSERT INTO "receipt"."""
+    m = re.search(r'INSERT INTO "receipt" \(([^)]*)\) VALUES \(([^)]*)\)', sql)
+    if not m:
+        return None
+    columns = [c.strip().strip('"') for c in m.group(1).split(",")]
+    values = [v.strip() for v in m.group(2).split(",")]
+    seq = dict(zip(columns, values)).get("seq", "")
+    return int(seq[1:]) if seq.startswith("$") else None
+
+
+def substitute(sql: str, params: dict, replace) -> str:
+    """Replaces each $n (highest first, so $1 does not eat $12) by replace(n, value)."""
+    for n in sorted(params, reverse=True):
+        sql = re.sub(rf"\${n}(?!\d)", lambda _: replace(n, params[n]), sql)
+    return sql
+
+
+def set_lines(ids: dict) -> list:
+    lines = ["\\set hid random(1, 999999999999)", "\\set fid random(1, 999999999999)",
+             "\\set vid random(1, 999999999999)"]
+    lines += [f"\\set mid{k} random(1, 999999999999)" for k in range(1, len(ids.get("member", [])) + 1)]
+    lines += [f"\\set nik{k} random(1000000000000000, 9999999999999999)"
+              for k in range(1, len(ids.get("nik", [])) + 1)]
+    return lines
+
+
+def literal_replay(pushes: list, ids: dict, out: Path) -> None:
     for index, push in enumerate(pushes, start=1):
-        creates = index == 1
-        lines = [
-            "\\set hid random(1, 999999999999)",
-            f"\\set h random(1, {POOL})",
-            "\\set fid random(1, 999999999999)",
-            "\\set seq random(1, 999999999999)",
-            "\\set mid random(1, 999999999999)",
-            "\\set vid random(1, 999999999999)",
-            "\\set nik random(1000000000000000, 9999999999999999)",
-        ]
+        household = uuid_expr("8000", "hid") if index == 1 else uuid_expr("9000", "h")
+        exprs = id_expressions(ids, household)
+        lines = set_lines(ids) + [f"\\set h random(1, {POOL})", "\\set seq random(1, 999999999999)"]
         for sql, params in push:
-            receipt = insert_values(sql, params, "receipt")
-            text = inline(sql, params)
-            if receipt.get("seq"):
-                text = text.replace(f"'{device}', '{receipt['seq']}'", f"'{device}', :seq")
-            text = text.replace(f"'{device}'", uuid_expr("a000", "client_id"))
-            text = text.replace(f"'{household}'", uuid_expr("8000", "hid") if creates else uuid_expr("9000", "h"))
-            for family in ids.get("family", ()):
-                text = text.replace(f"'{family}'", uuid_expr("b000", "fid"))
-            for key, prefix, var in (("member", "c000", "mid"), ("visit", "d000", "vid")):
-                for value in ids.get(key, ()):
-                    text = text.replace(f"'{value}'", uuid_expr(prefix, var))
-            # A fresh NIK per run, as each surveyed person has their own: a constant one would
-            # make every run a duplicate of all before it. (The copy inside the answers' JSON
-            # is left as it is: nothing looks it up.)
-            for nik in ids.get("nik", ()):
-                text = text.replace(f"'{nik}'", ":nik::text")
-            lines.append(text + ";")
+            seq = receipt_seq_param(sql)
+
+            def replace(n, value, seq=seq):
+                if n == seq:
+                    return ":seq"
+                return exprs.get(value, literal(value))
+
+            lines.append(substitute(sql, params, replace) + ";")
         (out / f"push{index}.sql").write_text("\n".join(lines) + "\n")
+
+
+def bound_replay(pushes: list, ids: dict, out: Path) -> None:
+    exprs = id_expressions(ids, uuid_expr("8000", "hid"))
+    names = {}
+    lines = set_lines(ids) + [f"\\set seq{k} random(1, 999999999999)" for k in range(1, len(pushes) + 1)]
+    for index, push in enumerate(pushes, start=1):
+        for sql, params in push:
+            seq = receipt_seq_param(sql)
+
+            def replace(n, value, seq=seq, index=index):
+                if n == seq:
+                    return f":seq{index}"
+                if value in exprs:
+                    return exprs[value]
+                if value is None:
+                    return "NULL"
+                if "\n" in value:
+                    sys.exit(f"a bound value holds a line break, which vars.txt cannot carry: {value[:60]!r}")
+                return ":" + names.setdefault(value, f"v{len(names) + 1}")
+
+            lines.append(substitute(sql, params, replace) + ";")
+    (out / "survey.sql").write_text("\n".join(lines) + "\n")
+    (out / "vars.txt").write_text("".join(f"{name}={value}\n" for value, name in names.items()))
+
+
+def main() -> None:
+    log, out = Path(sys.argv[1]), Path(sys.argv[2])
+    pushes = split_pushes(read_log(log))
+    if len(pushes) < 7 or len(pushes) % 7:
+        sys.exit(f"expected whole surveys of 7 pushes in {log}, found {len(pushes)} pushes")
+    pushes = pushes[-7:]
+    ids = survey_ids(pushes)
+    out.mkdir(parents=True, exist_ok=True)
+    literal_replay(pushes, ids, out)
+    bound_replay(pushes, ids, out)
+    household = ids["household"][0]
     (out / "prepare.sql").write_text(
         f"""INSERT INTO household (id, area_code, area_stamp, form_id, form_version, version, fields, stamps,
                        tombstone, review_status, created_by, created_at, updated_at)
@@ -169,9 +236,9 @@ WHERE household.id = '{household}'
 ON CONFLICT (id) DO NOTHING;
 """
     )
-    print(f"wrote {len(pushes)} push scripts and prepare.sql to {out}")
+    print(f"wrote push1.sql … push7.sql, survey.sql, vars.txt and prepare.sql to {out}")
     for index, push in enumerate(pushes, start=1):
-        print(f"  push{index}.sql: {len(push)} statements")
+        print(f"  push {index}: {len(push)} statements")
 
 
 if __name__ == "__main__":

@@ -3,11 +3,15 @@
 #
 # 1. Starts a throwaway PostgreSQL cluster with production durability (fsync and synchronous
 #    commit on) and the release server on it.
-# 2. Captures the statements of one survey pushed at one mutation per push (7 pushes; the
-#    server runs no background checks meanwhile) from PostgreSQL's own query log, and turns
-#    them into pgbench scripts (bench/pgbench_from_log.py).
+# 2. Captures the statements of three surveys pushed at one mutation per push (21 pushes; the
+#    server runs no background checks meanwhile) from PostgreSQL's own query log, and turns the
+#    last survey's 7 pushes, made with warm caches, into two pgbench replays
+#    (bench/pgbench_from_log.py): "literal" (values inlined, one push per transaction drawn at
+#    random, on pre-created households) and "bound" (the 7 pushes in order on the survey's own
+#    household, every value bound per execution as the server binds it).
 # 3. Alternates, ROUNDS times: the load generator at 1 mutation per push, pgbench with the same
-#    number of clients, the load generator at 20 mutations per push. Each run lasts SECONDS.
+#    number of clients on each replay, the load generator at 20 mutations per push. Each run
+#    lasts SECONDS.
 # 4. Restarts the server with `flags.run_checks = false` and repeats step 3: the pushes alone.
 #    In step 3 the server's checker shares the database with whatever runs: it checks the
 #    visits the load generator pushes, and also those pgbench's scripts queue (they write the
@@ -24,31 +28,26 @@ PASSWORD=kata-sandi-bench
 cargo build --release -q -p ekemiskinan-server -p tests --bins
 BIN=target/release
 
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+LOG_PREFIX=bench/push
+. scripts/services.sh
 WORK=$(mktemp -d /tmp/ekemiskinan-bench.XXXXXX)
-chown postgres "$WORK" 2>/dev/null || true
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-APP_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-cleanup() {
+chmod a+rx "$WORK" # pgbench reads its scripts as the `postgres` user
+stop_all() {
     [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null || true
-    as_pg "$PGBIN/pg_ctl" -D "$WORK/data" -m fast stop >/dev/null 2>&1 || true
+    cleanup
     rm -rf "$WORK"
 }
-trap cleanup EXIT
-
-as_pg "$PGBIN/initdb" -D "$WORK/data" -U postgres -A trust -E UTF8 --no-locale >/dev/null
-cat >>"$WORK/data/postgresql.conf" <<CONF
-port = $PORT
-listen_addresses = '127.0.0.1'
-unix_socket_directories = '$WORK'
-shared_buffers = 256MB
-max_connections = 100
-log_line_prefix = '%p|'
-CONF
-as_pg "$PGBIN/pg_ctl" -D "$WORK/data" -l "$WORK/postgres.log" -w start >/dev/null
+trap stop_all EXIT
+PG_DURABLE=1 start_postgres
+PGBIN=$(find_pg_bin)
+PORT=${TEST_DATABASE_URL##*:}
+PORT=${PORT%%/*}
+APP_PORT=$(free_port)
 PSQL=("$PGBIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -q -v ON_ERROR_STOP=1)
 "${PSQL[@]}" -c "CREATE DATABASE ekemiskinan"
+# Each log line starts with the backend's pid, so bench/pgbench_from_log.py can follow one
+# connection's statements.
+"${PSQL[@]}" -c "ALTER SYSTEM SET log_line_prefix = '%p|'" -c "SELECT pg_reload_conf()" >/dev/null
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PORT/ekemiskinan"
 export EKEMISKINAN__SERVER__BIND="127.0.0.1:$APP_PORT"
 export EKEMISKINAN__DATABASE__MAX_CONNECTIONS=16
@@ -65,41 +64,65 @@ start_server() { # RUN_CHECKS
 start_server false
 LOADGEN=("$BIN/loadgen" --url "http://127.0.0.1:$APP_PORT" --password "$PASSWORD")
 
-# Capture one survey's pushes from the query log.
+# Capture three surveys' pushes from the query log.
 "${PSQL[@]}" -c "ALTER SYSTEM SET log_statement = 'all'" -c "SELECT pg_reload_conf()" >/dev/null
 sleep 0.5
-START=$(wc -l <"$WORK/postgres.log")
-"${LOADGEN[@]}" --devices 1 --batch 1 --mutations 7 --seconds 60 >/dev/null
+START=$(wc -l <"$PG_TMP/postgres.log")
+"${LOADGEN[@]}" --devices 1 --batch 1 --mutations 21 --seconds 60 >/dev/null
 sleep 0.5
 "${PSQL[@]}" -c "ALTER SYSTEM RESET log_statement" -c "SELECT pg_reload_conf()" >/dev/null
-tail -n "+$((START + 1))" "$WORK/postgres.log" >"$WORK/capture.log"
+tail -n "+$((START + 1))" "$PG_TMP/postgres.log" >"$WORK/capture.log"
 python3 bench/pgbench_from_log.py "$WORK/capture.log" "$WORK/pgbench"
 "${PSQL[@]}" -d ekemiskinan -f "$WORK/pgbench/prepare.sql"
 # Keep the capture and the scripts made from it, to be read next to the figures.
 mkdir -p bench/last-capture
-cp "$WORK/pgbench/"*.sql "$WORK/capture.log" bench/last-capture/
+cp "$WORK/pgbench/"*.sql "$WORK/pgbench/vars.txt" "$WORK/capture.log" bench/last-capture/
 
 start_server true
 
 SCRIPTS=()
 for i in 1 2 3 4 5 6 7; do SCRIPTS+=(-f "$WORK/pgbench/push$i.sql"); done
+BOUND=()
+while IFS= read -r var; do BOUND+=(-D "$var"); done <"$WORK/pgbench/vars.txt"
+BOUND+=(-f "$WORK/pgbench/survey.sql")
+busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat; } # busy ticks, all CPUs
+cpu_per() { # TICKS_BEFORE TRANSACTIONS → CPU of the whole machine per transaction
+    awk -v d=$(($(busy) - $1)) -v n="$2" -v hz="$(getconf CLK_TCK)" \
+        'BEGIN {printf "machine_cpu_ms_per_tx=%.3f", d * 1000 / hz / n}'
+}
+loadgen_run() { # BATCH → the load generator's figures (it measures the machine's CPU itself)
+    "${LOADGEN[@]}" --devices "$DEVICES" --seconds "$SECONDS_PER_RUN" --batch "$1"
+}
+pgbench_run() { # PUSHES_PER_SCRIPT ARGS… → tps in database transactions and the CPU per one
+    local per=$1 before out
+    shift
+    before=$(busy)
+    out=$(as_pg "$PGBIN/pgbench" -h 127.0.0.1 -p "$PORT" -U postgres -n -M prepared -c "$DEVICES" -j 2 \
+        -T "$SECONDS_PER_RUN" "$@" ekemiskinan 2>&1)
+    if ! grep -q '^number of failed transactions: 0 ' <<<"$out"; then
+        echo "pgbench failed:" >&2; echo "$out" >&2; exit 1
+    fi
+    local tps count
+    tps=$(awk '/^tps/ {print $3}' <<<"$out")
+    count=$(awk '/^number of transactions actually processed/ {print $NF}' <<<"$out")
+    awk -v t="$tps" -v p="$per" 'BEGIN {printf "tps=%.1f ", t * p}'
+    cpu_per "$before" $((count * per)); echo
+}
 echo "machine: $(nproc) cores; PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}'); devices/clients=$DEVICES; $SECONDS_PER_RUN s per run"
 for round in $(seq "$ROUNDS"); do
     echo "--- round $round"
-    echo -n "loadgen batch=1:  "; "${LOADGEN[@]}" --devices "$DEVICES" --seconds "$SECONDS_PER_RUN" --batch 1
-    echo -n "pgbench:          "
-    as_pg "$PGBIN/pgbench" -h 127.0.0.1 -p "$PORT" -U postgres -n -M prepared -c "$DEVICES" -j 2 \
-        -T "$SECONDS_PER_RUN" "${SCRIPTS[@]}" ekemiskinan 2>&1 | grep -E '^tps|failed' | tr '\n' ' '; echo
-    echo -n "loadgen batch=20: "; "${LOADGEN[@]}" --devices "$DEVICES" --seconds "$SECONDS_PER_RUN" --batch 20
+    echo -n "loadgen batch=1:  "; loadgen_run 1
+    echo -n "pgbench literal:  "; pgbench_run 1 "${SCRIPTS[@]}"
+    echo -n "pgbench bound:    "; pgbench_run 7 "${BOUND[@]}"
+    echo -n "loadgen batch=20: "; loadgen_run 20
 done
 
 start_server false
 echo "--- the server without the background checks of visits (flags.run_checks = false)"
 for round in $(seq "$ROUNDS"); do
     echo "--- round $round"
-    echo -n "loadgen batch=1:  "; "${LOADGEN[@]}" --devices "$DEVICES" --seconds "$SECONDS_PER_RUN" --batch 1
-    echo -n "pgbench:          "
-    as_pg "$PGBIN/pgbench" -h 127.0.0.1 -p "$PORT" -U postgres -n -M prepared -c "$DEVICES" -j 2 \
-        -T "$SECONDS_PER_RUN" "${SCRIPTS[@]}" ekemiskinan 2>&1 | grep -E '^tps|failed' | tr '\n' ' '; echo
-    echo -n "loadgen batch=20: "; "${LOADGEN[@]}" --devices "$DEVICES" --seconds "$SECONDS_PER_RUN" --batch 20
+    echo -n "loadgen batch=1:  "; loadgen_run 1
+    echo -n "pgbench literal:  "; pgbench_run 1 "${SCRIPTS[@]}"
+    echo -n "pgbench bound:    "; pgbench_run 7 "${BOUND[@]}"
+    echo -n "loadgen batch=20: "; loadgen_run 20
 done

@@ -196,6 +196,23 @@ async fn phone(
     tally
 }
 
+/// Busy CPU time of the whole machine so far, all cores, in ms (Linux `/proc/stat`: user, nice,
+/// system, irq and softirq, in `USER_HZ` ticks, which are 1/100 s). `None` where there is no
+/// `/proc/stat`.
+fn machine_busy_ms() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let fields: Vec<u64> = stat
+        .lines()
+        .next()?
+        .strip_prefix("cpu ")?
+        .split_whitespace()
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .ok()?;
+    let busy: u64 = [0, 1, 2, 5, 6].iter().filter_map(|&i| fields.get(i)).sum();
+    Some(busy * 10)
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
@@ -230,6 +247,7 @@ async fn main() -> anyhow::Result<()> {
         })
         .collect();
     let started = Instant::now();
+    let busy_before = machine_busy_ms();
     let until = started + Duration::from_secs(args.seconds);
     let handles: Vec<_> = phones
         .into_iter()
@@ -252,14 +270,28 @@ async fn main() -> anyhow::Result<()> {
         total.latencies.extend(t.latencies);
     }
     let elapsed = started.elapsed().as_secs_f64();
+    let busy = busy_before
+        .zip(machine_busy_ms())
+        .map(|(a, b)| b.saturating_sub(a));
     total.latencies.sort_unstable();
     #[expect(clippy::cast_precision_loss, reason = "counts far below 2^52")]
     let (mps, pps) = (
         total.mutations as f64 / elapsed,
         total.pushes as f64 / elapsed,
     );
+    // The CPU every process on the machine used while the phones pushed (the server, the
+    // database, this generator), per mutation: on a shared machine it explains a rate.
+    #[expect(clippy::cast_precision_loss, reason = "counts far below 2^52")]
+    let cpu = busy
+        .filter(|_| total.mutations > 0)
+        .map_or_else(String::new, |ms| {
+            format!(
+                " machine_cpu_ms_per_mutation={:.3}",
+                ms as f64 / total.mutations as f64
+            )
+        });
     println!(
-        "devices={} batch={} seconds={elapsed:.1} pushes={} mutations={} errors={} pushes/s={pps:.1} mutations/s={mps:.1} p50_ms={:.2} p99_ms={:.2}",
+        "devices={} batch={} seconds={elapsed:.1} pushes={} mutations={} errors={} pushes/s={pps:.1} mutations/s={mps:.1} p50_ms={:.2} p99_ms={:.2}{cpu}",
         args.devices,
         args.batch,
         total.pushes,
