@@ -158,10 +158,14 @@ def receipt_seq_param(sql: str) -> int | None:
 
 
 def substitute(sql: str, params: dict, replace) -> str:
-    """Replaces each $n (highest first, so $1 does not eat $12) by replace(n, value)."""
-    for n in sorted(params, reverse=True):
-        sql = re.sub(rf"\${n}(?!\d)", lambda _: replace(n, params[n]), sql)
-    return sql
+    """Replaces each bound $n by replace(n, value), in one pass: what a replacement holds is
+    never read again as a placeholder."""
+
+    def one(m: re.Match) -> str:
+        n = int(m.group(1))
+        return replace(n, params[n]) if n in params else m.group(0)
+
+    return re.sub(r"\$(\d+)", one, sql)
 
 
 def set_lines(ids: dict) -> list:
