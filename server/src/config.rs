@@ -223,6 +223,10 @@ pub struct UploadConfig {
     pub max_bytes: u64,
     /// How long an unfinished upload is kept, in hours. Phones may be offline for days.
     pub expire_hours: u32,
+    /// How long a chunk's body may stop arriving, in seconds, before the `PATCH` is answered
+    /// `408 upload_stalled`: a phone whose connection died must not hold one of the few chunk
+    /// turns of the instance for good. Generous: 2G links pause.
+    pub chunk_idle_seconds: u32,
 }
 
 impl Default for UploadConfig {
@@ -230,6 +234,7 @@ impl Default for UploadConfig {
         Self {
             max_bytes: 20 * 1024 * 1024,
             expire_hours: 24 * 7,
+            chunk_idle_seconds: 60,
         }
     }
 }
@@ -404,6 +409,9 @@ impl Config {
         if let Some(&(key, message)) = self.flags.problems().first() {
             return invalid(key, message);
         }
+        if self.uploads.chunk_idle_seconds == 0 {
+            return invalid("uploads.chunk_idle_seconds", "harus lebih dari 0");
+        }
         if self.photos.max_megapixels == 0 {
             return invalid("photos.max_megapixels", "harus lebih dari 0");
         }
@@ -493,7 +501,7 @@ mod tests {
     #[test]
     fn scoring_flag_and_photo_limits_out_of_range_are_refused_with_the_key_named() {
         type Spoil = fn(&mut Config);
-        let cases: [(&str, Spoil); 6] = [
+        let cases: [(&str, Spoil); 7] = [
             ("flags.max_travel_kmh", |c| c.flags.max_travel_kmh = 0.0),
             ("flags.exif_utc_offset_hours", |c| {
                 c.flags.exif_utc_offset_hours = 80;
@@ -504,6 +512,9 @@ mod tests {
             }),
             ("photos.max_megapixels", |c| c.photos.max_megapixels = 0),
             ("photos.max_decode_mib", |c| c.photos.max_decode_mib = 8),
+            ("uploads.chunk_idle_seconds", |c| {
+                c.uploads.chunk_idle_seconds = 0;
+            }),
         ];
         for (key, spoil) in cases {
             let mut config = Config::default();

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderName, HeaderValue};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::http::{Request, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, head, post, put};
@@ -40,6 +40,14 @@ fn tus() -> Router<AppState> {
         .layer(SetResponseHeaderLayer::overriding(
             HeaderName::from_static("tus-resumable"),
             HeaderValue::from_static(uploads::TUS_VERSION),
+        ))
+        // A request in a version this server does not speak learns which it does (tus core).
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("tus-version"),
+            |response: &Response| {
+                (response.status() == StatusCode::PRECONDITION_FAILED)
+                    .then(|| HeaderValue::from_static(uploads::TUS_VERSION))
+            },
         ))
 }
 

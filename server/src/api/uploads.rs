@@ -4,6 +4,8 @@
 //! Android and iOS work; the photo's SHA-256 (lower-case hex) goes in `Upload-Metadata` as
 //! `sha256`, base64-encoded like every tus metadata value.
 
+use std::time::Duration;
+
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -11,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
+use futures::StreamExt;
 use sync_protocol::v1::ErrorCode;
 use uuid::Uuid;
 
@@ -225,27 +228,27 @@ pub async fn patch(
     }
     let offset = number(&headers, "upload-offset")?;
     let checksum = chunk_checksum(&headers)?;
+    // Another user's or an unknown upload, or the wrong offset, is answered before the chunk
+    // takes one of the instance's few turns. (`append` checks again, under the upload's lock.)
+    let upload = uploads::status(&app.db, &user.actor, id, Utc::now())
+        .await
+        .map_err(upload_error)?;
+    if upload.offset != offset {
+        return Err(upload_error(UploadError::OffsetMismatch {
+            current: upload.offset,
+        }));
+    }
     let _turn = app
         .photos
         .admit_chunk()
         .await
         .map_err(upload_error_from_blob)?;
-    let data = axum::body::to_bytes(body, app.config.server.max_body_bytes)
-        .await
-        .map_err(|_| {
-            ApiError::client(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                ErrorCode::PayloadTooLarge,
-                format!(
-                    "potongan maksimal {} byte",
-                    app.config.server.max_body_bytes
-                ),
-            )
-        })?;
+    let idle = Duration::from_secs(u64::from(app.config.uploads.chunk_idle_seconds));
+    let data = read_chunk(body, app.config.server.max_body_bytes, idle).await?;
     let chunk = uploads::Chunk {
         offset,
         checksum,
-        data: Vec::from(data),
+        data,
     };
     let end = uploads::append(
         &app.db,
@@ -259,10 +262,45 @@ pub async fn patch(
     .await
     .map_err(upload_error)?;
     let mut response = StatusCode::NO_CONTENT.into_response();
-    response
-        .headers_mut()
-        .insert("upload-offset", HeaderValue::from(end));
+    let out = response.headers_mut();
+    out.insert("upload-offset", HeaderValue::from(end));
+    out.insert("upload-expires", http_date(upload.expires_at));
     Ok(response)
+}
+
+/// Reads a chunk's body, at most `limit` bytes. Each piece must come within `idle` of the one
+/// before: a connection that died mid-chunk is given up rather than waited on for good.
+async fn read_chunk(body: Body, limit: usize, idle: Duration) -> Result<Vec<u8>, ApiError> {
+    let mut pieces = body.into_data_stream();
+    let mut data = Vec::new();
+    loop {
+        let piece = tokio::time::timeout(idle, pieces.next())
+            .await
+            .map_err(|_| {
+                ApiError::client(
+                    StatusCode::REQUEST_TIMEOUT,
+                    ErrorCode::UploadStalled,
+                    format!(
+                        "potongan berhenti terkirim selama {} detik; periksa offset (HEAD) lalu lanjutkan",
+                        idle.as_secs()
+                    ),
+                )
+            })?;
+        let too_large = || {
+            ApiError::client(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorCode::PayloadTooLarge,
+                format!("potongan maksimal {limit} byte"),
+            )
+        };
+        match piece {
+            None => return Ok(data),
+            Some(Ok(bytes)) if data.len() + bytes.len() > limit => return Err(too_large()),
+            Some(Ok(bytes)) => data.extend_from_slice(&bytes),
+            // A body that breaks off (or outgrows a limit of a layer before this one).
+            Some(Err(_)) => return Err(too_large()),
+        }
+    }
 }
 
 /// `DELETE /v1/uploads/{id}`: abandons an upload.

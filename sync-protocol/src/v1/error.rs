@@ -84,6 +84,9 @@ pub enum ErrorCode {
     /// A chunk's `Upload-Checksum`, or the finished file's SHA-256, does not match (HTTP 460).
     /// Nothing of that chunk (or, for the whole file, of the upload) was kept.
     ChecksumMismatch,
+    /// A chunk's body stopped arriving for longer than the server waits (HTTP 408). Nothing
+    /// of that chunk was kept: `HEAD` the upload and resume at its offset.
+    UploadStalled,
     /// The request's `Tus-Resumable` is missing or not `1.0.0` (HTTP 412).
     TusVersionUnsupported,
     /// The uploaded file is not a JPEG, PNG, WebP or HEIC image, or it is broken or cut short

@@ -7,10 +7,13 @@ use rand::rngs::StdRng;
 use rand::{RngCore, SeedableRng};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use std::time::Duration;
 use tests::fixtures::KEC_MALANGKE;
 use tests::garage::TestGarage;
 use tests::images;
 use tests::{Backend, TestApp, TestUser, test_s3};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 use uuid::Uuid;
 
 const CHUNK: usize = 64 * 1024;
@@ -252,6 +255,11 @@ async fn creating_an_upload_needs_tus_a_hash_and_an_acceptable_size(backend: Bac
         .unwrap();
     assert_eq!(no_tus.status(), 412);
     assert_eq!(
+        no_tus.headers()["tus-version"],
+        "1.0.0",
+        "tus core asks for it"
+    );
+    assert_eq!(
         code(no_tus.json().await.unwrap()),
         "tus_version_unsupported"
     );
@@ -379,6 +387,102 @@ async fn a_file_without_its_declared_hash_is_discarded_and_not_stored(backend: B
         404,
         "no chunk is taken after the upload ended"
     );
+}
+
+/// Sends the head of a `PATCH` at offset 0 whose body is declared `declared` bytes long, and
+/// only `sent` bytes of it, and leaves the connection open, as a phone whose link died.
+async fn stalled_patch(
+    app: &TestApp,
+    user: &TestUser,
+    location: &str,
+    declared: usize,
+    sent: usize,
+) -> TcpStream {
+    let mut stream = TcpStream::connect(app.addr).await.unwrap();
+    let head = format!(
+        "PATCH {location} HTTP/1.1\r\nhost: {}\r\nauthorization: Bearer {}\r\n\
+         tus-resumable: 1.0.0\r\ncontent-type: application/offset+octet-stream\r\n\
+         upload-offset: 0\r\ncontent-length: {declared}\r\n\r\n",
+        app.addr, user.token
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(&vec![7u8; sent]).await.unwrap();
+    stream
+}
+
+/// The status and body of the answer on a raw connection (read until the JSON body ends).
+async fn answer(mut stream: TcpStream) -> (u16, String) {
+    let mut text = String::new();
+    let mut buffer = [0u8; 4096];
+    let read = async {
+        loop {
+            let n = stream.read(&mut buffer).await.unwrap_or(0);
+            text.push_str(&String::from_utf8_lossy(&buffer[..n]));
+            if n == 0 || text.trim_end().ends_with('}') {
+                break;
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), read)
+        .await
+        .expect("an answer within 10 s");
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, text)
+}
+
+/// Phones whose links die mid-chunk, and requests for uploads that are not theirs, do not hold
+/// up the uploads of everyone else: the first are given up after `uploads.chunk_idle_seconds`
+/// (408, nothing kept), the second are refused before they take a turn.
+#[tokio::test]
+async fn stalled_or_foreign_chunks_do_not_hold_up_other_uploads() {
+    let app = TestApp::spawn_with(Backend::Postgres, |c| c.uploads.chunk_idle_seconds = 1).await;
+    let user = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let (bytes, sha) = photo(2 * CHUNK, 91);
+    let at = location(&create(&app, &user, bytes.len(), &sha).await);
+
+    // More requests for unknown uploads than the instance has turns, each with its body
+    // never sent: each is refused at once.
+    let mut foreign = Vec::new();
+    for _ in 0..12 {
+        let nowhere = format!("/v1/uploads/{}", Uuid::now_v7());
+        foreign.push(stalled_patch(&app, &user, &nowhere, CHUNK, 0).await);
+    }
+    for stream in foreign {
+        let (status, text) = answer(stream).await;
+        assert_eq!(status, 404, "{text}");
+    }
+
+    // As many stalled chunks of the user's own upload as there are turns (8): another phone's
+    // chunk still goes through once they are given up.
+    let mut stalled = Vec::new();
+    for _ in 0..8 {
+        stalled.push(stalled_patch(&app, &user, &at, CHUNK, 100).await);
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let sent = patch(&app, &user, &at, 0, &bytes[..CHUNK]).await;
+    assert_eq!(sent.status(), 204);
+    assert!(
+        sent.headers().contains_key("upload-expires"),
+        "tus expiration: every PATCH answer names the expiry"
+    );
+    for stream in stalled {
+        let (status, text) = answer(stream).await;
+        assert_eq!(status, 408, "{text}");
+        assert!(text.contains("\"upload_stalled\""), "{text}");
+    }
+    assert_eq!(
+        offset_of(&app, &user, &at).await,
+        Some(CHUNK as u64),
+        "nothing of the stalled chunks was kept"
+    );
+    let last = patch(&app, &user, &at, CHUNK, &bytes[CHUNK..]).await;
+    assert_eq!(last.status(), 204);
+    let stored = app.get(&format!("/v1/photos/{sha}"), &user.token).await;
+    assert_eq!(stored.status(), 200);
 }
 
 /// Garage is killed while photos are on their way: the last chunks get 503 with Retry-After,
