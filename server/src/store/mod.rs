@@ -31,7 +31,7 @@ pub mod visits;
 use std::time::Duration;
 
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::sqlx::sqlite::{SqliteError, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr, RuntimeErr, SqlxError};
 use secrecy::ExposeSecret;
 
@@ -80,16 +80,23 @@ fn is_transient_sqlx(err: &SqlxError) -> bool {
         | SqlxError::PoolClosed
         | SqlxError::WorkerCrashed
         | SqlxError::Protocol(_) => true,
-        SqlxError::Database(db) => db.code().is_some_and(|code| {
+        SqlxError::Database(db) => {
+            let Some(code) = db.code() else {
+                return false;
+            };
+            if db.try_downcast_ref::<SqliteError>().is_some() {
+                // SQLITE_BUSY (5) and SQLITE_LOCKED (6) with their extended codes.
+                return code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6));
+            }
             // PostgreSQL: serialization_failure, deadlock_detected, lock_not_available,
             // admin/crash shutdown, cannot_connect_now, and every connection exception (08…).
-            // SQLite: SQLITE_BUSY (5) and SQLITE_LOCKED (6) with their extended codes.
+            // (Its SQLSTATEs are read as SQLite's numbers no more: 22021, a NUL in a text,
+            // would be SQLITE_BUSY's 5 in its low byte.)
             matches!(
                 code.as_ref(),
                 "40001" | "40P01" | "55P03" | "57P01" | "57P02" | "57P03"
             ) || code.starts_with("08")
-                || code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6))
-        }),
+        }
         _ => false,
     }
 }

@@ -69,6 +69,13 @@ impl RawMutation {
     /// Parses the whole mutation. The error names the path of the offending field.
     pub fn parse(&self) -> Result<Mutation, FieldError> {
         let text = self.0.get();
+        if let Some(field) = nul_path(text) {
+            return Err(FieldError::new(
+                field,
+                FieldErrorCode::InvalidFormat,
+                "teks tidak boleh memuat karakter NUL (\\u0000)",
+            ));
+        }
         let envelope: Envelope<'_> = de(text)?;
         let Some(op) = envelope.op else {
             return Err(FieldError::new(
@@ -105,6 +112,56 @@ impl RawMutation {
 }
 
 /// Deserializes JSON text with the path of the first offending field in the error.
+/// Where the first NUL character (`\u0000`) of a mutation is: in a text or in a key. No
+/// database column stores one (PostgreSQL refuses it), so such a mutation can never be applied
+/// and is rejected like any other that cannot be. `None` for text without one, found without
+/// parsing: a NUL can only be written as that escape.
+fn nul_path(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut escaped_nul = false;
+    while i < bytes.len() {
+        if bytes[i] == b'\\' {
+            if bytes[i + 1..].starts_with(b"u0000") {
+                escaped_nul = true;
+                break;
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    if !escaped_nul {
+        return None;
+    }
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    // The path itself is stored with the rejection: its own NULs are shown, not kept.
+    find_nul(&value, "").map(|path| path.replace('\0', "\u{FFFD}"))
+}
+
+fn find_nul(value: &serde_json::Value, path: &str) -> Option<String> {
+    match value {
+        serde_json::Value::String(text) => text.contains('\0').then(|| path.to_owned()),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| find_nul(item, &format!("{path}[{i}]"))),
+        serde_json::Value::Object(map) => map.iter().find_map(|(key, item)| {
+            let inner = if path.is_empty() {
+                key.clone()
+            } else {
+                format!("{path}.{key}")
+            };
+            if key.contains('\0') {
+                Some(inner)
+            } else {
+                find_nul(item, &inner)
+            }
+        }),
+        _ => None,
+    }
+}
+
 fn de<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, FieldError> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {

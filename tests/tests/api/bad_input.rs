@@ -149,6 +149,76 @@ async fn answers_of_the_wrong_type_are_rejected_field_by_field() {
     assert_eq!(app.count("household").await, 0);
 }
 
+/// PostgreSQL stores no NUL character. A mutation holding one, in an answer or in a key, is
+/// rejected with the place named, and the phone's queue goes on (it used to be answered 503
+/// for ever: PostgreSQL's error was taken for a busy SQLite file).
+#[tokio::test]
+async fn a_nul_character_rejects_its_mutation_and_the_queue_goes_on() {
+    let app = TestApp::spawn().await;
+    let user = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let device = Uuid::new_v4();
+    let mut rng = StdRng::seed_from_u64(12);
+    let mut mutations = Vec::new();
+    for (seq, (key, value)) in [
+        ("nama_kepala_rumah_tangga", "Andi\u{0}"),
+        ("warna\u{0}pagar", "hijau"),
+        ("nama_kepala_rumah_tangga", "Budi"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let Op::CreateHousehold(mut create) =
+            fixtures::create_household(Uuid::new_v4(), PATTIMANG, &mut rng)
+        else {
+            unreachable!()
+        };
+        create.fields.insert(key.into(), json!(value));
+        mutations.push(to_value(&mutation(
+            seq as u64 + 1,
+            device,
+            Op::CreateHousehold(create),
+        )));
+    }
+    let response = app
+        .post("/v1/sync/push", &user.token, &push_body(device, &mutations))
+        .await;
+    assert_eq!(response.status(), 200);
+    let response: PushResponse = response.json().await.unwrap();
+    let outcome: Vec<(ReceiptStatus, Vec<(String, FieldErrorCode)>)> = response
+        .receipts
+        .iter()
+        .map(|r| {
+            let fields = r.rejection.iter().flat_map(|j| &j.fields);
+            (
+                r.status,
+                fields.map(|f| (f.field.clone(), f.code)).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        outcome,
+        vec![
+            (
+                ReceiptStatus::Rejected,
+                vec![(
+                    "fields.nama_kepala_rumah_tangga".to_owned(),
+                    FieldErrorCode::InvalidFormat
+                )]
+            ),
+            (
+                ReceiptStatus::Rejected,
+                vec![(
+                    "fields.warna\u{FFFD}pagar".to_owned(),
+                    FieldErrorCode::InvalidFormat
+                )]
+            ),
+            (ReceiptStatus::Applied, vec![]),
+        ]
+    );
+    assert_eq!(response.next_seq, 4);
+    assert_eq!(app.count("household").await, 1);
+}
+
 #[tokio::test]
 async fn an_oversized_body_is_refused_before_anything_is_stored_even_when_gzipped() {
     let app = TestApp::spawn_with(tests::Backend::Postgres, |c| {

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use ekemiskinan::store::StoreError;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use sea_orm::{ConnectionTrait, Database, TransactionTrait};
@@ -83,6 +84,48 @@ async fn an_unreachable_database_answers_503_with_retry_after_and_the_retry_succ
     let retried: PushResponse = serde_json::from_str(&text).unwrap();
     assert_eq!(retried.receipts[0].status, ReceiptStatus::Applied);
     assert_eq!(app.count("household").await, 1);
+}
+
+/// Only failures worth retrying are retried: a statement PostgreSQL refuses for its data
+/// (22021, whose number a SQLite busy code shares the low byte with) is not one, and neither
+/// is a missing table; SQLite's busy file is.
+#[tokio::test]
+async fn only_failures_worth_retrying_are_taken_for_transient() {
+    let app = TestApp::spawn().await;
+    let failure = |sql: &'static str| {
+        let db = app.state.db.clone();
+        async move { StoreError::from(db.execute_unprepared(sql).await.expect_err(sql)) }
+    };
+    assert!(!failure("SELECT E'a\\x00b'").await.is_transient(), "22021");
+    assert!(
+        !failure("SELECT * FROM no_such_table").await.is_transient(),
+        "42P01"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("busy.db").display());
+    let (a, b) = (
+        Database::connect(&url).await.unwrap(),
+        Database::connect(&url).await.unwrap(),
+    );
+    a.execute_unprepared("CREATE TABLE t (x INTEGER)")
+        .await
+        .unwrap();
+    b.execute_unprepared("PRAGMA busy_timeout = 0")
+        .await
+        .unwrap();
+    let writing = a.begin().await.unwrap();
+    writing
+        .execute_unprepared("INSERT INTO t VALUES (1)")
+        .await
+        .unwrap();
+    let busy = StoreError::from(
+        b.execute_unprepared("INSERT INTO t VALUES (2)")
+            .await
+            .unwrap_err(),
+    );
+    assert!(busy.is_transient(), "SQLITE_BUSY: {busy}");
+    writing.rollback().await.unwrap();
 }
 
 #[tokio::test]
