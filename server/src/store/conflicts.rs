@@ -1,6 +1,7 @@
 //! Stored same-field conflicts.
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect,
@@ -76,6 +77,16 @@ fn target_parts(target: &ConflictTarget) -> (&'static str, Option<Uuid>, &str) {
 
 fn name_of<T: serde::Serialize>(value: &T) -> String {
     to_json(value).as_str().unwrap_or_default().to_owned()
+}
+
+/// Queues moving a household's conflicts to its new desa: they are listed for whoever covers
+/// the household now, not for the supervisors of the desa it left.
+pub fn queue_move(batch: &mut WriteBatch, household_id: Uuid, area_code: &str) {
+    batch.push(
+        &conflict::Entity::update_many()
+            .col_expr(conflict::Column::AreaCode, Expr::value(area_code))
+            .filter(conflict::Column::HouseholdId.eq(household_id)),
+    );
 }
 
 /// Queues a conflict and returns its id.

@@ -6,10 +6,10 @@ use serde_json::{Value, json};
 use sync_protocol::client::SyncClient;
 use sync_protocol::v1::office::ConflictView;
 use sync_protocol::v1::{
-    AddMember, ConflictTarget, DeleteHousehold, Fields, Kept, Op, PutFamily, RemoveMember,
-    UpdateHousehold, UpdateMember,
+    AddMember, ConflictTarget, DeleteHousehold, Fields, Kept, MoveHousehold, Op, PutFamily,
+    RemoveMember, UpdateHousehold, UpdateMember,
 };
-use tests::fixtures::{self, KEC_MALANGKE, LUWU_UTARA, PATTIMANG};
+use tests::fixtures::{self, BONE_BONE, KEC_BONE_BONE, KEC_MALANGKE, LUWU_UTARA, PATTIMANG};
 use tests::{Backend, TestApp, TestUser};
 use uuid::Uuid;
 
@@ -373,6 +373,49 @@ async fn a_changed_no_kk_is_kept_in_the_familys_history(backend: Backend) {
     );
 }
 
+/// A household moved to a desa of another kecamatan takes its unresolved conflicts along:
+/// the supervisor of the new kecamatan sees them, the one of the old no longer does.
+async fn conflicts_follow_a_household_moved_to_another_kecamatan(backend: Backend) {
+    let TwoPhones {
+        app,
+        mut a,
+        mut b,
+        household,
+        ..
+    } = two_phones(backend).await;
+    a.enqueue(update(&a, household, &[("jenis_atap", json!(4))]))
+        .unwrap();
+    b.enqueue(update(&b, household, &[("jenis_atap", json!(8))]))
+        .unwrap();
+    a.push().await.unwrap();
+    b.push().await.unwrap();
+    let malangke = app.user("supervisor", &[KEC_MALANGKE]).await;
+    let bone_bone = app.user("supervisor", &[KEC_BONE_BONE]).await;
+    assert_eq!(conflicts(&app, &malangke).await.len(), 1);
+    assert!(conflicts(&app, &bone_bone).await.is_empty());
+
+    let mover = app.user("enumerator", &[LUWU_UTARA]).await;
+    let mut phone = app.client(&mover);
+    phone.pull().await.unwrap();
+    phone
+        .enqueue(Op::MoveHousehold(MoveHousehold {
+            household_id: household,
+            base_version: phone.base_version(household),
+            area_code: BONE_BONE.to_owned(),
+        }))
+        .unwrap();
+    phone.push().await.unwrap();
+
+    assert!(
+        conflicts(&app, &malangke).await.is_empty(),
+        "the household left Malangke"
+    );
+    let followed = conflicts(&app, &bone_bone).await;
+    assert_eq!(followed.len(), 1);
+    assert_eq!(followed[0].household_id, household);
+    assert_eq!(followed[0].area_code, BONE_BONE);
+}
+
 on_both_backends!(
     edits_of_different_fields_on_two_phones_both_apply_without_conflict,
     the_same_field_changed_on_two_phones_keeps_the_later_and_stores_both_values,
@@ -381,4 +424,5 @@ on_both_backends!(
     an_edit_made_without_seeing_a_delete_revives_the_household_and_one_that_saw_it_is_rejected,
     members_are_an_add_wins_set_and_a_removal_loses_against_a_concurrent_edit,
     a_changed_no_kk_is_kept_in_the_familys_history,
+    conflicts_follow_a_household_moved_to_another_kecamatan,
 );

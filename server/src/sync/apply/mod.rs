@@ -290,8 +290,10 @@ impl Editing {
             ctx.now,
         );
         if self.prev_area.is_some() {
-            // Moved to another desa: the fix is now compared with another boundary.
+            // Moved to another desa: the fix is now compared with another boundary, and the
+            // unresolved conflicts go to the supervisors of the new desa.
             self.recheck_visits(None);
+            conflicts::queue_move(batch, self.row.id, &self.row.area_code);
         }
         if let Some(niks) = &self.recheck {
             quality::requeue_household(batch, self.row.id, niks, ctx.now);
