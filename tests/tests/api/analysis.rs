@@ -159,6 +159,83 @@ fn decompression_bombs_are_refused_before_decoding() {
     assert_eq!(inspect(&big, &LIMITS).unwrap().size, Some((12_000, 9_000)));
 }
 
+/// A WebP file: the RIFF header around `chunks` (four-character code, data).
+fn webp(chunks: &[(&[u8; 4], Vec<u8>)]) -> Vec<u8> {
+    let mut body = b"WEBP".to_vec();
+    for (kind, data) in chunks {
+        body.extend_from_slice(*kind);
+        body.extend_from_slice(&u32::try_from(data.len()).unwrap().to_le_bytes());
+        body.extend_from_slice(data);
+        if data.len() % 2 == 1 {
+            body.push(0);
+        }
+    }
+    let mut file = b"RIFF".to_vec();
+    file.extend_from_slice(&u32::try_from(body.len()).unwrap().to_le_bytes());
+    file.extend(body);
+    file
+}
+
+fn le24(n: u32) -> [u8; 3] {
+    let b = n.to_le_bytes();
+    [b[0], b[1], b[2]]
+}
+
+/// An extended WebP's canvas: flags, then width - 1 and height - 1 in 24 bits each.
+fn vp8x(width: u32, height: u32) -> Vec<u8> {
+    [
+        vec![0; 4],
+        le24(width - 1).to_vec(),
+        le24(height - 1).to_vec(),
+    ]
+    .concat()
+}
+
+/// The head of a lossy key frame declaring its size.
+fn vp8(width: u16, height: u16) -> Vec<u8> {
+    [
+        vec![0x10, 0x02, 0x00, 0x9D, 0x01, 0x2A],
+        width.to_le_bytes().to_vec(),
+        height.to_le_bytes().to_vec(),
+        vec![0; 16],
+    ]
+    .concat()
+}
+
+#[test]
+fn a_webp_frame_larger_than_its_canvas_is_refused_before_decoding() {
+    // A 1×1 canvas, which the caps pass, holding a 16383×16383 frame the decoder would
+    // allocate for (about 400 MB): a bomb of a few dozen bytes.
+    let bomb = webp(&[(b"VP8X", vp8x(1, 1)), (b"VP8 ", vp8(16_383, 16_383))]);
+    assert!(matches!(
+        inspect(&bomb, &LIMITS),
+        Err(Rejection::NotAnImage(_))
+    ));
+    // The same inside an animation frame that itself fits.
+    let frame = [
+        vec![0; 6],
+        le24(0).to_vec(),
+        le24(0).to_vec(),
+        vec![0; 4],
+        b"VP8 ".to_vec(),
+        26u32.to_le_bytes().to_vec(),
+        vp8(16_383, 16_383),
+    ]
+    .concat();
+    let animated = webp(&[(b"VP8X", vp8x(1, 1)), (b"ANMF", frame)]);
+    assert!(matches!(
+        inspect(&animated, &LIMITS),
+        Err(Rejection::NotAnImage(_))
+    ));
+    // A frame the size of its canvas passes (so the refusals above are the frames').
+    let fine = webp(&[(b"VP8X", vp8x(640, 480)), (b"VP8 ", vp8(640, 480))]);
+    let inspection = inspect(&fine, &LIMITS).unwrap();
+    assert_eq!(
+        (inspection.format, inspection.size),
+        (ImageFormat::WebP, Some((640, 480)))
+    );
+}
+
 #[test]
 fn jpegs_whose_decoder_buffers_could_differ_from_the_checked_size_are_refused() {
     // A small first frame header for the check, then a huge one for the decoder.

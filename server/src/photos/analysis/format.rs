@@ -370,7 +370,9 @@ fn png(bytes: &[u8]) -> Result<(Inspection, usize), Rejection> {
     Ok((inspection, at))
 }
 
-/// Reads the WebP's canvas size from its first chunk; the RIFF header gives the end.
+/// Reads the WebP's size from its first chunk; the RIFF header gives the end. An extended
+/// WebP (`VP8X`) declares a canvas, and its frames declare their own sizes, which the decoder
+/// allocates for: every frame must fit in the canvas, so that checking the canvas checks them.
 fn webp(bytes: &[u8]) -> Result<(Inspection, usize), Rejection> {
     let riff = u64::from(le32(bytes, 4).ok_or(TRUNCATED)?);
     let end = 8 + riff + (riff & 1);
@@ -378,33 +380,16 @@ fn webp(bytes: &[u8]) -> Result<(Inspection, usize), Rejection> {
         return Err(TRUNCATED);
     }
     let end = usize::try_from(end).map_err(|_| TRUNCATED)?;
-    let kind = bytes.get(12..16).ok_or(TRUNCATED)?;
-    let data = bytes.get(20..end).ok_or(TRUNCATED)?;
-    let le24 = |at: usize| -> Option<u32> {
-        let b = data.get(at..at + 3)?;
-        Some(u32::from(b[0]) | u32::from(b[1]) << 8 | u32::from(b[2]) << 16)
-    };
+    let chunks = bytes.get(12..end).ok_or(TRUNCATED)?;
+    let (kind, data) = riff_chunks(chunks).next().ok_or(TRUNCATED)??;
     let size = match kind {
-        b"VP8X" => (le24(4).ok_or(TRUNCATED)? + 1, le24(7).ok_or(TRUNCATED)? + 1),
-        b"VP8 " => {
-            if data.get(3..6) != Some(&[0x9D, 0x01, 0x2A]) {
-                return Err(Rejection::NotAnImage("WebP frame without its start code"));
-            }
-            let le16 = |at: usize| -> Option<u32> {
-                let b = data.get(at..at + 2)?;
-                Some(u32::from(u16::from_le_bytes([b[0], b[1]])))
-            };
-            let w = le16(6).ok_or(TRUNCATED)?;
-            let h = le16(8).ok_or(TRUNCATED)?;
-            (w & 0x3FFF, h & 0x3FFF)
+        b"VP8X" => {
+            let canvas = (le24(data, 4)? + 1, le24(data, 7)? + 1);
+            frames_fit(chunks, canvas)?;
+            canvas
         }
-        b"VP8L" => {
-            let bits = le32(data, 1).ok_or(TRUNCATED)?;
-            if data.first() != Some(&0x2F) {
-                return Err(Rejection::NotAnImage("WebP lossless without its signature"));
-            }
-            ((bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1)
-        }
+        b"VP8 " => vp8_size(data)?,
+        b"VP8L" => vp8l_size(data)?,
         _ => return Err(Rejection::NotAnImage("WebP without an image chunk")),
     };
     let inspection = Inspection {
@@ -414,6 +399,83 @@ fn webp(bytes: &[u8]) -> Result<(Inspection, usize), Rejection> {
         trailer_bytes: 0,
     };
     Ok((inspection, end))
+}
+
+/// The chunks of a RIFF list: four-character code, little-endian size, data, a pad byte to an
+/// even size. A chunk running past the list is an error, and ends the walk.
+fn riff_chunks(list: &[u8]) -> impl Iterator<Item = Result<(&[u8], &[u8]), Rejection>> {
+    let mut at = 0usize;
+    std::iter::from_fn(move || {
+        if at >= list.len() {
+            return None;
+        }
+        let chunk = (|| {
+            let kind = list.get(at..at + 4)?;
+            let size = usize::try_from(le32(list, at + 4)?).ok()?;
+            let data = list.get(at + 8..(at + 8).checked_add(size)?)?;
+            Some((kind, data, at + 8 + size + (size & 1)))
+        })();
+        if let Some((kind, data, next)) = chunk {
+            at = next;
+            Some(Ok((kind, data)))
+        } else {
+            at = list.len();
+            Some(Err(TRUNCATED))
+        }
+    })
+}
+
+fn le24(data: &[u8], at: usize) -> Result<u32, Rejection> {
+    let b = data.get(at..at + 3).ok_or(TRUNCATED)?;
+    Ok(u32::from(b[0]) | u32::from(b[1]) << 8 | u32::from(b[2]) << 16)
+}
+
+/// Every frame of an extended WebP (`VP8 `, `VP8L`, and those inside animation frames) within
+/// `canvas`.
+fn frames_fit(chunks: &[u8], canvas: (u32, u32)) -> Result<(), Rejection> {
+    const TOO_BIG: Rejection = Rejection::NotAnImage("WebP frame larger than its canvas");
+    let fits = |(w, h): (u32, u32), (cw, ch): (u32, u32)| w <= cw && h <= ch;
+    for chunk in riff_chunks(chunks) {
+        let (kind, data) = chunk?;
+        let frame = match kind {
+            b"VP8 " => vp8_size(data)?,
+            b"VP8L" => vp8l_size(data)?,
+            b"ANMF" => {
+                let frame = (le24(data, 6)? + 1, le24(data, 9)? + 1);
+                if !fits(frame, canvas) {
+                    return Err(TOO_BIG);
+                }
+                frames_fit(data.get(16..).ok_or(TRUNCATED)?, frame)?;
+                continue;
+            }
+            _ => continue,
+        };
+        if !fits(frame, canvas) {
+            return Err(TOO_BIG);
+        }
+    }
+    Ok(())
+}
+
+/// The size a lossy (`VP8 `) frame declares.
+fn vp8_size(data: &[u8]) -> Result<(u32, u32), Rejection> {
+    if data.get(3..6) != Some(&[0x9D, 0x01, 0x2A]) {
+        return Err(Rejection::NotAnImage("WebP frame without its start code"));
+    }
+    let le16 = |at: usize| -> Result<u32, Rejection> {
+        let b = data.get(at..at + 2).ok_or(TRUNCATED)?;
+        Ok(u32::from(u16::from_le_bytes([b[0], b[1]])))
+    };
+    Ok((le16(6)? & 0x3FFF, le16(8)? & 0x3FFF))
+}
+
+/// The size a lossless (`VP8L`) frame declares.
+fn vp8l_size(data: &[u8]) -> Result<(u32, u32), Rejection> {
+    let bits = le32(data, 1).ok_or(TRUNCATED)?;
+    if data.first() != Some(&0x2F) {
+        return Err(Rejection::NotAnImage("WebP lossless without its signature"));
+    }
+    Ok(((bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1))
 }
 
 /// Walks the top-level boxes of a HEIF file (`size`, `type`, contents; `size` 1 means a
