@@ -1,7 +1,7 @@
 //! Work that runs beside the HTTP server until shutdown: the image pipeline's workers, a
 //! sweep that removes expired uploads and gives up photos whose analysis keeps stopping a
-//! worker, a check that reloads area boundaries after an import, and the data-quality checks
-//! of recorded visits.
+//! worker, a retry that stores uploads interrupted by the object store, a check that reloads
+//! area boundaries after an import, and the data-quality checks of recorded visits.
 
 use std::time::Duration;
 
@@ -12,11 +12,15 @@ use tracing::{info, warn};
 
 use crate::checks::Checker;
 use crate::photos::pipeline::Pipeline;
+use crate::photos::uploads::finish_interrupted;
 use crate::state::AppState;
 use crate::store::{photo_jobs, uploads};
 
 /// How often the sweep runs.
 const SWEEP_EVERY: Duration = Duration::from_mins(10);
+
+/// How often uploads whose bytes all arrived while the object store was down are stored.
+const INTERRUPTED_UPLOADS_EVERY: Duration = Duration::from_mins(1);
 
 /// How often the stored areas are checked for an import (a cheap count and maximum).
 const AREAS_EVERY: Duration = Duration::from_mins(1);
@@ -40,6 +44,7 @@ pub fn spawn(state: &AppState, stop: &watch::Receiver<bool>) -> Vec<JoinHandle<(
         stop.clone(),
     )));
     tasks.push(tokio::spawn(reload_boundaries(state.clone(), stop.clone())));
+    tasks.push(tokio::spawn(finish_uploads(state.clone(), stop.clone())));
     if state.config.flags.run_checks {
         let checker = Checker {
             db: state.db.clone(),
@@ -62,6 +67,25 @@ async fn reload_boundaries(state: AppState, mut stop: watch::Receiver<bool>) {
         }
         if let Err(e) = state.boundaries.refresh(&state.db).await {
             warn!(error = %e, "reloading area boundaries failed");
+        }
+    }
+}
+
+async fn finish_uploads(state: AppState, mut stop: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep(INTERRUPTED_UPLOADS_EVERY) => {}
+            _ = stop.changed() => {}
+        }
+        if *stop.borrow() {
+            return;
+        }
+        let finished =
+            finish_interrupted(&state.db, state.blobs.as_ref(), &state.photos, Utc::now()).await;
+        match finished {
+            Ok(0) => {}
+            Ok(finished) => info!(finished, "uploads interrupted by the object store stored"),
+            Err(e) => warn!(error = %e, "interrupted uploads wait for the object store"),
         }
     }
 }

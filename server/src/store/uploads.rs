@@ -2,8 +2,9 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, sea_query::Expr,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::{Expr, ExprTrait},
 };
 use uuid::Uuid;
 
@@ -135,6 +136,25 @@ pub async fn delete(db: &impl ConnectionTrait, id: Uuid) -> Result<(), StoreErro
         .await?;
     upload::Entity::delete_by_id(id).exec(db).await?;
     Ok(())
+}
+
+/// Uploads whose every byte has arrived but which are not stored yet (the object store failed
+/// as the last chunk came), oldest first, at most `limit`.
+pub async fn complete_unstored(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<Upload>, StoreError> {
+    Ok(upload::Entity::find()
+        .filter(Expr::col(upload::Column::Offset).equals(upload::Column::Length))
+        .filter(upload::Column::ExpiresAt.gt(now))
+        .order_by_asc(upload::Column::CreatedAt)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_upload)
+        .collect())
 }
 
 /// Removes uploads that expired before `now`, with their chunks. Returns how many.
