@@ -104,6 +104,7 @@ fn valid_username(username: &str) -> bool {
 pub async fn login(
     db: &DatabaseConnection,
     config: &AuthConfig,
+    attempts: u32,
     username: &str,
     password: &str,
     now: DateTime<Utc>,
@@ -112,7 +113,11 @@ pub async fn login(
     if !valid_username(&username) {
         return Err(LoginError::InvalidCredentials);
     }
-    if let Some(until) = throttle::locked_until(db, &username, now).await? {
+    let rule = ThrottleRule {
+        max_failures: config.max_failed_logins,
+        window: Duration::minutes(i64::from(config.lockout_minutes)),
+    };
+    if let Err(until) = throttle::begin_attempt(db, &username, now, rule, attempts).await? {
         return Err(LoginError::Throttled(until));
     }
     let found = users::find_with_hash(db, &username).await?;
@@ -127,12 +132,8 @@ pub async fn login(
     let user = match found {
         Some((user, _)) if matches && user.active => user,
         _ => {
-            let rule = ThrottleRule {
-                max_failures: config.max_failed_logins,
-                window: Duration::minutes(i64::from(config.lockout_minutes)),
-            };
             let txn = db.begin().await.map_err(StoreError::from)?;
-            let locked = throttle::record_failure(&txn, &username, now, rule).await?;
+            let locked = throttle::lock(&txn, &username, now, rule).await?;
             audit::record(&txn, now, None, "auth.login_failed", &username, json!({})).await?;
             txn.commit().await.map_err(StoreError::from)?;
             return Err(locked.map_or(LoginError::InvalidCredentials, LoginError::Throttled));

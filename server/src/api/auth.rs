@@ -30,7 +30,9 @@ pub async fn login(
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>, ApiError> {
     let now = Utc::now();
-    match accounts::login(&app.db, &app.config.auth, &req.username, &req.password, now).await {
+    let attempts = app.config.database.retry_attempts();
+    let auth = &app.config.auth;
+    match accounts::login(&app.db, auth, attempts, &req.username, &req.password, now).await {
         Ok(done) => Ok(Json(LoginResponse {
             token: done.token,
             expires_at: done.expires_at,

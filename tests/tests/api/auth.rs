@@ -66,6 +66,43 @@ async fn repeated_failed_logins_lock_the_username_even_for_the_right_password() 
     );
 }
 
+/// Guesses sent all at once are counted all at once: no more passwords are checked than the
+/// lock allows, however many requests arrive together.
+#[tokio::test]
+async fn a_burst_of_guesses_checks_no_more_passwords_than_the_lock_allows() {
+    let app = TestApp::spawn().await;
+    let user = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let guesses = (0..30).map(|i| {
+        app.http
+            .post(app.url("/v1/auth/login"))
+            .json(&json!({ "username": user.username, "password": format!("tebakan-{i}") }))
+            .send()
+    });
+    let mut statuses: Vec<u16> = futures::future::join_all(guesses)
+        .await
+        .into_iter()
+        .map(|r| r.unwrap().status().as_u16())
+        .collect();
+    statuses.sort_unstable();
+    let checked = statuses.iter().filter(|&&s| s == 401).count();
+    assert!(
+        checked <= 5,
+        "no more passwords checked than max_failed_logins (5): {statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|&s| s == 401 || s == 429),
+        "{statuses:?}"
+    );
+    let right = app
+        .http
+        .post(app.url("/v1/auth/login"))
+        .json(&json!({ "username": user.username, "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(right.status(), 429, "locked, for the right password too");
+}
+
 #[tokio::test]
 async fn requests_without_a_valid_token_are_unauthenticated() {
     let app = TestApp::spawn().await;
