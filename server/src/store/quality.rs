@@ -7,8 +7,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, ExprTrait,
-    FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Statement, TransactionTrait,
-    sea_query::{Expr, OnConflict, Query},
+    FromQueryResult, JoinType, QueryFilter, QueryOrder, QuerySelect, Statement, TransactionTrait,
+    sea_query::{Alias, Expr, OnConflict, Query},
 };
 use uuid::Uuid;
 
@@ -82,6 +82,42 @@ pub fn requeue_household(
 }
 
 /// Marks visit checks pending again, with a new generation.
+/// Checks again, in the push's own transaction, the visits of up to [`MAX_OTHERS`] other
+/// households with a member sharing a NIK with a live member of this household: it was just
+/// deleted or brought back, so their `nik_duplicate` may go or come.
+pub fn requeue_sharing_niks(batch: &mut WriteBatch, household_id: Uuid, now: DateTime<Utc>) {
+    let (mine, theirs) = (Alias::new("mine"), Alias::new("theirs"));
+    batch.push(
+        &requeue()
+            .col_expr(visit_check::Column::RunAfter, Expr::value(now))
+            .filter(
+                visit_check::Column::HouseholdId.in_subquery(
+                    Query::select()
+                        .column((theirs.clone(), member::Column::HouseholdId))
+                        .from_as(member::Entity, mine.clone())
+                        .join_as(
+                            JoinType::InnerJoin,
+                            member::Entity,
+                            theirs.clone(),
+                            Expr::col((theirs.clone(), member::Column::Nik))
+                                .equals((mine.clone(), member::Column::Nik)),
+                        )
+                        .and_where(
+                            Expr::col((mine.clone(), member::Column::HouseholdId)).eq(household_id),
+                        )
+                        .and_where(Expr::col((mine, member::Column::Tombstone)).is_null())
+                        .and_where(
+                            Expr::col((theirs.clone(), member::Column::HouseholdId))
+                                .ne(household_id),
+                        )
+                        .and_where(Expr::col((theirs, member::Column::Tombstone)).is_null())
+                        .limit(MAX_OTHERS + 1)
+                        .to_owned(),
+                ),
+            ),
+    );
+}
+
 fn requeue() -> sea_orm::UpdateMany<visit_check::Entity> {
     visit_check::Entity::update_many()
         .col_expr(visit_check::Column::State, Expr::value("pending"))
@@ -220,6 +256,7 @@ pub async fn facts(
             .filter(visit::Column::Latitude.eq(fix.latitude))
             .filter(visit::Column::Longitude.eq(fix.longitude))
             .filter(visit::Column::HouseholdId.ne(v.household_id))
+            .filter(visit::Column::HouseholdId.in_subquery(live_households()))
             .limit(MAX_OTHERS)
             .into_tuple::<Uuid>()
             .all(db)
@@ -293,6 +330,17 @@ async fn photo_facts(
                 .filter(|n| n.household_id != household_id)
                 .map(|n| (n.sha256, n.household_id))
                 .collect();
+            if !owners.is_empty() {
+                let deleted: Vec<Uuid> = household::Entity::find()
+                    .select_only()
+                    .column(household::Column::Id)
+                    .filter(household::Column::Id.is_in(owners.iter().map(|o| o.1)))
+                    .filter(household::Column::Tombstone.is_not_null())
+                    .into_tuple()
+                    .all(db)
+                    .await?;
+                owners.retain(|o| !deleted.contains(&o.1));
+            }
             owners.sort_unstable();
             owners.dedup();
             look_alikes = owners
@@ -314,6 +362,15 @@ async fn photo_facts(
     }
     photos.sort_by(|a, b| a.sha256.cmp(&b.sha256));
     Ok(photos)
+}
+
+/// The ids of households not deleted, as a subquery.
+fn live_households() -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(household::Column::Id)
+        .from(household::Entity)
+        .and_where(household::Column::Tombstone.is_null())
+        .to_owned()
 }
 
 #[derive(FromQueryResult)]
@@ -341,8 +398,10 @@ async fn households_with_niks(
         "SELECT nik, household_id FROM ( \
            SELECT nik, household_id, \
              ROW_NUMBER() OVER (PARTITION BY nik ORDER BY household_id) AS n \
-           FROM (SELECT DISTINCT nik, household_id FROM member \
-                 WHERE nik IN ({}) AND household_id <> {} AND tombstone IS NULL) AS d \
+           FROM (SELECT DISTINCT m.nik, m.household_id FROM member AS m \
+                 JOIN household AS h ON h.id = m.household_id \
+                 WHERE m.nik IN ({}) AND m.household_id <> {} \
+                   AND m.tombstone IS NULL AND h.tombstone IS NULL) AS d \
          ) AS r WHERE n <= {MAX_OTHERS}",
         list.join(", "),
         placeholder(1),

@@ -11,7 +11,8 @@ use serde_json::json;
 use sync_protocol::client::SyncClient;
 use sync_protocol::v1::office::HouseholdQuality;
 use sync_protocol::v1::{
-    AddMember, GpsFix, MoveHousehold, Op, PutFamily, ReceiptStatus, RecordVisit, UpdateMember,
+    AddMember, DeleteHousehold, GpsFix, MoveHousehold, Op, PutFamily, ReceiptStatus, RecordVisit,
+    UpdateMember,
 };
 use tests::fixtures::{self, KEC_BONE_BONE, KEC_MALANGKE, PATTIMANG};
 use tests::{Backend, TestApp, TestUser};
@@ -326,7 +327,64 @@ async fn only_masked_and_in_scope(app: &TestApp, household: Uuid, supervisor: &T
     assert_eq!(app.get(&path, &elsewhere.token).await.status(), 404);
 }
 
-on_both_backends!(flags_are_raised_on_arrival_with_evidence_and_a_risk_score);
+/// Deleting a household takes back the flags it raised on another: the households sharing its
+/// members' NIKs are checked again, and a deleted household is nobody's duplicate.
+async fn a_deleted_household_no_longer_raises_flags_on_others(backend: Backend) {
+    let app = TestApp::spawn_on(backend).await;
+    let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let supervisor = app.user("supervisor", &[KEC_MALANGKE]).await;
+    let mut phone = app.client(&worker);
+    let mut rng = StdRng::seed_from_u64(6);
+    let t0 = Utc::now() - chrono::Duration::hours(8);
+    let minutes = |m: i64| t0 + chrono::Duration::minutes(m);
+    // The same person, recorded twice at the same place: a household entered twice.
+    let (first, ops) = survey(
+        &mut rng,
+        2,
+        (-2.80, 120.40),
+        8.0,
+        false,
+        (minutes(0), minutes(35)),
+    );
+    let (twice, more) = survey(
+        &mut rng,
+        2,
+        (-2.80, 120.40),
+        8.0,
+        false,
+        (minutes(400), minutes(440)),
+    );
+    for op in ops.into_iter().chain(more) {
+        phone.enqueue(op).expect("enqueue");
+    }
+    phone.sync().await.expect("sync");
+    assert_eq!(
+        codes(&checked(&app, &supervisor, first).await),
+        BTreeSet::from(["duplicate_coordinates", "nik_duplicate"])
+    );
+
+    phone
+        .enqueue(Op::DeleteHousehold(DeleteHousehold {
+            household_id: twice,
+            base_version: phone.base_version(twice),
+        }))
+        .expect("enqueue");
+    let receipts = phone.push().await.expect("push");
+    assert!(
+        receipts.iter().all(|r| r.status == ReceiptStatus::Applied),
+        "{receipts:?}"
+    );
+    assert_eq!(
+        codes(&checked(&app, &supervisor, first).await),
+        BTreeSet::new(),
+        "the duplicate was deleted"
+    );
+}
+
+on_both_backends!(
+    flags_are_raised_on_arrival_with_evidence_and_a_risk_score,
+    a_deleted_household_no_longer_raises_flags_on_others,
+);
 
 /// An instance with `flags.run_checks = false` leaves visits queued; they are checked once an
 /// instance that runs the checks starts on the same database.

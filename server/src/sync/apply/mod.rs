@@ -298,6 +298,11 @@ impl Editing {
         if let Some(niks) = &self.recheck {
             quality::requeue_household(batch, self.row.id, niks, ctx.now);
         }
+        if self.dirty.tombstone {
+            // Deleted or brought back: the households sharing its members' NIKs see it go or
+            // come.
+            quality::requeue_sharing_niks(batch, self.row.id, ctx.now);
+        }
         let mut notes = Vec::with_capacity(self.conflicts.len());
         for (target, conflict) in &self.conflicts {
             let stored = conflicts::NewConflict {
