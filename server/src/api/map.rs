@@ -21,10 +21,23 @@ const GRID: f64 = 64.0;
 /// At most this many points are sent; more become clusters.
 const MAX_POINTS: u64 = 2000;
 
-/// Analysts' clusters are cells of a fixed grid (from 180° W, 90° S) at least this many
-/// degrees wide (about 1.1 km), over whole cells only, and hold at least
+/// Analysts' clusters are cells of a fixed grid (from 180° W, 90° S) this many degrees wide
+/// (about 1.1 km) times a power of two, over whole cells only, and hold at least
 /// [`ANALYST_MIN_HOUSEHOLDS`]: no viewport, however small or shifted, singles out a household.
+/// (A cell size following the viewport's width exactly would let a slightly wider viewport
+/// slide every cell edge a little, and so move one household from cell to cell.)
 const ANALYST_MIN_CELL: f64 = 0.01;
+
+/// The analysts' cell for a viewport that asks for cells of `wanted` degrees: the smallest of
+/// [`ANALYST_MIN_CELL`] × 1, 2, 4, 8… not below it. A handful of sizes, so the grid's edges
+/// stay where they are when the viewport moves or grows a little.
+fn analyst_cell(wanted: f64) -> f64 {
+    let mut cell = ANALYST_MIN_CELL;
+    while cell < wanted && cell < 360.0 {
+        cell *= 2.0;
+    }
+    cell
+}
 
 /// Analysts' cells with fewer households are left out (and counted as `suppressed`).
 const ANALYST_MIN_HOUSEHOLDS: i64 = 5;
@@ -111,7 +124,7 @@ pub async fn households(
         if analyst {
             // Analysts see no single household: whole cells of a fixed grid, placed at the
             // cell's centre (not at the mean of its households), small cells left out.
-            cell = cell.max(ANALYST_MIN_CELL);
+            cell = analyst_cell(cell);
             origin = [-180.0, -90.0];
             let snap = |v: f64, o: f64, up: bool| {
                 let n = (v - o) / cell;
@@ -207,4 +220,23 @@ pub async fn desa(
         "poor_share_basis": POOR_SHARE_BASIS,
         "features": features,
     })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[expect(
+        clippy::float_cmp,
+        reason = "the sizes are exact doublings of one constant"
+    )]
+    fn analysts_cells_keep_their_size_when_the_viewport_grows_a_little() {
+        // 0.7° wide, then 0.0000021° wider: the same cells (the sizes once slid apart).
+        assert_eq!(analyst_cell(0.7 / GRID), ANALYST_MIN_CELL * 2.0);
+        assert_eq!(analyst_cell(0.700_002_1 / GRID), ANALYST_MIN_CELL * 2.0);
+        assert_eq!(analyst_cell(0.5 / GRID), ANALYST_MIN_CELL);
+        assert_eq!(analyst_cell(0.0), ANALYST_MIN_CELL);
+        assert_eq!(analyst_cell(3.0 / GRID), ANALYST_MIN_CELL * 8.0);
+    }
 }
