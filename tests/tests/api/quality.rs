@@ -12,7 +12,7 @@ use sync_protocol::client::SyncClient;
 use sync_protocol::v1::office::HouseholdQuality;
 use sync_protocol::v1::{
     AddMember, DeleteHousehold, GpsFix, MoveHousehold, Op, PutFamily, ReceiptStatus, RecordVisit,
-    UpdateMember,
+    RemoveMember, UpdateMember,
 };
 use tests::fixtures::{self, KEC_BONE_BONE, KEC_MALANGKE, PATTIMANG};
 use tests::{Backend, TestApp, TestUser};
@@ -381,9 +381,70 @@ async fn a_deleted_household_no_longer_raises_flags_on_others(backend: Backend) 
     );
 }
 
+/// A member removed on one phone and brought back by an edit from another counts again for
+/// the households sharing its NIK.
+async fn a_member_brought_back_counts_again_for_others_with_its_nik(backend: Backend) {
+    let app = TestApp::spawn_on(backend).await;
+    let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let other = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let supervisor = app.user("supervisor", &[KEC_MALANGKE]).await;
+    let (mut a, mut b) = (app.client(&worker), app.client(&other));
+    let mut rng = StdRng::seed_from_u64(7);
+    let t0 = Utc::now() - chrono::Duration::hours(8);
+    let minutes = |m: i64| t0 + chrono::Duration::minutes(m);
+    let (first, ops) = survey(
+        &mut rng,
+        2,
+        (-2.80, 120.40),
+        8.0,
+        false,
+        (minutes(0), minutes(35)),
+    );
+    let member = member_of(&ops);
+    let (second, more) = survey(
+        &mut rng,
+        2,
+        (-2.81, 120.41),
+        8.0,
+        false,
+        (minutes(60), minutes(95)),
+    );
+    for op in ops.into_iter().chain(more) {
+        a.enqueue(op).expect("enqueue");
+    }
+    a.sync().await.expect("sync");
+    b.sync().await.expect("sync");
+    assert!(codes(&checked(&app, &supervisor, second).await).contains("nik_duplicate"));
+
+    let remove = Op::RemoveMember(RemoveMember {
+        household_id: first,
+        member_id: member,
+        base_version: a.base_version(first),
+    });
+    a.enqueue(remove).expect("enqueue");
+    a.push().await.expect("push");
+    assert!(!codes(&checked(&app, &supervisor, second).await).contains("nik_duplicate"));
+
+    // The other phone, which had not seen the removal, edits the member: it comes back.
+    let edit = Op::UpdateMember(UpdateMember {
+        household_id: first,
+        member_id: member,
+        base_version: b.base_version(first),
+        fields: serde_json::from_value(json!({ "nama": "Nama Diperbaiki" })).expect("fields"),
+    });
+    b.enqueue(edit).expect("enqueue");
+    let receipts = b.push().await.expect("push");
+    assert_eq!(receipts[0].status, ReceiptStatus::Applied, "{receipts:?}");
+    assert!(
+        codes(&checked(&app, &supervisor, second).await).contains("nik_duplicate"),
+        "the NIK is held twice again"
+    );
+}
+
 on_both_backends!(
     flags_are_raised_on_arrival_with_evidence_and_a_risk_score,
     a_deleted_household_no_longer_raises_flags_on_others,
+    a_member_brought_back_counts_again_for_others_with_its_nik,
 );
 
 /// An instance with `flags.run_checks = false` leaves visits queued; they are checked once an

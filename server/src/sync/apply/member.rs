@@ -91,17 +91,22 @@ pub(super) async fn update<C: ConnectionTrait>(
     }
     editing.revive(&ctx.writer)?;
     let edit = editing.edit(&ctx.writer);
-    match member.record.revive_for(&edit) {
-        Ok(None) => {}
-        Ok(Some(conflict)) => editing.conflict(member_field(m.member_id, "@removed"), conflict),
+    // A member brought back counts again for other households holding its NIK, as a NIK
+    // written anew does.
+    let revived = match member.record.revive_for(&edit) {
+        Ok(None) => false,
+        Ok(Some(conflict)) => {
+            editing.conflict(member_field(m.member_id, "@removed"), conflict);
+            true
+        }
         Err(_) => {
             return Err(reject(
                 RejectCode::MemberRemoved,
                 "anggota ini sudah dihapus",
             ));
         }
-    }
-    let nik_before = members::nik_of(&member.record);
+    };
+    let nik_before = members::nik_of(&member.record).filter(|_| !revived);
     let form = editing.form.clone();
     let merge = member
         .record
