@@ -299,9 +299,11 @@ async fn photo_facts(
         .into_tuple()
         .all(db)
         .await?;
+    // Every analysed photo: a HEIC (`unsupported`) or an undecodable one (`failed`) has no
+    // hash, but its EXIF time and position were read and are checked all the same.
     let analysed = photo_analysis::Entity::find()
         .filter(photo_analysis::Column::Sha256.is_in(hashes.iter().map(String::as_str)))
-        .filter(photo_analysis::Column::State.eq("done"))
+        .filter(photo_analysis::Column::State.ne("queued"))
         .all(db)
         .await?;
     let mut photos = Vec::with_capacity(analysed.len());
