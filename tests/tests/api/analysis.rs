@@ -227,6 +227,22 @@ fn a_webp_frame_larger_than_its_canvas_is_refused_before_decoding() {
         inspect(&animated, &LIMITS),
         Err(Rejection::NotAnImage(_))
     ));
+    // Animation frames inside animation frames, deeper than any stack: refused, no crash.
+    let header = [vec![0; 6], le24(0).to_vec(), le24(0).to_vec(), vec![0; 4]].concat();
+    let depth: u32 = 100_000;
+    let mut nested = Vec::new();
+    for level in (1..depth).rev() {
+        nested.extend_from_slice(&header);
+        nested.extend_from_slice(b"ANMF");
+        // What the frame holds: `level` frames of 16 bytes and their 8-byte chunk heads.
+        nested.extend_from_slice(&(16 + 24 * (level - 1)).to_le_bytes());
+    }
+    nested.extend_from_slice(&header);
+    let deep = webp(&[(b"VP8X", vp8x(1, 1)), (b"ANMF", nested)]);
+    assert!(matches!(
+        inspect(&deep, &LIMITS),
+        Err(Rejection::NotAnImage(_))
+    ));
     // A frame the size of its canvas passes (so the refusals above are the frames').
     let fine = webp(&[(b"VP8X", vp8x(640, 480)), (b"VP8 ", vp8(640, 480))]);
     let inspection = inspect(&fine, &LIMITS).unwrap();

@@ -385,7 +385,7 @@ fn webp(bytes: &[u8]) -> Result<(Inspection, usize), Rejection> {
     let size = match kind {
         b"VP8X" => {
             let canvas = (le24(data, 4)? + 1, le24(data, 7)? + 1);
-            frames_fit(chunks, canvas)?;
+            frames_fit(chunks, canvas, false)?;
             canvas
         }
         b"VP8 " => vp8_size(data)?,
@@ -431,8 +431,9 @@ fn le24(data: &[u8], at: usize) -> Result<u32, Rejection> {
 }
 
 /// Every frame of an extended WebP (`VP8 `, `VP8L`, and those inside animation frames) within
-/// `canvas`.
-fn frames_fit(chunks: &[u8], canvas: (u32, u32)) -> Result<(), Rejection> {
+/// `canvas`. An animation frame holds pictures, not other animation frames (nor could a chain
+/// of them be followed without a stack as deep as the file is long).
+fn frames_fit(chunks: &[u8], canvas: (u32, u32), in_animation: bool) -> Result<(), Rejection> {
     const TOO_BIG: Rejection = Rejection::NotAnImage("WebP frame larger than its canvas");
     let fits = |(w, h): (u32, u32), (cw, ch): (u32, u32)| w <= cw && h <= ch;
     for chunk in riff_chunks(chunks) {
@@ -440,12 +441,15 @@ fn frames_fit(chunks: &[u8], canvas: (u32, u32)) -> Result<(), Rejection> {
         let frame = match kind {
             b"VP8 " => vp8_size(data)?,
             b"VP8L" => vp8l_size(data)?,
+            b"ANMF" if in_animation => {
+                return Err(Rejection::NotAnImage("WebP animation frame inside another"));
+            }
             b"ANMF" => {
                 let frame = (le24(data, 6)? + 1, le24(data, 9)? + 1);
                 if !fits(frame, canvas) {
                     return Err(TOO_BIG);
                 }
-                frames_fit(data.get(16..).ok_or(TRUNCATED)?, frame)?;
+                frames_fit(data.get(16..).ok_or(TRUNCATED)?, frame, true)?;
                 continue;
             }
             _ => continue,
