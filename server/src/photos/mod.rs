@@ -8,8 +8,9 @@ pub mod analysis;
 pub mod pipeline;
 pub mod uploads;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use bytes::Bytes;
 use sync_protocol::v1::{HouseholdPhoto, PhotoDetails, PhotoInfo, Processing, SimilarPhoto};
@@ -63,6 +64,23 @@ pub struct PhotoRuntime {
     /// Bounds how many chunk bodies are read and written at once: a waiting chunk stays in
     /// the socket, not in memory.
     chunks: Semaphore,
+    /// Uploads this instance is completing now, which the server's own retry leaves alone.
+    completing: Mutex<HashSet<Uuid>>,
+}
+
+/// An upload being completed, until dropped.
+pub struct Completing<'a> {
+    runtime: &'a PhotoRuntime,
+    id: Uuid,
+    first: bool,
+}
+
+impl Drop for Completing<'_> {
+    fn drop(&mut self) {
+        if self.first {
+            self.runtime.completing_ids().remove(&self.id);
+        }
+    }
 }
 
 impl PhotoRuntime {
@@ -76,7 +94,31 @@ impl PhotoRuntime {
             wake: Notify::new(),
             completions: Semaphore::new(cores.min(4)),
             chunks: Semaphore::new(CONCURRENT_CHUNKS),
+            completing: Mutex::new(HashSet::new()),
         }
+    }
+
+    /// Marks an upload as being completed on this instance until the guard is dropped.
+    pub fn completing(&self, id: Uuid) -> Completing<'_> {
+        let first = self.completing_ids().insert(id);
+        Completing {
+            runtime: self,
+            id,
+            first,
+        }
+    }
+
+    /// Whether this instance is completing the upload now.
+    pub fn is_completing(&self, id: Uuid) -> bool {
+        self.completing_ids().contains(&id)
+    }
+
+    fn completing_ids(&self) -> std::sync::MutexGuard<'_, HashSet<Uuid>> {
+        // The set stays whole even if a holder panicked: it is only inserted into and removed
+        // from.
+        self.completing
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Waits for a turn to read and store a chunk; the turn ends when the permit is dropped.

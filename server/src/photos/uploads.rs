@@ -201,6 +201,10 @@ pub async fn finish_interrupted(
 ) -> Result<usize, UploadError> {
     let mut finished = 0;
     for upload in uploads::complete_unstored(db, now, FINISHED_PER_ROUND).await? {
+        // Its last chunk's request is completing it (perhaps still waiting for its turn).
+        if runtime.is_completing(upload.id) {
+            continue;
+        }
         match complete(db, blobs, runtime, &upload, now).await {
             Ok(()) => finished += 1,
             Err(UploadError::Blob(e)) => return Err(UploadError::Blob(e)),
@@ -227,6 +231,7 @@ async fn complete(
     upload: &Upload,
     now: DateTime<Utc>,
 ) -> Result<(), UploadError> {
+    let _completing = runtime.completing(upload.id);
     match store_photo(db, blobs, runtime, upload, now).await {
         Err(UploadError::ChecksumMismatch | UploadError::Store(StoreError::Corrupt(_)))
             if photos::find(db, &upload.sha256).await?.is_some() =>
