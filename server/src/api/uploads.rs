@@ -297,8 +297,12 @@ async fn read_chunk(body: Body, limit: usize, idle: Duration) -> Result<Vec<u8>,
             None => return Ok(data),
             Some(Ok(bytes)) if data.len() + bytes.len() > limit => return Err(too_large()),
             Some(Ok(bytes)) => data.extend_from_slice(&bytes),
-            // A body that breaks off (or outgrows a limit of a layer before this one).
-            Some(Err(_)) => return Err(too_large()),
+            // A body that breaks off: the connection is gone, or the bytes were not readable.
+            Some(Err(_)) => {
+                return Err(ApiError::invalid(
+                    "potongan terputus sebelum lengkap; periksa offset (HEAD) lalu lanjutkan",
+                ));
+            }
         }
     }
 }

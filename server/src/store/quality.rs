@@ -81,8 +81,7 @@ pub fn requeue_household(
     }
 }
 
-/// Marks visit checks pending again, with a new generation.
-/// Checks again, in the push's own transaction, the visits of up to [`MAX_OTHERS`] other
+/// Checks again, in the push's own transaction, the visits of up to `MAX_OTHERS + 1` other
 /// households with a member sharing a NIK with a live member of this household: it was just
 /// deleted or brought back, so their `nik_duplicate` may go or come.
 pub fn requeue_sharing_niks(batch: &mut WriteBatch, household_id: Uuid, now: DateTime<Utc>) {
@@ -93,6 +92,7 @@ pub fn requeue_sharing_niks(batch: &mut WriteBatch, household_id: Uuid, now: Dat
             .filter(
                 visit_check::Column::HouseholdId.in_subquery(
                     Query::select()
+                        .distinct()
                         .column((theirs.clone(), member::Column::HouseholdId))
                         .from_as(member::Entity, mine.clone())
                         .join_as(
@@ -118,6 +118,7 @@ pub fn requeue_sharing_niks(batch: &mut WriteBatch, household_id: Uuid, now: Dat
     );
 }
 
+/// Marks visit checks pending again, with a new generation.
 fn requeue() -> sea_orm::UpdateMany<visit_check::Entity> {
     visit_check::Entity::update_many()
         .col_expr(visit_check::Column::State, Expr::value("pending"))

@@ -111,7 +111,6 @@ impl RawMutation {
     }
 }
 
-/// Deserializes JSON text with the path of the first offending field in the error.
 /// Where the first NUL character (`\u0000`) of a mutation is: in a text or in a key. No
 /// database column stores one (PostgreSQL refuses it), so such a mutation can never be applied
 /// and is rejected like any other that cannot be. `None` for text without one, found without
@@ -162,6 +161,7 @@ fn find_nul(value: &serde_json::Value, path: &str) -> Option<String> {
     }
 }
 
+/// Deserializes JSON text with the path of the first offending field in the error.
 fn de<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, FieldError> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {

@@ -291,7 +291,7 @@ impl Editing {
         );
         if self.prev_area.is_some() {
             // Moved to another desa: the fix is now compared with another boundary, and the
-            // unresolved conflicts go to the supervisors of the new desa.
+            // household's conflicts go to the supervisors of the new desa.
             self.recheck_visits(None);
             conflicts::queue_move(batch, self.row.id, &self.row.area_code);
         }
