@@ -118,6 +118,54 @@ pub fn requeue_sharing_niks(batch: &mut WriteBatch, household_id: Uuid, now: Dat
     );
 }
 
+/// Checks again, in the push's own transaction, the visits of up to `MAX_OTHERS + 1` other
+/// households at exactly the coordinates of a visit just recorded, and those of other
+/// households naming one of its photos: `duplicate_coordinates` and `photo_reused` are raised
+/// on both households, not only on the later one.
+pub fn requeue_neighbours(
+    batch: &mut WriteBatch,
+    household_id: Uuid,
+    position: Option<(f64, f64)>,
+    photos: &[&str],
+    now: DateTime<Utc>,
+) {
+    if let Some((latitude, longitude)) = position {
+        batch.push(
+            &requeue()
+                .col_expr(visit_check::Column::RunAfter, Expr::value(now))
+                .filter(
+                    visit_check::Column::VisitId.in_subquery(
+                        Query::select()
+                            .column(visit::Column::Id)
+                            .from(visit::Entity)
+                            .and_where(visit::Column::Latitude.eq(latitude))
+                            .and_where(visit::Column::Longitude.eq(longitude))
+                            .and_where(visit::Column::HouseholdId.ne(household_id))
+                            .limit(MAX_OTHERS + 1)
+                            .to_owned(),
+                    ),
+                ),
+        );
+    }
+    if !photos.is_empty() {
+        batch.push(
+            &requeue()
+                .col_expr(visit_check::Column::RunAfter, Expr::value(now))
+                .filter(
+                    visit_check::Column::VisitId.in_subquery(
+                        Query::select()
+                            .column(visit_photo::Column::VisitId)
+                            .from(visit_photo::Entity)
+                            .and_where(visit_photo::Column::Sha256.is_in(photos.iter().copied()))
+                            .and_where(visit_photo::Column::HouseholdId.ne(household_id))
+                            .limit(MAX_OTHERS + 1)
+                            .to_owned(),
+                    ),
+                ),
+        );
+    }
+}
+
 /// Marks visit checks pending again, with a new generation.
 fn requeue() -> sea_orm::UpdateMany<visit_check::Entity> {
     visit_check::Entity::update_many()

@@ -441,10 +441,68 @@ async fn a_member_brought_back_counts_again_for_others_with_its_nik(backend: Bac
     );
 }
 
+/// A household visited later at another's exact coordinates raises `duplicate_coordinates` on
+/// both: the earlier one is checked again when the later visit arrives.
+async fn copied_coordinates_are_flagged_on_the_earlier_household_too(backend: Backend) {
+    let app = TestApp::spawn_on(backend).await;
+    let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let supervisor = app.user("supervisor", &[KEC_MALANGKE]).await;
+    let mut phone = app.client(&worker);
+    let mut rng = StdRng::seed_from_u64(8);
+    let t0 = Utc::now() - chrono::Duration::hours(8);
+    let minutes = |m: i64| t0 + chrono::Duration::minutes(m);
+    let (first, ops) = survey(
+        &mut rng,
+        2,
+        (-2.80, 120.40),
+        8.0,
+        false,
+        (minutes(0), minutes(35)),
+    );
+    for op in ops {
+        phone.enqueue(op).expect("enqueue");
+    }
+    phone.push().await.expect("push");
+    assert_eq!(
+        codes(&checked(&app, &supervisor, first).await),
+        BTreeSet::new()
+    );
+
+    // Hours later, at the same coordinates, another person (another NIK, so that no member
+    // change checks the first household again).
+    let (second, mut more) = survey(
+        &mut rng,
+        2,
+        (-2.80, 120.40),
+        8.0,
+        false,
+        (minutes(400), minutes(440)),
+    );
+    for op in &mut more {
+        if let Op::AddMember(m) = op {
+            m.fields.insert("nik".to_owned(), json!("7322014509850004"));
+        }
+    }
+    for op in more {
+        phone.enqueue(op).expect("enqueue");
+    }
+    phone.push().await.expect("push");
+    assert_eq!(
+        codes(&checked(&app, &supervisor, second).await),
+        BTreeSet::from(["duplicate_coordinates"])
+    );
+    assert_eq!(
+        codes(&checked(&app, &supervisor, first).await),
+        BTreeSet::from(["duplicate_coordinates"]),
+        "the earlier household is flagged too"
+    );
+}
+
 on_both_backends!(
     flags_are_raised_on_arrival_with_evidence_and_a_risk_score,
     a_deleted_household_no_longer_raises_flags_on_others,
     a_member_brought_back_counts_again_for_others_with_its_nik,
+    copied_coordinates_are_flagged_on_the_earlier_household_too,
 );
 
 /// An instance with `flags.run_checks = false` leaves visits queued; they are checked once an

@@ -98,6 +98,9 @@ pub(super) async fn record<C: ConnectionTrait>(
     // The same visit sent again had its check and position queued when it was first stored.
     if inserted {
         quality::queue(batch, m.visit_id, m.household_id, ctx.now);
+        let photos: Vec<&str> = m.photos.iter().map(|p| p.sha256.as_str()).collect();
+        let position = m.gps.as_ref().map(|g| (g.latitude, g.longitude));
+        quality::requeue_neighbours(batch, m.household_id, position, &photos, ctx.now);
         if let Some(gps) = &m.gps {
             map::queue_position(
                 batch,
