@@ -108,21 +108,18 @@ pgbench_run() { # PUSHES_PER_SCRIPT ARGS… → tps in database transactions and
     awk -v t="$tps" -v p="$per" 'BEGIN {printf "tps=%.1f ", t * p}'
     cpu_per "$before" $((count * per)); echo
 }
+rounds() { # ROUNDS times: both push sizes and both replays, back to back
+    for round in $(seq "$ROUNDS"); do
+        echo "--- round $round"
+        echo -n "loadgen batch=1:  "; loadgen_run 1
+        echo -n "pgbench literal:  "; pgbench_run 1 "${SCRIPTS[@]}"
+        echo -n "pgbench bound:    "; pgbench_run 7 "${BOUND[@]}"
+        echo -n "loadgen batch=20: "; loadgen_run 20
+    done
+}
 echo "machine: $(nproc) cores; PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}'); devices/clients=$DEVICES; $SECONDS_PER_RUN s per run"
-for round in $(seq "$ROUNDS"); do
-    echo "--- round $round"
-    echo -n "loadgen batch=1:  "; loadgen_run 1
-    echo -n "pgbench literal:  "; pgbench_run 1 "${SCRIPTS[@]}"
-    echo -n "pgbench bound:    "; pgbench_run 7 "${BOUND[@]}"
-    echo -n "loadgen batch=20: "; loadgen_run 20
-done
+rounds
 
 start_server false
 echo "--- the server without the background checks of visits (flags.run_checks = false)"
-for round in $(seq "$ROUNDS"); do
-    echo "--- round $round"
-    echo -n "loadgen batch=1:  "; loadgen_run 1
-    echo -n "pgbench literal:  "; pgbench_run 1 "${SCRIPTS[@]}"
-    echo -n "pgbench bound:    "; pgbench_run 7 "${BOUND[@]}"
-    echo -n "loadgen batch=20: "; loadgen_run 20
-done
+rounds

@@ -56,15 +56,17 @@ pub fn spawn(state: &AppState, stop: &watch::Receiver<bool>) -> Vec<JoinHandle<(
     tasks
 }
 
+/// Waits `period`, or less if `stop` turns true. Whether to go on.
+async fn wait(period: Duration, stop: &mut watch::Receiver<bool>) -> bool {
+    tokio::select! {
+        () = tokio::time::sleep(period) => {}
+        _ = stop.changed() => {}
+    }
+    !*stop.borrow()
+}
+
 async fn reload_boundaries(state: AppState, mut stop: watch::Receiver<bool>) {
-    loop {
-        tokio::select! {
-            () = tokio::time::sleep(AREAS_EVERY) => {}
-            _ = stop.changed() => {}
-        }
-        if *stop.borrow() {
-            return;
-        }
+    while wait(AREAS_EVERY, &mut stop).await {
         if let Err(e) = state.boundaries.refresh(&state.db).await {
             warn!(error = %e, "reloading area boundaries failed");
         }
@@ -72,14 +74,7 @@ async fn reload_boundaries(state: AppState, mut stop: watch::Receiver<bool>) {
 }
 
 async fn finish_uploads(state: AppState, mut stop: watch::Receiver<bool>) {
-    loop {
-        tokio::select! {
-            () = tokio::time::sleep(INTERRUPTED_UPLOADS_EVERY) => {}
-            _ = stop.changed() => {}
-        }
-        if *stop.borrow() {
-            return;
-        }
+    while wait(INTERRUPTED_UPLOADS_EVERY, &mut stop).await {
         let finished =
             finish_interrupted(&state.db, state.blobs.as_ref(), &state.photos, Utc::now()).await;
         match finished {
@@ -109,9 +104,6 @@ async fn sweep(
             ),
             Err(e) => warn!(error = %e, "giving up stuck photos failed"),
         }
-        tokio::select! {
-            () = tokio::time::sleep(SWEEP_EVERY) => {}
-            _ = stop.changed() => {}
-        }
+        wait(SWEEP_EVERY, &mut stop).await;
     }
 }

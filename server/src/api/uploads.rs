@@ -271,6 +271,13 @@ pub async fn patch(
 /// Reads a chunk's body, at most `limit` bytes. Each piece must come within `idle` of the one
 /// before: a connection that died mid-chunk is given up rather than waited on for good.
 async fn read_chunk(body: Body, limit: usize, idle: Duration) -> Result<Vec<u8>, ApiError> {
+    let too_large = || {
+        ApiError::client(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::PayloadTooLarge,
+            format!("potongan maksimal {limit} byte"),
+        )
+    };
     let mut pieces = body.into_data_stream();
     let mut data = Vec::new();
     loop {
@@ -286,13 +293,6 @@ async fn read_chunk(body: Body, limit: usize, idle: Duration) -> Result<Vec<u8>,
                     ),
                 )
             })?;
-        let too_large = || {
-            ApiError::client(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                ErrorCode::PayloadTooLarge,
-                format!("potongan maksimal {limit} byte"),
-            )
-        };
         match piece {
             None => return Ok(data),
             Some(Ok(bytes)) if data.len() + bytes.len() > limit => return Err(too_large()),

@@ -1,6 +1,7 @@
 //! Stored photos, and the photos visits name (stored or still pending).
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType,
     QueryFilter, QueryOrder, QuerySelect, RelationDef,
@@ -202,6 +203,8 @@ pub struct NamedBy {
     pub kind: String,
     /// The household's area.
     pub area_code: String,
+    /// Whether the household was deleted.
+    pub household_deleted: bool,
 }
 
 /// The visits naming any of `hashes`, with their households' areas.
@@ -228,6 +231,10 @@ async fn named_by_slice(
         .column(visit_photo::Column::HouseholdId)
         .column(visit_photo::Column::Kind)
         .column(household::Column::AreaCode)
+        .expr_as(
+            Expr::col((household::Entity, household::Column::Tombstone)).is_not_null(),
+            "household_deleted",
+        )
         .join(
             JoinType::InnerJoin,
             visit_photo::Entity::belongs_to(household::Entity)

@@ -57,27 +57,16 @@ pub fn requeue_household(
 ) {
     // Two statements over disjoint rows: an `OR` of the two conditions would keep PostgreSQL
     // from using the index on `household_id`, and scan the whole table in every such push.
-    batch.push(
-        &requeue()
-            .col_expr(visit_check::Column::RunAfter, Expr::value(now))
-            .filter(visit_check::Column::HouseholdId.eq(household_id)),
-    );
+    batch.push(&requeue(now).filter(visit_check::Column::HouseholdId.eq(household_id)));
     if !niks.is_empty() {
-        batch.push(
-            &requeue()
-                .col_expr(visit_check::Column::RunAfter, Expr::value(now))
-                .filter(
-                    visit_check::Column::HouseholdId.in_subquery(
-                        Query::select()
-                            .column(member::Column::HouseholdId)
-                            .from(member::Entity)
-                            .and_where(member::Column::Nik.is_in(niks.iter().cloned()))
-                            .and_where(member::Column::HouseholdId.ne(household_id))
-                            .limit(MAX_OTHERS + 1)
-                            .to_owned(),
-                    ),
-                ),
-        );
+        let others = Query::select()
+            .column(member::Column::HouseholdId)
+            .from(member::Entity)
+            .and_where(member::Column::Nik.is_in(niks.iter().cloned()))
+            .and_where(member::Column::HouseholdId.ne(household_id))
+            .limit(MAX_OTHERS + 1)
+            .to_owned();
+        batch.push(&requeue(now).filter(visit_check::Column::HouseholdId.in_subquery(others)));
     }
 }
 
@@ -86,36 +75,25 @@ pub fn requeue_household(
 /// deleted or brought back, so their `nik_duplicate` may go or come.
 pub fn requeue_sharing_niks(batch: &mut WriteBatch, household_id: Uuid, now: DateTime<Utc>) {
     let (mine, theirs) = (Alias::new("mine"), Alias::new("theirs"));
-    batch.push(
-        &requeue()
-            .col_expr(visit_check::Column::RunAfter, Expr::value(now))
-            .filter(
-                visit_check::Column::HouseholdId.in_subquery(
-                    Query::select()
-                        .distinct()
-                        .column((theirs.clone(), member::Column::HouseholdId))
-                        .from_as(member::Entity, mine.clone())
-                        .join_as(
-                            JoinType::InnerJoin,
-                            member::Entity,
-                            theirs.clone(),
-                            Expr::col((theirs.clone(), member::Column::Nik))
-                                .equals((mine.clone(), member::Column::Nik)),
-                        )
-                        .and_where(
-                            Expr::col((mine.clone(), member::Column::HouseholdId)).eq(household_id),
-                        )
-                        .and_where(Expr::col((mine, member::Column::Tombstone)).is_null())
-                        .and_where(
-                            Expr::col((theirs.clone(), member::Column::HouseholdId))
-                                .ne(household_id),
-                        )
-                        .and_where(Expr::col((theirs, member::Column::Tombstone)).is_null())
-                        .limit(MAX_OTHERS + 1)
-                        .to_owned(),
-                ),
-            ),
-    );
+    let mine_col = |c: member::Column| Expr::col((mine.clone(), c));
+    let theirs_col = |c: member::Column| Expr::col((theirs.clone(), c));
+    let others = Query::select()
+        .distinct()
+        .column((theirs.clone(), member::Column::HouseholdId))
+        .from_as(member::Entity, mine.clone())
+        .join_as(
+            JoinType::InnerJoin,
+            member::Entity,
+            theirs.clone(),
+            theirs_col(member::Column::Nik).equals((mine.clone(), member::Column::Nik)),
+        )
+        .and_where(mine_col(member::Column::HouseholdId).eq(household_id))
+        .and_where(mine_col(member::Column::Tombstone).is_null())
+        .and_where(theirs_col(member::Column::HouseholdId).ne(household_id))
+        .and_where(theirs_col(member::Column::Tombstone).is_null())
+        .limit(MAX_OTHERS + 1)
+        .to_owned();
+    batch.push(&requeue(now).filter(visit_check::Column::HouseholdId.in_subquery(others)));
 }
 
 /// Checks again, in the push's own transaction, the visits of up to `MAX_OTHERS + 1` other
@@ -130,44 +108,27 @@ pub fn requeue_neighbours(
     now: DateTime<Utc>,
 ) {
     if let Some((latitude, longitude)) = position {
-        batch.push(
-            &requeue()
-                .col_expr(visit_check::Column::RunAfter, Expr::value(now))
-                .filter(
-                    visit_check::Column::VisitId.in_subquery(
-                        Query::select()
-                            .column(visit::Column::Id)
-                            .from(visit::Entity)
-                            .and_where(visit::Column::Latitude.eq(latitude))
-                            .and_where(visit::Column::Longitude.eq(longitude))
-                            .and_where(visit::Column::HouseholdId.ne(household_id))
-                            .limit(MAX_OTHERS + 1)
-                            .to_owned(),
-                    ),
-                ),
-        );
+        let same_place = Query::select()
+            .column(visit::Column::Id)
+            .from(visit::Entity)
+            .and_where(visit::Column::Latitude.eq(latitude))
+            .and_where(visit::Column::Longitude.eq(longitude))
+            .and_where(visit::Column::HouseholdId.ne(household_id))
+            .limit(MAX_OTHERS + 1)
+            .to_owned();
+        batch.push(&requeue(now).filter(visit_check::Column::VisitId.in_subquery(same_place)));
     }
     if !photos.is_empty() {
-        batch.push(
-            &requeue()
-                .col_expr(visit_check::Column::RunAfter, Expr::value(now))
-                .filter(
-                    visit_check::Column::VisitId.in_subquery(
-                        Query::select()
-                            .column(visit_photo::Column::VisitId)
-                            .from(visit_photo::Entity)
-                            .and_where(visit_photo::Column::Sha256.is_in(photos.iter().copied()))
-                            .and_where(visit_photo::Column::HouseholdId.ne(household_id))
-                            .limit(MAX_OTHERS + 1)
-                            .to_owned(),
-                    ),
-                ),
-        );
+        let same_photo = visits_naming(photos)
+            .and_where(visit_photo::Column::HouseholdId.ne(household_id))
+            .limit(MAX_OTHERS + 1)
+            .to_owned();
+        batch.push(&requeue(now).filter(visit_check::Column::VisitId.in_subquery(same_photo)));
     }
 }
 
-/// Marks visit checks pending again, with a new generation.
-fn requeue() -> sea_orm::UpdateMany<visit_check::Entity> {
+/// Marks visit checks pending again, due `now`, with a new generation.
+fn requeue(now: DateTime<Utc>) -> sea_orm::UpdateMany<visit_check::Entity> {
     visit_check::Entity::update_many()
         .col_expr(visit_check::Column::State, Expr::value("pending"))
         .col_expr(
@@ -175,6 +136,16 @@ fn requeue() -> sea_orm::UpdateMany<visit_check::Entity> {
             Expr::col(visit_check::Column::Generation).add(1),
         )
         .col_expr(visit_check::Column::Attempts, Expr::value(0))
+        .col_expr(visit_check::Column::RunAfter, Expr::value(now))
+}
+
+/// The ids of the visits naming one of these photos, as a subquery.
+fn visits_naming(photos: &[&str]) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(visit_photo::Column::VisitId)
+        .from(visit_photo::Entity)
+        .and_where(visit_photo::Column::Sha256.is_in(photos.iter().copied()))
+        .to_owned()
 }
 
 /// Checks again every visit naming one of these photos (an analysis has just finished: EXIF
@@ -184,17 +155,8 @@ pub async fn requeue_for_photos(
     sha256: &[&str],
     now: DateTime<Utc>,
 ) -> Result<u64, StoreError> {
-    let result = requeue()
-        .col_expr(visit_check::Column::RunAfter, Expr::value(now))
-        .filter(
-            visit_check::Column::VisitId.in_subquery(
-                Query::select()
-                    .column(visit_photo::Column::VisitId)
-                    .from(visit_photo::Entity)
-                    .and_where(visit_photo::Column::Sha256.is_in(sha256.iter().copied()))
-                    .to_owned(),
-            ),
-        )
+    let result = requeue(now)
+        .filter(visit_check::Column::VisitId.in_subquery(visits_naming(sha256)))
         .exec(db)
         .await?;
     Ok(result.rows_affected)
@@ -378,20 +340,9 @@ async fn photo_facts(
             let mut owners: Vec<(String, Uuid)> = photos::named_by(db, &hashes)
                 .await?
                 .into_iter()
-                .filter(|n| n.household_id != household_id)
+                .filter(|n| n.household_id != household_id && !n.household_deleted)
                 .map(|n| (n.sha256, n.household_id))
                 .collect();
-            if !owners.is_empty() {
-                let deleted: Vec<Uuid> = household::Entity::find()
-                    .select_only()
-                    .column(household::Column::Id)
-                    .filter(household::Column::Id.is_in(owners.iter().map(|o| o.1)))
-                    .filter(household::Column::Tombstone.is_not_null())
-                    .into_tuple()
-                    .all(db)
-                    .await?;
-                owners.retain(|o| !deleted.contains(&o.1));
-            }
             owners.sort_unstable();
             owners.dedup();
             look_alikes = owners

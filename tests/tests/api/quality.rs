@@ -327,42 +327,66 @@ async fn only_masked_and_in_scope(app: &TestApp, household: Uuid, supervisor: &T
     assert_eq!(app.get(&path, &elsewhere.token).await.status(), 404);
 }
 
+/// A Malangke worker's phone and their supervisor, for clean surveys in Pattimang of the
+/// woman of [`NIK`], timed from eight hours ago.
+struct Field {
+    app: TestApp,
+    supervisor: TestUser,
+    phone: SyncClient,
+    rng: StdRng,
+    t0: DateTime<Utc>,
+}
+
+impl Field {
+    async fn new(backend: Backend, seed: u64) -> Self {
+        let app = TestApp::spawn_on(backend).await;
+        let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
+        let supervisor = app.user("supervisor", &[KEC_MALANGKE]).await;
+        let phone = app.client(&worker);
+        Self {
+            app,
+            supervisor,
+            phone,
+            rng: StdRng::seed_from_u64(seed),
+            t0: Utc::now() - chrono::Duration::hours(8),
+        }
+    }
+
+    /// A clean survey at `position`, from `from` to `to` minutes after the start.
+    fn survey(&mut self, position: (f64, f64), (from, to): (i64, i64)) -> (Uuid, Vec<Op>) {
+        let at = |m: i64| self.t0 + chrono::Duration::minutes(m);
+        let times = (at(from), at(to));
+        survey(&mut self.rng, 2, position, 8.0, false, times)
+    }
+
+    /// Sends the operations and pulls.
+    async fn record(&mut self, ops: impl IntoIterator<Item = Op>) {
+        for op in ops {
+            self.phone.enqueue(op).expect("enqueue");
+        }
+        self.phone.sync().await.expect("sync");
+    }
+
+    /// The household's checks, once every visit of it is checked.
+    async fn quality(&self, household: Uuid) -> HouseholdQuality {
+        checked(&self.app, &self.supervisor, household).await
+    }
+}
+
 /// Deleting a household takes back the flags it raised on another: the households sharing its
 /// members' NIKs are checked again, and a deleted household is nobody's duplicate.
 async fn a_deleted_household_no_longer_raises_flags_on_others(backend: Backend) {
-    let app = TestApp::spawn_on(backend).await;
-    let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
-    let supervisor = app.user("supervisor", &[KEC_MALANGKE]).await;
-    let mut phone = app.client(&worker);
-    let mut rng = StdRng::seed_from_u64(6);
-    let t0 = Utc::now() - chrono::Duration::hours(8);
-    let minutes = |m: i64| t0 + chrono::Duration::minutes(m);
+    let mut field = Field::new(backend, 6).await;
     // The same person, recorded twice at the same place: a household entered twice.
-    let (first, ops) = survey(
-        &mut rng,
-        2,
-        (-2.80, 120.40),
-        8.0,
-        false,
-        (minutes(0), minutes(35)),
-    );
-    let (twice, more) = survey(
-        &mut rng,
-        2,
-        (-2.80, 120.40),
-        8.0,
-        false,
-        (minutes(400), minutes(440)),
-    );
-    for op in ops.into_iter().chain(more) {
-        phone.enqueue(op).expect("enqueue");
-    }
-    phone.sync().await.expect("sync");
+    let (first, ops) = field.survey((-2.80, 120.40), (0, 35));
+    let (twice, more) = field.survey((-2.80, 120.40), (400, 440));
+    field.record(ops.into_iter().chain(more)).await;
     assert_eq!(
-        codes(&checked(&app, &supervisor, first).await),
+        codes(&field.quality(first).await),
         BTreeSet::from(["duplicate_coordinates", "nik_duplicate"])
     );
 
+    let phone = &mut field.phone;
     phone
         .enqueue(Op::DeleteHousehold(DeleteHousehold {
             household_id: twice,
@@ -375,7 +399,7 @@ async fn a_deleted_household_no_longer_raises_flags_on_others(backend: Backend) 
         "{receipts:?}"
     );
     assert_eq!(
-        codes(&checked(&app, &supervisor, first).await),
+        codes(&field.quality(first).await),
         BTreeSet::new(),
         "the duplicate was deleted"
     );
@@ -384,46 +408,23 @@ async fn a_deleted_household_no_longer_raises_flags_on_others(backend: Backend) 
 /// A member removed on one phone and brought back by an edit from another counts again for
 /// the households sharing its NIK.
 async fn a_member_brought_back_counts_again_for_others_with_its_nik(backend: Backend) {
-    let app = TestApp::spawn_on(backend).await;
-    let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
-    let other = app.user("enumerator", &[KEC_MALANGKE]).await;
-    let supervisor = app.user("supervisor", &[KEC_MALANGKE]).await;
-    let (mut a, mut b) = (app.client(&worker), app.client(&other));
-    let mut rng = StdRng::seed_from_u64(7);
-    let t0 = Utc::now() - chrono::Duration::hours(8);
-    let minutes = |m: i64| t0 + chrono::Duration::minutes(m);
-    let (first, ops) = survey(
-        &mut rng,
-        2,
-        (-2.80, 120.40),
-        8.0,
-        false,
-        (minutes(0), minutes(35)),
-    );
+    let mut field = Field::new(backend, 7).await;
+    let other = field.app.user("enumerator", &[KEC_MALANGKE]).await;
+    let mut b = field.app.client(&other);
+    let (first, ops) = field.survey((-2.80, 120.40), (0, 35));
     let member = member_of(&ops);
-    let (second, more) = survey(
-        &mut rng,
-        2,
-        (-2.81, 120.41),
-        8.0,
-        false,
-        (minutes(60), minutes(95)),
-    );
-    for op in ops.into_iter().chain(more) {
-        a.enqueue(op).expect("enqueue");
-    }
-    a.sync().await.expect("sync");
+    let (second, more) = field.survey((-2.81, 120.41), (60, 95));
+    field.record(ops.into_iter().chain(more)).await;
     b.sync().await.expect("sync");
-    assert!(codes(&checked(&app, &supervisor, second).await).contains("nik_duplicate"));
+    assert!(codes(&field.quality(second).await).contains("nik_duplicate"));
 
     let remove = Op::RemoveMember(RemoveMember {
         household_id: first,
         member_id: member,
-        base_version: a.base_version(first),
+        base_version: field.phone.base_version(first),
     });
-    a.enqueue(remove).expect("enqueue");
-    a.push().await.expect("push");
-    assert!(!codes(&checked(&app, &supervisor, second).await).contains("nik_duplicate"));
+    field.record([remove]).await;
+    assert!(!codes(&field.quality(second).await).contains("nik_duplicate"));
 
     // The other phone, which had not seen the removal, edits the member: it comes back.
     let edit = Op::UpdateMember(UpdateMember {
@@ -436,7 +437,7 @@ async fn a_member_brought_back_counts_again_for_others_with_its_nik(backend: Bac
     let receipts = b.push().await.expect("push");
     assert_eq!(receipts[0].status, ReceiptStatus::Applied, "{receipts:?}");
     assert!(
-        codes(&checked(&app, &supervisor, second).await).contains("nik_duplicate"),
+        codes(&field.quality(second).await).contains("nik_duplicate"),
         "the NIK is held twice again"
     );
 }
@@ -444,55 +445,26 @@ async fn a_member_brought_back_counts_again_for_others_with_its_nik(backend: Bac
 /// A household visited later at another's exact coordinates raises `duplicate_coordinates` on
 /// both: the earlier one is checked again when the later visit arrives.
 async fn copied_coordinates_are_flagged_on_the_earlier_household_too(backend: Backend) {
-    let app = TestApp::spawn_on(backend).await;
-    let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
-    let supervisor = app.user("supervisor", &[KEC_MALANGKE]).await;
-    let mut phone = app.client(&worker);
-    let mut rng = StdRng::seed_from_u64(8);
-    let t0 = Utc::now() - chrono::Duration::hours(8);
-    let minutes = |m: i64| t0 + chrono::Duration::minutes(m);
-    let (first, ops) = survey(
-        &mut rng,
-        2,
-        (-2.80, 120.40),
-        8.0,
-        false,
-        (minutes(0), minutes(35)),
-    );
-    for op in ops {
-        phone.enqueue(op).expect("enqueue");
-    }
-    phone.push().await.expect("push");
-    assert_eq!(
-        codes(&checked(&app, &supervisor, first).await),
-        BTreeSet::new()
-    );
+    let mut field = Field::new(backend, 8).await;
+    let (first, ops) = field.survey((-2.80, 120.40), (0, 35));
+    field.record(ops).await;
+    assert_eq!(codes(&field.quality(first).await), BTreeSet::new());
 
     // Hours later, at the same coordinates, another person (another NIK, so that no member
     // change checks the first household again).
-    let (second, mut more) = survey(
-        &mut rng,
-        2,
-        (-2.80, 120.40),
-        8.0,
-        false,
-        (minutes(400), minutes(440)),
-    );
+    let (second, mut more) = field.survey((-2.80, 120.40), (400, 440));
     for op in &mut more {
         if let Op::AddMember(m) = op {
             m.fields.insert("nik".to_owned(), json!("7322014509850004"));
         }
     }
-    for op in more {
-        phone.enqueue(op).expect("enqueue");
-    }
-    phone.push().await.expect("push");
+    field.record(more).await;
     assert_eq!(
-        codes(&checked(&app, &supervisor, second).await),
+        codes(&field.quality(second).await),
         BTreeSet::from(["duplicate_coordinates"])
     );
     assert_eq!(
-        codes(&checked(&app, &supervisor, first).await),
+        codes(&field.quality(first).await),
         BTreeSet::from(["duplicate_coordinates"]),
         "the earlier household is flagged too"
     );
