@@ -102,6 +102,72 @@ fn thumbnails_are_turned_upright_for_each_of_the_eight_exif_orientations() {
 }
 
 #[test]
+fn cmyk_and_grey_jpegs_are_shown_in_their_colours() {
+    let (w, h) = (64u16, 48u16);
+    let pixels = usize::from(w) * usize::from(h);
+    let centre = |jpeg: &[u8]| {
+        let (tw, th, out) = decode(jpeg);
+        let i = (usize::from(th) / 2 * usize::from(tw) + usize::from(tw) / 2) * 3;
+        [out[i], out[i + 1], out[i + 2]]
+    };
+    // Red in ink: no cyan, full magenta and yellow, no black. The encoder stores it inverted
+    // with Adobe's marker, as Photoshop does, once as CMYK and once as YCCK.
+    for color_type in [
+        jpeg_encoder::ColorType::Cmyk,
+        jpeg_encoder::ColorType::CmykAsYcck,
+    ] {
+        let mut photo = Vec::new();
+        jpeg_encoder::Encoder::new(&mut photo, 95)
+            .encode(&[0, 255, 255, 0].repeat(pixels), w, h, color_type)
+            .unwrap();
+        let rendered = analysis::analyse(&photo, &LIMITS)
+            .unwrap()
+            .rendered
+            .expect("a CMYK JPEG is decoded");
+        let [red, green, blue] = centre(&rendered.small);
+        assert!(
+            red > 220 && green < 40 && blue < 40,
+            "{color_type:?} shows as {red} {green} {blue}"
+        );
+    }
+    let mut photo = Vec::new();
+    jpeg_encoder::Encoder::new(&mut photo, 95)
+        .encode(&[90].repeat(pixels), w, h, jpeg_encoder::ColorType::Luma)
+        .unwrap();
+    let rendered = analysis::analyse(&photo, &LIMITS)
+        .unwrap()
+        .rendered
+        .expect("a grey JPEG is decoded");
+    for channel in centre(&rendered.small) {
+        assert!(channel.abs_diff(90) <= 3, "{channel}");
+    }
+}
+
+#[test]
+fn a_jpeg_the_decoder_gives_up_on_is_reported_and_the_next_one_decoded() {
+    // Without its quantisation tables the structure is an image's, its pixels cannot be
+    // computed: the decoder's fatal error must come back as an error, not end the process.
+    let photo = images::jpeg(64, 48, 2, None, 80);
+    let mut without_tables = photo[..2].to_vec();
+    let mut at = 2;
+    while photo[at + 1] != 0xDA {
+        let length = usize::from(u16::from_be_bytes([photo[at + 2], photo[at + 3]]));
+        if photo[at + 1] != 0xDB {
+            without_tables.extend(&photo[at..at + 2 + length]);
+        }
+        at += 2 + length;
+    }
+    without_tables.extend(&photo[at..]);
+    let analysis = analysis::analyse(&without_tables, &LIMITS).expect("the structure is sound");
+    let error = analysis
+        .rendered
+        .expect_err("no pixels without quantisation tables");
+    assert!(error.0.contains("Quantization table"), "{error}");
+    let next = analysis::analyse(&photo, &LIMITS).unwrap();
+    assert!(next.rendered.is_ok(), "the decoder works on afterwards");
+}
+
+#[test]
 fn the_perceptual_hash_survives_recompression_and_resizing_but_not_another_scene() {
     let hash = |bytes: &[u8]| {
         analysis::analyse(bytes, &LIMITS)
@@ -149,6 +215,28 @@ fn decompression_bombs_are_refused_before_decoding() {
     let progressive = images::jpeg_frame_header(0xC2, 9000, 6700);
     assert_eq!(
         inspect(&progressive, &LIMITS),
+        Err(Rejection::TooLarge {
+            width: 9000,
+            height: 6700
+        })
+    );
+    // So does a baseline JPEG with one scan per component. Its scan header is cut from
+    // three components to one: length, count, the first component, then the spectral bytes.
+    let mut one_per_scan = images::jpeg_frame_header(0xC0, 9000, 6700);
+    let sos = one_per_scan
+        .windows(2)
+        .position(|w| w == [0xFF, 0xDA])
+        .expect("a scan header");
+    assert_eq!(&one_per_scan[sos + 2..sos + 5], [0, 12, 3]);
+    let header = [
+        &[0, 8, 1][..],
+        &one_per_scan[sos + 5..sos + 7],
+        &one_per_scan[sos + 11..sos + 14],
+    ]
+    .concat();
+    one_per_scan.splice(sos + 2..sos + 14, header);
+    assert_eq!(
+        inspect(&one_per_scan, &LIMITS),
         Err(Rejection::TooLarge {
             width: 9000,
             height: 6700

@@ -45,8 +45,9 @@ pub struct Inspection {
     pub format: ImageFormat,
     /// Width and height as stored (before EXIF orientation); unknown for HEIC.
     pub size: Option<(u32, u32)>,
-    /// A progressive JPEG (decoded whole, so it costs more memory).
-    pub progressive: bool,
+    /// A JPEG whose every coefficient is kept while it decodes (progressive, or a scan
+    /// holding fewer components than the frame), so it costs more memory.
+    pub multi_scan: bool,
     /// Bytes after the image's end (some phones append a motion-photo video there).
     pub trailer_bytes: u64,
 }
@@ -180,7 +181,7 @@ pub fn inspect(bytes: &[u8], limits: &Limits) -> Result<Inspection, Rejection> {
             inspection.format,
             width,
             height,
-            inspection.progressive,
+            inspection.multi_scan,
             limits,
         )?;
     }
@@ -193,18 +194,18 @@ pub fn inspect(bytes: &[u8], limits: &Limits) -> Result<Inspection, Rejection> {
 /// Memory a decode needs, from the declared size alone. Baseline JPEGs are decoded scaled
 /// down in the DCT (to the smallest of 1/8, 1/4, 1/2 or full size still covering the large
 /// thumbnail: component planes and the RGB output, up to 6 bytes per decoded pixel), so a
-/// large one costs little; a progressive JPEG keeps every coefficient (up to 6 bytes per
+/// large one costs little; a multi-scan JPEG keeps every coefficient (up to 6 bytes per
 /// pixel at full size); PNG and WebP are decoded whole (up to 8 bytes per pixel: 16-bit RGBA).
 fn check_size(
     format: ImageFormat,
     width: u32,
     height: u32,
-    progressive: bool,
+    multi_scan: bool,
     limits: &Limits,
 ) -> Result<(), Rejection> {
     let pixels = u64::from(width) * u64::from(height);
     let decode_bytes = match format {
-        ImageFormat::Jpeg if !progressive => jpeg_decoded_pixels(width, height).saturating_mul(6),
+        ImageFormat::Jpeg if !multi_scan => jpeg_decoded_pixels(width, height).saturating_mul(6),
         ImageFormat::Jpeg => pixels.saturating_mul(6),
         // PNG declares 32-bit sizes: saturate rather than overflow.
         _ => pixels.saturating_mul(8),
@@ -218,23 +219,12 @@ fn check_size(
     Ok(())
 }
 
-/// Pixels of a baseline JPEG as decoded for the thumbnails: the decoder (jpeg-decoder's
-/// `choose_idct_size`) takes the smallest scale of 1/8, 1/4, 1/2 or 1 at which either side
-/// still reaches the large thumbnail's.
+/// Pixels of a baseline JPEG as decoded for the thumbnails, at
+/// [`jpeg_scale_eighths`](super::render::jpeg_scale_eighths).
 pub(crate) fn jpeg_decoded_pixels(width: u32, height: u32) -> u64 {
-    let longest = u64::from(width.max(height)).max(1);
-    let large = u64::from(super::render::LARGE);
-    let wanted = |side: u32| (u64::from(side) * large / longest).max(1);
-    let scaled = |side: u32, eighths: u64| (u64::from(side) * eighths).div_ceil(8);
-    let eighths = if longest <= large {
-        8
-    } else {
-        [1, 2, 4]
-            .into_iter()
-            .find(|&e| scaled(width, e) >= wanted(width) || scaled(height, e) >= wanted(height))
-            .unwrap_or(8)
-    };
-    scaled(width, eighths) * scaled(height, eighths)
+    let eighths = u64::from(super::render::jpeg_scale_eighths(width, height));
+    let scaled = |side: u32| (u64::from(side) * eighths).div_ceil(8);
+    scaled(width) * scaled(height)
 }
 
 fn be16(bytes: &[u8], at: usize) -> Option<u16> {
@@ -255,7 +245,8 @@ const TRUNCATED: Rejection = Rejection::NotAnImage("file cut short");
 fn jpeg(bytes: &[u8]) -> Result<(Inspection, usize), Rejection> {
     let mut at = 2;
     let mut size = None;
-    let mut progressive = false;
+    let mut components = 0;
+    let mut multi_scan = false;
     loop {
         if *bytes.get(at).ok_or(TRUNCATED)? != 0xFF {
             return Err(Rejection::NotAnImage("JPEG segment expected"));
@@ -286,7 +277,8 @@ fn jpeg(bytes: &[u8]) -> Result<(Inspection, usize), Rejection> {
                 let height = be16(payload, 1).ok_or(TRUNCATED)?;
                 let width = be16(payload, 3).ok_or(TRUNCATED)?;
                 size = Some((u32::from(width), u32::from(height)));
-                progressive = marker == 0xC2;
+                components = *payload.get(5).ok_or(TRUNCATED)?;
+                multi_scan |= marker == 0xC2;
             }
             // Lossless, hierarchical and arithmetic-coded frames (and hierarchical
             // progression markers): no camera writes them, and lossless ones are decoded at
@@ -299,6 +291,11 @@ fn jpeg(bytes: &[u8]) -> Result<(Inspection, usize), Rejection> {
             0xE0..=0xEF | 0xFE => check_text(payload)?,
             _ => {}
         }
+        // A scan holding fewer components than the frame (one scan per component): the
+        // decoder keeps every coefficient, as for a progressive frame.
+        if marker == 0xDA && *payload.first().ok_or(TRUNCATED)? < components {
+            multi_scan = true;
+        }
         at += length;
         if marker == 0xDA {
             at = skip_entropy_coded(bytes, at)?;
@@ -308,7 +305,7 @@ fn jpeg(bytes: &[u8]) -> Result<(Inspection, usize), Rejection> {
     let inspection = Inspection {
         format: ImageFormat::Jpeg,
         size: Some(size),
-        progressive,
+        multi_scan,
         trailer_bytes: 0,
     };
     Ok((inspection, at))
@@ -364,7 +361,7 @@ fn png(bytes: &[u8]) -> Result<(Inspection, usize), Rejection> {
     let inspection = Inspection {
         format: ImageFormat::Png,
         size,
-        progressive: false,
+        multi_scan: false,
         trailer_bytes: 0,
     };
     Ok((inspection, at))
@@ -395,7 +392,7 @@ fn webp(bytes: &[u8]) -> Result<(Inspection, usize), Rejection> {
     let inspection = Inspection {
         format: ImageFormat::WebP,
         size: Some(size),
-        progressive: false,
+        multi_scan: false,
         trailer_bytes: 0,
     };
     Ok((inspection, end))
@@ -516,7 +513,7 @@ fn heic(bytes: &[u8]) -> Result<(Inspection, usize), Rejection> {
     let inspection = Inspection {
         format: ImageFormat::Heic,
         size: None,
-        progressive: false,
+        multi_scan: false,
         trailer_bytes: 0,
     };
     Ok((inspection, at))

@@ -1,12 +1,14 @@
 //! Decoding and the derived images: thumbnails at 1024 px and 256 px (the longest side), the
 //! EXIF orientation applied, no metadata carried over (so no GPS), and a perceptual hash.
 //!
-//! A baseline JPEG is decoded already scaled down in the DCT (1/2 to 1/8, the smallest scale
-//! still at least 1024 px): a 12-megapixel photo never exists in memory at full size.
+//! A JPEG is decoded already scaled down in the DCT (1/2 to 1/8, the smallest scale still at
+//! least 1024 px): a 12-megapixel photo never exists in memory at full size.
+
+use std::borrow::Cow;
 
 use fast_image_resize::images::Image;
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
-use image::{ImageReader, RgbImage, imageops};
+use image::{ImageReader, RgbImage};
 
 use super::format::{ImageFormat, Limits};
 use super::phash;
@@ -50,72 +52,120 @@ pub fn render(
     limits: &Limits,
 ) -> Result<Rendered, DecodeError> {
     let (width, height, pixels) = match format {
-        ImageFormat::Jpeg => decode_jpeg(bytes, limits)?,
+        ImageFormat::Jpeg => decode_jpeg(bytes)?,
         ImageFormat::Png | ImageFormat::WebP => decode_other(bytes, format, limits)?,
         ImageFormat::Heic => return Err(DecodeError("HEIC is not decoded".to_owned())),
     };
     let decoded = Image::from_vec_u8(width, height, pixels, PixelType::U8x3).map_err(fail)?;
     let mut resizer = Resizer::new();
     let large = shrink(&mut resizer, &decoded, LARGE)?;
-    let small = shrink(&mut resizer, &large, SMALL)?;
-    let large = orient(into_rgb(large)?, orientation);
-    let small = orient(into_rgb(small)?, orientation);
-    let phash = phash::of(&small);
+    drop(decoded);
+    let small = into_rgb(shrink(&mut resizer, &large, SMALL)?)?;
+    let small = orient(&small, orientation);
+    let large = into_rgb(large)?;
+    // The large thumbnail is turned and encoded on a second thread meanwhile, when one starts.
+    let (large, small, phash) = std::thread::scope(|scope| {
+        let large_job = std::thread::Builder::new()
+            .name("thumbnail".to_owned())
+            .spawn_scoped(scope, || encode(&orient(&large, orientation)));
+        let phash = phash::of(&small);
+        let small = encode(&small);
+        let large = match large_job {
+            Ok(job) => job
+                .join()
+                .unwrap_or_else(|_| Err(fail("the thumbnail thread panicked"))),
+            Err(_) => encode(&orient(&large, orientation)),
+        };
+        (large, small, phash)
+    });
     let (w, h) = stored.unwrap_or((width, height));
     Ok(Rendered {
         // Orientations 5–8 turn the picture a quarter.
         size: if orientation >= 5 { (h, w) } else { (w, h) },
-        large: encode(&large)?,
-        small: encode(&small)?,
+        large: large?,
+        small: small?,
         phash,
     })
 }
 
-/// RGB pixels of a JPEG, scaled in the DCT to the smallest size still covering [`LARGE`].
-fn decode_jpeg(bytes: &[u8], limits: &Limits) -> Result<(u32, u32, Vec<u8>), DecodeError> {
-    let mut decoder = jpeg_decoder::Decoder::new(bytes);
-    decoder.set_max_decoding_buffer_size(
-        usize::try_from(limits.max_decode_bytes).unwrap_or(usize::MAX),
+/// The scale, in eighths, at which a JPEG of this size is decoded: the smallest of 1/8, 1/4
+/// and 1/2 whose longest side still reaches [`LARGE`], else full size. libjpeg has fast (SIMD)
+/// inverse DCTs for these four.
+pub(crate) fn jpeg_scale_eighths(width: u32, height: u32) -> u8 {
+    let longest = u64::from(width.max(height));
+    [1, 2, 4]
+        .into_iter()
+        .find(|&eighths| (longest * u64::from(eighths)).div_ceil(8) >= u64::from(LARGE))
+        .unwrap_or(8)
+}
+
+/// RGB pixels of a JPEG, scaled in the DCT by [`jpeg_scale_eighths`].
+///
+/// libjpeg (libjpeg-turbo, as built by the mozjpeg crate) reports a fatal error by unwinding
+/// out of its error handler: the unwind is caught here and becomes a [`DecodeError`]. Damaged
+/// entropy-coded data is only a warning to libjpeg: it decodes what it can, as browsers and
+/// Pillow show such a photo.
+fn decode_jpeg(bytes: &[u8]) -> Result<(u32, u32, Vec<u8>), DecodeError> {
+    std::panic::catch_unwind(|| decode_jpeg_unwinding(bytes)).unwrap_or_else(|payload| {
+        Err(DecodeError(
+            payload
+                .downcast_ref::<String>()
+                .cloned()
+                .unwrap_or_else(|| "libjpeg fatal error".to_owned()),
+        ))
+    })
+}
+
+fn decode_jpeg_unwinding(bytes: &[u8]) -> Result<(u32, u32, Vec<u8>), DecodeError> {
+    // Adobe's APP14 segment says whether CMYK is stored inverted.
+    let mut decompress = mozjpeg::Decompress::with_markers(&[mozjpeg::Marker::APP(14)])
+        .from_mem(bytes)
+        .map_err(fail)?;
+    let (width, height) = decompress.size();
+    decompress.scale(jpeg_scale_eighths(
+        u32::try_from(width).map_err(fail)?,
+        u32::try_from(height).map_err(fail)?,
+    ));
+    let adobe = decompress.markers().any(|m| m.data.starts_with(b"Adobe"));
+    let (mut started, kind) = match decompress.image().map_err(fail)? {
+        mozjpeg::decompress::Format::RGB(started) => (started, Channels::Rgb),
+        mozjpeg::decompress::Format::Gray(started) => (started, Channels::Grey),
+        mozjpeg::decompress::Format::CMYK(started) => (started, Channels::Cmyk { adobe }),
+    };
+    let raw = started.read_scanlines::<u8>().map_err(fail)?;
+    let (w, h) = (
+        u32::try_from(started.width()).map_err(fail)?,
+        u32::try_from(started.height()).map_err(fail)?,
     );
-    decoder.read_info().map_err(fail)?;
-    let info = decoder.info().ok_or_else(|| fail("no JPEG header"))?;
-    let (w, h) = (u32::from(info.width), u32::from(info.height));
-    let longest = w.max(h);
-    if longest > LARGE {
-        // The decoder picks the smallest scale whose size is at least the one asked for.
-        let ask = |side: u32| {
-            u16::try_from(side * LARGE / longest)
-                .unwrap_or(u16::MAX)
-                .max(1)
-        };
-        decoder.scale(ask(w), ask(h)).map_err(fail)?;
-    }
-    let raw = decoder.decode().map_err(fail)?;
-    let info = decoder.info().ok_or_else(|| fail("no JPEG header"))?;
-    let (w, h) = (u32::from(info.width), u32::from(info.height));
-    let rgb = match info.pixel_format {
-        jpeg_decoder::PixelFormat::RGB24 => raw,
-        jpeg_decoder::PixelFormat::L8 => raw.iter().flat_map(|&l| [l, l, l]).collect(),
-        // Native-endian 16-bit grey: keep the high byte.
-        jpeg_decoder::PixelFormat::L16 => raw
-            .chunks_exact(2)
-            .flat_map(|l| {
-                let [high, _] = (u16::from_ne_bytes([l[0], l[1]])).to_be_bytes();
-                [high, high, high]
-            })
-            .collect(),
-        // The decoder gives plain CMYK (Adobe's inversion already undone).
-        jpeg_decoder::PixelFormat::CMYK32 => raw
+    started.finish().map_err(fail)?;
+    let rgb = match kind {
+        Channels::Rgb => raw,
+        Channels::Grey => raw.iter().flat_map(|&l| [l, l, l]).collect(),
+        Channels::Cmyk { adobe } => raw
             .chunks_exact(4)
             .flat_map(|p| {
-                let k = 255 - u16::from(p[3]);
-                let channel =
-                    |c: u8| u8::try_from((255 - u16::from(c)) * k / 255).unwrap_or(u8::MAX);
+                // Adobe stores CMYK inverted: 255 is no ink.
+                let ink = |v: u8| {
+                    if adobe {
+                        255 - u16::from(v)
+                    } else {
+                        u16::from(v)
+                    }
+                };
+                let k = 255 - ink(p[3]);
+                let channel = |c: u8| u8::try_from((255 - ink(c)) * k / 255).unwrap_or(u8::MAX);
                 [channel(p[0]), channel(p[1]), channel(p[2])]
             })
             .collect(),
     };
     Ok((w, h, rgb))
+}
+
+/// What libjpeg hands out, before it is made RGB.
+enum Channels {
+    Rgb,
+    Grey,
+    Cmyk { adobe: bool },
 }
 
 /// RGB pixels of a PNG or WebP, decoded whole within the memory cap.
@@ -168,18 +218,37 @@ fn into_rgb(image: Image<'_>) -> Result<RgbImage, DecodeError> {
     RgbImage::from_raw(w, h, image.into_vec()).ok_or_else(|| fail("pixel buffer size"))
 }
 
-/// Applies an EXIF orientation so that the image shows upright.
-fn orient(image: RgbImage, orientation: u16) -> RgbImage {
-    match orientation {
-        2 => imageops::flip_horizontal(&image),
-        3 => imageops::rotate180(&image),
-        4 => imageops::flip_vertical(&image),
-        5 => imageops::flip_horizontal(&imageops::rotate90(&image)),
-        6 => imageops::rotate90(&image),
-        7 => imageops::flip_horizontal(&imageops::rotate270(&image)),
-        8 => imageops::rotate270(&image),
-        _ => image,
+/// Applies an EXIF orientation so that the image shows upright: each pixel is copied to
+/// where the orientation puts it (an index linear in x and y), in one pass.
+fn orient(image: &RgbImage, orientation: u16) -> Cow<'_, RgbImage> {
+    let (w, h) = (image.width(), image.height());
+    let (wi, hi) = (
+        isize::try_from(w).unwrap_or(isize::MAX),
+        isize::try_from(h).unwrap_or(isize::MAX),
+    );
+    // The destination pixel of (x, y) is at `start + x * step_x + y * step_y`.
+    let (start, step_x, step_y) = match orientation {
+        2 => (wi - 1, -1, wi),
+        3 => (hi * wi - 1, -1, -wi),
+        4 => ((hi - 1) * wi, 1, -wi),
+        5 => (0, hi, 1),
+        6 => (hi - 1, hi, -1),
+        7 => (wi * hi - 1, -hi, -1),
+        8 => ((wi - 1) * hi, -hi, 1),
+        _ => return Cow::Borrowed(image),
+    };
+    let source = image.as_raw();
+    let mut turned = vec![0; source.len()];
+    for (y, row) in (0..).zip(source.chunks_exact(3 * w as usize)) {
+        let mut at = start + y * step_y;
+        for pixel in row.chunks_exact(3) {
+            let to = usize::try_from(at).expect("a pixel within the image") * 3;
+            turned[to..to + 3].copy_from_slice(pixel);
+            at += step_x;
+        }
     }
+    let (tw, th) = if orientation >= 5 { (h, w) } else { (w, h) };
+    RgbImage::from_raw(tw, th, turned).map_or(Cow::Borrowed(image), Cow::Owned)
 }
 
 /// Baseline JPEG without any metadata segment.
