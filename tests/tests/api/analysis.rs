@@ -363,6 +363,70 @@ fn jpegs_whose_decoder_buffers_could_differ_from_the_checked_size_are_refused() 
 }
 
 #[test]
+fn a_progressive_phone_photo_is_sized_by_its_subsampled_colour() {
+    // The server's default cap. A progressive decode keeps every coefficient: for a
+    // 12-megapixel photo with its colour at half resolution (what phones write) that is
+    // 37 MB, 18 MB more for the output at 1/2 scale; with full-resolution colour, 73 MB.
+    let limits = Limits {
+        max_decode_bytes: 64 * 1024 * 1024,
+        ..LIMITS
+    };
+    let subsampled = images::jpeg_frame_header(0xC2, 4032, 3024);
+    let sof = subsampled
+        .windows(2)
+        .position(|w| w == [0xFF, 0xC2])
+        .expect("a frame header");
+    assert_eq!(
+        subsampled[sof + 11],
+        0x22,
+        "luma sampled 2×2: colour at half size"
+    );
+    assert_eq!(
+        inspect(&subsampled, &limits).map(|i| i.size),
+        Ok(Some((4032, 3024)))
+    );
+    let mut full_colour = subsampled.clone();
+    full_colour[sof + 11] = 0x11;
+    assert_eq!(
+        inspect(&full_colour, &limits),
+        Err(Rejection::TooLarge {
+            width: 4032,
+            height: 3024
+        })
+    );
+}
+
+#[test]
+fn jpegs_the_decoder_would_read_otherwise_or_scan_without_end_are_refused() {
+    let photo = images::jpeg(16, 16, 1, None, 80);
+    // `FF 00` is a stuffed byte to libjpeg, not a segment: the scan header hidden in what
+    // would be its body is what the decoder would read next, unchecked.
+    let mut hidden = photo[..2].to_vec();
+    hidden.extend([
+        0xFF, 0x00, 0x00, 0x0C, 0xFF, 0xDA, 0, 8, 1, 1, 0, 0, 0x3F, 0,
+    ]);
+    hidden.extend(&photo[2..]);
+    assert!(matches!(
+        inspect(&hidden, &LIMITS),
+        Err(Rejection::NotAnImage(_))
+    ));
+    // Each scan walks the whole picture, even an empty one.
+    let with_scans = |extra: usize| {
+        let mut out = photo[..photo.len() - 2].to_vec();
+        for _ in 0..extra {
+            out.extend([0xFF, 0xDA, 0, 8, 1, 1, 0, 0, 0x3F, 0]);
+        }
+        out.extend([0xFF, 0xD9]);
+        out
+    };
+    assert!(inspect(&with_scans(99), &LIMITS).is_ok(), "100 scans");
+    assert_eq!(
+        inspect(&with_scans(100), &LIMITS),
+        Err(Rejection::NotAnImage("JPEG with too many scans"))
+    );
+}
+
+#[test]
 fn polyglots_are_refused_and_harmless_trailers_kept() {
     let photo = images::jpeg(64, 48, 2, None, 80);
     let mut with_zip = photo.clone();

@@ -45,9 +45,9 @@ pub struct Inspection {
     pub format: ImageFormat,
     /// Width and height as stored (before EXIF orientation); unknown for HEIC.
     pub size: Option<(u32, u32)>,
-    /// A JPEG whose every coefficient is kept while it decodes (progressive, or a scan
-    /// holding fewer components than the frame), so it costs more memory.
-    pub multi_scan: bool,
+    /// Memory the JPEG decoder needs, from the headers: see [`jpeg_decode_bytes`]. `None` for
+    /// the other formats.
+    pub jpeg_decode_bytes: Option<u64>,
     /// Bytes after the image's end (some phones append a motion-photo video there).
     pub trailer_bytes: u64,
 }
@@ -181,7 +181,7 @@ pub fn inspect(bytes: &[u8], limits: &Limits) -> Result<Inspection, Rejection> {
             inspection.format,
             width,
             height,
-            inspection.multi_scan,
+            inspection.jpeg_decode_bytes,
             limits,
         )?;
     }
@@ -191,22 +191,18 @@ pub fn inspect(bytes: &[u8], limits: &Limits) -> Result<Inspection, Rejection> {
     })
 }
 
-/// Memory a decode needs, from the declared size alone. Baseline JPEGs are decoded scaled
-/// down in the DCT (to the smallest of 1/8, 1/4, 1/2 or full size still covering the large
-/// thumbnail: component planes and the RGB output, up to 6 bytes per decoded pixel), so a
-/// large one costs little; a multi-scan JPEG keeps every coefficient (up to 6 bytes per
-/// pixel at full size); PNG and WebP are decoded whole (up to 8 bytes per pixel: 16-bit RGBA).
+/// Memory a decode needs, from the headers alone: for a JPEG, [`jpeg_decode_bytes`]; PNG and
+/// WebP are decoded whole (up to 8 bytes per pixel: 16-bit RGBA).
 fn check_size(
     format: ImageFormat,
     width: u32,
     height: u32,
-    multi_scan: bool,
+    jpeg_decode_bytes: Option<u64>,
     limits: &Limits,
 ) -> Result<(), Rejection> {
     let pixels = u64::from(width) * u64::from(height);
-    let decode_bytes = match format {
-        ImageFormat::Jpeg if !multi_scan => jpeg_decoded_pixels(width, height).saturating_mul(6),
-        ImageFormat::Jpeg => pixels.saturating_mul(6),
+    let decode_bytes = match (format, jpeg_decode_bytes) {
+        (ImageFormat::Jpeg, Some(bytes)) => bytes,
         // PNG declares 32-bit sizes: saturate rather than overflow.
         _ => pixels.saturating_mul(8),
     };
@@ -219,13 +215,76 @@ fn check_size(
     Ok(())
 }
 
-/// Pixels of a baseline JPEG as decoded for the thumbnails, at
+/// Pixels of a JPEG as decoded for the thumbnails, at
 /// [`jpeg_scale_eighths`](super::render::jpeg_scale_eighths).
 pub(crate) fn jpeg_decoded_pixels(width: u32, height: u32) -> u64 {
     let eighths = u64::from(super::render::jpeg_scale_eighths(width, height));
     let scaled = |side: u32| (u64::from(side) * eighths).div_ceil(8);
     scaled(width) * scaled(height)
 }
+
+/// What a JPEG's frame header declares.
+struct Frame {
+    width: u32,
+    height: u32,
+    components: u8,
+    /// Bytes of every coefficient of every component, as libjpeg stores them when it keeps
+    /// them all: each component's 8×8 blocks (2 bytes per coefficient), rounded up to whole
+    /// sampling units.
+    coefficient_bytes: u64,
+}
+
+impl Frame {
+    fn parse(payload: &[u8]) -> Result<Self, Rejection> {
+        let height = be16(payload, 1).ok_or(TRUNCATED)?;
+        let width = be16(payload, 3).ok_or(TRUNCATED)?;
+        let components = *payload.get(5).ok_or(TRUNCATED)?;
+        let mut sampling = Vec::with_capacity(usize::from(components));
+        for i in 0..usize::from(components) {
+            let factors = *payload.get(6 + 3 * i + 1).ok_or(TRUNCATED)?;
+            let (h, v) = (factors >> 4, factors & 0x0F);
+            if !(1..=4).contains(&h) || !(1..=4).contains(&v) {
+                return Err(Rejection::NotAnImage("JPEG sampling factor out of range"));
+            }
+            sampling.push((u64::from(h), u64::from(v)));
+        }
+        let h_max = sampling.iter().map(|&(h, _)| h).max().unwrap_or(1);
+        let v_max = sampling.iter().map(|&(_, v)| v).max().unwrap_or(1);
+        let blocks = |side: u16, factor: u64, max: u64| {
+            (u64::from(side) * factor)
+                .div_ceil(max * 8)
+                .next_multiple_of(factor)
+        };
+        let coefficient_bytes = sampling
+            .iter()
+            .map(|&(h, v)| blocks(width, h, h_max) * blocks(height, v, v_max) * 64 * 2)
+            .sum();
+        Ok(Self {
+            width: u32::from(width),
+            height: u32::from(height),
+            components,
+            coefficient_bytes,
+        })
+    }
+}
+
+/// Memory the JPEG decoder needs: its output at [`jpeg_decoded_pixels`] (the components as
+/// decoded, then RGB), and, for a multi-scan JPEG (progressive, or a scan holding fewer
+/// components than the frame), every coefficient of the whole picture, kept until the last
+/// scan.
+fn jpeg_decode_bytes(frame: &Frame, multi_scan: bool) -> u64 {
+    let output = jpeg_decoded_pixels(frame.width, frame.height) * (u64::from(frame.components) + 3);
+    if multi_scan {
+        output.saturating_add(frame.coefficient_bytes)
+    } else {
+        output
+    }
+}
+
+/// The most scans a JPEG may have. Progressive files have about ten; each scan walks the whole
+/// picture even when it holds no data, so thousands of empty ones would hold a worker for
+/// minutes.
+const MAX_JPEG_SCANS: usize = 100;
 
 fn be16(bytes: &[u8], at: usize) -> Option<u16> {
     Some(u16::from_be_bytes(bytes.get(at..at + 2)?.try_into().ok()?))
@@ -244,9 +303,9 @@ const TRUNCATED: Rejection = Rejection::NotAnImage("file cut short");
 /// Walks the JPEG's segments and entropy-coded data to its end (EOI). Returns the end offset.
 fn jpeg(bytes: &[u8]) -> Result<(Inspection, usize), Rejection> {
     let mut at = 2;
-    let mut size = None;
-    let mut components = 0;
+    let mut frame: Option<Frame> = None;
     let mut multi_scan = false;
+    let mut scans = 0;
     loop {
         if *bytes.get(at).ok_or(TRUNCATED)? != 0xFF {
             return Err(Rejection::NotAnImage("JPEG segment expected"));
@@ -271,13 +330,10 @@ fn jpeg(bytes: &[u8]) -> Result<(Inspection, usize), Rejection> {
             0xC0..=0xC2 => {
                 // The decoder sizes its buffers from the first frame header; a second one
                 // could declare another size than the one checked here.
-                if size.is_some() {
+                if frame.is_some() {
                     return Err(Rejection::NotAnImage("JPEG with two frame headers"));
                 }
-                let height = be16(payload, 1).ok_or(TRUNCATED)?;
-                let width = be16(payload, 3).ok_or(TRUNCATED)?;
-                size = Some((u32::from(width), u32::from(height)));
-                components = *payload.get(5).ok_or(TRUNCATED)?;
+                frame = Some(Frame::parse(payload)?);
                 multi_scan |= marker == 0xC2;
             }
             // Lossless, hierarchical and arithmetic-coded frames (and hierarchical
@@ -288,24 +344,41 @@ fn jpeg(bytes: &[u8]) -> Result<(Inspection, usize), Rejection> {
                     "JPEG coding that cameras do not use (lossless, hierarchical, arithmetic)",
                 ));
             }
+            0xDA => {
+                scans += 1;
+                if scans > MAX_JPEG_SCANS {
+                    return Err(Rejection::NotAnImage("JPEG with too many scans"));
+                }
+                // A scan holding fewer components than the frame (one scan per component):
+                // the decoder keeps every coefficient, as for a progressive frame.
+                let in_scan = *payload.first().ok_or(TRUNCATED)?;
+                if frame.as_ref().is_some_and(|f| in_scan < f.components) {
+                    multi_scan = true;
+                }
+            }
             0xE0..=0xEF | 0xFE => check_text(payload)?,
-            _ => {}
-        }
-        // A scan holding fewer components than the frame (one scan per component): the
-        // decoder keeps every coefficient, as for a progressive frame.
-        if marker == 0xDA && *payload.first().ok_or(TRUNCATED)? < components {
-            multi_scan = true;
+            // Huffman and arithmetic conditioning tables, quantisation tables, the number of
+            // lines, the restart interval.
+            0xC4 | 0xCC | 0xDB..=0xDD => {}
+            // Anything else is not a segment to libjpeg (0x00 is a stuffed byte it skips, so
+            // what this walk would take for that segment's body would be read as markers),
+            // or one it refuses.
+            _ => {
+                return Err(Rejection::NotAnImage(
+                    "JPEG marker that decoders do not read",
+                ));
+            }
         }
         at += length;
         if marker == 0xDA {
             at = skip_entropy_coded(bytes, at)?;
         }
     }
-    let size = size.ok_or(Rejection::NotAnImage("JPEG without a frame header"))?;
+    let frame = frame.ok_or(Rejection::NotAnImage("JPEG without a frame header"))?;
     let inspection = Inspection {
         format: ImageFormat::Jpeg,
-        size: Some(size),
-        multi_scan,
+        size: Some((frame.width, frame.height)),
+        jpeg_decode_bytes: Some(jpeg_decode_bytes(&frame, multi_scan)),
         trailer_bytes: 0,
     };
     Ok((inspection, at))
@@ -361,7 +434,7 @@ fn png(bytes: &[u8]) -> Result<(Inspection, usize), Rejection> {
     let inspection = Inspection {
         format: ImageFormat::Png,
         size,
-        multi_scan: false,
+        jpeg_decode_bytes: None,
         trailer_bytes: 0,
     };
     Ok((inspection, at))
@@ -392,7 +465,7 @@ fn webp(bytes: &[u8]) -> Result<(Inspection, usize), Rejection> {
     let inspection = Inspection {
         format: ImageFormat::WebP,
         size: Some(size),
-        multi_scan: false,
+        jpeg_decode_bytes: None,
         trailer_bytes: 0,
     };
     Ok((inspection, end))
@@ -513,7 +586,7 @@ fn heic(bytes: &[u8]) -> Result<(Inspection, usize), Rejection> {
     let inspection = Inspection {
         format: ImageFormat::Heic,
         size: None,
-        multi_scan: false,
+        jpeg_decode_bytes: None,
         trailer_bytes: 0,
     };
     Ok((inspection, at))

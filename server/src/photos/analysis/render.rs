@@ -52,7 +52,7 @@ pub fn render(
     limits: &Limits,
 ) -> Result<Rendered, DecodeError> {
     let (width, height, pixels) = match format {
-        ImageFormat::Jpeg => decode_jpeg(bytes)?,
+        ImageFormat::Jpeg => decode_jpeg(bytes, stored)?,
         ImageFormat::Png | ImageFormat::WebP => decode_other(bytes, format, limits)?,
         ImageFormat::Heic => return Err(DecodeError("HEIC is not decoded".to_owned())),
     };
@@ -99,14 +99,18 @@ pub(crate) fn jpeg_scale_eighths(width: u32, height: u32) -> u8 {
         .unwrap_or(8)
 }
 
-/// RGB pixels of a JPEG, scaled in the DCT by [`jpeg_scale_eighths`].
+/// RGB pixels of a JPEG, scaled in the DCT by [`jpeg_scale_eighths`]. `checked` is the size
+/// the inspection read (and sized the decode by): the decoder must see the same frame.
 ///
 /// libjpeg (libjpeg-turbo, as built by the mozjpeg crate) reports a fatal error by unwinding
 /// out of its error handler: the unwind is caught here and becomes a [`DecodeError`]. Damaged
 /// entropy-coded data is only a warning to libjpeg: it decodes what it can, as browsers and
 /// Pillow show such a photo.
-fn decode_jpeg(bytes: &[u8]) -> Result<(u32, u32, Vec<u8>), DecodeError> {
-    std::panic::catch_unwind(|| decode_jpeg_unwinding(bytes)).unwrap_or_else(|payload| {
+fn decode_jpeg(
+    bytes: &[u8],
+    checked: Option<(u32, u32)>,
+) -> Result<(u32, u32, Vec<u8>), DecodeError> {
+    std::panic::catch_unwind(|| decode_jpeg_unwinding(bytes, checked)).unwrap_or_else(|payload| {
         Err(DecodeError(
             payload
                 .downcast_ref::<String>()
@@ -116,21 +120,24 @@ fn decode_jpeg(bytes: &[u8]) -> Result<(u32, u32, Vec<u8>), DecodeError> {
     })
 }
 
-fn decode_jpeg_unwinding(bytes: &[u8]) -> Result<(u32, u32, Vec<u8>), DecodeError> {
-    // Adobe's APP14 segment says whether CMYK is stored inverted.
-    let mut decompress = mozjpeg::Decompress::with_markers(&[mozjpeg::Marker::APP(14)])
-        .from_mem(bytes)
-        .map_err(fail)?;
+fn decode_jpeg_unwinding(
+    bytes: &[u8],
+    checked: Option<(u32, u32)>,
+) -> Result<(u32, u32, Vec<u8>), DecodeError> {
+    let mut decompress = mozjpeg::Decompress::new_mem(bytes).map_err(fail)?;
     let (width, height) = decompress.size();
-    decompress.scale(jpeg_scale_eighths(
+    let size = (
         u32::try_from(width).map_err(fail)?,
         u32::try_from(height).map_err(fail)?,
-    ));
-    let adobe = decompress.markers().any(|m| m.data.starts_with(b"Adobe"));
+    );
+    if checked != Some(size) {
+        return Err(fail("the decoder reads another frame than the one checked"));
+    }
+    decompress.scale(jpeg_scale_eighths(size.0, size.1));
     let (mut started, kind) = match decompress.image().map_err(fail)? {
         mozjpeg::decompress::Format::RGB(started) => (started, Channels::Rgb),
         mozjpeg::decompress::Format::Gray(started) => (started, Channels::Grey),
-        mozjpeg::decompress::Format::CMYK(started) => (started, Channels::Cmyk { adobe }),
+        mozjpeg::decompress::Format::CMYK(started) => (started, Channels::Cmyk),
     };
     let raw = started.read_scanlines::<u8>().map_err(fail)?;
     let (w, h) = (
@@ -141,20 +148,13 @@ fn decode_jpeg_unwinding(bytes: &[u8]) -> Result<(u32, u32, Vec<u8>), DecodeErro
     let rgb = match kind {
         Channels::Rgb => raw,
         Channels::Grey => raw.iter().flat_map(|&l| [l, l, l]).collect(),
-        Channels::Cmyk { adobe } => raw
+        // CMYK as Adobe stores it, inverted (255 is no ink), which is what files in the wild
+        // hold whether or not they carry Adobe's marker (Pillow reads them all so too).
+        Channels::Cmyk => raw
             .chunks_exact(4)
             .flat_map(|p| {
-                // Adobe stores CMYK inverted: 255 is no ink.
-                let ink = |v: u8| {
-                    if adobe {
-                        255 - u16::from(v)
-                    } else {
-                        u16::from(v)
-                    }
-                };
-                let k = 255 - ink(p[3]);
-                let channel = |c: u8| u8::try_from((255 - ink(c)) * k / 255).unwrap_or(u8::MAX);
-                [channel(p[0]), channel(p[1]), channel(p[2])]
+                let channel = |c: u8| u8::try_from(u16::from(c) * u16::from(p[3]) / 255);
+                [channel(p[0]), channel(p[1]), channel(p[2])].map(|c| c.unwrap_or(u8::MAX))
             })
             .collect(),
     };
@@ -165,7 +165,7 @@ fn decode_jpeg_unwinding(bytes: &[u8]) -> Result<(u32, u32, Vec<u8>), DecodeErro
 enum Channels {
     Rgb,
     Grey,
-    Cmyk { adobe: bool },
+    Cmyk,
 }
 
 /// RGB pixels of a PNG or WebP, decoded whole within the memory cap.
