@@ -28,7 +28,10 @@ In both, only the ids that must differ between runs become pgbench expressions:
 - the receipt's seq -> a fresh number per run, as (device, seq) is unique;
 - a member's NIK -> a fresh 16-digit number per run (a constant one would make every run a
   duplicate of all before it; the copy inside the answers' JSON is left as it is: nothing
-  looks it up).
+  looks it up);
+- the visit's GPS fix and its photos' SHA-256 -> fresh ones per run, for the same reason: the
+  server looks up other visits at the same fix and naming the same photo, and re-queues their
+  checks (the copies inside the visit's photo list are left as they are).
 """
 
 import re
@@ -98,14 +101,23 @@ def literal(value) -> str:
     return "NULL" if value is None else "'" + value.replace("'", "''") + "'"
 
 
-def insert_values(sql: str, params: dict, table: str) -> dict:
-    """Column -> bound value of an INSERT INTO "table" (...) VALUES ($1, ...)."""
-    m = re.search(rf'INSERT INTO "{table}" \(([^)]*)\) VALUES \(([^)]*)\)', sql)
+def insert_rows(sql: str, params: dict, table: str) -> list:
+    """Column -> bound value, for each row of an INSERT INTO "table" (...) VALUES ($1, ...), ...."""
+    m = re.search(rf'INSERT INTO "{table}" \(([^)]*)\) VALUES ((?:\([^)]*\)(?:, )?)+)', sql)
     if not m:
-        return {}
+        return []
     columns = [c.strip().strip('"') for c in m.group(1).split(",")]
-    values = [v.strip() for v in m.group(2).split(",")]
-    return {c: params.get(int(v[1:])) for c, v in zip(columns, values) if v.startswith("$")}
+    rows = []
+    for row in re.findall(r"\(([^)]*)\)", m.group(2)):
+        values = [v.strip() for v in row.split(",")]
+        rows.append({c: params.get(int(v[1:])) for c, v in zip(columns, values) if v.startswith("$")})
+    return rows
+
+
+def insert_values(sql: str, params: dict, table: str) -> dict:
+    """Column -> bound value of the first row of an INSERT INTO "table" (...) VALUES (...)."""
+    rows = insert_rows(sql, params, table)
+    return rows[0] if rows else {}
 
 
 def uuid_expr(prefix: str, var: str) -> str:
@@ -124,10 +136,14 @@ def survey_ids(pushes: list) -> dict:
                 ("member", "id", "member"),
                 ("visit", "id", "visit"),
                 ("member", "nik", "nik"),
+                ("visit", "latitude", "lat"),
+                ("visit", "longitude", "lon"),
+                ("visit_photo", "sha256", "photo"),
             ]:
-                value = insert_values(sql, params, table).get(column)
-                if value and value not in ids.setdefault(key, []):
-                    ids[key].append(value)
+                for row in insert_rows(sql, params, table):
+                    value = row.get(column)
+                    if value and value not in ids.setdefault(key, []):
+                        ids[key].append(value)
     return ids
 
 
@@ -143,6 +159,12 @@ def id_expressions(ids: dict, household: str) -> dict:
         exprs[visit] = uuid_expr("d000", "vid")
     for k, nik in enumerate(ids.get("nik", []), start=1):
         exprs[nik] = f":nik{k}::text"
+    for k, photo in enumerate(ids.get("photo", []), start=1):
+        exprs[photo] = f"lpad(:photo{k}::text, 64, '0')"
+    for lat in ids.get("lat", []):
+        exprs[lat] = ":lat"
+    for lon in ids.get("lon", []):
+        exprs[lon] = ":lon"
     return exprs
 
 
@@ -174,6 +196,11 @@ def set_lines(ids: dict) -> list:
     lines += [f"\\set mid{k} random(1, 999999999999)" for k in range(1, len(ids.get("member", [])) + 1)]
     lines += [f"\\set nik{k} random(1000000000000000, 9999999999999999)"
               for k in range(1, len(ids.get("nik", [])) + 1)]
+    lines += [f"\\set photo{k} random(1, 999999999999)"
+              for k in range(1, len(ids.get("photo", [])) + 1)]
+    # The fix within the survey area, as the load generator draws it (±0.01° around the centre).
+    lines += ["\\set lat -2.81 + random(0, 2000000) * 0.00000001",
+              "\\set lon 120.39 + random(0, 2000000) * 0.00000001"]
     return lines
 
 

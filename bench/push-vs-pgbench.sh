@@ -50,7 +50,7 @@ PSQL=("$PGBIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -q -v ON_ERROR_STOP=1)
 "${PSQL[@]}" -c "ALTER SYSTEM SET log_line_prefix = '%p|'" -c "SELECT pg_reload_conf()" >/dev/null
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PORT/ekemiskinan"
 export EKEMISKINAN__SERVER__BIND="127.0.0.1:$APP_PORT"
-export EKEMISKINAN__DATABASE__MAX_CONNECTIONS=16
+export EKEMISKINAN__DATABASE__MAX_CONNECTIONS=${POOL:-16}
 export EKEMISKINAN__LOG__FILTER=warn
 echo "$PASSWORD" | "$BIN/ekemiskinan" seed-demo >/dev/null
 start_server() { # RUN_CHECKS

@@ -112,10 +112,16 @@ struct Generator {
 }
 
 impl Generator {
-    fn new(index: usize, batch: usize, gzip: bool, limit: u64) -> Self {
+    /// A phone with a new device id. Its answers are drawn from that id: every run surveys new
+    /// people (NIKs, No KK), photos and places, as real phones do. Drawn from the phone's
+    /// index, every run repeated the earlier runs' NIKs, photo hashes and GPS fixes, and each
+    /// member or visit pushed made the server re-check all the households that already held
+    /// them, a little more with every run.
+    fn new(batch: usize, gzip: bool, limit: u64) -> Self {
+        let device = Uuid::new_v4();
         Self {
-            device: Uuid::new_v4(),
-            rng: StdRng::seed_from_u64(index as u64),
+            device,
+            rng: StdRng::seed_from_u64(device.as_u64_pair().0),
             seq: 0,
             pending: Vec::new(),
             batch,
@@ -238,8 +244,8 @@ async fn main() -> anyhow::Result<()> {
     // figure is the server's, not the generator's JSON encoding.
     let limit = args.mutations.unwrap_or(u64::MAX);
     let phones: Vec<(Generator, Vec<Push>)> = (0..args.devices)
-        .map(|i| {
-            let mut generator = Generator::new(i, args.batch, args.gzip, limit);
+        .map(|_| {
+            let mut generator = Generator::new(args.batch, args.gzip, limit);
             let prebuilt: Vec<_> = std::iter::from_fn(|| generator.next())
                 .take(args.prebuild)
                 .collect();
