@@ -17,7 +17,8 @@
 #    visits the load generator pushes, and also those pgbench's scripts queue (they write the
 #    same `visit_check` rows), with a backlog carried from one run into the next.
 #
-# Usage: bench/push-vs-pgbench.sh [DEVICES] [SECONDS] [ROUNDS]
+# Usage: [POOL=N] bench/push-vs-pgbench.sh [DEVICES] [SECONDS] [ROUNDS]
+# POOL: the server's most database connections (default 16).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DEVICES=${1:-8}

@@ -4,5 +4,5 @@ SELECT ('00000000-0000-4000-9000-' || lpad(n::text, 12, '0'))::uuid, area_code, 
        form_id, form_version, version, fields, stamps, tombstone, review_status, created_by,
        created_at, updated_at
 FROM household, generate_series(1, 10000) AS n
-WHERE household.id = 'fcc37b5b-a43a-4f40-a3e2-ade341783d2e'
+WHERE household.id = '44923b99-a65d-42d7-aad5-5c240f3bc37f'
 ON CONFLICT (id) DO NOTHING;
