@@ -8,7 +8,7 @@ use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, ExprTrait,
     FromQueryResult, JoinType, QueryFilter, QueryOrder, QuerySelect, Statement, TransactionTrait,
-    sea_query::{Alias, Expr, OnConflict, Query},
+    sea_query::{Alias, Expr, OnConflict, Order, Query},
 };
 use uuid::Uuid;
 
@@ -119,8 +119,12 @@ pub fn requeue_neighbours(
         batch.push(&requeue(now).filter(visit_check::Column::VisitId.in_subquery(same_place)));
     }
     if !photos.is_empty() {
+        // Ordered by the hash, PostgreSQL's generic plan for this prepared statement reads the
+        // hash index. Unordered, with a LIMIT, it expects the first matches early in a
+        // sequential scan and reads the whole table, which holds every photo ever recorded.
         let same_photo = visits_naming(photos)
             .and_where(visit_photo::Column::HouseholdId.ne(household_id))
+            .order_by(visit_photo::Column::Sha256, Order::Asc)
             .limit(MAX_OTHERS + 1)
             .to_owned();
         batch.push(&requeue(now).filter(visit_check::Column::VisitId.in_subquery(same_photo)));
