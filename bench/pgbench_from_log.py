@@ -101,23 +101,21 @@ def literal(value) -> str:
     return "NULL" if value is None else "'" + value.replace("'", "''") + "'"
 
 
-def insert_rows(sql: str, params: dict, table: str) -> list:
-    """Column -> bound value, for each row of an INSERT INTO "table" (...) VALUES ($1, ...), ...."""
+def insert_placeholders(sql: str, table: str) -> list:
+    """Column -> placeholder ("$n", or an inlined literal), for each row of an
+    INSERT INTO "table" (...) VALUES (...), (...)."""
     m = re.search(rf'INSERT INTO "{table}" \(([^)]*)\) VALUES ((?:\([^)]*\)(?:, )?)+)', sql)
     if not m:
         return []
     columns = [c.strip().strip('"') for c in m.group(1).split(",")]
-    rows = []
-    for row in re.findall(r"\(([^)]*)\)", m.group(2)):
-        values = [v.strip() for v in row.split(",")]
-        rows.append({c: params.get(int(v[1:])) for c, v in zip(columns, values) if v.startswith("$")})
-    return rows
+    return [dict(zip(columns, (v.strip() for v in row.split(","))))
+            for row in re.findall(r"\(([^)]*)\)", m.group(2))]
 
 
-def insert_values(sql: str, params: dict, table: str) -> dict:
-    """Column -> bound value of the first row of an INSERT INTO "table" (...) VALUES (...)."""
-    rows = insert_rows(sql, params, table)
-    return rows[0] if rows else {}
+def insert_rows(sql: str, params: dict, table: str) -> list:
+    """Column -> bound value, for each row of an INSERT INTO "table" (...) VALUES ($1, ...), ...."""
+    return [{c: params.get(int(v[1:])) for c, v in row.items() if v.startswith("$")}
+            for row in insert_placeholders(sql, table)]
 
 
 def uuid_expr(prefix: str, var: str) -> str:
@@ -170,12 +168,8 @@ def id_expressions(ids: dict, household: str) -> dict:
 
 def receipt_seq_param(sql: str) -> int | None:
     """The parameter number bound to the receipt's seq in an INSERT INTO "receipt"."""
-    m = re.search(r'INSERT INTO "receipt" \(([^)]*)\) VALUES \(([^)]*)\)', sql)
-    if not m:
-        return None
-    columns = [c.strip().strip('"') for c in m.group(1).split(",")]
-    values = [v.strip() for v in m.group(2).split(",")]
-    seq = dict(zip(columns, values)).get("seq", "")
+    rows = insert_placeholders(sql, "receipt")
+    seq = rows[0].get("seq", "") if rows else ""
     return int(seq[1:]) if seq.startswith("$") else None
 
 

@@ -30,17 +30,19 @@ stop_all() {
 }
 trap stop_all EXIT
 
+apt_install() { # PACKAGES… from Debian
+    log "installing $* from Debian"
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null
+}
 if ! command -v vipsthumbnail >/dev/null || ! "$PY" -c 'import PIL, numpy' 2>/dev/null; then
-    log "installing libvips-tools, python3-pil and python3-numpy from Debian"
-    sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q libvips-tools python3-pil python3-numpy >/dev/null
+    apt_install libvips-tools python3-pil python3-numpy
 fi
 # The JPEG decoder (libjpeg-turbo, built by the mozjpeg crate) gets its SIMD only when nasm is
 # there at build time; a build made without it is redone.
 if ! command -v nasm >/dev/null; then
-    log "installing nasm from Debian (the JPEG decoder's SIMD)"
-    sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q nasm >/dev/null
+    apt_install nasm
     cargo clean --release -q -p mozjpeg-sys
 fi
 cargo build --release -q -p ekemiskinan-server -p tests --bin ekemiskinan --bin photobench

@@ -46,8 +46,8 @@ PORT=${PORT%%/*}
 APP_PORT=$(free_port)
 PSQL=("$PGBIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -q -v ON_ERROR_STOP=1)
 "${PSQL[@]}" -c "CREATE DATABASE ekemiskinan"
-# Each log line starts with the backend's pid, so bench/pgbench_from_log.py can follow one
-# connection's statements.
+# Each log line starts with the backend's pid (bench/pgbench_from_log.py strips it; the
+# capture is made by one phone, so its statements come one connection at a time).
 "${PSQL[@]}" -c "ALTER SYSTEM SET log_line_prefix = '%p|'" -c "SELECT pg_reload_conf()" >/dev/null
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PORT/ekemiskinan"
 export EKEMISKINAN__SERVER__BIND="127.0.0.1:$APP_PORT"
@@ -87,43 +87,43 @@ BOUND=()
 while IFS= read -r var; do BOUND+=(-D "$var"); done <"$WORK/pgbench/vars.txt"
 BOUND+=(-f "$WORK/pgbench/survey.sql")
 busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat; } # busy ticks, all CPUs
-pg_busy() { # user and system ticks of PostgreSQL's live processes and of its exited backends
+pg_busy() { # user and system ticks of this cluster: the postmaster, its live children, and
+    # (through the postmaster's children's times) those that exited, as pgbench's backends do
     local postmaster
     postmaster=$(head -n 1 "$PG_TMP/data/postmaster.pid")
-    { cat /proc/[0-9]*/stat 2>/dev/null | awk '$2 == "(postgres)" {s += $14 + $15} END {print s + 0}'
-      awk '{print $16 + $17}' "/proc/$postmaster/stat"; } | awk '{s += $1} END {print s}'
+    cat /proc/[0-9]*/stat 2>/dev/null | awk -v pm="$postmaster" \
+        '$1 == pm {s += $14 + $15 + $16 + $17} $4 == pm {s += $14 + $15} END {print s + 0}'
 }
-cpu_per() { # TICKS_BEFORE TRANSACTIONS → CPU of the whole machine per transaction
-    awk -v d=$(($(busy) - $1)) -v n="$2" -v hz="$(getconf CLK_TCK)" \
-        'BEGIN {printf "machine_cpu_ms_per_tx=%.3f", d * 1000 / hz / n}'
-}
-pg_cpu_per() { # PG_TICKS_BEFORE COUNT UNIT → PostgreSQL's CPU per transaction or mutation
-    awk -v d=$(($(pg_busy) - $1)) -v n="$2" -v unit="$3" -v hz="$(getconf CLK_TCK)" \
-        'BEGIN {printf "postgres_cpu_ms_per_%s=%.3f", unit, d * 1000 / hz / n}'
+per() { # LABEL TICKS_NOW TICKS_BEFORE COUNT → LABEL=ms of CPU per one
+    awk -v d=$(($2 - $3)) -v n="$4" -v label="$1" -v hz="$(getconf CLK_TCK)" \
+        'BEGIN {printf "%s=%.3f", label, d * 1000 / hz / n}'
 }
 loadgen_run() { # BATCH → the load generator's figures (it measures the machine's CPU itself)
     local pg_before out
     pg_before=$(pg_busy)
     out=$("${LOADGEN[@]}" --devices "$DEVICES" --seconds "$SECONDS_PER_RUN" --batch "$1")
     echo -n "$out "
-    pg_cpu_per "$pg_before" "$(sed 's/.* mutations=\([0-9]*\) .*/\1/' <<<"$out")" mutation; echo
+    per postgres_cpu_ms_per_mutation "$(pg_busy)" "$pg_before" \
+        "$(sed 's/.* mutations=\([0-9]*\) .*/\1/' <<<"$out")"
+    echo
 }
 pgbench_run() { # PUSHES_PER_SCRIPT ARGS… → tps in database transactions and the CPU per one
-    local per=$1 before pg_before out
+    local pushes=$1 before pg_before out rc
     shift
     before=$(busy)
     pg_before=$(pg_busy)
     out=$(as_pg "$PGBIN/pgbench" -h 127.0.0.1 -p "$PORT" -U postgres -n -M prepared --max-tries=10 -c "$DEVICES" -j 2 \
-        -T "$SECONDS_PER_RUN" "$@" ekemiskinan 2>&1) || true
-    if ! grep -q '^number of failed transactions: 0 ' <<<"$out"; then
+        -T "$SECONDS_PER_RUN" "$@" ekemiskinan 2>&1) && rc=0 || rc=$?
+    # A client stopped by an error is not counted as failed: the exit status tells.
+    if [ "$rc" != 0 ] || ! grep -q '^number of failed transactions: 0 ' <<<"$out"; then
         echo "pgbench failed:" >&2; echo "$out" >&2; exit 1
     fi
     local tps count
     tps=$(awk '/^tps/ {print $3}' <<<"$out")
     count=$(awk '/^number of transactions actually processed/ {print $NF}' <<<"$out")
-    awk -v t="$tps" -v p="$per" 'BEGIN {printf "tps=%.1f ", t * p}'
-    cpu_per "$before" $((count * per)); echo -n " "
-    pg_cpu_per "$pg_before" $((count * per)) tx; echo
+    awk -v t="$tps" -v p="$pushes" 'BEGIN {printf "tps=%.1f ", t * p}'
+    per machine_cpu_ms_per_tx "$(busy)" "$before" $((count * pushes)); echo -n " "
+    per postgres_cpu_ms_per_tx "$(pg_busy)" "$pg_before" $((count * pushes)); echo
 }
 rounds() { # ROUNDS times: both push sizes and both replays, back to back
     for round in $(seq "$ROUNDS"); do

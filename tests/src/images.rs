@@ -168,10 +168,7 @@ pub fn jpeg_with_broken_exif() -> Vec<u8> {
 pub fn jpeg_bomb(width: u16, height: u16) -> Vec<u8> {
     let mut small = jpeg(16, 16, 1, None, 80);
     // The frame header (SOF0) holds height then width after the precision byte.
-    let sof = small
-        .windows(2)
-        .position(|w| w == [0xFF, 0xC0])
-        .expect("a baseline frame header");
+    let sof = marker_at(&small, 0xC0);
     small[sof + 5..sof + 7].copy_from_slice(&height.to_be_bytes());
     small[sof + 7..sof + 9].copy_from_slice(&width.to_be_bytes());
     small
@@ -289,12 +286,20 @@ pub fn heic_header() -> Vec<u8> {
 #[must_use]
 pub fn jpeg_frame_header(marker: u8, width: u16, height: u16) -> Vec<u8> {
     let mut out = jpeg_bomb(width, height);
-    let sof = out
-        .windows(2)
-        .position(|w| w == [0xFF, 0xC0])
-        .expect("a baseline frame header");
+    let sof = marker_at(&out, 0xC0);
     out[sof + 1] = marker;
     out
+}
+
+/// Where the first `FF code` marker of a JPEG is.
+///
+/// # Panics
+/// When the JPEG has none.
+#[must_use]
+pub fn marker_at(jpeg: &[u8], code: u8) -> usize {
+    jpeg.windows(2)
+        .position(|w| w == [0xFF, code])
+        .unwrap_or_else(|| panic!("a JPEG with a {code:#04x} marker"))
 }
 
 /// Random-looking bytes, as compressed video is.

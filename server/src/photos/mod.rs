@@ -108,9 +108,10 @@ impl PhotoRuntime {
         }
     }
 
-    /// Whether this instance is completing the upload now.
-    pub fn is_completing(&self, id: Uuid) -> bool {
-        self.completing_ids().contains(&id)
+    /// Marks an upload as being completed on this instance, unless it already is: `None` then.
+    pub fn try_completing(&self, id: Uuid) -> Option<Completing<'_>> {
+        let guard = self.completing(id);
+        guard.first.then_some(guard)
     }
 
     fn completing_ids(&self) -> std::sync::MutexGuard<'_, HashSet<Uuid>> {

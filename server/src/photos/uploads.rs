@@ -202,9 +202,9 @@ pub async fn finish_interrupted(
     let mut finished = 0;
     for upload in uploads::complete_unstored(db, now, FINISHED_PER_ROUND).await? {
         // Its last chunk's request is completing it (perhaps still waiting for its turn).
-        if runtime.is_completing(upload.id) {
+        let Some(_mine) = runtime.try_completing(upload.id) else {
             continue;
-        }
+        };
         match complete(db, blobs, runtime, &upload, now).await {
             Ok(()) => finished += 1,
             Err(UploadError::Blob(e)) => return Err(UploadError::Blob(e)),

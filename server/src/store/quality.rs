@@ -271,7 +271,14 @@ pub async fn facts(
             .filter(visit::Column::Latitude.eq(fix.latitude))
             .filter(visit::Column::Longitude.eq(fix.longitude))
             .filter(visit::Column::HouseholdId.ne(v.household_id))
-            .filter(visit::Column::HouseholdId.in_subquery(live_households()))
+            .join(
+                JoinType::InnerJoin,
+                visit::Entity::belongs_to(household::Entity)
+                    .from(visit::Column::HouseholdId)
+                    .to(household::Column::Id)
+                    .into(),
+            )
+            .filter(household::Column::Tombstone.is_null())
             .limit(MAX_OTHERS)
             .into_tuple::<Uuid>()
             .all(db)
@@ -368,15 +375,6 @@ async fn photo_facts(
     }
     photos.sort_by(|a, b| a.sha256.cmp(&b.sha256));
     Ok(photos)
-}
-
-/// The ids of households not deleted, as a subquery.
-fn live_households() -> sea_orm::sea_query::SelectStatement {
-    Query::select()
-        .column(household::Column::Id)
-        .from(household::Entity)
-        .and_where(household::Column::Tombstone.is_null())
-        .to_owned()
 }
 
 #[derive(FromQueryResult)]

@@ -56,25 +56,17 @@ pub async fn begin_attempt(
         }
         let in_window = now - row.window_started_at < rule.window;
         let failures = if in_window { row.failures } else { 0 };
-        if i64::from(failures) >= i64::from(rule.max_failures) {
-            let until = now + rule.window;
-            let mut model = row.into_active_model();
-            model.failures = Set(0);
-            model.window_started_at = Set(now);
-            model.locked_until = Set(Some(until));
-            model.update(&txn).await?;
-            txn.commit().await?;
-            return Ok(Err(until));
-        }
+        // The attempts counted reached the limit: this one is refused and the lock starts.
+        let lock = (i64::from(failures) >= i64::from(rule.max_failures)).then(|| now + rule.window);
         let mut model = row.into_active_model();
-        model.failures = Set(failures + 1);
-        if !in_window {
+        model.failures = Set(if lock.is_some() { 0 } else { failures + 1 });
+        if lock.is_some() || !in_window {
             model.window_started_at = Set(now);
         }
-        model.locked_until = Set(None);
+        model.locked_until = Set(lock);
         model.update(&txn).await?;
         txn.commit().await?;
-        Ok(Ok(()))
+        Ok(lock.map_or(Ok(()), Err))
     })
     .await
 }

@@ -114,23 +114,10 @@ impl RawMutation {
 /// Where the first NUL character (`\u0000`) of a mutation is: in a text or in a key. No
 /// database column stores one (PostgreSQL refuses it), so such a mutation can never be applied
 /// and is rejected like any other that cannot be. `None` for text without one, found without
-/// parsing: a NUL can only be written as that escape.
+/// parsing: a NUL can only be written as that escape (text holding `\\u0000`, an escaped
+/// backslash, is parsed, and has none).
 fn nul_path(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    let mut escaped_nul = false;
-    while i < bytes.len() {
-        if bytes[i] == b'\\' {
-            if bytes[i + 1..].starts_with(b"u0000") {
-                escaped_nul = true;
-                break;
-            }
-            i += 2;
-        } else {
-            i += 1;
-        }
-    }
-    if !escaped_nul {
+    if !text.contains(r"\u0000") {
         return None;
     }
     let value: serde_json::Value = serde_json::from_str(text).ok()?;

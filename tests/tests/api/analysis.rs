@@ -223,10 +223,7 @@ fn decompression_bombs_are_refused_before_decoding() {
     // So does a baseline JPEG with one scan per component. Its scan header is cut from
     // three components to one: length, count, the first component, then the spectral bytes.
     let mut one_per_scan = images::jpeg_frame_header(0xC0, 9000, 6700);
-    let sos = one_per_scan
-        .windows(2)
-        .position(|w| w == [0xFF, 0xDA])
-        .expect("a scan header");
+    let sos = images::marker_at(&one_per_scan, 0xDA);
     assert_eq!(&one_per_scan[sos + 2..sos + 5], [0, 12, 3]);
     let header = [
         &[0, 8, 1][..],
@@ -368,14 +365,13 @@ fn a_progressive_phone_photo_is_sized_by_its_subsampled_colour() {
     // 12-megapixel photo with its colour at half resolution (what phones write) that is
     // 37 MB, 18 MB more for the output at 1/2 scale; with full-resolution colour, 73 MB.
     let limits = Limits {
-        max_decode_bytes: 64 * 1024 * 1024,
+        max_decode_bytes: ekemiskinan::config::PhotosConfig::default()
+            .limits()
+            .max_decode_bytes,
         ..LIMITS
     };
     let subsampled = images::jpeg_frame_header(0xC2, 4032, 3024);
-    let sof = subsampled
-        .windows(2)
-        .position(|w| w == [0xFF, 0xC2])
-        .expect("a frame header");
+    let sof = images::marker_at(&subsampled, 0xC2);
     assert_eq!(
         subsampled[sof + 11],
         0x22,

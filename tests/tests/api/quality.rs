@@ -369,7 +369,7 @@ impl Field {
 
     /// The household's checks, once every visit of it is checked.
     async fn quality(&self, household: Uuid) -> HouseholdQuality {
-        checked(&self.app, &self.supervisor, household).await
+        self.app.checked_flags(&self.supervisor, household).await
     }
 }
 

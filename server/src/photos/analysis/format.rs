@@ -177,13 +177,7 @@ pub fn inspect(bytes: &[u8], limits: &Limits) -> Result<Inspection, Rejection> {
         return Err(Rejection::Polyglot("a ZIP archive"));
     }
     if let Some((width, height)) = inspection.size {
-        check_size(
-            inspection.format,
-            width,
-            height,
-            inspection.jpeg_decode_bytes,
-            limits,
-        )?;
+        check_size(width, height, inspection.jpeg_decode_bytes, limits)?;
     }
     Ok(Inspection {
         trailer_bytes: (bytes.len() - end) as u64,
@@ -194,18 +188,14 @@ pub fn inspect(bytes: &[u8], limits: &Limits) -> Result<Inspection, Rejection> {
 /// Memory a decode needs, from the headers alone: for a JPEG, [`jpeg_decode_bytes`]; PNG and
 /// WebP are decoded whole (up to 8 bytes per pixel: 16-bit RGBA).
 fn check_size(
-    format: ImageFormat,
     width: u32,
     height: u32,
     jpeg_decode_bytes: Option<u64>,
     limits: &Limits,
 ) -> Result<(), Rejection> {
     let pixels = u64::from(width) * u64::from(height);
-    let decode_bytes = match (format, jpeg_decode_bytes) {
-        (ImageFormat::Jpeg, Some(bytes)) => bytes,
-        // PNG declares 32-bit sizes: saturate rather than overflow.
-        _ => pixels.saturating_mul(8),
-    };
+    // PNG declares 32-bit sizes: saturate rather than overflow.
+    let decode_bytes = jpeg_decode_bytes.unwrap_or_else(|| pixels.saturating_mul(8));
     if width == 0 || height == 0 {
         return Err(Rejection::NotAnImage("zero width or height"));
     }
@@ -217,7 +207,7 @@ fn check_size(
 
 /// Pixels of a JPEG as decoded for the thumbnails, at
 /// [`jpeg_scale_eighths`](super::render::jpeg_scale_eighths).
-pub(crate) fn jpeg_decoded_pixels(width: u32, height: u32) -> u64 {
+fn jpeg_decoded_pixels(width: u32, height: u32) -> u64 {
     let eighths = u64::from(super::render::jpeg_scale_eighths(width, height));
     let scaled = |side: u32| (u64::from(side) * eighths).div_ceil(8);
     scaled(width) * scaled(height)
@@ -514,18 +504,14 @@ fn frames_fit(chunks: &[u8], canvas: (u32, u32), in_animation: bool) -> Result<(
             b"ANMF" if in_animation => {
                 return Err(Rejection::NotAnImage("WebP animation frame inside another"));
             }
-            b"ANMF" => {
-                let frame = (le24(data, 6)? + 1, le24(data, 9)? + 1);
-                if !fits(frame, canvas) {
-                    return Err(TOO_BIG);
-                }
-                frames_fit(data.get(16..).ok_or(TRUNCATED)?, frame, true)?;
-                continue;
-            }
+            b"ANMF" => (le24(data, 6)? + 1, le24(data, 9)? + 1),
             _ => continue,
         };
         if !fits(frame, canvas) {
             return Err(TOO_BIG);
+        }
+        if kind == b"ANMF" {
+            frames_fit(data.get(16..).ok_or(TRUNCATED)?, frame, true)?;
         }
     }
     Ok(())

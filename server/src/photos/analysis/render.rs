@@ -9,6 +9,8 @@ use std::borrow::Cow;
 use fast_image_resize::images::Image;
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
 use image::{ImageReader, RgbImage};
+use mozjpeg::ColorSpace;
+use mozjpeg::decompress::Format;
 
 use super::format::{ImageFormat, Limits};
 use super::phash;
@@ -134,38 +136,30 @@ fn decode_jpeg_unwinding(
         return Err(fail("the decoder reads another frame than the one checked"));
     }
     decompress.scale(jpeg_scale_eighths(size.0, size.1));
-    let (mut started, kind) = match decompress.image().map_err(fail)? {
-        mozjpeg::decompress::Format::RGB(started) => (started, Channels::Rgb),
-        mozjpeg::decompress::Format::Gray(started) => (started, Channels::Grey),
-        mozjpeg::decompress::Format::CMYK(started) => (started, Channels::Cmyk),
-    };
+    let (Format::RGB(mut started) | Format::Gray(mut started) | Format::CMYK(mut started)) =
+        decompress.image().map_err(fail)?;
+    let space = started.color_space();
     let raw = started.read_scanlines::<u8>().map_err(fail)?;
     let (w, h) = (
         u32::try_from(started.width()).map_err(fail)?,
         u32::try_from(started.height()).map_err(fail)?,
     );
     started.finish().map_err(fail)?;
-    let rgb = match kind {
-        Channels::Rgb => raw,
-        Channels::Grey => raw.iter().flat_map(|&l| [l, l, l]).collect(),
+    let rgb = match space {
+        ColorSpace::JCS_GRAYSCALE => raw.iter().flat_map(|&l| [l, l, l]).collect(),
         // CMYK as Adobe stores it, inverted (255 is no ink), which is what files in the wild
         // hold whether or not they carry Adobe's marker (Pillow reads them all so too).
-        Channels::Cmyk => raw
+        ColorSpace::JCS_CMYK => raw
             .chunks_exact(4)
             .flat_map(|p| {
                 let channel = |c: u8| u8::try_from(u16::from(c) * u16::from(p[3]) / 255);
                 [channel(p[0]), channel(p[1]), channel(p[2])].map(|c| c.unwrap_or(u8::MAX))
             })
             .collect(),
+        // `image()` starts every other colour space as RGB.
+        _ => raw,
     };
     Ok((w, h, rgb))
-}
-
-/// What libjpeg hands out, before it is made RGB.
-enum Channels {
-    Rgb,
-    Grey,
-    Cmyk,
 }
 
 /// RGB pixels of a PNG or WebP, decoded whole within the memory cap.

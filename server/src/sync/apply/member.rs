@@ -93,11 +93,11 @@ pub(super) async fn update<C: ConnectionTrait>(
     let edit = editing.edit(&ctx.writer);
     // A member brought back counts again for other households holding its NIK, as a NIK
     // written anew does.
-    let revived = match member.record.revive_for(&edit) {
-        Ok(None) => false,
+    let nik_before = match member.record.revive_for(&edit) {
+        Ok(None) => members::nik_of(&member.record),
         Ok(Some(conflict)) => {
             editing.conflict(member_field(m.member_id, "@removed"), conflict);
-            true
+            None
         }
         Err(_) => {
             return Err(reject(
@@ -106,7 +106,6 @@ pub(super) async fn update<C: ConnectionTrait>(
             ));
         }
     };
-    let nik_before = members::nik_of(&member.record).filter(|_| !revived);
     let form = editing.form.clone();
     let merge = member
         .record
