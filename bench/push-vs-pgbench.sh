@@ -17,8 +17,12 @@
 #    visits the load generator pushes, and also those pgbench's scripts queue (they write the
 #    same `visit_check` rows), with a backlog carried from one run into the next.
 #
-# Usage: [POOL=N] bench/push-vs-pgbench.sh [DEVICES] [SECONDS] [ROUNDS]
+# Usage: [POOL=N] [CHECKS=off] [PG_STATS=1] bench/push-vs-pgbench.sh [DEVICES] [SECONDS] [ROUNDS]
 # POOL: the server's most database connections (default 16).
+# CHECKS: the phases to run, "on off" by default (step 3 is "on", step 4 "off").
+# PG_OPTIONS: more PostgreSQL server options (`-c name=value …`), for experiments.
+# PG_STATS=1: loads pg_stat_statements (planning tracked) and prints, after each run, the
+# statements PostgreSQL spent most time on, per mutation or replayed push.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DEVICES=${1:-8}
@@ -39,6 +43,8 @@ stop_all() {
     rm -rf "$WORK"
 }
 trap stop_all EXIT
+[ "${PG_STATS:-0}" = 1 ] && PG_OPTIONS="${PG_OPTIONS:-} -c shared_preload_libraries=pg_stat_statements \
+    -c pg_stat_statements.track_planning=on -c pg_stat_statements.max=2000"
 PG_DURABLE=1 start_postgres
 PGBIN=$(find_pg_bin)
 PORT=${TEST_DATABASE_URL##*:}
@@ -46,6 +52,7 @@ PORT=${PORT%%/*}
 APP_PORT=$(free_port)
 PSQL=("$PGBIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -q -v ON_ERROR_STOP=1)
 "${PSQL[@]}" -c "CREATE DATABASE ekemiskinan"
+[ "${PG_STATS:-0}" = 1 ] && "${PSQL[@]}" -d ekemiskinan -c "CREATE EXTENSION pg_stat_statements"
 # Each log line starts with the backend's pid (bench/pgbench_from_log.py strips it; the
 # capture is made by one phone, so its statements come one connection at a time).
 "${PSQL[@]}" -c "ALTER SYSTEM SET log_line_prefix = '%p|'" -c "SELECT pg_reload_conf()" >/dev/null
@@ -79,8 +86,6 @@ python3 bench/pgbench_from_log.py "$WORK/capture.log" "$WORK/pgbench"
 mkdir -p bench/last-capture
 cp "$WORK/pgbench/"*.sql "$WORK/pgbench/vars.txt" "$WORK/capture.log" bench/last-capture/
 
-start_server true
-
 SCRIPTS=()
 for i in 1 2 3 4 5 6 7; do SCRIPTS+=(-f "$WORK/pgbench/push$i.sql"); done
 BOUND=()
@@ -98,18 +103,44 @@ per() { # LABEL TICKS_NOW TICKS_BEFORE COUNT → LABEL=ms of CPU per one
     awk -v d=$(($2 - $3)) -v n="$4" -v label="$1" -v hz="$(getconf CLK_TCK)" \
         'BEGIN {printf "%s=%.3f", label, d * 1000 / hz / n}'
 }
+stats_reset() {
+    [ "${PG_STATS:-0}" = 1 ] || return 0
+    "${PSQL[@]}" -d ekemiskinan -c "SELECT pg_stat_statements_reset()" >/dev/null
+}
+stats_print() { # COUNT → the statements of this run by PostgreSQL's time, per COUNT
+    [ "${PG_STATS:-0}" = 1 ] || return 0
+    "${PSQL[@]}" -d ekemiskinan -P pager=off -P footer=off -v n="$1" <<'SQL'
+SELECT round(sum(total_exec_time + total_plan_time)::numeric * 1000 / :n) AS "total µs/one",
+       round(sum(calls)::numeric / :n, 2) AS "calls/one",
+       round(sum(shared_blks_hit + shared_blks_read)::numeric / :n) AS "blocks/one",
+       round(sum(wal_bytes) / :n) AS "WAL bytes/one"
+FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'ekemiskinan');
+SELECT round((total_exec_time + total_plan_time)::numeric * 1000 / :n) AS "µs/one",
+       round(calls::numeric / :n, 2) AS "calls/one",
+       round(total_exec_time::numeric * 1000 / greatest(calls, 1)) AS "exec µs/call",
+       round(total_plan_time::numeric * 1000 / greatest(calls, 1)) AS "plan µs/call",
+       plans, round((shared_blks_hit + shared_blks_read)::numeric / greatest(calls, 1)) AS "blocks/call",
+       left(regexp_replace(query, '\s+', ' ', 'g'), 90) AS query
+FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'ekemiskinan')
+ORDER BY total_exec_time + total_plan_time DESC LIMIT 14;
+SQL
+}
 loadgen_run() { # BATCH → the load generator's figures (it measures the machine's CPU itself)
     local pg_before out
+    stats_reset
     pg_before=$(pg_busy)
     out=$("${LOADGEN[@]}" --devices "$DEVICES" --seconds "$SECONDS_PER_RUN" --batch "$1")
     echo -n "$out "
-    per postgres_cpu_ms_per_mutation "$(pg_busy)" "$pg_before" \
-        "$(sed 's/.* mutations=\([0-9]*\) .*/\1/' <<<"$out")"
+    local mutations
+    mutations=$(sed 's/.* mutations=\([0-9]*\) .*/\1/' <<<"$out")
+    per postgres_cpu_ms_per_mutation "$(pg_busy)" "$pg_before" "$mutations"
     echo
+    stats_print "$mutations"
 }
 pgbench_run() { # PUSHES_PER_SCRIPT ARGS… → tps in database transactions and the CPU per one
     local pushes=$1 before pg_before out rc
     shift
+    stats_reset
     before=$(busy)
     pg_before=$(pg_busy)
     out=$(as_pg "$PGBIN/pgbench" -h 127.0.0.1 -p "$PORT" -U postgres -n -M prepared --max-tries=10 -c "$DEVICES" -j 2 \
@@ -124,6 +155,7 @@ pgbench_run() { # PUSHES_PER_SCRIPT ARGS… → tps in database transactions and
     awk -v t="$tps" -v p="$pushes" 'BEGIN {printf "tps=%.1f ", t * p}'
     per machine_cpu_ms_per_tx "$(busy)" "$before" $((count * pushes)); echo -n " "
     per postgres_cpu_ms_per_tx "$(pg_busy)" "$pg_before" $((count * pushes)); echo
+    stats_print $((count * pushes))
 }
 rounds() { # ROUNDS times: both push sizes and both replays, back to back
     for round in $(seq "$ROUNDS"); do
@@ -135,8 +167,13 @@ rounds() { # ROUNDS times: both push sizes and both replays, back to back
     done
 }
 echo "machine: $(nproc) cores; PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}'); devices/clients=$DEVICES; $SECONDS_PER_RUN s per run"
-rounds
-
-start_server false
-echo "--- the server without the background checks of visits (flags.run_checks = false)"
-rounds
+for checks in ${CHECKS:-on off}; do
+    if [ "$checks" = on ]; then
+        start_server true
+        echo "--- the server with the background checks of visits"
+    else
+        start_server false
+        echo "--- the server without the background checks of visits (flags.run_checks = false)"
+    fi
+    rounds
+done

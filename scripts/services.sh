@@ -1,7 +1,8 @@
 # Throwaway services for the tests and the benchmarks, sourced by scripts/test and bench/*.sh:
 # - start_postgres: a PostgreSQL cluster in a temporary directory on a free port (as the
 #   `postgres` user when run as root), installed from Debian when missing. Durability is off
-#   (these databases live for one run) unless PG_DURABLE=1. Exports TEST_DATABASE_URL.
+#   (these databases live for one run) unless PG_DURABLE=1; PG_OPTIONS adds server options
+#   (`-c name=value …`). Exports TEST_DATABASE_URL.
 # - install_garage / start_garage: Garage $GARAGE_VERSION, installed once into $GARAGE_ROOT,
 #   started single-node in a temporary directory with a key and a bucket. Exports TEST_S3_*.
 # - cleanup: stops and removes both.
@@ -46,7 +47,7 @@ start_postgres() {
     local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     [ "${PG_DURABLE:-0}" = 1 ] && durability="-c shared_buffers=256MB"
     as_pg "$bin/pg_ctl" -D "$PG_TMP/data" -l "$PG_TMP/postgres.log" -w -t 60 \
-        -o "-p $port -k $PG_TMP -c listen_addresses=127.0.0.1 -c max_connections=400 $durability" \
+        -o "-p $port -k $PG_TMP -c listen_addresses=127.0.0.1 -c max_connections=400 $durability ${PG_OPTIONS:-}" \
         start >/dev/null
     PG_STOP=("$bin/pg_ctl" -D "$PG_TMP/data" -m immediate stop)
     export TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres"

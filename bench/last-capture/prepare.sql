@@ -4,5 +4,5 @@ SELECT ('00000000-0000-4000-9000-' || lpad(n::text, 12, '0'))::uuid, area_code, 
        form_id, form_version, version, fields, stamps, tombstone, review_status, created_by,
        created_at, updated_at
 FROM household, generate_series(1, 10000) AS n
-WHERE household.id = '44923b99-a65d-42d7-aad5-5c240f3bc37f'
+WHERE household.id = '17251994-f5ea-4dcd-b8d5-8dffc9425bc1'
 ON CONFLICT (id) DO NOTHING;
