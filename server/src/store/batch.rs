@@ -37,6 +37,17 @@ impl WriteBatch {
         self.statements.push(query.build(self.backend));
     }
 
+    /// Queues a write written out as SQL for [`Self::backend`].
+    pub fn push_statement(&mut self, statement: Statement) {
+        self.statements.push(statement);
+    }
+
+    /// The backend the queued statements are written for.
+    #[must_use]
+    pub fn backend(&self) -> DbBackend {
+        self.backend
+    }
+
     /// Sends the queued writes (in one round trip on PostgreSQL) and empties the batch.
     pub async fn flush(&mut self, db: &impl ConnectionTrait) -> Result<(), StoreError> {
         let statements = std::mem::take(&mut self.statements);

@@ -1,16 +1,11 @@
 //! Devices (client ids) and their push sequence state.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    sea_query::{Expr, OnConflict},
-};
+use sea_orm::{ConnectionTrait, Statement};
 use uuid::Uuid;
 
 use super::StoreError;
 use super::batch::WriteBatch;
-use super::entities::device;
 
 /// A device's sequence state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,29 +25,34 @@ pub async fn lock_or_register(
     user_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<DeviceState, StoreError> {
-    let model = device::ActiveModel {
-        id: Set(device_id),
-        user_id: Set(user_id),
-        last_seq: Set(0),
-        clock_skew_ms: Set(None),
-        created_at: Set(now),
-        last_seen_at: Set(now),
-    };
-    let row = device::Entity::insert(model)
-        .on_conflict(
-            OnConflict::column(device::Column::Id)
-                .update_column(device::Column::LastSeenAt)
-                .to_owned(),
-        )
-        .exec_with_returning(db)
-        .await?;
-    let last_seq = u64::try_from(row.last_seq)
-        .map_err(|_| StoreError::Corrupt(format!("device.last_seq is {}", row.last_seq)))?;
+    let statement = Statement::from_sql_and_values(
+        db.get_database_backend(),
+        LOCK_OR_REGISTER,
+        [device_id.into(), user_id.into(), now.into()],
+    );
+    let row = db.query_one_raw(statement).await?.ok_or_else(|| {
+        StoreError::Corrupt(format!("upsert of device {device_id} returned no row"))
+    })?;
+    let last_seq: i64 = row.try_get("", "last_seq")?;
+    let last_seq = u64::try_from(last_seq)
+        .map_err(|_| StoreError::Corrupt(format!("device.last_seq is {last_seq}")))?;
     Ok(DeviceState {
-        user_id: row.user_id,
+        user_id: row.try_get("", "user_id")?,
         last_seq,
     })
 }
+
+// Every push runs these two, so they are written out once rather than built by sea-query on
+// every call (its statement building was 12 % of the server's samples in a profile of pushes);
+// receipts, families and the household's head are read and written the same way. `$n`
+// placeholders are read by number on PostgreSQL and by sqlx's SQLite driver alike.
+const LOCK_OR_REGISTER: &str = "INSERT INTO device \
+    (id, user_id, last_seq, clock_skew_ms, created_at, last_seen_at) \
+    VALUES ($1, $2, 0, NULL, $3, $3) \
+    ON CONFLICT (id) DO UPDATE SET last_seen_at = excluded.last_seen_at \
+    RETURNING user_id, last_seq";
+const ADVANCE: &str = "UPDATE device SET last_seq = $1 WHERE id = $2";
+const ADVANCE_WITH_SKEW: &str = "UPDATE device SET last_seq = $1, clock_skew_ms = $2 WHERE id = $3";
 
 /// Queues the last applied seq and the measured clock skew.
 pub fn advance(
@@ -63,11 +63,17 @@ pub fn advance(
 ) -> Result<(), StoreError> {
     let last_seq = i64::try_from(last_seq)
         .map_err(|_| StoreError::Corrupt(format!("seq {last_seq} exceeds i64")))?;
-    let mut update =
-        device::Entity::update_many().col_expr(device::Column::LastSeq, Expr::value(last_seq));
-    if let Some(skew) = clock_skew_ms {
-        update = update.col_expr(device::Column::ClockSkewMs, Expr::value(skew));
-    }
-    batch.push(&update.filter(device::Column::Id.eq(device_id)));
+    batch.push_statement(match clock_skew_ms {
+        None => Statement::from_sql_and_values(
+            batch.backend(),
+            ADVANCE,
+            [last_seq.into(), device_id.into()],
+        ),
+        Some(skew) => Statement::from_sql_and_values(
+            batch.backend(),
+            ADVANCE_WITH_SKEW,
+            [last_seq.into(), skew.into(), device_id.into()],
+        ),
+    });
     Ok(())
 }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement,
 };
 use sync_protocol::merge::Stamp;
 use uuid::Uuid;
@@ -26,15 +26,18 @@ pub struct FamilyRow {
 
 /// Loads a family.
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<FamilyRow>, StoreError> {
-    let Some(m) = family::Entity::find_by_id(id).one(db).await? else {
+    // Member pushes read the family every time: written out once (see `devices`).
+    const FIND: &str = "SELECT household_id, no_kk, no_kk_stamp FROM family WHERE id = $1";
+    let statement = Statement::from_sql_and_values(db.get_database_backend(), FIND, [id.into()]);
+    let Some(row) = db.query_one_raw(statement).await? else {
         return Ok(None);
     };
+    let no_kk_stamp: Option<serde_json::Value> = row.try_get("", "no_kk_stamp")?;
     Ok(Some(FamilyRow {
-        id: m.id,
-        household_id: m.household_id,
-        no_kk: m.no_kk,
-        no_kk_stamp: m
-            .no_kk_stamp
+        id,
+        household_id: row.try_get("", "household_id")?,
+        no_kk: row.try_get("", "no_kk")?,
+        no_kk_stamp: no_kk_stamp
             .map(|s| from_json(s, "family.no_kk_stamp"))
             .transpose()?,
     }))

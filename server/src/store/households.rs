@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter,
-    QueryOrder, QuerySelect, TryInsertResult,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult,
+    QueryFilter, QueryOrder, QuerySelect, Statement, TryInsertResult,
 };
 use sync_protocol::merge::{Record, Stamp};
 use sync_protocol::v1::{FamilySnapshot, HouseholdSnapshot, MemberSnapshot};
@@ -126,28 +126,29 @@ async fn load(
     load: Load,
     lock: bool,
 ) -> Result<Option<HouseholdRow>, StoreError> {
-    let mut query = household::Entity::find_by_id(id);
-    if lock {
-        query = query.lock_exclusive();
-    }
     match load {
-        Load::Full => query.one(db).await?.map(to_row).transpose(),
+        Load::Full => {
+            let mut query = household::Entity::find_by_id(id);
+            if lock {
+                query = query.lock_exclusive();
+            }
+            query.one(db).await?.map(to_row).transpose()
+        }
         Load::Head => {
-            use household::Column as C;
-            let head = query
-                .select_only()
-                .columns([
-                    C::Id,
-                    C::AreaCode,
-                    C::AreaStamp,
-                    C::FormId,
-                    C::FormVersion,
-                    C::Version,
-                    C::Tombstone,
-                ])
-                .into_model::<Head>()
-                .one(db)
-                .await?;
+            // Most pushes read this: written out once (see `devices`).
+            const HEAD: &str = "SELECT id, area_code, area_stamp, form_id, form_version, version, \
+                tombstone FROM household WHERE id = $1";
+            const HEAD_FOR_UPDATE: &str = "SELECT id, area_code, area_stamp, form_id, \
+                form_version, version, tombstone FROM household WHERE id = $1 FOR UPDATE";
+            let backend = db.get_database_backend();
+            // SQLite has no row locks: its transaction holds the database's write lock.
+            let sql = if lock && backend == DbBackend::Postgres {
+                HEAD_FOR_UPDATE
+            } else {
+                HEAD
+            };
+            let statement = Statement::from_sql_and_values(backend, sql, [id.into()]);
+            let head = Head::find_by_statement(statement).one(db).await?;
             head.map(|h| from_head(h, None)).transpose()
         }
     }

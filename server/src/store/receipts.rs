@@ -1,9 +1,7 @@
 //! Push receipts, keyed by (device, seq).
 
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Statement};
 use sync_protocol::v1::{Receipt, ReceiptStatus};
 use uuid::Uuid;
 
@@ -20,24 +18,30 @@ pub fn insert(
     receipt: &Receipt,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    // One per mutation: written out once (see `devices`).
+    const INSERT: &str = "INSERT INTO receipt (device_id, seq, user_id, op, status, household_id, \
+        household_version, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
     let seq = i64::try_from(receipt.seq)
         .map_err(|_| StoreError::Corrupt(format!("seq {} exceeds i64", receipt.seq)))?;
     let status = match receipt.status {
         ReceiptStatus::Applied => "applied",
         ReceiptStatus::Rejected => "rejected",
     };
-    let model = receipt::ActiveModel {
-        device_id: Set(device_id),
-        seq: Set(seq),
-        user_id: Set(user_id),
-        op: Set(op.to_owned()),
-        status: Set(status.to_owned()),
-        household_id: Set(receipt.household_id),
-        household_version: Set(receipt.household_version),
-        body: Set(to_json(receipt)),
-        created_at: Set(now),
-    };
-    batch.push(&receipt::Entity::insert(model));
+    batch.push_statement(Statement::from_sql_and_values(
+        batch.backend(),
+        INSERT,
+        [
+            device_id.into(),
+            seq.into(),
+            user_id.into(),
+            op.into(),
+            status.into(),
+            receipt.household_id.into(),
+            receipt.household_version.into(),
+            to_json(receipt).into(),
+            now.into(),
+        ],
+    ));
     Ok(())
 }
 

@@ -150,6 +150,11 @@ fn find_nul(value: &serde_json::Value, path: &str) -> Option<String> {
 
 /// Deserializes JSON text with the path of the first offending field in the error.
 fn de<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, FieldError> {
+    // Tracking the path slows down every parse, and almost every mutation parses: the path
+    // is looked for only when the plain parse fails.
+    if let Ok(value) = serde_json::from_str(text) {
+        return Ok(value);
+    }
     let mut deserializer = serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         let path = e.path().to_string();
