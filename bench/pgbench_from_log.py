@@ -94,7 +94,7 @@ def split_pushes(statements: list) -> list:
         if sql.strip().upper() == "COMMIT":
             pieces.append(current)
             current = []
-    return [p for p in pieces if any('INSERT INTO "receipt"' in sql for sql, _ in p)]
+    return [p for p in pieces if any(insert_placeholders(sql, "receipt") for sql, _ in p)]
 
 
 def literal(value) -> str:
@@ -103,8 +103,9 @@ def literal(value) -> str:
 
 def insert_placeholders(sql: str, table: str) -> list:
     """Column -> placeholder ("$n", or an inlined literal), for each row of an
-    INSERT INTO "table" (...) VALUES (...), (...)."""
-    m = re.search(rf'INSERT INTO "{table}" \(([^)]*)\) VALUES ((?:\([^)]*\)(?:, )?)+)', sql)
+    INSERT INTO "table" (...) VALUES (...), (...); names quoted (sea-query) or not (SQL the
+    server writes out itself)."""
+    m = re.search(rf'INSERT INTO "?{table}"? \(([^)]*)\) VALUES ((?:\([^)]*\)(?:, )?)+)', sql)
     if not m:
         return []
     columns = [c.strip().strip('"') for c in m.group(1).split(",")]
