@@ -3,8 +3,9 @@
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
-use axum::http::header::AUTHORIZATION;
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
+use bytes::Bytes;
 use chrono::Utc;
 use serde::de::DeserializeOwned;
 use sync_protocol::v1::ErrorCode;
@@ -24,7 +25,26 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
+        // axum's `Json` tracks the path of every field it reads, for its error message, and
+        // nearly every body parses: with the usual content type the body is parsed plainly
+        // first, and axum's parse, with its errors, runs only when that fails.
+        if req
+            .headers()
+            .get(CONTENT_TYPE)
+            .is_none_or(|v| v != "application/json")
+        {
+            return match axum::Json::<T>::from_request(req, state).await {
+                Ok(axum::Json(value)) => Ok(ApiJson(value)),
+                Err(rejection) => Err(json_rejection(&rejection)),
+            };
+        }
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|e| json_rejection(&JsonRejection::from(e)))?;
+        if let Ok(value) = serde_json::from_slice(&bytes) {
+            return Ok(ApiJson(value));
+        }
+        match axum::Json::<T>::from_bytes(&bytes) {
             Ok(axum::Json(value)) => Ok(ApiJson(value)),
             Err(rejection) => Err(json_rejection(&rejection)),
         }

@@ -69,51 +69,54 @@ fn combine(statements: Vec<Statement>) -> Statement {
     let mut values = Vec::new();
     for (i, statement) in statements.into_iter().enumerate() {
         let offset = values.len();
-        let renumbered = renumber(&statement.sql, offset);
         if i < last {
             if i > 0 {
                 sql.push_str(", ");
             }
-            write!(sql, "w{i} AS ({renumbered})").expect("writing to a String cannot fail");
+            write!(sql, "w{i} AS (").expect("writing to a String cannot fail");
+            renumber_into(&mut sql, &statement.sql, offset);
+            sql.push(')');
         } else {
             sql.push(' ');
-            sql.push_str(&renumbered);
+            renumber_into(&mut sql, &statement.sql, offset);
         }
         values.extend(statement.values.map(|v| v.0).unwrap_or_default());
     }
     Statement::from_sql_and_values(DbBackend::Postgres, sql, Values(values))
 }
 
-/// Adds `offset` to every `$n` placeholder outside quoted identifiers and string literals.
-fn renumber(sql: &str, offset: usize) -> String {
-    let mut out = String::with_capacity(sql.len() + 16);
-    let mut chars = sql.chars().peekable();
-    let mut quote: Option<char> = None;
-    while let Some(c) = chars.next() {
+/// Appends `sql` to `out` with `offset` added to every `$n` placeholder outside quoted
+/// identifiers and string literals. The text between placeholders is copied whole: a combined
+/// statement is built on every push.
+fn renumber_into(out: &mut String, sql: &str, offset: usize) {
+    let bytes = sql.as_bytes();
+    let mut quote: Option<u8> = None;
+    let (mut copied, mut i) = (0, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
         match quote {
-            Some(q) => {
-                out.push(c);
-                if c == q {
-                    quote = None;
-                }
+            Some(q) if b == q => quote = None,
+            None if b == b'"' || b == b'\'' => quote = Some(b),
+            None if b == b'$' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit) => {
+                let digits = i + 1;
+                let end = digits
+                    + bytes[digits..]
+                        .iter()
+                        .take_while(|d| d.is_ascii_digit())
+                        .count();
+                let n: usize = sql[digits..end]
+                    .parse()
+                    .expect("a run of ASCII digits parses");
+                out.push_str(&sql[copied..i]);
+                write!(out, "${}", n + offset).expect("writing to a String cannot fail");
+                (copied, i) = (end, end);
+                continue;
             }
-            None if c == '"' || c == '\'' => {
-                quote = Some(c);
-                out.push(c);
-            }
-            None if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) => {
-                let mut digits = String::new();
-                while let Some(d) = chars.next_if(char::is_ascii_digit) {
-                    digits.push(d);
-                }
-                let n: usize = digits.parse().expect("a run of ASCII digits parses");
-                out.push('$');
-                out.push_str(&(n + offset).to_string());
-            }
-            None => out.push(c),
+            Some(_) | None => {}
         }
+        i += 1;
     }
-    out
+    out.push_str(&sql[copied..]);
 }
 
 #[cfg(test)]
@@ -123,9 +126,11 @@ mod tests {
     #[test]
     fn placeholders_are_renumbered_outside_quotes_only() {
         let sql = r#"UPDATE "t$1" SET "a" = $1, "b" = '$2' WHERE "id" = $2 AND x = $10"#;
+        let mut out = String::from("> ");
+        renumber_into(&mut out, sql, 3);
         assert_eq!(
-            renumber(sql, 3),
-            r#"UPDATE "t$1" SET "a" = $4, "b" = '$2' WHERE "id" = $5 AND x = $13"#
+            out,
+            r#"> UPDATE "t$1" SET "a" = $4, "b" = '$2' WHERE "id" = $5 AND x = $13"#
         );
     }
 

@@ -1,7 +1,9 @@
 //! Household members.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement,
+};
 use sync_protocol::merge::Record;
 use uuid::Uuid;
 
@@ -73,11 +75,25 @@ pub async fn insert(
     row: &MemberRow,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let result = member::Entity::insert(to_active(row, now))
-        .on_conflict_do_nothing_on([member::Column::Id])
-        .exec_without_returning(db)
-        .await?;
-    Ok(matches!(result, sea_orm::TryInsertResult::Inserted(n) if n > 0))
+    // Most pushes are members: written out once (see `devices`).
+    const INSERT: &str = "INSERT INTO member (id, household_id, family_id, nik, fields, stamps, \
+        tombstone, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
+        ON CONFLICT (id) DO NOTHING";
+    let statement = Statement::from_sql_and_values(
+        db.get_database_backend(),
+        INSERT,
+        [
+            row.id.into(),
+            row.household_id.into(),
+            row.family_id.into(),
+            nik_of(&row.record).into(),
+            to_json(&row.record.fields).into(),
+            stamps_to_json(&row.record.stamps).into(),
+            row.record.tombstone.as_ref().map(to_json).into(),
+            now.into(),
+        ],
+    );
+    Ok(db.execute_raw(statement).await?.rows_affected() > 0)
 }
 
 /// Queues the write of a member's mutable columns.

@@ -77,6 +77,56 @@ async fn a_survey_is_applied_once_and_a_replay_returns_the_stored_receipts_on_sq
     survey_is_applied_once_and_a_replay_returns_the_stored_receipts(Backend::Sqlite).await;
 }
 
+async fn member_id_already_taken_is_rejected_and_the_first_member_kept(backend: Backend) {
+    let app = TestApp::spawn_on(backend).await;
+    let user = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let device = Uuid::new_v4();
+    let mut rng = StdRng::seed_from_u64(4);
+    let (_, mut ops) = fixtures::survey(PATTIMANG, 1, &mut rng);
+    ops.pop(); // the visit
+    let Op::AddMember(first) = &ops[2] else {
+        panic!("the survey's third op adds its member")
+    };
+    let mut again = first.clone();
+    again
+        .fields
+        .insert("nik".to_owned(), json!("7322000000000001"));
+    ops.push(Op::AddMember(again));
+    let mutations: Vec<Value> = ops
+        .into_iter()
+        .enumerate()
+        .map(|(i, op)| to_value(&mutation(i as u64 + 1, device, op)))
+        .collect();
+    let response: PushResponse = app
+        .post("/v1/sync/push", &user.token, &push_body(device, &mutations))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(response.receipts[2].status, ReceiptStatus::Applied);
+    assert_eq!(response.receipts[3].status, ReceiptStatus::Rejected);
+    let rejection = response.receipts[3].rejection.as_ref().unwrap();
+    assert_eq!(rejection.code, RejectCode::MemberAlreadyExists);
+    assert_eq!(response.next_seq, 5);
+    assert_eq!(app.count("member").await, 1);
+    assert_eq!(app.count("member WHERE nik = '7322000000000001'").await, 0);
+    assert_eq!(
+        app.count("household WHERE version = 3").await,
+        1,
+        "the rejected member wrote nothing"
+    );
+}
+
+#[tokio::test]
+async fn a_member_id_already_taken_is_rejected_and_the_first_member_kept_on_postgres() {
+    member_id_already_taken_is_rejected_and_the_first_member_kept(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn a_member_id_already_taken_is_rejected_and_the_first_member_kept_on_sqlite() {
+    member_id_already_taken_is_rejected_and_the_first_member_kept(Backend::Sqlite).await;
+}
+
 #[tokio::test]
 async fn a_push_that_skips_a_seq_is_answered_with_the_expected_seq_and_stores_nothing() {
     let app = TestApp::spawn().await;
