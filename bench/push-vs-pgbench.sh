@@ -20,7 +20,8 @@
 #    same `visit_check` rows), with a backlog carried from one run into the next.
 #
 # Usage: [POOL=N] [CHECKS=off] [PG_STATS=1] bench/push-vs-pgbench.sh [DEVICES] [SECONDS] [ROUNDS]
-# POOL: the server's most database connections (default DEVICES: as many as pgbench's).
+# POOL: the server's most database connections (default DEVICES, as many as pgbench's, and
+# one more for the checker when it runs).
 # CHECKS: the phases to run, "on off" by default (step 3 is "on", step 4 "off").
 # PG_OPTIONS: more PostgreSQL server options (`-c name=value …`), for experiments.
 # PG_STATS=1: loads pg_stat_statements (planning tracked) and prints, after each run, the
@@ -31,6 +32,12 @@ DEVICES=${1:-8}
 SECONDS_PER_RUN=${2:-20}
 ROUNDS=${3:-3}
 PASSWORD=kata-sandi-bench
+for checks in ${CHECKS:-on off}; do
+    case $checks in
+        on | off) ;;
+        *) echo "CHECKS lists phases, each on or off; not: $checks" >&2; exit 2 ;;
+    esac
+done
 
 cargo build --release -q -p ekemiskinan-server -p tests --bins
 BIN=target/release
@@ -60,12 +67,15 @@ PSQL=("$PGBIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -q -v ON_ERROR_STOP=1)
 "${PSQL[@]}" -c "ALTER SYSTEM SET log_line_prefix = '%p|'" -c "SELECT pg_reload_conf()" >/dev/null
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PORT/ekemiskinan"
 export EKEMISKINAN__SERVER__BIND="127.0.0.1:$APP_PORT"
-export EKEMISKINAN__DATABASE__MAX_CONNECTIONS=${POOL:-$DEVICES}
 export EKEMISKINAN__LOG__FILTER=warn
 echo "$PASSWORD" | "$BIN/ekemiskinan" seed-demo >/dev/null
 start_server() { # RUN_CHECKS
     [ -n "${SERVER_PID:-}" ] && { kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; }
-    EKEMISKINAN__FLAGS__RUN_CHECKS=$1 "$BIN/ekemiskinan" serve >>"$WORK/server.log" 2>&1 &
+    # As many connections for the pushes as pgbench has clients, and one for the checker.
+    local pool=${POOL:-$DEVICES}
+    [ -z "${POOL:-}" ] && [ "$1" = true ] && pool=$((DEVICES + 1))
+    EKEMISKINAN__DATABASE__MAX_CONNECTIONS=$pool EKEMISKINAN__FLAGS__RUN_CHECKS=$1 \
+        "$BIN/ekemiskinan" serve >>"$WORK/server.log" 2>&1 &
     SERVER_PID=$!
     for _ in $(seq 100); do curl -sf "http://127.0.0.1:$APP_PORT/readyz" >/dev/null && break; sleep 0.1; done
 }
@@ -115,7 +125,7 @@ stats_reset() {
     "${PSQL[@]}" -d ekemiskinan -c "SELECT pg_stat_statements_reset()" >/dev/null
 }
 stats_print() { # COUNT → the statements of this run by PostgreSQL's time, per COUNT
-    [ "${PG_STATS:-0}" = 1 ] || return 0
+    [ "${PG_STATS:-0}" = 1 ] && [ "$1" -gt 0 ] || return 0
     "${PSQL[@]}" -d ekemiskinan -P pager=off -P footer=off -v n="$1" <<'SQL'
 SELECT round(sum(total_exec_time + total_plan_time)::numeric * 1000 / :n) AS "total µs/one",
        round(sum(calls)::numeric / :n, 2) AS "calls/one",
