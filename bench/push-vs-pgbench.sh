@@ -32,7 +32,9 @@ DEVICES=${1:-8}
 SECONDS_PER_RUN=${2:-20}
 ROUNDS=${3:-3}
 PASSWORD=kata-sandi-bench
-for checks in ${CHECKS:-on off}; do
+read -r -a PHASES <<<"${CHECKS-on off}"
+[ "${#PHASES[@]}" -gt 0 ] || { echo "CHECKS lists phases, each on or off: none given" >&2; exit 2; }
+for checks in "${PHASES[@]}"; do
     case $checks in
         on | off) ;;
         *) echo "CHECKS lists phases, each on or off; not: $checks" >&2; exit 2 ;;
@@ -70,10 +72,13 @@ export EKEMISKINAN__SERVER__BIND="127.0.0.1:$APP_PORT"
 export EKEMISKINAN__LOG__FILTER=warn
 echo "$PASSWORD" | "$BIN/ekemiskinan" seed-demo >/dev/null
 start_server() { # RUN_CHECKS
-    [ -n "${SERVER_PID:-}" ] && { kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; }
+    if [ -n "${SERVER_PID:-}" ]; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
     # As many connections for the pushes as pgbench has clients, and one for the checker.
     local pool=${POOL:-$DEVICES}
-    [ -z "${POOL:-}" ] && [ "$1" = true ] && pool=$((DEVICES + 1))
+    if [ -z "${POOL:-}" ] && [ "$1" = true ]; then pool=$((DEVICES + 1)); fi
     EKEMISKINAN__DATABASE__MAX_CONNECTIONS=$pool EKEMISKINAN__FLAGS__RUN_CHECKS=$1 \
         "$BIN/ekemiskinan" serve >>"$WORK/server.log" 2>&1 &
     SERVER_PID=$!
@@ -186,7 +191,7 @@ rounds() { # ROUNDS times: both push sizes and both replays, back to back
     done
 }
 echo "machine: $(nproc) cores; PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}'); devices/clients=$DEVICES; $SECONDS_PER_RUN s per run"
-for checks in ${CHECKS:-on off}; do
+for checks in "${PHASES[@]}"; do
     if [ "$checks" = on ]; then
         start_server true
         echo "--- the server with the background checks of visits"

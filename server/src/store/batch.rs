@@ -132,6 +132,10 @@ mod tests {
             out,
             r#"> UPDATE "t$1" SET "a" = $4, "b" = '$2' WHERE "id" = $5 AND x = $13"#
         );
+        // Multi-byte text and a doubled quote inside a literal.
+        let mut out = String::new();
+        renumber_into(&mut out, "SELECT 'é$1''x', $1", 1);
+        assert_eq!(out, "SELECT 'é$1''x', $2");
     }
 
     #[test]

@@ -18,6 +18,48 @@ async fn code_of(response: reqwest::Response) -> (u16, String) {
 }
 
 #[tokio::test]
+async fn a_json_body_with_a_charset_is_read_like_any_other_and_one_without_a_content_type_is_refused()
+ {
+    let app = TestApp::spawn().await;
+    let user = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let send = |body: &'static str, content_type: Option<&'static str>| {
+        let mut request = app
+            .http
+            .post(app.url("/v1/sync/push"))
+            .bearer_auth(&user.token)
+            .body(body);
+        if let Some(content_type) = content_type {
+            request = request.header("content-type", content_type);
+        }
+        request.send()
+    };
+    let empty = "{\"device_id\": \"6f1e0b8e-8f43-4c5e-9d2e-2b7a0f3c9d11\", \"mutations\": []}";
+    let charset = Some("application/json; charset=utf-8");
+    let response = send(empty, charset).await.unwrap();
+    assert_eq!(response.status(), 200);
+    let pushed: PushResponse = response.json().await.unwrap();
+    assert_eq!(pushed.next_seq, 1);
+    assert_eq!(
+        code_of(
+            send("{\"device_id\": 12, \"mutations\": []}", charset)
+                .await
+                .unwrap()
+        )
+        .await,
+        (400, "invalid_request".into())
+    );
+    assert_eq!(
+        code_of(send(empty, None).await.unwrap()).await,
+        (415, "unsupported_media_type".into())
+    );
+    assert_eq!(
+        app.count("device").await,
+        1,
+        "only the readable push registered it"
+    );
+}
+
+#[tokio::test]
 async fn malformed_json_wrong_types_and_a_wrong_content_type_are_refused_with_their_codes() {
     let app = TestApp::spawn().await;
     let user = app.user("enumerator", &[KEC_MALANGKE]).await;
