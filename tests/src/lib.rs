@@ -513,6 +513,15 @@ pub mod wire {
     pub fn to_value(m: &Mutation) -> Value {
         serde_json::to_value(m).expect("mutation serializes")
     }
+
+    /// The ops as a device's mutations 1, 2, 3…, as JSON.
+    #[must_use]
+    pub fn numbered(device: Uuid, ops: Vec<Op>) -> Vec<Value> {
+        ops.into_iter()
+            .zip(1..)
+            .map(|(op, seq)| to_value(&mutation(seq, device, op)))
+            .collect()
+    }
 }
 
 /// S3 settings of the Garage started by `scripts/test`, with a key prefix of its own.

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use sync_protocol::v1::{FieldErrorCode, Op, PushResponse, ReceiptStatus, RejectCode};
 use tests::TestApp;
 use tests::fixtures::{self, KEC_MALANGKE, PATTIMANG};
-use tests::wire::{mutation, push_body, to_value};
+use tests::wire::{mutation, numbered, push_body, to_value};
 use uuid::Uuid;
 
 async fn code_of(response: reqwest::Response) -> (u16, String) {
@@ -115,11 +115,7 @@ async fn a_gps_fix_out_of_range_rejects_the_visit_with_field_reasons_and_stores_
     let gps = visit.gps.as_mut().unwrap();
     gps.latitude = 200.0;
     gps.accuracy_m = -3.0;
-    let mutations: Vec<Value> = ops
-        .into_iter()
-        .enumerate()
-        .map(|(i, op)| to_value(&mutation(i as u64 + 1, device, op)))
-        .collect();
+    let mutations = numbered(device, ops);
     let response: PushResponse = app
         .post("/v1/sync/push", &user.token, &push_body(device, &mutations))
         .await
@@ -300,11 +296,7 @@ async fn a_gzipped_push_is_accepted_and_large_answers_are_gzipped_when_asked() {
     let device = Uuid::new_v4();
     let mut rng = StdRng::seed_from_u64(12);
     let (_, ops) = fixtures::survey(PATTIMANG, 4, &mut rng);
-    let mutations: Vec<Value> = ops
-        .into_iter()
-        .enumerate()
-        .map(|(i, op)| to_value(&mutation(i as u64 + 1, device, op)))
-        .collect();
+    let mutations = numbered(device, ops);
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     gz.write_all(&serde_json::to_vec(&push_body(device, &mutations)).unwrap())
         .unwrap();

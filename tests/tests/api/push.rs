@@ -3,7 +3,7 @@ use rand::rngs::StdRng;
 use serde_json::{Value, json};
 use sync_protocol::v1::{Op, PushResponse, ReceiptStatus, RejectCode, UpdateHousehold};
 use tests::fixtures::{self, BONE_BONE, KEC_MALANGKE, PATTIMANG};
-use tests::wire::{mutation, push_body, to_value};
+use tests::wire::{mutation, numbered, push_body, to_value};
 use tests::{Backend, TestApp};
 use uuid::Uuid;
 
@@ -13,11 +13,7 @@ async fn survey_is_applied_once_and_a_replay_returns_the_stored_receipts(backend
     let device = Uuid::new_v4();
     let mut rng = StdRng::seed_from_u64(1);
     let (household, ops) = fixtures::survey(PATTIMANG, 4, &mut rng);
-    let mutations: Vec<Value> = ops
-        .into_iter()
-        .enumerate()
-        .map(|(i, op)| to_value(&mutation(i as u64 + 1, device, op)))
-        .collect();
+    let mutations = numbered(device, ops);
     let body = push_body(device, &mutations);
 
     let first: PushResponse = app
@@ -92,11 +88,7 @@ async fn member_id_already_taken_is_rejected_and_the_first_member_kept(backend: 
         .fields
         .insert("nik".to_owned(), json!("7322000000000001"));
     ops.push(Op::AddMember(again));
-    let mutations: Vec<Value> = ops
-        .into_iter()
-        .enumerate()
-        .map(|(i, op)| to_value(&mutation(i as u64 + 1, device, op)))
-        .collect();
+    let mutations = numbered(device, ops);
     let response: PushResponse = app
         .post("/v1/sync/push", &user.token, &push_body(device, &mutations))
         .await
