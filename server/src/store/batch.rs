@@ -11,7 +11,7 @@
 
 use std::fmt::Write;
 
-use sea_orm::{ConnectionTrait, DbBackend, QueryTrait, Statement, Values};
+use sea_orm::{ConnectionTrait, DbBackend, QueryTrait, Statement, Value, Values};
 
 use super::StoreError;
 
@@ -37,15 +37,11 @@ impl WriteBatch {
         self.statements.push(query.build(self.backend));
     }
 
-    /// Queues a write written out as SQL for [`Self::backend`].
-    pub fn push_statement(&mut self, statement: Statement) {
-        self.statements.push(statement);
-    }
-
-    /// The backend the queued statements are written for.
-    #[must_use]
-    pub fn backend(&self) -> DbBackend {
-        self.backend
+    /// Queues a write written out as SQL, with `$n` placeholders (read by number on both
+    /// backends).
+    pub fn push_sql(&mut self, sql: &str, values: impl IntoIterator<Item = Value>) {
+        self.statements
+            .push(Statement::from_sql_and_values(self.backend, sql, values));
     }
 
     /// Sends the queued writes (in one round trip on PostgreSQL) and empties the batch.

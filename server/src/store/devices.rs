@@ -51,8 +51,9 @@ const LOCK_OR_REGISTER: &str = "INSERT INTO device \
     VALUES ($1, $2, 0, NULL, $3, $3) \
     ON CONFLICT (id) DO UPDATE SET last_seen_at = excluded.last_seen_at \
     RETURNING user_id, last_seq";
-const ADVANCE: &str = "UPDATE device SET last_seq = $1 WHERE id = $2";
-const ADVANCE_WITH_SKEW: &str = "UPDATE device SET last_seq = $1, clock_skew_ms = $2 WHERE id = $3";
+/// A push that measured no skew keeps the one recorded before.
+const ADVANCE: &str =
+    "UPDATE device SET last_seq = $1, clock_skew_ms = COALESCE($2, clock_skew_ms) WHERE id = $3";
 
 /// Queues the last applied seq and the measured clock skew.
 pub fn advance(
@@ -63,17 +64,9 @@ pub fn advance(
 ) -> Result<(), StoreError> {
     let last_seq = i64::try_from(last_seq)
         .map_err(|_| StoreError::Corrupt(format!("seq {last_seq} exceeds i64")))?;
-    batch.push_statement(match clock_skew_ms {
-        None => Statement::from_sql_and_values(
-            batch.backend(),
-            ADVANCE,
-            [last_seq.into(), device_id.into()],
-        ),
-        Some(skew) => Statement::from_sql_and_values(
-            batch.backend(),
-            ADVANCE_WITH_SKEW,
-            [last_seq.into(), skew.into(), device_id.into()],
-        ),
-    });
+    batch.push_sql(
+        ADVANCE,
+        [last_seq.into(), clock_skew_ms.into(), device_id.into()],
+    );
     Ok(())
 }

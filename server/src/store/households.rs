@@ -138,15 +138,12 @@ async fn load(
             // Most pushes read this: written out once (see `devices`).
             const HEAD: &str = "SELECT id, area_code, area_stamp, form_id, form_version, version, \
                 tombstone FROM household WHERE id = $1";
-            const HEAD_FOR_UPDATE: &str = "SELECT id, area_code, area_stamp, form_id, \
-                form_version, version, tombstone FROM household WHERE id = $1 FOR UPDATE";
             let backend = db.get_database_backend();
+            let mut sql = HEAD.to_owned();
             // SQLite has no row locks: its transaction holds the database's write lock.
-            let sql = if lock && backend == DbBackend::Postgres {
-                HEAD_FOR_UPDATE
-            } else {
-                HEAD
-            };
+            if lock && backend == DbBackend::Postgres {
+                sql.push_str(" FOR UPDATE");
+            }
             let statement = Statement::from_sql_and_values(backend, sql, [id.into()]);
             let head = Head::find_by_statement(statement).one(db).await?;
             head.map(|h| from_head(h, None)).transpose()

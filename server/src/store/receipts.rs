@@ -1,7 +1,7 @@
 //! Push receipts, keyed by (device, seq).
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Statement};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use sync_protocol::v1::{Receipt, ReceiptStatus};
 use uuid::Uuid;
 
@@ -27,8 +27,7 @@ pub fn insert(
         ReceiptStatus::Applied => "applied",
         ReceiptStatus::Rejected => "rejected",
     };
-    batch.push_statement(Statement::from_sql_and_values(
-        batch.backend(),
+    batch.push_sql(
         INSERT,
         [
             device_id.into(),
@@ -41,7 +40,7 @@ pub fn insert(
             to_json(receipt).into(),
             now.into(),
         ],
-    ));
+    );
     Ok(())
 }
 

@@ -120,6 +120,39 @@ async fn a_member_id_already_taken_is_rejected_and_the_first_member_kept_on_sqli
 }
 
 #[tokio::test]
+async fn a_device_clock_off_by_minutes_is_recorded_and_kept_by_pushes_that_say_no_time() {
+    let app = TestApp::spawn().await;
+    let user = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let device = Uuid::new_v4();
+    let mut rng = StdRng::seed_from_u64(5);
+    let (_, ops) = fixtures::survey(PATTIMANG, 1, &mut rng);
+    let mutations = numbered(device, ops);
+    let ahead = chrono::Utc::now() + chrono::Duration::minutes(10);
+    let mut first = push_body(device, &mutations[..1]);
+    first["sent_at"] = json!(ahead);
+    let second = push_body(device, &mutations[1..2]);
+    for body in [first, second] {
+        let response: PushResponse = app
+            .post("/v1/sync/push", &user.token, &body)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(response.receipts[0].status, ReceiptStatus::Applied);
+    }
+    assert_eq!(
+        app.count("device WHERE last_seq = 2 AND clock_skew_ms > 590000")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("audit_log WHERE action = 'device.clock_skew'")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
 async fn a_push_that_skips_a_seq_is_answered_with_the_expected_seq_and_stores_nothing() {
     let app = TestApp::spawn().await;
     let user = app.user("enumerator", &[KEC_MALANGKE]).await;
