@@ -3,10 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::{NotSet, Set},
     ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter,
-    QueryOrder, QuerySelect,
-    sea_query::Expr,
+    QueryOrder, QuerySelect, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -43,16 +41,20 @@ pub fn append(
     prev_area_code: Option<&str>,
     now: DateTime<Utc>,
 ) {
-    let model = sync_change::ActiveModel {
-        id: NotSet,
-        tx: NotSet,
-        household_id: Set(household_id),
-        version: Set(version),
-        area_code: Set(area_code.to_owned()),
-        prev_area_code: Set(prev_area_code.map(str::to_owned)),
-        created_at: Set(now),
-    };
-    batch.push(&sync_change::Entity::insert(model));
+    // Every mutation ends with one: written out once (see `devices`). `tx` and `id` are filled
+    // by the database.
+    const APPEND: &str = "INSERT INTO sync_change \
+        (household_id, version, area_code, prev_area_code, created_at) VALUES ($1, $2, $3, $4, $5)";
+    batch.push_sql(
+        APPEND,
+        [
+            household_id.into(),
+            version.into(),
+            area_code.into(),
+            prev_area_code.into(),
+            now.into(),
+        ],
+    );
 }
 
 fn in_scope(scope: &Scope) -> Condition {

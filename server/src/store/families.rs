@@ -1,14 +1,12 @@
 //! Families (Kartu Keluarga) and the history of their No KK.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement};
 use sync_protocol::merge::Stamp;
 use uuid::Uuid;
 
-use super::entities::{family, family_kk_history};
+use super::batch::WriteBatch;
+use super::entities::family_kk_history;
 use super::{StoreError, from_json, to_json};
 
 /// A family as the merge rules see it.
@@ -43,59 +41,53 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<FamilyRo
     }))
 }
 
-/// Inserts or updates a family.
-pub async fn upsert(
-    db: &impl ConnectionTrait,
-    row: &FamilyRow,
-    is_new: bool,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    let model = family::ActiveModel {
-        id: if is_new { Set(row.id) } else { NotSet },
-        household_id: if is_new {
-            Set(row.household_id)
-        } else {
-            NotSet
-        },
-        no_kk: Set(row.no_kk.clone()),
-        no_kk_stamp: Set(row.no_kk_stamp.as_ref().map(to_json)),
-        created_at: if is_new { Set(now) } else { NotSet },
-        updated_at: Set(now),
-    };
+/// Queues the insert or update of a family.
+pub fn upsert(batch: &mut WriteBatch, row: &FamilyRow, is_new: bool, now: DateTime<Utc>) {
+    // Family and history writes are read by nothing later in the mutation, so they go out with
+    // its last statement. Written out once (see `devices`).
+    const INSERT: &str = "INSERT INTO family \
+        (id, household_id, no_kk, no_kk_stamp, created_at, updated_at) \
+        VALUES ($1, $2, $3, $4, $5, $5)";
+    const UPDATE: &str =
+        "UPDATE family SET no_kk = $1, no_kk_stamp = $2, updated_at = $3 WHERE id = $4";
+    let no_kk = row.no_kk.as_deref().into();
+    let stamp = row.no_kk_stamp.as_ref().map(to_json).into();
     if is_new {
-        family::Entity::insert(model)
-            .exec_without_returning(db)
-            .await?;
+        batch.push_sql(
+            INSERT,
+            [
+                row.id.into(),
+                row.household_id.into(),
+                no_kk,
+                stamp,
+                now.into(),
+            ],
+        );
     } else {
-        family::Entity::update_many()
-            .set(model)
-            .filter(family::Column::Id.eq(row.id))
-            .exec(db)
-            .await?;
+        batch.push_sql(UPDATE, [no_kk, stamp, now.into(), row.id.into()]);
     }
-    Ok(())
 }
 
-/// Appends a No KK to the family's history.
-pub async fn record_history(
-    db: &impl ConnectionTrait,
+/// Queues a No KK's entry in the family's history.
+pub fn record_history(
+    batch: &mut WriteBatch,
     family_id: Uuid,
     no_kk: Option<&str>,
     stamp: &Stamp,
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    let model = family_kk_history::ActiveModel {
-        id: NotSet,
-        family_id: Set(family_id),
-        no_kk: Set(no_kk.map(str::to_owned)),
-        recorded_at: Set(now),
-        user_id: Set(stamp.writer.user_id),
-        device_id: Set(stamp.writer.device_id),
-    };
-    family_kk_history::Entity::insert(model)
-        .exec_without_returning(db)
-        .await?;
-    Ok(())
+) {
+    const INSERT: &str = "INSERT INTO family_kk_history \
+        (family_id, no_kk, recorded_at, user_id, device_id) VALUES ($1, $2, $3, $4, $5)";
+    batch.push_sql(
+        INSERT,
+        [
+            family_id.into(),
+            no_kk.into(),
+            now.into(),
+            stamp.writer.user_id.into(),
+            stamp.writer.device_id.into(),
+        ],
+    );
 }
 
 /// The No KK history of a family, oldest first.

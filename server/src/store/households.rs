@@ -1,11 +1,12 @@
 //! Households, the merged record, and their snapshots for pull.
 
 use std::collections::HashMap;
+use std::fmt::Write;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult,
-    QueryFilter, QueryOrder, QuerySelect, Statement, TryInsertResult,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect, Statement, Value,
 };
 use sync_protocol::merge::{Record, Stamp};
 use sync_protocol::v1::{FamilySnapshot, HouseholdSnapshot, MemberSnapshot};
@@ -177,26 +178,29 @@ pub async fn insert(
     created_by: Uuid,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let model = household::ActiveModel {
-        id: Set(row.id),
-        area_code: Set(row.area_code.clone()),
-        area_stamp: Set(row.area_stamp.as_ref().map(to_json)),
-        form_id: Set(row.form_id.clone()),
-        form_version: Set(row.form_version),
-        version: Set(row.version),
-        fields: Set(to_json(&row.record.fields)),
-        stamps: Set(stamps_to_json(&row.record.stamps)),
-        tombstone: Set(row.record.tombstone.as_ref().map(to_json)),
-        review_status: Set(REVIEW_PENDING.to_owned()),
-        created_by: Set(created_by),
-        created_at: Set(now),
-        updated_at: Set(now),
-    };
-    let result = household::Entity::insert(model)
-        .on_conflict_do_nothing_on([household::Column::Id])
-        .exec_without_returning(db)
-        .await?;
-    Ok(matches!(result, TryInsertResult::Inserted(n) if n > 0))
+    // Every survey starts with one: written out once (see `devices`).
+    const INSERT: &str = "INSERT INTO household (id, area_code, area_stamp, form_id, form_version, \
+        version, fields, stamps, tombstone, review_status, created_by, created_at, updated_at) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) ON CONFLICT (id) DO NOTHING";
+    let statement = Statement::from_sql_and_values(
+        db.get_database_backend(),
+        INSERT,
+        [
+            row.id.into(),
+            row.area_code.as_str().into(),
+            row.area_stamp.as_ref().map(to_json).into(),
+            row.form_id.as_str().into(),
+            row.form_version.into(),
+            row.version.into(),
+            to_json(&row.record.fields).into(),
+            stamps_to_json(&row.record.stamps).into(),
+            row.record.tombstone.as_ref().map(to_json).into(),
+            REVIEW_PENDING.into(),
+            created_by.into(),
+            now.into(),
+        ],
+    );
+    Ok(db.execute_raw(statement).await?.rows_affected() > 0)
 }
 
 /// Queues the write of the version, `updated_at`, and the column groups marked dirty.
@@ -206,10 +210,13 @@ pub fn save(
     dirty: Dirty,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let mut model = household::ActiveModel {
-        version: Set(row.version),
-        updated_at: Set(now),
-        ..Default::default()
+    // Every mutation ends with one: the SQL is assembled here rather than by sea-query (see
+    // `devices`). At most eight texts, one per combination of groups.
+    let mut sql = String::from("UPDATE household SET version = $1, updated_at = $2");
+    let mut values: Vec<Value> = vec![row.version.into(), now.into()];
+    let mut set = |column: &str, value: Value| {
+        values.push(value);
+        write!(sql, ", {column} = ${}", values.len()).expect("writing to a String cannot fail");
     };
     if dirty.answers {
         if !row.answers_loaded {
@@ -218,21 +225,22 @@ pub fn save(
                 row.id
             )));
         }
-        model.fields = Set(to_json(&row.record.fields));
-        model.stamps = Set(stamps_to_json(&row.record.stamps));
+        set("fields", to_json(&row.record.fields).into());
+        set("stamps", stamps_to_json(&row.record.stamps).into());
     }
     if dirty.tombstone {
-        model.tombstone = Set(row.record.tombstone.as_ref().map(to_json));
+        set(
+            "tombstone",
+            row.record.tombstone.as_ref().map(to_json).into(),
+        );
     }
     if dirty.area {
-        model.area_code = Set(row.area_code.clone());
-        model.area_stamp = Set(row.area_stamp.as_ref().map(to_json));
+        set("area_code", row.area_code.as_str().into());
+        set("area_stamp", row.area_stamp.as_ref().map(to_json).into());
     }
-    batch.push(
-        &household::Entity::update_many()
-            .set(model)
-            .filter(household::Column::Id.eq(row.id)),
-    );
+    values.push(row.id.into());
+    write!(sql, " WHERE id = ${}", values.len()).expect("writing to a String cannot fail");
+    batch.push_sql(&sql, values);
     Ok(())
 }
 

@@ -2,16 +2,11 @@
 //! viewport holds, as points or as grid clusters.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveValue::Set,
-    ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, Statement,
-    sea_query::{Alias, Expr, ExprTrait, OnConflict},
-};
+use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement};
 use uuid::Uuid;
 
 use super::StoreError;
 use super::batch::WriteBatch;
-use super::entities::household_position;
 use crate::domain::area::AreaCode;
 
 /// Queues the household's position from a visit; an older visit (by its end) never replaces
@@ -22,32 +17,20 @@ pub fn queue_position(
     (latitude, longitude): (f64, f64),
     ended_at: DateTime<Utc>,
 ) {
-    batch.push(
-        &household_position::Entity::insert(household_position::ActiveModel {
-            household_id: Set(household_id),
-            latitude: Set(latitude),
-            longitude: Set(longitude),
-            visit_ended_at: Set(ended_at),
-        })
-        .on_conflict(
-            OnConflict::column(household_position::Column::HouseholdId)
-                .update_columns([
-                    household_position::Column::Latitude,
-                    household_position::Column::Longitude,
-                    household_position::Column::VisitEndedAt,
-                ])
-                .action_and_where(
-                    Expr::col((
-                        household_position::Entity,
-                        household_position::Column::VisitEndedAt,
-                    ))
-                    .lte(Expr::col((
-                        Alias::new("excluded"),
-                        household_position::Column::VisitEndedAt,
-                    ))),
-                )
-                .to_owned(),
-        ),
+    // Every visit ends with one: written out once (see `devices`).
+    const UPSERT: &str = "INSERT INTO household_position \
+        (household_id, latitude, longitude, visit_ended_at) VALUES ($1, $2, $3, $4) \
+        ON CONFLICT (household_id) DO UPDATE SET latitude = excluded.latitude, \
+        longitude = excluded.longitude, visit_ended_at = excluded.visit_ended_at \
+        WHERE household_position.visit_ended_at <= excluded.visit_ended_at";
+    batch.push_sql(
+        UPSERT,
+        [
+            household_id.into(),
+            latitude.into(),
+            longitude.into(),
+            ended_at.into(),
+        ],
     );
 }
 

@@ -1,10 +1,12 @@
 //! Stored photos, and the photos visits name (stored or still pending).
 
+use std::fmt::Write;
+
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType,
-    QueryFilter, QueryOrder, QuerySelect, RelationDef,
+    QueryFilter, QueryOrder, QuerySelect, RelationDef, Value,
 };
 use sync_protocol::v1::{HouseholdPhoto, PhotoStatus, RecordVisit};
 use uuid::Uuid;
@@ -71,25 +73,29 @@ pub fn queue_visit_refs(batch: &mut WriteBatch, visit: &RecordVisit, user_id: Uu
     if visit.photos.is_empty() {
         return;
     }
-    let rows = visit
-        .photos
-        .iter()
-        .zip(0..)
-        .map(|(p, position)| visit_photo::ActiveModel {
-            visit_id: Set(visit.visit_id),
-            position: Set(position),
-            sha256: Set(p.sha256.clone()),
-            kind: Set(p.kind.clone()),
-            household_id: Set(visit.household_id),
-            user_id: Set(user_id),
-            visit_ended_at: Set(visit.ended_at),
-        });
-    batch.push(
-        &visit_photo::Entity::insert_many(rows).on_conflict_do_nothing_on([
-            visit_photo::Column::VisitId,
-            visit_photo::Column::Position,
-        ]),
+    // Every visit names its photos: written out (see `devices`), one text per photo count.
+    let mut sql = String::from(
+        "INSERT INTO visit_photo \
+         (visit_id, position, sha256, kind, household_id, user_id, visit_ended_at) VALUES ",
     );
+    let mut values: Vec<Value> = Vec::with_capacity(4 + 2 * visit.photos.len());
+    values.extend([
+        visit.visit_id.into(),
+        visit.household_id.into(),
+        user_id.into(),
+        visit.ended_at.into(),
+    ]);
+    for (position, photo) in (0_i32..).zip(&visit.photos) {
+        if position > 0 {
+            sql.push_str(", ");
+        }
+        let n = values.len();
+        write!(sql, "($1, {position}, ${}, ${}, $2, $3, $4)", n + 1, n + 2)
+            .expect("writing to a String cannot fail");
+        values.extend([photo.sha256.as_str().into(), photo.kind.as_str().into()]);
+    }
+    sql.push_str(" ON CONFLICT (visit_id, position) DO NOTHING");
+    batch.push_sql(&sql, values);
 }
 
 /// Hashes that visits recorded by `user_id` name and no stored photo has, at most `limit`.

@@ -2,13 +2,14 @@
 //! the flags it raised (`quality_flag`).
 
 use std::collections::HashMap;
+use std::fmt::Write;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, ExprTrait,
     FromQueryResult, JoinType, QueryFilter, QueryOrder, QuerySelect, Statement, TransactionTrait,
-    sea_query::{Alias, Expr, OnConflict, Order, Query},
+    sea_query::{Alias, Expr, Query},
 };
 use uuid::Uuid;
 
@@ -26,24 +27,16 @@ use crate::domain::identity::Sex;
 
 /// Queues the check of a visit just recorded, in the push's own transaction.
 pub fn queue(batch: &mut WriteBatch, visit_id: Uuid, household_id: Uuid, now: DateTime<Utc>) {
-    batch.push(
-        &visit_check::Entity::insert(visit_check::ActiveModel {
-            visit_id: Set(visit_id),
-            household_id: Set(household_id),
-            state: Set("pending".to_owned()),
-            generation: Set(0),
-            attempts: Set(0),
-            run_after: Set(now),
-            risk: Set(None),
-            checked_at: Set(None),
-        })
-        .on_conflict(
-            OnConflict::column(visit_check::Column::VisitId)
-                .do_nothing()
-                .to_owned(),
-        ),
-    );
+    // This and the re-queues below run in most pushes: written out once (see `devices`).
+    const QUEUE: &str = "INSERT INTO visit_check \
+        (visit_id, household_id, state, generation, attempts, run_after, risk, checked_at) \
+        VALUES ($1, $2, 'pending', 0, 0, $3, NULL, NULL) ON CONFLICT (visit_id) DO NOTHING";
+    batch.push_sql(QUEUE, [visit_id.into(), household_id.into(), now.into()]);
 }
+
+/// Marks visit checks pending again, due `$1`, with a new generation; the caller appends which.
+const REQUEUE: &str = "UPDATE visit_check SET state = 'pending', generation = generation + 1, \
+    attempts = 0, run_after = $1 WHERE ";
 
 /// Checks again, in the push's own transaction, the visits of a household whose members or
 /// families changed, and of the other households with a member of one of these NIKs (whose
@@ -57,16 +50,30 @@ pub fn requeue_household(
 ) {
     // Two statements over disjoint rows: an `OR` of the two conditions would keep PostgreSQL
     // from using the index on `household_id`, and scan the whole table in every such push.
-    batch.push(&requeue(now).filter(visit_check::Column::HouseholdId.eq(household_id)));
+    batch.push_sql(
+        &format!("{REQUEUE}household_id = $2"),
+        [now.into(), household_id.into()],
+    );
     if !niks.is_empty() {
-        let others = Query::select()
-            .column(member::Column::HouseholdId)
-            .from(member::Entity)
-            .and_where(member::Column::Nik.is_in(niks.iter().cloned()))
-            .and_where(member::Column::HouseholdId.ne(household_id))
-            .limit(MAX_OTHERS + 1)
-            .to_owned();
-        batch.push(&requeue(now).filter(visit_check::Column::HouseholdId.in_subquery(others)));
+        let mut sql =
+            format!("{REQUEUE}household_id IN (SELECT household_id FROM member WHERE nik IN (");
+        push_placeholders(&mut sql, 3, niks.len());
+        write!(sql, ") AND household_id <> $2 LIMIT {})", MAX_OTHERS + 1)
+            .expect("writing to a String cannot fail");
+        let values = [now.into(), household_id.into()]
+            .into_iter()
+            .chain(niks.iter().map(|nik| nik.as_str().into()));
+        batch.push_sql(&sql, values);
+    }
+}
+
+/// Appends `$first, $first+1, …`, `count` placeholders.
+fn push_placeholders(sql: &mut String, first: usize, count: usize) {
+    for n in first..first + count {
+        if n > first {
+            sql.push_str(", ");
+        }
+        write!(sql, "${n}").expect("writing to a String cannot fail");
     }
 }
 
@@ -108,26 +115,38 @@ pub fn requeue_neighbours(
     now: DateTime<Utc>,
 ) {
     if let Some((latitude, longitude)) = position {
-        let same_place = Query::select()
-            .column(visit::Column::Id)
-            .from(visit::Entity)
-            .and_where(visit::Column::Latitude.eq(latitude))
-            .and_where(visit::Column::Longitude.eq(longitude))
-            .and_where(visit::Column::HouseholdId.ne(household_id))
-            .limit(MAX_OTHERS + 1)
-            .to_owned();
-        batch.push(&requeue(now).filter(visit_check::Column::VisitId.in_subquery(same_place)));
+        let sql = format!(
+            "{REQUEUE}visit_id IN (SELECT id FROM visit WHERE latitude = $3 AND longitude = $4 \
+             AND household_id <> $2 LIMIT {})",
+            MAX_OTHERS + 1
+        );
+        batch.push_sql(
+            &sql,
+            [
+                now.into(),
+                household_id.into(),
+                latitude.into(),
+                longitude.into(),
+            ],
+        );
     }
     if !photos.is_empty() {
         // Ordered by the hash, PostgreSQL's generic plan for this prepared statement reads the
         // hash index. Unordered, with a LIMIT, it expects the first matches early in a
         // sequential scan and reads the whole table, which holds every photo ever recorded.
-        let same_photo = visits_naming(photos)
-            .and_where(visit_photo::Column::HouseholdId.ne(household_id))
-            .order_by(visit_photo::Column::Sha256, Order::Asc)
-            .limit(MAX_OTHERS + 1)
-            .to_owned();
-        batch.push(&requeue(now).filter(visit_check::Column::VisitId.in_subquery(same_photo)));
+        let mut sql =
+            format!("{REQUEUE}visit_id IN (SELECT visit_id FROM visit_photo WHERE sha256 IN (");
+        push_placeholders(&mut sql, 3, photos.len());
+        write!(
+            sql,
+            ") AND household_id <> $2 ORDER BY sha256 LIMIT {})",
+            MAX_OTHERS + 1
+        )
+        .expect("writing to a String cannot fail");
+        let values = [now.into(), household_id.into()]
+            .into_iter()
+            .chain(photos.iter().map(|&sha| sha.into()));
+        batch.push_sql(&sql, values);
     }
 }
 

@@ -1,8 +1,7 @@
 //! The local poverty score of each household (`household_score`).
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
+use sea_orm::{ConnectionTrait, EntityTrait};
 use serde_json::{Map, Value, json};
 use sync_protocol::v1::office::{CriterionView, HouseholdScore};
 use uuid::Uuid;
@@ -67,6 +66,15 @@ pub fn queue_save(
     score: &Score,
     now: DateTime<Utc>,
 ) {
+    // Every survey's household and visit end with one: written out once (see `devices`).
+    // A recompute racing a push never replaces the push's newer score.
+    const UPSERT: &str = "INSERT INTO household_score (household_id, version, met, unknown, \
+        verdict, criteria, met_mask, computed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+        ON CONFLICT (household_id) DO UPDATE SET version = excluded.version, \
+        met = excluded.met, unknown = excluded.unknown, verdict = excluded.verdict, \
+        criteria = excluded.criteria, met_mask = excluded.met_mask, \
+        computed_at = excluded.computed_at \
+        WHERE household_score.version <= excluded.version";
     let criteria: Vec<Value> = score
         .criteria
         .iter()
@@ -75,36 +83,18 @@ pub fn queue_save(
             json!({ "code": c.criterion.code(), "met": c.met, "evidence": evidence })
         })
         .collect();
-    let model = household_score::ActiveModel {
-        household_id: Set(household_id),
-        version: Set(version),
-        met: Set(i32::try_from(score.met).unwrap_or(i32::MAX)),
-        unknown: Set(i32::try_from(score.unknown).unwrap_or(i32::MAX)),
-        verdict: Set(verdict_name(score.verdict).to_owned()),
-        criteria: Set(Value::Array(criteria)),
-        met_mask: Set(met_mask(score)),
-        computed_at: Set(now),
-    };
-    batch.push(
-        &household_score::Entity::insert(model).on_conflict(
-            OnConflict::column(household_score::Column::HouseholdId)
-                .update_columns([
-                    household_score::Column::Version,
-                    household_score::Column::Met,
-                    household_score::Column::Unknown,
-                    household_score::Column::Verdict,
-                    household_score::Column::Criteria,
-                    household_score::Column::MetMask,
-                    household_score::Column::ComputedAt,
-                ])
-                // A recompute racing a push never replaces the push's newer score.
-                .action_and_where(
-                    Expr::col((household_score::Entity, household_score::Column::Version)).lte(
-                        Expr::col((Alias::new("excluded"), household_score::Column::Version)),
-                    ),
-                )
-                .to_owned(),
-        ),
+    batch.push_sql(
+        UPSERT,
+        [
+            household_id.into(),
+            version.into(),
+            i32::try_from(score.met).unwrap_or(i32::MAX).into(),
+            i32::try_from(score.unknown).unwrap_or(i32::MAX).into(),
+            verdict_name(score.verdict).into(),
+            Value::Array(criteria).into(),
+            met_mask(score).into(),
+            now.into(),
+        ],
     );
 }
 

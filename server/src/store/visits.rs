@@ -1,7 +1,7 @@
 //! Survey visits: immutable.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
+use sea_orm::{ConnectionTrait, EntityTrait, Statement};
 use sync_protocol::hlc::Hlc;
 use sync_protocol::v1::RecordVisit;
 use uuid::Uuid;
@@ -40,30 +40,35 @@ pub async fn insert(
     content_sha256: &str,
     by: Recorded<'_>,
 ) -> Result<bool, StoreError> {
+    // Every survey ends with one: written out once (see `devices`).
+    const INSERT: &str = "INSERT INTO visit (id, household_id, form_id, form_version, user_id, \
+        device_id, started_at, ended_at, answers, latitude, longitude, accuracy_m, mock_location, \
+        fixed_at, photos, hlc, content_sha256, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, \
+        $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) ON CONFLICT (id) DO NOTHING";
     let gps = v.gps.as_ref();
-    let model = visit::ActiveModel {
-        id: Set(v.visit_id),
-        household_id: Set(v.household_id),
-        form_id: Set(v.form_id.clone()),
-        form_version: Set(v.form_version),
-        user_id: Set(by.user_id),
-        device_id: Set(by.device_id),
-        started_at: Set(v.started_at),
-        ended_at: Set(v.ended_at),
-        answers: Set(to_json(&v.answers)),
-        latitude: Set(gps.map(|g| g.latitude)),
-        longitude: Set(gps.map(|g| g.longitude)),
-        accuracy_m: Set(gps.map(|g| g.accuracy_m)),
-        mock_location: Set(gps.map(|g| g.mock)),
-        fixed_at: Set(gps.and_then(|g| g.fixed_at)),
-        photos: Set(to_json(&v.photos)),
-        hlc: Set(to_json(by.hlc)),
-        content_sha256: Set(content_sha256.to_owned()),
-        received_at: Set(by.received_at),
-    };
-    let result = visit::Entity::insert(model)
-        .on_conflict_do_nothing_on([visit::Column::Id])
-        .exec_without_returning(db)
-        .await?;
-    Ok(matches!(result, sea_orm::TryInsertResult::Inserted(n) if n > 0))
+    let statement = Statement::from_sql_and_values(
+        db.get_database_backend(),
+        INSERT,
+        [
+            v.visit_id.into(),
+            v.household_id.into(),
+            v.form_id.as_str().into(),
+            v.form_version.into(),
+            by.user_id.into(),
+            by.device_id.into(),
+            v.started_at.into(),
+            v.ended_at.into(),
+            to_json(&v.answers).into(),
+            gps.map(|g| g.latitude).into(),
+            gps.map(|g| g.longitude).into(),
+            gps.map(|g| g.accuracy_m).into(),
+            gps.map(|g| g.mock).into(),
+            gps.and_then(|g| g.fixed_at).into(),
+            to_json(&v.photos).into(),
+            to_json(by.hlc).into(),
+            content_sha256.into(),
+            by.received_at.into(),
+        ],
+    );
+    Ok(db.execute_raw(statement).await?.rows_affected() > 0)
 }

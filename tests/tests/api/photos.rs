@@ -23,7 +23,18 @@ async fn survey_naming(app: &TestApp, user: &TestUser, photos: &[&str]) -> Uuid 
 
 /// Pushes a survey of one household in `area` whose visit names `photos`.
 async fn survey_in(app: &TestApp, user: &TestUser, area: &str, photos: &[&str]) -> Uuid {
-    let mut rng = StdRng::seed_from_u64(31);
+    survey_drawn(app, user, area, photos, 31).await
+}
+
+/// Like [`survey_in`], with the answers and the place drawn from `seed`.
+async fn survey_drawn(
+    app: &TestApp,
+    user: &TestUser,
+    area: &str,
+    photos: &[&str],
+    seed: u64,
+) -> Uuid {
+    let mut rng = StdRng::seed_from_u64(seed);
     let (household_id, mut ops) = fixtures::survey(area, 1, &mut rng);
     let Some(Op::RecordVisit(visit)) = ops.last_mut() else {
         unreachable!("a survey ends with its visit")
@@ -190,8 +201,41 @@ async fn the_same_photo_file_on_two_households_is_flagged(backend: Backend) {
     }
 }
 
+/// The earlier household was checked, with nothing to flag, before the later one named its
+/// photo: the later push queues the earlier household's check again (the surveys stand at
+/// different places, so only the photo links them).
+async fn a_photo_named_again_after_its_check_flags_the_earlier_household_too(backend: Backend) {
+    let app = app_with_storage(backend).await;
+    let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let bytes = images::jpeg(800, 600, 23, None, 90);
+    let sha = hex::encode(Sha256::digest(&bytes));
+    let first = survey_drawn(&app, &worker, MALANGKE, &[&sha], 41).await;
+    upload(&app, &worker, &bytes, &sha).await;
+    assert_eq!(
+        analysed(&app, &worker, &sha).await.processing,
+        Processing::Done
+    );
+    let supervisor = app.user("supervisor", &[KEC_MALANGKE]).await;
+    assert!(reuse_flag(&checked(&app, &supervisor, first).await).is_none());
+
+    let second = survey_drawn(&app, &worker, MALANGKE, &[&sha], 42).await;
+    for (mine, theirs) in [(first, second), (second, first)] {
+        let quality = checked(&app, &supervisor, mine).await;
+        let evidence = reuse_flag(&quality).expect("photo_reused");
+        assert_eq!(evidence["matches"][0]["household"], theirs.to_string());
+        assert!(
+            !quality.visits[0]
+                .flags
+                .iter()
+                .any(|f| f.code == "duplicate_coordinates"),
+            "the surveys stand at different places: {quality:?}"
+        );
+    }
+}
+
 on_both_backends!(
     the_same_photo_file_on_two_households_is_flagged,
+    a_photo_named_again_after_its_check_flags_the_earlier_household_too,
     a_visit_may_name_photos_before_they_arrive_and_pull_lists_them_until_uploaded,
     originals_are_served_only_to_users_whose_areas_cover_the_household,
     an_uploaded_photo_is_analysed_and_its_thumbnails_served_in_scope,

@@ -200,11 +200,10 @@ pub(super) async fn put_family<C: ConnectionTrait>(
         editing.conflict(target, conflict);
     }
     family.no_kk = value.as_str().map(str::to_owned);
-    families::upsert(ctx.db, &family, is_new, ctx.now).await?;
+    families::upsert(batch, &family, is_new, ctx.now);
     if is_new || family.no_kk != before {
         let stamp = family.no_kk_stamp.clone().unwrap_or_else(|| edit.stamp());
-        families::record_history(ctx.db, family.id, family.no_kk.as_deref(), &stamp, ctx.now)
-            .await?;
+        families::record_history(batch, family.id, family.no_kk.as_deref(), &stamp, ctx.now);
         editing.recheck_visits(None);
     }
     editing.finish(ctx, batch)
