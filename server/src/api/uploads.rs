@@ -116,6 +116,11 @@ fn upload_error(e: UploadError) -> ApiError {
             ErrorCode::UploadOffsetMismatch,
             format!("unggahan berada di offset {current}; lanjutkan dari sana"),
         ),
+        UploadError::Complete => ApiError::client(
+            StatusCode::CONFLICT,
+            ErrorCode::UploadComplete,
+            "semua byte foto ini sudah diterima; unggahan tidak dapat dibatalkan lagi",
+        ),
         UploadError::ChecksumMismatch => ApiError::client(
             StatusCode::from_u16(460).expect("460 is a valid status code"),
             ErrorCode::ChecksumMismatch,

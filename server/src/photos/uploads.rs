@@ -50,6 +50,9 @@ pub enum UploadError {
         /// Where the upload is.
         current: u64,
     },
+    /// Every byte has arrived: the upload is being stored and cannot be abandoned.
+    #[error("upload complete")]
+    Complete,
     /// A chunk's checksum, or the whole file's SHA-256, does not match.
     #[error("checksum mismatch")]
     ChecksumMismatch,
@@ -291,15 +294,23 @@ async fn store_photo(
     Ok(())
 }
 
-/// Abandons an upload (`DELETE`).
+/// Abandons an upload (`DELETE`) whose bytes have not all arrived. Once they have, the photo
+/// is being stored (or will be, when the object store answers) and the upload is refused: a
+/// `DELETE` racing the last chunk either comes first, and the chunk finds no upload, or waits
+/// for the chunk's lock and is refused, never answered 204 for a photo stored after all.
 pub async fn terminate(
     db: &DatabaseConnection,
     actor: &Actor,
     id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), UploadError> {
-    owned(uploads::find(db, id).await?, actor, now)?;
-    uploads::delete(db, id).await?;
+    let txn = db.begin().await.map_err(StoreError::from)?;
+    let upload = owned(uploads::lock(&txn, id).await?, actor, now)?;
+    if upload.offset == upload.length {
+        return Err(UploadError::Complete);
+    }
+    uploads::delete(&txn, id).await?;
+    txn.commit().await.map_err(StoreError::from)?;
     Ok(())
 }
 

@@ -84,6 +84,9 @@ pub enum ErrorCode {
     /// A chunk's `Upload-Checksum`, or the finished file's SHA-256, does not match (HTTP 460).
     /// Nothing of that chunk (or, for the whole file, of the upload) was kept.
     ChecksumMismatch,
+    /// Every byte of the upload has arrived, so it can no longer be abandoned (HTTP 409 to a
+    /// `DELETE`): the photo is stored, or will be as soon as the object store answers.
+    UploadComplete,
     /// A chunk's body stopped arriving for longer than the server waits (HTTP 408). Nothing
     /// of that chunk was kept: `HEAD` the upload and resume at its offset.
     UploadStalled,

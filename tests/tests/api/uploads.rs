@@ -94,6 +94,30 @@ pub(crate) async fn patch(
         .unwrap()
 }
 
+/// Asserts a `503 service_unavailable` with a `Retry-After`.
+async fn assert_retry_later(response: reqwest::Response) {
+    assert_eq!(response.status(), 503);
+    let retry_after: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(retry_after > 0);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["code"], "service_unavailable");
+}
+
+/// `DELETE`s an upload.
+async fn abandon(app: &TestApp, user: &TestUser, location: &str) -> reqwest::Response {
+    app.http
+        .delete(app.url(location))
+        .bearer_auth(&user.token)
+        .header("tus-resumable", "1.0.0")
+        .send()
+        .await
+        .unwrap()
+}
+
 async fn offset_of(app: &TestApp, user: &TestUser, location: &str) -> Option<u64> {
     let response = app
         .http
@@ -349,15 +373,7 @@ async fn a_bad_chunk_is_refused_and_leaves_the_upload_where_it_was(backend: Back
         "another user cannot see the upload"
     );
 
-    let gone = app
-        .http
-        .delete(app.url(&at))
-        .bearer_auth(&user.token)
-        .header("tus-resumable", "1.0.0")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(gone.status(), 204);
+    assert_eq!(abandon(&app, &user, &at).await.status(), 204);
     assert_eq!(offset_of(&app, &user, &at).await, None);
 }
 
@@ -519,15 +535,7 @@ async fn uploads_interrupted_by_a_stopped_object_store_complete_after_it_returns
         .zip(&locations)
         .map(|((bytes, _), at)| patch(&app, &user, at, 3 * CHUNK, &bytes[3 * CHUNK..]));
     for response in futures::future::join_all(last_chunks).await {
-        assert_eq!(response.status(), 503);
-        let retry_after: u64 = response.headers()["retry-after"]
-            .to_str()
-            .unwrap()
-            .parse()
-            .unwrap();
-        assert!(retry_after > 0);
-        let body: Value = response.json().await.unwrap();
-        assert_eq!(body["code"], "service_unavailable");
+        assert_retry_later(response).await;
     }
     for ((bytes, sha), at) in photos.iter().zip(&locations) {
         assert_eq!(
@@ -539,6 +547,15 @@ async fn uploads_interrupted_by_a_stopped_object_store_complete_after_it_returns
         assert_eq!(exists.status(), 404, "nothing half-stored is visible");
     }
     assert_eq!(app.count("photo").await, 1);
+    let abandoned = abandon(&app, &user, &locations[3]).await;
+    assert_eq!(abandoned.status(), 409);
+    let body: Value = abandoned.json().await.unwrap();
+    assert_eq!(body["code"], "upload_complete");
+    assert_eq!(
+        offset_of(&app, &user, &locations[3]).await,
+        Some(photos[3].0.len() as u64),
+        "an upload whose bytes all arrived is not abandoned"
+    );
 
     let _garage = tokio::task::spawn_blocking(move || {
         garage.restart();
