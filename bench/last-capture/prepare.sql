@@ -4,5 +4,5 @@ SELECT ('00000000-0000-4000-9000-' || lpad(n::text, 12, '0'))::uuid, area_code, 
        form_id, form_version, version, fields, stamps, tombstone, review_status, created_by,
        created_at, updated_at
 FROM household, generate_series(1, 10000) AS n
-WHERE household.id = '0fb0f5d9-6bbc-47af-b304-8d9db4692f28'
+WHERE household.id = '0b8096ce-b9a0-4fde-b877-ab68722f8463'
 ON CONFLICT (id) DO NOTHING;
