@@ -227,6 +227,11 @@ pub struct UploadConfig {
     /// `408 upload_stalled`: a phone whose connection died must not hold one of the few chunk
     /// turns of the instance for good. Generous: 2G links pause.
     pub chunk_idle_seconds: u32,
+    /// The slowest a chunk's body may arrive on average, in bytes per second, once its first
+    /// `chunk_idle_seconds` have passed: a body that keeps coming a byte at a time, never
+    /// idle for long, must not hold a chunk turn for good either. Far below a 2G link
+    /// (GPRS carries some 4,000 bytes per second).
+    pub chunk_min_bytes_per_second: u32,
 }
 
 impl Default for UploadConfig {
@@ -235,6 +240,7 @@ impl Default for UploadConfig {
             max_bytes: 20 * 1024 * 1024,
             expire_hours: 24 * 7,
             chunk_idle_seconds: 60,
+            chunk_min_bytes_per_second: 256,
         }
     }
 }
@@ -412,6 +418,9 @@ impl Config {
         if self.uploads.chunk_idle_seconds == 0 {
             return invalid("uploads.chunk_idle_seconds", "harus lebih dari 0");
         }
+        if self.uploads.chunk_min_bytes_per_second == 0 {
+            return invalid("uploads.chunk_min_bytes_per_second", "harus lebih dari 0");
+        }
         if self.photos.max_megapixels == 0 {
             return invalid("photos.max_megapixels", "harus lebih dari 0");
         }
@@ -501,7 +510,7 @@ mod tests {
     #[test]
     fn scoring_flag_and_photo_limits_out_of_range_are_refused_with_the_key_named() {
         type Spoil = fn(&mut Config);
-        let cases: [(&str, Spoil); 7] = [
+        let cases: [(&str, Spoil); 8] = [
             ("flags.max_travel_kmh", |c| c.flags.max_travel_kmh = 0.0),
             ("flags.exif_utc_offset_hours", |c| {
                 c.flags.exif_utc_offset_hours = 80;
@@ -514,6 +523,9 @@ mod tests {
             ("photos.max_decode_mib", |c| c.photos.max_decode_mib = 8),
             ("uploads.chunk_idle_seconds", |c| {
                 c.uploads.chunk_idle_seconds = 0;
+            }),
+            ("uploads.chunk_min_bytes_per_second", |c| {
+                c.uploads.chunk_min_bytes_per_second = 0;
             }),
         ];
         for (key, spoil) in cases {

@@ -248,8 +248,11 @@ pub async fn patch(
         .admit_chunk()
         .await
         .map_err(upload_error_from_blob)?;
-    let idle = Duration::from_secs(u64::from(app.config.uploads.chunk_idle_seconds));
-    let data = read_chunk(body, app.config.server.max_body_bytes, idle).await?;
+    let pace = Pace {
+        idle: Duration::from_secs(u64::from(app.config.uploads.chunk_idle_seconds)),
+        min_bytes_per_second: app.config.uploads.chunk_min_bytes_per_second,
+    };
+    let data = read_chunk(body, app.config.server.max_body_bytes, pace).await?;
     let chunk = uploads::Chunk {
         offset,
         checksum,
@@ -273,9 +276,30 @@ pub async fn patch(
     Ok(response)
 }
 
-/// Reads a chunk's body, at most `limit` bytes. Each piece must come within `idle` of the one
-/// before: a connection that died mid-chunk is given up rather than waited on for good.
-async fn read_chunk(body: Body, limit: usize, idle: Duration) -> Result<Vec<u8>, ApiError> {
+/// How slowly a chunk's body may arrive.
+#[derive(Debug, Clone, Copy)]
+struct Pace {
+    /// The longest wait for the next piece.
+    idle: Duration,
+    /// The slowest average once `idle` has passed since the body began.
+    min_bytes_per_second: u32,
+}
+
+impl Pace {
+    /// How long after the body began it may still be arriving, `received` bytes in: `idle`,
+    /// plus a second for every `min_bytes_per_second` bytes received.
+    fn allowance(self, received: usize) -> Duration {
+        #[expect(clippy::cast_precision_loss, reason = "a chunk's size, far below 2^52")]
+        let earned = received as f64 / f64::from(self.min_bytes_per_second);
+        self.idle + Duration::from_secs_f64(earned)
+    }
+}
+
+/// Reads a chunk's body, at most `limit` bytes. Each piece must come within `pace.idle` of the
+/// one before, and the body as a whole no slower than `pace.min_bytes_per_second` once its
+/// first `pace.idle` has passed: a connection that died mid-chunk, or that trickles a byte at
+/// a time, is given up rather than left holding a chunk turn for good.
+async fn read_chunk(body: Body, limit: usize, pace: Pace) -> Result<Vec<u8>, ApiError> {
     let too_large = || {
         ApiError::client(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -283,20 +307,37 @@ async fn read_chunk(body: Body, limit: usize, idle: Duration) -> Result<Vec<u8>,
             format!("potongan maksimal {limit} byte"),
         )
     };
+    let stalled = |message: String| {
+        ApiError::client(
+            StatusCode::REQUEST_TIMEOUT,
+            ErrorCode::UploadStalled,
+            message,
+        )
+    };
+    let began = tokio::time::Instant::now();
     let mut pieces = body.into_data_stream();
     let mut data = Vec::new();
     loop {
-        let piece = tokio::time::timeout(idle, pieces.next())
+        let deadline = began + pace.allowance(data.len());
+        let wait = pace
+            .idle
+            .min(deadline.saturating_duration_since(tokio::time::Instant::now()));
+        let piece = tokio::time::timeout(wait, pieces.next())
             .await
             .map_err(|_| {
-                ApiError::client(
-                    StatusCode::REQUEST_TIMEOUT,
-                    ErrorCode::UploadStalled,
+                stalled(if wait < pace.idle {
                     format!(
-                        "potongan berhenti terkirim selama {} detik; periksa offset (HEAD) lalu lanjutkan",
-                        idle.as_secs()
-                    ),
-                )
+                        "potongan terkirim lebih lambat dari {} byte per detik; periksa offset \
+                         (HEAD) lalu lanjutkan dengan potongan lebih kecil",
+                        pace.min_bytes_per_second
+                    )
+                } else {
+                    format!(
+                        "potongan berhenti terkirim selama {} detik; periksa offset (HEAD) lalu \
+                         lanjutkan",
+                        pace.idle.as_secs()
+                    )
+                })
             })?;
         match piece {
             None => return Ok(data),

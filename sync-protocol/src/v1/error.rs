@@ -87,8 +87,9 @@ pub enum ErrorCode {
     /// Every byte of the upload has arrived, so it can no longer be abandoned (HTTP 409 to a
     /// `DELETE`): the photo is stored, or will be as soon as the object store answers.
     UploadComplete,
-    /// A chunk's body stopped arriving for longer than the server waits (HTTP 408). Nothing
-    /// of that chunk was kept: `HEAD` the upload and resume at its offset.
+    /// A chunk's body stopped arriving for longer than the server waits, or kept arriving
+    /// slower than it accepts (HTTP 408). Nothing of that chunk was kept: `HEAD` the upload and
+    /// resume at its offset, with smaller chunks when it was slow.
     UploadStalled,
     /// The request's `Tus-Resumable` is missing or not `1.0.0` (HTTP 412).
     TusVersionUnsupported,

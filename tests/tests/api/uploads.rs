@@ -13,7 +13,7 @@ use tests::fixtures::KEC_MALANGKE;
 use tests::garage::TestGarage;
 use tests::images;
 use tests::{Backend, TestApp, TestUser, test_s3};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use uuid::Uuid;
 
@@ -428,7 +428,7 @@ async fn stalled_patch(
 }
 
 /// The status and body of the answer on a raw connection (read until the JSON body ends).
-async fn answer(mut stream: TcpStream) -> (u16, String) {
+async fn answer(mut stream: impl AsyncRead + Unpin) -> (u16, String) {
     let mut text = String::new();
     let mut buffer = [0u8; 4096];
     let read = async {
@@ -500,6 +500,55 @@ async fn stalled_or_foreign_chunks_do_not_hold_up_other_uploads() {
     assert_eq!(last.status(), 204);
     let stored = app.get(&format!("/v1/photos/{sha}"), &user.token).await;
     assert_eq!(stored.status(), 200);
+}
+
+/// A chunk whose body keeps coming a byte at a time, never idle for long, is given up once it
+/// falls below `uploads.chunk_min_bytes_per_second` (408, nothing kept): trickling phones, or
+/// anyone imitating one, do not hold the instance's chunk turns for good.
+#[tokio::test]
+async fn chunks_trickled_a_byte_at_a_time_are_given_up_and_free_their_turns() {
+    let app = TestApp::spawn_with(Backend::Postgres, |c| {
+        c.uploads.chunk_idle_seconds = 1;
+        c.uploads.chunk_min_bytes_per_second = 1000;
+    })
+    .await;
+    let user = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let (bytes, sha) = photo(2 * CHUNK, 92);
+    let at = location(&create(&app, &user, bytes.len(), &sha).await);
+
+    // As many trickles as there are turns (8): a byte every 100 ms, for 30 s unless cut off.
+    let mut answers = Vec::new();
+    for _ in 0..8 {
+        let (read, mut write) = stalled_patch(&app, &user, &at, CHUNK, 0).await.into_split();
+        tokio::spawn(async move {
+            for _ in 0..300 {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                if write.write_all(&[7]).await.is_err() {
+                    break;
+                }
+            }
+        });
+        answers.push(read);
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let sent = tokio::time::timeout(
+        Duration::from_secs(10),
+        patch(&app, &user, &at, 0, &bytes[..CHUNK]),
+    )
+    .await
+    .expect("another phone's chunk gets a turn within 10 s");
+    assert_eq!(sent.status(), 204);
+    for read in answers {
+        let (status, text) = answer(read).await;
+        assert_eq!(status, 408, "{text}");
+        assert!(text.contains("\"upload_stalled\""), "{text}");
+        assert!(text.contains("1000 byte per detik"), "{text}");
+    }
+    assert_eq!(
+        offset_of(&app, &user, &at).await,
+        Some(CHUNK as u64),
+        "nothing of the trickled chunks was kept"
+    );
 }
 
 /// Garage is killed while photos are on their way: the last chunks get 503 with Retry-After,
