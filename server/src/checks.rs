@@ -1,7 +1,8 @@
 //! The background worker that checks recorded visits for data-quality problems: it takes
 //! visits queued by pushes (and queued again when a photo's analysis finishes), gathers their
 //! facts, raises the flags of [`crate::domain::flags`] and stores them with the visit's risk
-//! score.
+//! score. A check that finds another household's look-alike photo queues that household's
+//! visits again unless their flags already name this household.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,6 +11,7 @@ use chrono::Utc;
 use sea_orm::DatabaseConnection;
 use tokio::sync::watch;
 use tracing::{debug, warn};
+use uuid::Uuid;
 
 use crate::areas::Boundaries;
 use crate::domain::flags::{self, FlagConfig};
@@ -69,10 +71,25 @@ impl Checker {
                 )
                 .await?;
                 let raised = facts
-                    .map(|f| flags::check(&f, &self.config))
+                    .as_ref()
+                    .map(|f| flags::check(f, &self.config))
                     .unwrap_or_default();
                 let risk = flags::risk(&raised, &self.config);
                 quality::save(&self.db, *item, &raised, risk, Utc::now()).await?;
+                let look_alikes: Vec<(&str, Uuid)> = facts
+                    .iter()
+                    .flat_map(|f| &f.photos)
+                    .flat_map(|p| &p.look_alikes)
+                    .filter(|(_, _, d)| *d <= self.config.max_photo_phash_distance)
+                    .map(|(sha, household, _)| (sha.as_str(), *household))
+                    .collect();
+                quality::requeue_unreciprocated(
+                    &self.db,
+                    item.household_id,
+                    &look_alikes,
+                    Utc::now(),
+                )
+                .await?;
                 debug!(visit = %item.visit_id, flags = raised.len(), risk, "visit checked");
                 Ok::<_, StoreError>(())
             }

@@ -185,6 +185,73 @@ pub async fn requeue_for_photos(
     Ok(result.rows_affected)
 }
 
+/// Checks again the visits of other households that name a look-alike this household's check
+/// just found, unless their own `photo_reused` flags already name this household. Their checks
+/// could not see the pairing when the look-alike was analysed before any visit named it: its
+/// analysis found their photo but no household for itself, and the visit naming it later
+/// queues only visits naming the very same file. Once their flags name this household, its
+/// later checks queue nothing more. Returns how many visits were queued.
+pub async fn requeue_unreciprocated(
+    db: &impl ConnectionTrait,
+    household_id: Uuid,
+    look_alikes: &[(&str, Uuid)],
+    now: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    if look_alikes.is_empty() {
+        return Ok(0);
+    }
+    let naming: Vec<(Uuid, Uuid, String)> = visit_photo::Entity::find()
+        .select_only()
+        .column(visit_photo::Column::VisitId)
+        .column(visit_photo::Column::HouseholdId)
+        .column(visit_photo::Column::Sha256)
+        .filter(visit_photo::Column::Sha256.is_in(look_alikes.iter().map(|(sha, _)| *sha)))
+        .filter(
+            visit_photo::Column::HouseholdId
+                .is_in(look_alikes.iter().map(|(_, household)| *household)),
+        )
+        .into_tuple()
+        .all(db)
+        .await?;
+    let visits: Vec<Uuid> = naming
+        .into_iter()
+        .filter(|(_, household, sha)| look_alikes.contains(&(sha.as_str(), *household)))
+        .map(|(visit, _, _)| visit)
+        .collect();
+    if visits.is_empty() {
+        return Ok(0);
+    }
+    let flagged: Vec<(Uuid, serde_json::Value)> = quality_flag::Entity::find()
+        .select_only()
+        .column(quality_flag::Column::VisitId)
+        .column(quality_flag::Column::Evidence)
+        .filter(quality_flag::Column::VisitId.is_in(visits.iter().copied()))
+        .filter(quality_flag::Column::Code.eq("photo_reused"))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let ours = household_id.to_string();
+    let names_us = |evidence: &serde_json::Value| {
+        evidence["matches"]
+            .as_array()
+            .is_some_and(|matches| matches.iter().any(|m| m["household"] == ours.as_str()))
+    };
+    let unreciprocated: Vec<Uuid> = visits
+        .into_iter()
+        .filter(|visit| !flagged.iter().any(|(v, e)| v == visit && names_us(e)))
+        .collect();
+    if unreciprocated.is_empty() {
+        return Ok(0);
+    }
+    // A check still pending sees the pairing anyway.
+    let result = requeue(now)
+        .filter(visit_check::Column::VisitId.is_in(unreciprocated))
+        .filter(visit_check::Column::State.eq("done"))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}
+
 /// A visit waiting for its check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Due {

@@ -233,8 +233,59 @@ async fn a_photo_named_again_after_its_check_flags_the_earlier_household_too(bac
     }
 }
 
+/// A look-alike uploaded and analysed before any visit names it: its analysis finds the
+/// earlier household's photo but no household of its own, and the visit that names it later
+/// queues only visits naming the very same file. The later household's check, which finds the
+/// earlier one, has it checked again, so the reuse is flagged on both.
+async fn a_look_alike_uploaded_before_its_visit_is_flagged_on_both_households(backend: Backend) {
+    let app = app_with_storage(backend).await;
+    let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let supervisor = app.user("supervisor", &[KEC_MALANGKE]).await;
+    let original = images::jpeg(1200, 900, 5, None, 92);
+    let reused = images::jpeg(1200, 900, 5, None, 60);
+    let (original_sha, reused_sha) = (
+        hex::encode(Sha256::digest(&original)),
+        hex::encode(Sha256::digest(&reused)),
+    );
+    let first = survey_drawn(&app, &worker, MALANGKE, &[&original_sha], 51).await;
+    upload(&app, &worker, &original, &original_sha).await;
+    upload(&app, &worker, &reused, &reused_sha).await;
+    for sha in [&original_sha, &reused_sha] {
+        assert_eq!(
+            analysed(&app, &worker, sha).await.processing,
+            Processing::Done
+        );
+    }
+    // The checks the analyses queued have run: the look-alike is nobody's yet.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(reuse_flag(&checked(&app, &supervisor, first).await).is_none());
+
+    let second = survey_drawn(&app, &worker, MALANGKE, &[&reused_sha], 52).await;
+    for (which, mine, theirs) in [("later", second, first), ("earlier", first, second)] {
+        let quality = checked(&app, &supervisor, mine).await;
+        let evidence = reuse_flag(&quality)
+            .unwrap_or_else(|| panic!("photo_reused on the {which} household: {quality:?}"));
+        assert_eq!(evidence["matches"][0]["household"], theirs.to_string());
+        assert!(evidence["matches"][0]["distance"].as_u64().unwrap() > 0);
+    }
+    // And they stay checked: neither keeps queuing the other.
+    let mut stamps = Vec::new();
+    for household in [first, second] {
+        stamps.push(checked(&app, &supervisor, household).await.visits[0].checked_at);
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    for (household, stamp) in [first, second].into_iter().zip(stamps) {
+        let quality = checked(&app, &supervisor, household).await;
+        assert_eq!(
+            quality.visits[0].checked_at, stamp,
+            "checked again: {quality:?}"
+        );
+    }
+}
+
 on_both_backends!(
     the_same_photo_file_on_two_households_is_flagged,
+    a_look_alike_uploaded_before_its_visit_is_flagged_on_both_households,
     a_photo_named_again_after_its_check_flags_the_earlier_household_too,
     a_visit_may_name_photos_before_they_arrive_and_pull_lists_them_until_uploaded,
     originals_are_served_only_to_users_whose_areas_cover_the_household,
