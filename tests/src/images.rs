@@ -151,6 +151,12 @@ pub fn jpeg(width: u16, height: u16, seed: u32, exif: Option<&PhoneExif>, qualit
 pub fn jpeg_with_broken_exif() -> Vec<u8> {
     let mut tiff = b"II*\0".to_vec();
     tiff.extend(0x00FF_FFF0u32.to_le_bytes());
+    jpeg_with_exif_tiff(&tiff)
+}
+
+/// A 320 × 240 JPEG whose EXIF segment holds `tiff` as it is.
+#[must_use]
+pub fn jpeg_with_exif_tiff(tiff: &[u8]) -> Vec<u8> {
     let mut segment = b"Exif\0\0".to_vec();
     segment.extend(tiff);
     let mut out = Vec::new();

@@ -39,7 +39,7 @@ fn a_phone_photo_gets_its_exif_read_and_upright_thumbnails_without_gps() {
     for thumbnail in [&rendered.large, &rendered.small] {
         assert_eq!(
             exif::read(thumbnail),
-            Ok(None),
+            (None, None),
             "no metadata is carried over: no GPS"
         );
     }
@@ -485,6 +485,51 @@ fn files_that_are_not_images_or_are_cut_short_are_refused() {
     assert_eq!(heic.format, ImageFormat::Heic);
     let analysis = analysis::analyse(&images::heic_header(), &LIMITS).unwrap();
     assert!(analysis.rendered.is_err(), "HEIC is reported, not decoded");
+}
+
+/// Where a TIFF's IFD that `pointer` (a tag of IFD0) points to ends: its next-IFD offset.
+fn next_ifd_offset_of(tiff: &[u8], pointer: u16) -> usize {
+    let big = tiff.starts_with(b"MM");
+    let u16_at = |i: usize| {
+        let b = [tiff[i], tiff[i + 1]];
+        usize::from(if big {
+            u16::from_be_bytes(b)
+        } else {
+            u16::from_le_bytes(b)
+        })
+    };
+    let u32_at = |i: usize| {
+        let b = [tiff[i], tiff[i + 1], tiff[i + 2], tiff[i + 3]];
+        usize::try_from(if big {
+            u32::from_be_bytes(b)
+        } else {
+            u32::from_le_bytes(b)
+        })
+        .unwrap()
+    };
+    let ifd0 = u32_at(4);
+    let entry = (0..u16_at(ifd0))
+        .map(|i| ifd0 + 2 + 12 * i)
+        .find(|&e| u16_at(e) == usize::from(pointer))
+        .expect("the pointer tag");
+    let ifd = u32_at(entry + 8);
+    ifd + 2 + 12 * u16_at(ifd)
+}
+
+#[test]
+fn exif_with_a_fault_in_one_ifd_still_gives_the_time_place_and_camera() {
+    // A next-IFD offset at the end of the GPS IFD, where none belongs: what Pillow writes, for
+    // one. The fault is reported; the fields are read all the same.
+    let mut tiff = images::exif_tiff(&PhoneExif::default());
+    let at = next_ifd_offset_of(&tiff, 0x8825);
+    tiff[at..at + 4].copy_from_slice(&[0, 0, 0, 8]);
+    let (data, problem) = exif::read(&images::jpeg_with_exif_tiff(&tiff));
+    let data = data.expect("the fields before and after the fault");
+    assert_eq!(data.taken_at.as_deref(), Some("2026-11-20T09:15:30"));
+    assert_eq!(data.camera.as_deref(), Some("samsung SM-A155F"));
+    let (latitude, longitude) = data.gps.expect("the GPS IFD's fields");
+    assert!((latitude - -2.803_472).abs() < 1e-5 && (longitude - 120.401_736).abs() < 1e-5);
+    assert!(problem.is_some_and(|p| p.contains("next IFD")));
 }
 
 #[test]

@@ -283,8 +283,40 @@ async fn a_look_alike_uploaded_before_its_visit_is_flagged_on_both_households(ba
     }
 }
 
+/// A HEIC as an iPhone writes it (`fixtures/photos/iphone-exif.heic`, made by `make_heic.py`
+/// beside it): kept and reported, not decoded, but its EXIF time, place and camera are read
+/// for the checks like a JPEG's.
+async fn an_iphone_heic_is_kept_and_its_exif_time_place_and_camera_read(backend: Backend) {
+    let app = app_with_storage(backend).await;
+    let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let heic = include_bytes!("../../../fixtures/photos/iphone-exif.heic");
+    let sha = hex::encode(Sha256::digest(heic));
+    survey_naming(&app, &worker, &[&sha]).await;
+    upload(&app, &worker, heic, &sha).await;
+
+    let details = analysed(&app, &worker, &sha).await;
+    assert_eq!(details.processing, Processing::Unsupported, "{details:?}");
+    assert_eq!(details.format.as_deref(), Some("heic"));
+    assert_eq!(details.exif_error, None);
+    assert_eq!(
+        details.taken_at.as_deref(),
+        Some("2026-11-21T10:05:12+08:00")
+    );
+    assert_eq!(details.camera.as_deref(), Some("Apple iPhone 13"));
+    assert_eq!(details.orientation, Some(6));
+    assert!(
+        (details.latitude.unwrap() - -2.616_75).abs() < 1e-5,
+        "{details:?}"
+    );
+    assert!(
+        (details.longitude.unwrap() - 120.178_38).abs() < 1e-5,
+        "{details:?}"
+    );
+}
+
 on_both_backends!(
     the_same_photo_file_on_two_households_is_flagged,
+    an_iphone_heic_is_kept_and_its_exif_time_place_and_camera_read,
     a_look_alike_uploaded_before_its_visit_is_flagged_on_both_households,
     a_photo_named_again_after_its_check_flags_the_earlier_household_too,
     a_visit_may_name_photos_before_they_arrive_and_pull_lists_them_until_uploaded,
@@ -349,7 +381,7 @@ async fn an_uploaded_photo_is_analysed_and_its_thumbnails_served_in_scope(backen
         assert_eq!(jpeg_size(&thumbnail), expected, "upright, within {side} px");
         assert_eq!(
             ekemiskinan::photos::analysis::exif::read(&thumbnail),
-            Ok(None),
+            (None, None),
             "no EXIF, so no GPS, in what is served"
         );
     }

@@ -18,14 +18,28 @@ pub struct ExifData {
     pub camera: Option<String>,
 }
 
-/// Reads the EXIF of a JPEG, PNG, WebP or HEIF file. `Ok(None)` when there is none;
-/// `Err(reason)` when it is malformed.
-pub fn read(bytes: &[u8]) -> Result<Option<ExifData>, String> {
-    let exif = match Reader::new().read_from_container(&mut std::io::Cursor::new(bytes)) {
+/// Reads the EXIF of a JPEG, PNG, WebP or HEIF file: what could be read, and why not all of
+/// it. `(None, None)` when there is none. A fault in one place (a next-IFD offset where none
+/// belongs, a field of the wrong type) is reported but does not cost the time and place the
+/// rest holds; `(None, Some(reason))` when nothing could be read.
+#[must_use]
+pub fn read(bytes: &[u8]) -> (Option<ExifData>, Option<String>) {
+    let mut problem = None;
+    let exif = match Reader::new()
+        .continue_on_error(true)
+        .read_from_container(&mut std::io::Cursor::new(bytes))
+        .or_else(|e| {
+            e.distill_partial_result(|errors| {
+                problem = errors.first().map(ToString::to_string);
+            })
+        }) {
         Ok(exif) => exif,
-        Err(exif::Error::NotFound(_)) => return Ok(None),
-        Err(e) => return Err(e.to_string()),
+        Err(exif::Error::NotFound(_)) => return (None, None),
+        Err(e) => return (None, Some(e.to_string())),
     };
+    if exif.fields().next().is_none() {
+        return (None, problem);
+    }
     let text = |tag: Tag| -> Option<String> {
         match &exif.get_field(tag, In::PRIMARY)?.value {
             Value::Ascii(parts) => {
@@ -79,12 +93,13 @@ pub fn read(bytes: &[u8]) -> Result<Option<ExifData>, String> {
         b'W',
         180.0,
     ));
-    Ok(Some(ExifData {
+    let data = ExifData {
         taken_at,
         gps,
         orientation,
         camera,
-    }))
+    };
+    (Some(data), problem)
 }
 
 /// Degrees from EXIF's degrees/minutes/seconds rationals, negative for `S` or `W`.

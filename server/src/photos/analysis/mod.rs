@@ -27,10 +27,7 @@ pub struct Analysis {
 /// Inspects, reads EXIF and renders. `Err` only for files that are not acceptable images.
 pub fn analyse(bytes: &[u8], limits: &Limits) -> Result<Analysis, Rejection> {
     let inspection = inspect(bytes, limits)?;
-    let (exif, exif_error) = match exif::read(bytes) {
-        Ok(exif) => (exif, None),
-        Err(reason) => (None, Some(reason)),
-    };
+    let (exif, exif_error) = exif::read(bytes);
     let orientation = exif.as_ref().map_or(1, |e| e.orientation);
     let rendered = render::render(
         bytes,
