@@ -11,11 +11,11 @@ use chrono::Utc;
 use sea_orm::DatabaseConnection;
 use tokio::sync::watch;
 use tracing::{debug, warn};
-use uuid::Uuid;
 
 use crate::areas::Boundaries;
 use crate::domain::flags::{self, FlagConfig};
-use crate::store::{StoreError, quality};
+use crate::store::StoreError;
+use crate::store::quality::{self, LookAlike};
 
 /// How often the queue is looked at when it was empty.
 const POLL: Duration = Duration::from_secs(1);
@@ -75,16 +75,25 @@ impl Checker {
                     .map(|f| flags::check(f, &self.config))
                     .unwrap_or_default();
                 let risk = flags::risk(&raised, &self.config);
-                quality::save(&self.db, *item, &raised, risk, Utc::now()).await?;
-                let look_alikes: Vec<(&str, Uuid)> = facts
+                let stored = quality::save(&self.db, *item, &raised, risk, Utc::now()).await?;
+                // Overtaken checks store nothing and queue nothing: the next one will.
+                let look_alikes: Vec<LookAlike<'_>> = facts
                     .iter()
+                    .filter(|_| stored)
                     .flat_map(|f| &f.photos)
-                    .flat_map(|p| &p.look_alikes)
-                    .filter(|(_, _, d)| *d <= self.config.max_photo_phash_distance)
-                    .map(|(sha, household, _)| (sha.as_str(), *household))
+                    .flat_map(|p| {
+                        p.look_alikes
+                            .iter()
+                            .map(|(theirs, household_id, _)| LookAlike {
+                                ours: &p.sha256,
+                                theirs,
+                                household_id: *household_id,
+                            })
+                    })
                     .collect();
                 quality::requeue_unreciprocated(
                     &self.db,
+                    item.visit_id,
                     item.household_id,
                     &look_alikes,
                     Utc::now(),

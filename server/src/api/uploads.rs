@@ -119,7 +119,7 @@ fn upload_error(e: UploadError) -> ApiError {
         UploadError::Complete => ApiError::client(
             StatusCode::CONFLICT,
             ErrorCode::UploadComplete,
-            "semua byte foto ini sudah diterima; unggahan tidak dapat dibatalkan lagi",
+            "semua byte foto ini sudah diterima dan sedang diselesaikan; unggahan tidak dapat dibatalkan lagi",
         ),
         UploadError::ChecksumMismatch => ApiError::client(
             StatusCode::from_u16(460).expect("460 is a valid status code"),
@@ -361,7 +361,7 @@ pub async fn terminate(
     headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
     require_tus(&headers)?;
-    uploads::terminate(&app.db, &user.actor, id, Utc::now())
+    uploads::terminate(&app.db, &app.photos, &user.actor, id, Utc::now())
         .await
         .map_err(upload_error)?;
     Ok(StatusCode::NO_CONTENT)

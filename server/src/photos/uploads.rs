@@ -294,24 +294,30 @@ async fn store_photo(
     Ok(())
 }
 
-/// Abandons an upload (`DELETE`) whose bytes have not all arrived. Once they have, the photo
-/// is being stored (or will be, when the object store answers) and the upload is refused: a
-/// `DELETE` racing the last chunk either comes first, and the chunk finds no upload, or waits
-/// for the chunk's lock and is refused, never answered 204 for a photo stored after all.
+/// Abandons an upload (`DELETE`) whose bytes have not all arrived. Once they have, it is
+/// being completed (stored, or discarded if it is not the declared photo) and the `DELETE` is
+/// refused: one racing the last chunk either comes first, and the chunk finds no upload, or
+/// waits for the chunk's lock and is refused, never answered 204 for a photo stored after all.
 pub async fn terminate(
     db: &DatabaseConnection,
+    runtime: &PhotoRuntime,
     actor: &Actor,
     id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), UploadError> {
-    let txn = db.begin().await.map_err(StoreError::from)?;
-    let upload = owned(uploads::lock(&txn, id).await?, actor, now)?;
-    if upload.offset == upload.length {
-        return Err(UploadError::Complete);
-    }
-    uploads::delete(&txn, id).await?;
-    txn.commit().await.map_err(StoreError::from)?;
-    Ok(())
+    // A transaction that meets another writer (SQLite allows one at a time) is tried again.
+    let transient = |e: &UploadError| matches!(e, UploadError::Store(e) if e.is_transient());
+    retry_transient(runtime.db_attempts, transient, || async {
+        let txn = db.begin().await.map_err(StoreError::from)?;
+        let upload = owned(uploads::lock(&txn, id).await?, actor, now)?;
+        if upload.offset == upload.length {
+            return Err(UploadError::Complete);
+        }
+        uploads::delete(&txn, id).await?;
+        txn.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    })
+    .await
 }
 
 /// A file in the system's temporary directory, removed when dropped.

@@ -6,10 +6,9 @@ use std::fmt::Write;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, ExprTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
     FromQueryResult, JoinType, QueryFilter, QueryOrder, QuerySelect, Statement, TransactionTrait,
-    sea_query::{Alias, Expr, Query},
+    sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -81,26 +80,14 @@ fn push_placeholders(sql: &mut String, first: usize, count: usize) {
 /// households with a member sharing a NIK with a live member of this household: it was just
 /// deleted or brought back, so their `nik_duplicate` may go or come.
 pub fn requeue_sharing_niks(batch: &mut WriteBatch, household_id: Uuid, now: DateTime<Utc>) {
-    let (mine, theirs) = (Alias::new("mine"), Alias::new("theirs"));
-    let mine_col = |c: member::Column| Expr::col((mine.clone(), c));
-    let theirs_col = |c: member::Column| Expr::col((theirs.clone(), c));
-    let others = Query::select()
-        .distinct()
-        .column((theirs.clone(), member::Column::HouseholdId))
-        .from_as(member::Entity, mine.clone())
-        .join_as(
-            JoinType::InnerJoin,
-            member::Entity,
-            theirs.clone(),
-            theirs_col(member::Column::Nik).equals((mine.clone(), member::Column::Nik)),
-        )
-        .and_where(mine_col(member::Column::HouseholdId).eq(household_id))
-        .and_where(mine_col(member::Column::Tombstone).is_null())
-        .and_where(theirs_col(member::Column::HouseholdId).ne(household_id))
-        .and_where(theirs_col(member::Column::Tombstone).is_null())
-        .limit(MAX_OTHERS + 1)
-        .to_owned();
-    batch.push(&requeue(now).filter(visit_check::Column::HouseholdId.in_subquery(others)));
+    let sql = format!(
+        "{REQUEUE}household_id IN (SELECT DISTINCT theirs.household_id FROM member mine \
+         JOIN member theirs ON theirs.nik = mine.nik WHERE mine.household_id = $2 \
+         AND mine.tombstone IS NULL AND theirs.household_id <> $2 AND theirs.tombstone IS NULL \
+         LIMIT {})",
+        MAX_OTHERS + 1
+    );
+    batch.push_sql(&sql, [now.into(), household_id.into()]);
 }
 
 /// Checks again, in the push's own transaction, the visits of up to `MAX_OTHERS + 1` other
@@ -150,27 +137,6 @@ pub fn requeue_neighbours(
     }
 }
 
-/// Marks visit checks pending again, due `now`, with a new generation.
-fn requeue(now: DateTime<Utc>) -> sea_orm::UpdateMany<visit_check::Entity> {
-    visit_check::Entity::update_many()
-        .col_expr(visit_check::Column::State, Expr::value("pending"))
-        .col_expr(
-            visit_check::Column::Generation,
-            Expr::col(visit_check::Column::Generation).add(1),
-        )
-        .col_expr(visit_check::Column::Attempts, Expr::value(0))
-        .col_expr(visit_check::Column::RunAfter, Expr::value(now))
-}
-
-/// The ids of the visits naming one of these photos, as a subquery.
-fn visits_naming(photos: &[&str]) -> sea_orm::sea_query::SelectStatement {
-    Query::select()
-        .column(visit_photo::Column::VisitId)
-        .from(visit_photo::Entity)
-        .and_where(visit_photo::Column::Sha256.is_in(photos.iter().copied()))
-        .to_owned()
-}
-
 /// Checks again every visit naming one of these photos (an analysis has just finished: EXIF
 /// and look-alikes are now known).
 pub async fn requeue_for_photos(
@@ -178,78 +144,145 @@ pub async fn requeue_for_photos(
     sha256: &[&str],
     now: DateTime<Utc>,
 ) -> Result<u64, StoreError> {
-    let result = requeue(now)
-        .filter(visit_check::Column::VisitId.in_subquery(visits_naming(sha256)))
-        .exec(db)
-        .await?;
-    Ok(result.rows_affected)
+    let mut sql =
+        format!("{REQUEUE}visit_id IN (SELECT visit_id FROM visit_photo WHERE sha256 IN (");
+    push_placeholders(&mut sql, 2, sha256.len());
+    sql.push_str("))");
+    requeue_visits(db, &sql, sha256.iter().map(|&sha| sha.into()), now).await
 }
 
-/// Checks again the visits of other households that name a look-alike this household's check
-/// just found, unless their own `photo_reused` flags already name this household. Their checks
-/// could not see the pairing when the look-alike was analysed before any visit named it: its
-/// analysis found their photo but no household for itself, and the visit naming it later
-/// queues only visits naming the very same file. Once their flags name this household, its
-/// later checks queue nothing more. Returns how many visits were queued.
+/// Runs a `REQUEUE` statement whose placeholders after `$1` (now) are `values`.
+async fn requeue_visits(
+    db: &impl ConnectionTrait,
+    sql: &str,
+    values: impl IntoIterator<Item = sea_orm::Value>,
+    now: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    let values: Vec<sea_orm::Value> = std::iter::once(now.into()).chain(values).collect();
+    let statement = Statement::from_sql_and_values(db.get_database_backend(), sql, values);
+    Ok(db.execute_raw(statement).await?.rows_affected())
+}
+
+/// A look-alike a check found: one of the visit's photos, and another household's photo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LookAlike<'a> {
+    /// The checked visit's photo.
+    pub ours: &'a str,
+    /// The other household's photo.
+    pub theirs: &'a str,
+    /// The other household.
+    pub household_id: Uuid,
+}
+
+/// How long after a visit's `received_at` its push may still commit: a check of another
+/// household started within it may not have seen the visit yet.
+const COMMIT_MARGIN_SECONDS: i64 = 10;
+
+/// Checks again the visits of other households naming a look-alike that the check of
+/// `visit_id` just found, when their own check may not have seen the pairing: it last ran
+/// before this visit and its photo's analysis were both stored (with a margin for the push's
+/// commit), and their `photo_reused` flags do not name this household. That happens when a
+/// look-alike was analysed before any visit named it: its analysis found their photo but no
+/// household for itself, and the visit naming it later queues only visits naming the very
+/// same file. That moment (with its margin) does not move, so once it has passed a visit is
+/// queued again for the pairing at most once more, however the households' checks follow
+/// each other; the flags alone would not do, as each check lists only the nearest
+/// [`MAX_OTHERS`] look-alikes. Returns how many visits were queued.
 pub async fn requeue_unreciprocated(
     db: &impl ConnectionTrait,
+    visit_id: Uuid,
     household_id: Uuid,
-    look_alikes: &[(&str, Uuid)],
+    look_alikes: &[LookAlike<'_>],
     now: DateTime<Utc>,
 ) -> Result<u64, StoreError> {
     if look_alikes.is_empty() {
         return Ok(0);
     }
+    let Some(received_at) = visit::Entity::find_by_id(visit_id)
+        .select_only()
+        .column(visit::Column::ReceivedAt)
+        .into_tuple::<DateTime<Utc>>()
+        .one(db)
+        .await?
+    else {
+        return Ok(0);
+    };
+    let analysed: HashMap<String, DateTime<Utc>> = photo_analysis::Entity::find()
+        .select_only()
+        .column(photo_analysis::Column::Sha256)
+        .column(photo_analysis::Column::UpdatedAt)
+        .filter(photo_analysis::Column::Sha256.is_in(look_alikes.iter().map(|l| l.ours)))
+        .into_tuple()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
     let naming: Vec<(Uuid, Uuid, String)> = visit_photo::Entity::find()
         .select_only()
         .column(visit_photo::Column::VisitId)
         .column(visit_photo::Column::HouseholdId)
         .column(visit_photo::Column::Sha256)
-        .filter(visit_photo::Column::Sha256.is_in(look_alikes.iter().map(|(sha, _)| *sha)))
-        .filter(
-            visit_photo::Column::HouseholdId
-                .is_in(look_alikes.iter().map(|(_, household)| *household)),
-        )
+        .filter(visit_photo::Column::Sha256.is_in(look_alikes.iter().map(|l| l.theirs)))
+        .filter(visit_photo::Column::HouseholdId.is_in(look_alikes.iter().map(|l| l.household_id)))
         .into_tuple()
         .all(db)
         .await?;
-    let visits: Vec<Uuid> = naming
-        .into_iter()
-        .filter(|(_, household, sha)| look_alikes.contains(&(sha.as_str(), *household)))
-        .map(|(visit, _, _)| visit)
-        .collect();
-    if visits.is_empty() {
+    // Per visit of theirs, the latest moment from which its check sees one of its pairings.
+    let mut visible_from: HashMap<Uuid, DateTime<Utc>> = HashMap::new();
+    for (their_visit, their_household, sha) in naming {
+        for l in look_alikes {
+            if l.theirs == sha && l.household_id == their_household {
+                let analysed_at = analysed.get(l.ours).copied().unwrap_or(received_at);
+                let from = Ord::max(received_at, analysed_at)
+                    + chrono::Duration::seconds(COMMIT_MARGIN_SECONDS);
+                let entry = visible_from.entry(their_visit).or_insert(from);
+                *entry = Ord::max(*entry, from);
+            }
+        }
+    }
+    if visible_from.is_empty() {
         return Ok(0);
     }
+    let checked: Vec<(Uuid, Option<DateTime<Utc>>)> = visit_check::Entity::find()
+        .select_only()
+        .column(visit_check::Column::VisitId)
+        .column(visit_check::Column::CheckedAt)
+        .filter(visit_check::Column::VisitId.is_in(visible_from.keys().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
     let flagged: Vec<(Uuid, serde_json::Value)> = quality_flag::Entity::find()
         .select_only()
         .column(quality_flag::Column::VisitId)
         .column(quality_flag::Column::Evidence)
-        .filter(quality_flag::Column::VisitId.is_in(visits.iter().copied()))
+        .filter(quality_flag::Column::VisitId.is_in(visible_from.keys().copied()))
         .filter(quality_flag::Column::Code.eq("photo_reused"))
         .into_tuple()
         .all(db)
         .await?;
     let ours = household_id.to_string();
-    let names_us = |evidence: &serde_json::Value| {
-        evidence["matches"]
-            .as_array()
-            .is_some_and(|matches| matches.iter().any(|m| m["household"] == ours.as_str()))
+    let names_us = |visit: Uuid| {
+        flagged.iter().any(|(v, evidence)| {
+            *v == visit
+                && evidence["matches"]
+                    .as_array()
+                    .is_some_and(|m| m.iter().any(|m| m["household"] == ours.as_str()))
+        })
     };
-    let unreciprocated: Vec<Uuid> = visits
+    // A check never run, or running now (its result will be discarded: the generation
+    // changes), is queued too.
+    let stale: Vec<Uuid> = checked
         .into_iter()
-        .filter(|visit| !flagged.iter().any(|(v, e)| v == visit && names_us(e)))
+        .filter(|(visit, at)| at.is_none_or(|at| at < visible_from[visit]) && !names_us(*visit))
+        .map(|(visit, _)| visit)
         .collect();
-    if unreciprocated.is_empty() {
+    if stale.is_empty() {
         return Ok(0);
     }
-    // A check still pending sees the pairing anyway.
-    let result = requeue(now)
-        .filter(visit_check::Column::VisitId.is_in(unreciprocated))
-        .filter(visit_check::Column::State.eq("done"))
-        .exec(db)
-        .await?;
-    Ok(result.rows_affected)
+    let mut sql = format!("{REQUEUE}visit_id IN (");
+    push_placeholders(&mut sql, 2, stale.len());
+    sql.push(')');
+    requeue_visits(db, &sql, stale.into_iter().map(Into::into), now).await
 }
 
 /// A visit waiting for its check.
@@ -562,7 +595,7 @@ pub async fn save(
     flags: &[Flag],
     risk: u32,
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) -> Result<bool, StoreError> {
     let txn = db.begin().await?;
     // The queue row first, guarded by the generation: a check that was overtaken (the visit
     // queued again meanwhile and perhaps checked by another instance) stores nothing.
@@ -580,7 +613,7 @@ pub async fn save(
         .await?;
     if marked.rows_affected == 0 {
         txn.rollback().await?;
-        return Ok(());
+        return Ok(false);
     }
     quality_flag::Entity::delete_many()
         .filter(quality_flag::Column::VisitId.eq(due.visit_id))
@@ -604,7 +637,7 @@ pub async fn save(
             .await?;
     }
     txn.commit().await?;
-    Ok(())
+    Ok(true)
 }
 
 /// Checks that failed this many times are left `failed` (the log says why).

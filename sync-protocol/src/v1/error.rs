@@ -85,7 +85,7 @@ pub enum ErrorCode {
     /// Nothing of that chunk (or, for the whole file, of the upload) was kept.
     ChecksumMismatch,
     /// Every byte of the upload has arrived, so it can no longer be abandoned (HTTP 409 to a
-    /// `DELETE`): the photo is stored, or will be as soon as the object store answers.
+    /// `DELETE`): it is being completed (stored, or discarded if it is not the declared photo).
     UploadComplete,
     /// A chunk's body stopped arriving for longer than the server waits, or kept arriving
     /// slower than it accepts (HTTP 408). Nothing of that chunk was kept: `HEAD` the upload and
