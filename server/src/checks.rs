@@ -2,7 +2,8 @@
 //! visits queued by pushes (and queued again when a photo's analysis finishes), gathers their
 //! facts, raises the flags of [`crate::domain::flags`] and stores them with the visit's risk
 //! score. A check that finds another household's look-alike photo queues that household's
-//! visits again unless their flags already name this household.
+//! visits again when their last check may not have seen the pairing
+//! ([`quality::requeue_unreciprocated`]).
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -50,7 +50,7 @@ pub enum UploadError {
         /// Where the upload is.
         current: u64,
     },
-    /// Every byte has arrived: the upload is being stored and cannot be abandoned.
+    /// Every byte has arrived: the upload is being completed and cannot be abandoned.
     #[error("upload complete")]
     Complete,
     /// A chunk's checksum, or the whole file's SHA-256, does not match.
