@@ -187,7 +187,7 @@ const COMMIT_MARGIN_SECONDS: i64 = 10;
 /// same file. That moment (with its margin) does not move, so once it has passed a visit is
 /// queued again for the pairing at most once more, however the households' checks follow
 /// each other; the flags alone would not do, as each check lists only the nearest
-/// [`MAX_OTHERS`] look-alikes. Returns how many visits were queued.
+/// `MAX_OTHERS` look-alikes. Returns how many visits were queued.
 pub async fn requeue_unreciprocated(
     db: &impl ConnectionTrait,
     visit_id: Uuid,
