@@ -117,6 +117,9 @@ pg_busy() { # user and system ticks of this cluster: the postmaster, its live ch
     { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v pm="$postmaster" \
         '$1 == pm {s += $14 + $15 + $16 + $17} $4 == pm {s += $14 + $15} END {print s + 0}'
 }
+server_busy() { # user and system ticks of the server process
+    awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"
+}
 per() { # LABEL TICKS_NOW TICKS_BEFORE COUNT → LABEL=ms of CPU per one
     awk -v d=$(($2 - $3)) -v n="$4" -v label="$1" -v hz="$(getconf CLK_TCK)" \
         'BEGIN {printf "%s=%.3f", label, d * 1000 / hz / n}'
@@ -147,16 +150,19 @@ FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname 
 ORDER BY total_exec_time + total_plan_time DESC LIMIT 14;
 SQL
 }
-loadgen_run() { # BATCH → the load generator's figures (it measures the machine's CPU itself)
-    local pg_before out
+loadgen_run() { # BATCH → the load generator's figures (it measures the machine's CPU and its
+    # own itself), and the CPU of PostgreSQL and of the server per mutation
+    local pg_before server_before out
     settle
     stats_reset
     pg_before=$(pg_busy)
+    server_before=$(server_busy)
     out=$("${LOADGEN[@]}" --devices "$DEVICES" --seconds "$SECONDS_PER_RUN" --batch "$1")
     echo -n "$out "
     local mutations
     mutations=$(sed 's/.* mutations=\([0-9]*\) .*/\1/' <<<"$out")
-    per postgres_cpu_ms_per_mutation "$(pg_busy)" "$pg_before" "$mutations"
+    per postgres_cpu_ms_per_mutation "$(pg_busy)" "$pg_before" "$mutations"; echo -n " "
+    per server_cpu_ms_per_mutation "$(server_busy)" "$server_before" "$mutations"
     echo
     stats_print "$mutations"
 }

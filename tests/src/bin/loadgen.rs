@@ -219,6 +219,20 @@ fn machine_busy_ms() -> Option<u64> {
     Some(busy * 10)
 }
 
+/// CPU time this process has used so far (user and system), in ms, from `/proc/self/stat`;
+/// `None` elsewhere. Its own share of the machine's, the phone's side of HTTP.
+fn own_cpu_ms() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The command name, in parentheses, may hold spaces: fields are counted after it.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    // utime and stime are fields 14 and 15, the 12th and 13th after the name.
+    let ticks: u64 = [11, 12]
+        .iter()
+        .map(|&i| fields.get(i)?.parse::<u64>().ok())
+        .sum::<Option<u64>>()?;
+    Some(ticks * 10)
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
@@ -254,6 +268,7 @@ async fn main() -> anyhow::Result<()> {
         .collect();
     let started = Instant::now();
     let busy_before = machine_busy_ms();
+    let own_before = own_cpu_ms();
     let until = started + Duration::from_secs(args.seconds);
     let handles: Vec<_> = phones
         .into_iter()
@@ -279,6 +294,9 @@ async fn main() -> anyhow::Result<()> {
     let busy = busy_before
         .zip(machine_busy_ms())
         .map(|(a, b)| b.saturating_sub(a));
+    let own = own_before
+        .zip(own_cpu_ms())
+        .map(|(a, b)| b.saturating_sub(a));
     total.latencies.sort_unstable();
     #[expect(clippy::cast_precision_loss, reason = "counts far below 2^52")]
     let (mps, pps) = (
@@ -286,16 +304,17 @@ async fn main() -> anyhow::Result<()> {
         total.pushes as f64 / elapsed,
     );
     // The CPU every process on the machine used while the phones pushed (the server, the
-    // database, this generator), per mutation: on a shared machine it explains a rate.
+    // database, this generator), per mutation: on a shared machine it explains a rate. And this
+    // generator's own part of it.
     #[expect(clippy::cast_precision_loss, reason = "counts far below 2^52")]
-    let cpu = busy
-        .filter(|_| total.mutations > 0)
-        .map_or_else(String::new, |ms| {
-            format!(
-                " machine_cpu_ms_per_mutation={:.3}",
-                ms as f64 / total.mutations as f64
-            )
-        });
+    let per_mutation = |label: &str, ms: Option<u64>| {
+        ms.filter(|_| total.mutations > 0)
+            .map_or_else(String::new, |ms| {
+                format!(" {label}={:.3}", ms as f64 / total.mutations as f64)
+            })
+    };
+    let cpu = per_mutation("machine_cpu_ms_per_mutation", busy)
+        + &per_mutation("loadgen_cpu_ms_per_mutation", own);
     println!(
         "devices={} batch={} seconds={elapsed:.1} pushes={} mutations={} errors={} pushes/s={pps:.1} mutations/s={mps:.1} p50_ms={:.2} p99_ms={:.2}{cpu}",
         args.devices,
