@@ -4,5 +4,5 @@ SELECT ('00000000-0000-4000-9000-' || lpad(n::text, 12, '0'))::uuid, area_code, 
        form_id, form_version, version, fields, stamps, tombstone, review_status, created_by,
        created_at, updated_at
 FROM household, generate_series(1, 10000) AS n
-WHERE household.id = '0b8096ce-b9a0-4fde-b877-ab68722f8463'
+WHERE household.id = '8f6a425c-a7cf-4af8-b865-9071fefd2b5d'
 ON CONFLICT (id) DO NOTHING;
