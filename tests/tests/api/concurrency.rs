@@ -21,6 +21,31 @@ async fn append(txn: &sea_orm::DatabaseTransaction, household: Uuid, area: &str)
     batch.flush(txn).await.unwrap();
 }
 
+/// Pulls one page from `cursor` (from the start without one): its cursor and the households
+/// put.
+async fn pulled(
+    app: &TestApp,
+    user: &tests::TestUser,
+    cursor: Option<&str>,
+) -> (String, HashSet<Uuid>) {
+    let query = cursor.map_or_else(String::new, |c| format!("?cursor={c}"));
+    let page: PullResponse = app
+        .get(&format!("/v1/sync/pull{query}"), &user.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let put = page
+        .changes
+        .into_iter()
+        .filter_map(|change| match change {
+            Change::Put { household } => Some(household.id),
+            Change::Remove { .. } => None,
+        })
+        .collect();
+    (page.cursor, put)
+}
+
 /// Two transactions write the log; the one that wrote first commits last. A puller that
 /// reads between the commits must not move past the first one's row. (A plain sequence or
 /// timestamp cursor fails this: it serves the later row and then skips the earlier one.)
@@ -38,7 +63,22 @@ async fn a_change_committed_after_a_later_one_is_still_pulled() {
         .enqueue(fixtures::create_household(h2, MALANGKE, &mut rng))
         .unwrap();
     phone.sync().await.unwrap();
-    let cursor = phone.state().cursor.clone().unwrap();
+    // A cursor past both creates. A transaction of another test in the shared cluster may hold
+    // them back for a moment, and they must not arrive in the pull between the commits below.
+    let mut created = pulled(&app, &worker, None).await;
+    for _ in 0..500 {
+        if [h1, h2].iter().all(|h| created.1.contains(h)) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        let more = pulled(&app, &worker, Some(&created.0)).await;
+        created = (more.0, created.1.union(&more.1).copied().collect());
+    }
+    assert!(
+        [h1, h2].iter().all(|h| created.1.contains(h)),
+        "creates pulled"
+    );
+    let cursor = created.0;
 
     let first = app.db.begin().await.unwrap();
     append(&first, h1, PATTIMANG).await;
