@@ -63,6 +63,9 @@ impl Checker {
         let index = self.boundaries.index();
         for item in &due {
             let result = async {
+                // The check's time is when it read its facts, not when it saved them: what
+                // was stored after that moment it has not seen.
+                let started = Utc::now();
                 let facts = quality::facts(
                     &self.db,
                     item.visit_id,
@@ -76,11 +79,8 @@ impl Checker {
                     .map(|f| flags::check(f, &self.config))
                     .unwrap_or_default();
                 let risk = flags::risk(&raised, &self.config);
-                let stored = quality::save(&self.db, *item, &raised, risk, Utc::now()).await?;
-                // Overtaken checks store nothing and queue nothing: the next one will.
                 let look_alikes: Vec<LookAlike<'_>> = facts
                     .iter()
-                    .filter(|_| stored)
                     .flat_map(|f| &f.photos)
                     .flat_map(|p| {
                         p.look_alikes
@@ -92,14 +92,7 @@ impl Checker {
                             })
                     })
                     .collect();
-                quality::requeue_unreciprocated(
-                    &self.db,
-                    item.visit_id,
-                    item.household_id,
-                    &look_alikes,
-                    Utc::now(),
-                )
-                .await?;
+                quality::save(&self.db, *item, &raised, risk, &look_alikes, started).await?;
                 debug!(visit = %item.visit_id, flags = raised.len(), risk, "visit checked");
                 Ok::<_, StoreError>(())
             }

@@ -15,6 +15,9 @@ pub struct PhoneExif {
     pub taken: &'static str,
     /// Latitude, longitude in degrees.
     pub gps: (f64, f64),
+    /// Whether the hemispheres (`GPSLatitudeRef`, `GPSLongitudeRef`) are written, as every
+    /// camera does.
+    pub gps_refs: bool,
 }
 
 impl Default for PhoneExif {
@@ -23,6 +26,7 @@ impl Default for PhoneExif {
             orientation: 6,
             taken: "2026:11:20 09:15:30",
             gps: (-2.803_472, 120.401_736),
+            gps_refs: true,
         }
     }
 }
@@ -44,7 +48,7 @@ fn dms(degrees: f64) -> Vec<Rational> {
 /// The TIFF body of an EXIF segment (what follows `Exif\0\0`).
 #[must_use]
 pub fn exif_tiff(exif: &PhoneExif) -> Vec<u8> {
-    let fields = [
+    let fields: Vec<Field> = [
         Field {
             tag: Tag::Make,
             ifd_num: In::PRIMARY,
@@ -85,7 +89,10 @@ pub fn exif_tiff(exif: &PhoneExif) -> Vec<u8> {
             ifd_num: In::PRIMARY,
             value: Value::Rational(dms(exif.gps.1)),
         },
-    ];
+    ]
+    .into_iter()
+    .filter(|f| exif.gps_refs || !matches!(f.tag, Tag::GPSLatitudeRef | Tag::GPSLongitudeRef))
+    .collect();
     let mut writer = exif::experimental::Writer::new();
     for field in &fields {
         writer.push_field(field);

@@ -179,9 +179,10 @@ pub struct LookAlike<'a> {
 const COMMIT_MARGIN_SECONDS: i64 = 10;
 
 /// Checks again the visits of other households naming a look-alike that the check of
-/// `visit_id` just found, when their own check may not have seen the pairing: it last ran
-/// before this visit and its photo's analysis were both stored (with a margin for the push's
-/// commit), and their `photo_reused` flags do not name this household. That happens when a
+/// `visit_id` just found, when their own check may not have seen the pairing: it last read its
+/// facts before this visit, its photo's analysis and this household's last change were all
+/// stored (with a margin for the push's commit and for the clocks of several instances), and
+/// their `photo_reused` flags do not name this household. That happens when a
 /// look-alike was analysed before any visit named it: its analysis found their photo but no
 /// household for itself, and the visit naming it later queues only visits naming the very
 /// same file. That moment (with its margin) does not move, so once it has passed a visit is
@@ -207,6 +208,16 @@ pub async fn requeue_unreciprocated(
     else {
         return Ok(0);
     };
+    // A household brought back (or changed) since: their checks while it was deleted did not
+    // name it. Any change counts, at the cost of one more check of theirs at most.
+    let changed_at = household::Entity::find_by_id(household_id)
+        .select_only()
+        .column(household::Column::UpdatedAt)
+        .into_tuple::<DateTime<Utc>>()
+        .one(db)
+        .await?
+        .unwrap_or(received_at);
+    let received_at = Ord::max(received_at, changed_at);
     let analysed: HashMap<String, DateTime<Utc>> = photo_analysis::Entity::find()
         .select_only()
         .column(photo_analysis::Column::Sha256)
@@ -243,11 +254,13 @@ pub async fn requeue_unreciprocated(
     if visible_from.is_empty() {
         return Ok(0);
     }
+    // A check given up after repeated errors stays given up.
     let checked: Vec<(Uuid, Option<DateTime<Utc>>)> = visit_check::Entity::find()
         .select_only()
         .column(visit_check::Column::VisitId)
         .column(visit_check::Column::CheckedAt)
         .filter(visit_check::Column::VisitId.is_in(visible_from.keys().copied()))
+        .filter(visit_check::Column::State.ne("failed"))
         .into_tuple()
         .all(db)
         .await?;
@@ -586,14 +599,17 @@ async fn member_facts(
     Ok(facts)
 }
 
-/// Stores a check's result in one transaction: the queue row marked done with the risk score
-/// and the visit's flags replaced whole — or nothing, when the visit was queued again
-/// meanwhile (its next check will store the result).
+/// Stores a check's result in one transaction: the queue row marked done with the risk score,
+/// the visit's flags replaced whole, and the visits of other households with `look_alikes`
+/// queued again where [`requeue_unreciprocated`] says so (so that once this visit is `done`,
+/// theirs are queued) — or nothing, when the visit was queued again meanwhile (its next check
+/// will store the result). `now` is when the check read its facts.
 pub async fn save(
     db: &DatabaseConnection,
     due: Due,
     flags: &[Flag],
     risk: u32,
+    look_alikes: &[LookAlike<'_>],
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let txn = db.begin().await?;
@@ -636,6 +652,7 @@ pub async fn save(
             .exec_without_returning(&txn)
             .await?;
     }
+    requeue_unreciprocated(&txn, due.visit_id, due.household_id, look_alikes, now).await?;
     txn.commit().await?;
     Ok(true)
 }

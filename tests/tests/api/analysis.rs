@@ -533,6 +533,19 @@ fn exif_with_a_fault_in_one_ifd_still_gives_the_time_place_and_camera() {
 }
 
 #[test]
+fn a_gps_position_without_its_hemispheres_is_left_out_rather_than_guessed() {
+    let tiff = images::exif_tiff(&PhoneExif {
+        gps_refs: false,
+        ..PhoneExif::default()
+    });
+    let (data, problem) = exif::read(&images::jpeg_with_exif_tiff(&tiff));
+    let data = data.expect("the other fields");
+    assert_eq!(data.gps, None, "south of the equator, not north");
+    assert_eq!(data.taken_at.as_deref(), Some("2026-11-20T09:15:30"));
+    assert_eq!(problem, None);
+}
+
+#[test]
 fn malformed_exif_is_reported_and_the_photo_still_processed() {
     let result = analysis::analyse(&images::jpeg_with_broken_exif(), &LIMITS)
         .expect("a photo with broken EXIF is still a photo");

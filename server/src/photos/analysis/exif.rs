@@ -86,13 +86,14 @@ pub fn read(bytes: &[u8]) -> (Option<ExifData>, Option<String>) {
         (Some(make), Some(model)) => Some(format!("{make} {model}")),
         (make, model) => make.or(model),
     };
-    let gps = coordinate(&exif, Tag::GPSLatitude, Tag::GPSLatitudeRef, b'S', 90.0).zip(coordinate(
-        &exif,
-        Tag::GPSLongitude,
-        Tag::GPSLongitudeRef,
-        b'W',
-        180.0,
-    ));
+    let gps =
+        coordinate(&exif, Tag::GPSLatitude, Tag::GPSLatitudeRef, *b"NS", 90.0).zip(coordinate(
+            &exif,
+            Tag::GPSLongitude,
+            Tag::GPSLongitudeRef,
+            *b"EW",
+            180.0,
+        ));
     let data = ExifData {
         taken_at,
         gps,
@@ -102,8 +103,16 @@ pub fn read(bytes: &[u8]) -> (Option<ExifData>, Option<String>) {
     (Some(data), problem)
 }
 
-/// Degrees from EXIF's degrees/minutes/seconds rationals, negative for `S` or `W`.
-fn coordinate(exif: &exif::Exif, tag: Tag, reference: Tag, negative: u8, max: f64) -> Option<f64> {
+/// Degrees from EXIF's degrees/minutes/seconds rationals, negative for `S` or `W`. None without
+/// a reference (`[positive, negative]`, e.g. `NS`): a place in the wrong hemisphere would be
+/// worse than none, and most of Indonesia lies south of the equator.
+fn coordinate(
+    exif: &exif::Exif,
+    tag: Tag,
+    reference: Tag,
+    [positive, negative]: [u8; 2],
+    max: f64,
+) -> Option<f64> {
     let Value::Rational(parts) = &exif.get_field(tag, In::PRIMARY)?.value else {
         return None;
     };
@@ -114,11 +123,16 @@ fn coordinate(exif: &exif::Exif, tag: Tag, reference: Tag, negative: u8, max: f6
             .map(exif::Rational::to_f64)
     };
     let degrees = part(0)? + part(1).unwrap_or(0.0) / 60.0 + part(2).unwrap_or(0.0) / 3600.0;
-    let sign = match exif.get_field(reference, In::PRIMARY).map(|f| &f.value) {
-        Some(Value::Ascii(parts)) if parts.first().and_then(|p| p.first()) == Some(&negative) => {
-            -1.0
-        }
-        _ => 1.0,
+    let Value::Ascii(parts) = &exif.get_field(reference, In::PRIMARY)?.value else {
+        return None;
+    };
+    let letter = *parts.first()?.first()?;
+    let sign = if letter == positive {
+        1.0
+    } else if letter == negative {
+        -1.0
+    } else {
+        return None;
     };
     let value = sign * degrees;
     (value.is_finite() && value.abs() <= max).then_some(value)
