@@ -174,21 +174,22 @@ pub struct LookAlike<'a> {
     pub household_id: Uuid,
 }
 
-/// How long after a visit's `received_at` its push may still commit: a check of another
-/// household started within it may not have seen the visit yet.
+/// How long after a write is timed (a visit's `received_at`, a household's `updated_at`) it may
+/// still commit, or the clock of another instance may lag: a check of another household that
+/// read its facts within it may not have seen the write.
 const COMMIT_MARGIN_SECONDS: i64 = 10;
 
 /// Checks again the visits of other households naming a look-alike that the check of
 /// `visit_id` just found, when their own check may not have seen the pairing: it last read its
 /// facts before this visit, its photo's analysis and this household's last change were all
-/// stored (with a margin for the push's commit and for the clocks of several instances), and
-/// their `photo_reused` flags do not name this household. That happens when a
-/// look-alike was analysed before any visit named it: its analysis found their photo but no
-/// household for itself, and the visit naming it later queues only visits naming the very
-/// same file. That moment (with its margin) does not move, so once it has passed a visit is
-/// queued again for the pairing at most once more, however the households' checks follow
-/// each other; the flags alone would not do, as each check lists only the nearest
-/// `MAX_OTHERS` look-alikes. Returns how many visits were queued.
+/// stored (with a margin), and their `photo_reused` flags do not name this household.
+///
+/// That happens when a look-alike was analysed before any visit named it: its analysis found
+/// their photo but no household for itself, and the visit naming it later queues only visits
+/// naming the very same file. The moment the pairing became visible does not move, so once
+/// it has passed a visit is queued again for the pairing at most once more, however the
+/// households' checks follow each other. The flags alone would not do: each check lists only
+/// the nearest `MAX_OTHERS` look-alikes. Returns how many visits were queued.
 pub async fn requeue_unreciprocated(
     db: &impl ConnectionTrait,
     visit_id: Uuid,
@@ -217,7 +218,7 @@ pub async fn requeue_unreciprocated(
         .one(db)
         .await?
         .unwrap_or(received_at);
-    let received_at = Ord::max(received_at, changed_at);
+    let stored_at = Ord::max(received_at, changed_at);
     let analysed: HashMap<String, DateTime<Utc>> = photo_analysis::Entity::find()
         .select_only()
         .column(photo_analysis::Column::Sha256)
@@ -243,8 +244,8 @@ pub async fn requeue_unreciprocated(
     for (their_visit, their_household, sha) in naming {
         for l in look_alikes {
             if l.theirs == sha && l.household_id == their_household {
-                let analysed_at = analysed.get(l.ours).copied().unwrap_or(received_at);
-                let from = Ord::max(received_at, analysed_at)
+                let analysed_at = analysed.get(l.ours).copied().unwrap_or(stored_at);
+                let from = Ord::max(stored_at, analysed_at)
                     + chrono::Duration::seconds(COMMIT_MARGIN_SECONDS);
                 let entry = visible_from.entry(their_visit).or_insert(from);
                 *entry = Ord::max(*entry, from);
