@@ -117,6 +117,15 @@ pg_busy() { # user and system ticks of this cluster: the postmaster, its live ch
     { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v pm="$postmaster" \
         '$1 == pm {s += $14 + $15 + $16 + $17} $4 == pm {s += $14 + $15} END {print s + 0}'
 }
+pg_background_busy() { # user and system ticks of the cluster's long-lived helpers (WAL
+    # writer, checkpointer, background writer, launchers): the rest of pg_busy is backends
+    # and autovacuum workers
+    local postmaster pid
+    postmaster=$(head -n 1 "$PG_TMP/data/postmaster.pid")
+    for pid in $(pgrep -P "$postmaster" -f 'postgres: (walwriter|checkpointer|background writer|autovacuum launcher|logical replication launcher)'); do
+        awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || true
+    done | awk '{s += $1} END {print s + 0}'
+}
 server_busy() { # user and system ticks of the server process
     awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"
 }
@@ -152,27 +161,30 @@ SQL
 }
 loadgen_run() { # BATCH → the load generator's figures (it measures the machine's CPU and its
     # own itself), and the CPU of PostgreSQL and of the server per mutation
-    local pg_before server_before out
+    local pg_before background_before server_before out
     settle
     stats_reset
     pg_before=$(pg_busy)
+    background_before=$(pg_background_busy)
     server_before=$(server_busy)
     out=$("${LOADGEN[@]}" --devices "$DEVICES" --seconds "$SECONDS_PER_RUN" --batch "$1")
     echo -n "$out "
     local mutations
     mutations=$(sed 's/.* mutations=\([0-9]*\) .*/\1/' <<<"$out")
     per postgres_cpu_ms_per_mutation "$(pg_busy)" "$pg_before" "$mutations"; echo -n " "
+    per of_which_helpers "$(pg_background_busy)" "$background_before" "$mutations"; echo -n " "
     per server_cpu_ms_per_mutation "$(server_busy)" "$server_before" "$mutations"
     echo
     stats_print "$mutations"
 }
 pgbench_run() { # PUSHES_PER_SCRIPT ARGS… → tps in database transactions and the CPU per one
-    local pushes=$1 before pg_before out rc
+    local pushes=$1 before pg_before background_before out rc
     shift
     settle
     stats_reset
     before=$(busy)
     pg_before=$(pg_busy)
+    background_before=$(pg_background_busy)
     out=$(as_pg "$PGBIN/pgbench" -h 127.0.0.1 -p "$PORT" -U postgres -n -M prepared --max-tries=10 -c "$DEVICES" -j 2 \
         -T "$SECONDS_PER_RUN" "$@" ekemiskinan 2>&1) && rc=0 || rc=$?
     # A client stopped by an error is not counted as failed: the exit status tells.
@@ -184,7 +196,8 @@ pgbench_run() { # PUSHES_PER_SCRIPT ARGS… → tps in database transactions and
     count=$(awk '/^number of transactions actually processed/ {print $NF}' <<<"$out")
     awk -v t="$tps" -v p="$pushes" 'BEGIN {printf "tps=%.1f ", t * p}'
     per machine_cpu_ms_per_tx "$(busy)" "$before" $((count * pushes)); echo -n " "
-    per postgres_cpu_ms_per_tx "$(pg_busy)" "$pg_before" $((count * pushes)); echo
+    per postgres_cpu_ms_per_tx "$(pg_busy)" "$pg_before" $((count * pushes)); echo -n " "
+    per of_which_helpers "$(pg_background_busy)" "$background_before" $((count * pushes)); echo
     stats_print $((count * pushes))
 }
 rounds() { # ROUNDS times: both push sizes and both replays, back to back
