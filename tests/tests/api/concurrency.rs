@@ -21,29 +21,39 @@ async fn append(txn: &sea_orm::DatabaseTransaction, household: Uuid, area: &str)
     batch.flush(txn).await.unwrap();
 }
 
-/// Pulls one page from `cursor` (from the start without one): its cursor and the households
-/// put.
-async fn pulled(
+/// Pulls from `cursor` (from the start without one), page after page, until `wanted` have all
+/// been put or 500 pages were read: the last cursor and the households put. Transactions of
+/// other tests in the same cluster may hold rows back for a moment; they never make a row
+/// disappear, so the loop ends.
+async fn pull_until(
     app: &TestApp,
     user: &tests::TestUser,
-    cursor: Option<&str>,
-) -> (String, HashSet<Uuid>) {
-    let query = cursor.map_or_else(String::new, |c| format!("?cursor={c}"));
-    let page: PullResponse = app
-        .get(&format!("/v1/sync/pull{query}"), &user.token)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let put = page
-        .changes
-        .into_iter()
-        .filter_map(|change| match change {
-            Change::Put { household } => Some(household.id),
-            Change::Remove { .. } => None,
-        })
-        .collect();
-    (page.cursor, put)
+    mut cursor: Option<String>,
+    wanted: &[Uuid],
+) -> (Option<String>, HashSet<Uuid>) {
+    let mut seen = HashSet::new();
+    for _ in 0..500 {
+        let query = cursor
+            .as_deref()
+            .map_or_else(String::new, |c| format!("?cursor={c}"));
+        let page: PullResponse = app
+            .get(&format!("/v1/sync/pull{query}"), &user.token)
+            .await
+            .json()
+            .await
+            .unwrap();
+        for change in page.changes {
+            if let Change::Put { household } = change {
+                seen.insert(household.id);
+            }
+        }
+        cursor = Some(page.cursor);
+        if wanted.iter().all(|h| seen.contains(h)) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    (cursor, seen)
 }
 
 /// Two transactions write the log; the one that wrote first commits last. A puller that
@@ -65,20 +75,12 @@ async fn a_change_committed_after_a_later_one_is_still_pulled() {
     phone.sync().await.unwrap();
     // A cursor past both creates. A transaction of another test in the shared cluster may hold
     // them back for a moment, and they must not arrive in the pull between the commits below.
-    let mut created = pulled(&app, &worker, None).await;
-    for _ in 0..500 {
-        if [h1, h2].iter().all(|h| created.1.contains(h)) {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-        let more = pulled(&app, &worker, Some(&created.0)).await;
-        created = (more.0, created.1.union(&more.1).copied().collect());
-    }
+    let (cursor, created) = pull_until(&app, &worker, None, &[h1, h2]).await;
     assert!(
-        [h1, h2].iter().all(|h| created.1.contains(h)),
+        created.contains(&h1) && created.contains(&h2),
         "creates pulled"
     );
-    let cursor = created.0;
+    let cursor = cursor.expect("a cursor");
 
     let first = app.db.begin().await.unwrap();
     append(&first, h1, PATTIMANG).await;
@@ -98,29 +100,8 @@ async fn a_change_committed_after_a_later_one_is_still_pulled() {
     );
     first.commit().await.unwrap();
 
-    // Pull from the cursor taken between the commits until both rows arrive. Transactions of
-    // other tests in the same cluster may hold rows back for a moment; they never make a row
-    // disappear, so the loop ends.
-    let mut seen = HashSet::new();
-    let mut cursor = between.cursor;
-    for _ in 0..500 {
-        let page: PullResponse = app
-            .get(&format!("/v1/sync/pull?cursor={cursor}"), &worker.token)
-            .await
-            .json()
-            .await
-            .unwrap();
-        for change in page.changes {
-            if let Change::Put { household } = change {
-                seen.insert(household.id);
-            }
-        }
-        cursor = page.cursor;
-        if seen.len() == 2 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
+    // Pull from the cursor taken between the commits until both rows arrive.
+    let (_, seen) = pull_until(&app, &worker, Some(between.cursor), &[h1, h2]).await;
     assert_eq!(
         seen,
         HashSet::from([h1, h2]),
