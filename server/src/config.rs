@@ -230,7 +230,7 @@ pub struct UploadConfig {
     /// The slowest a chunk's body may arrive on average, in bytes per second, once its first
     /// `chunk_idle_seconds` have passed: a body that keeps coming a byte at a time, never
     /// idle for long, must not hold a chunk turn for good either. Far below a 2G link
-    /// (GPRS carries some 4,000 bytes per second).
+    /// (GPRS, the slowest mobile data, carries thousands of bytes per second).
     pub chunk_min_bytes_per_second: u32,
 }
 

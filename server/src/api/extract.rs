@@ -33,10 +33,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             .get(CONTENT_TYPE)
             .is_none_or(|v| v != "application/json")
         {
-            return match axum::Json::<T>::from_request(req, state).await {
-                Ok(axum::Json(value)) => Ok(ApiJson(value)),
-                Err(rejection) => Err(json_rejection(&rejection)),
-            };
+            return axum::Json::<T>::from_request(req, state)
+                .await
+                .map(|axum::Json(value)| ApiJson(value))
+                .map_err(|rejection| json_rejection(&rejection));
         }
         let bytes = Bytes::from_request(req, state)
             .await
@@ -44,10 +44,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
         if let Ok(value) = serde_json::from_slice(&bytes) {
             return Ok(ApiJson(value));
         }
-        match axum::Json::<T>::from_bytes(&bytes) {
-            Ok(axum::Json(value)) => Ok(ApiJson(value)),
-            Err(rejection) => Err(json_rejection(&rejection)),
-        }
+        axum::Json::<T>::from_bytes(&bytes)
+            .map(|axum::Json(value)| ApiJson(value))
+            .map_err(|rejection| json_rejection(&rejection))
     }
 }
 

@@ -67,6 +67,14 @@ pub enum UploadError {
     Blob(#[from] BlobError),
 }
 
+impl UploadError {
+    /// A failure that trying again may cure (a transaction that met another writer, which
+    /// SQLite allows one at a time; a dropped connection).
+    fn is_transient(&self) -> bool {
+        matches!(self, Self::Store(e) if e.is_transient())
+    }
+}
+
 fn owned(upload: Option<Upload>, actor: &Actor, now: DateTime<Utc>) -> Result<Upload, UploadError> {
     upload
         .filter(|u| u.user_id == actor.id && u.expires_at > now)
@@ -149,9 +157,7 @@ pub async fn append(
     if checksum.is_some_and(|expected| Sha256::digest(&data)[..] != expected[..]) {
         return Err(UploadError::ChecksumMismatch);
     }
-    // A transaction that meets another writer (SQLite allows one at a time) is tried again.
-    let transient = |e: &UploadError| matches!(e, UploadError::Store(e) if e.is_transient());
-    let (upload, end) = retry_transient(runtime.db_attempts, transient, || {
+    let (upload, end) = retry_transient(runtime.db_attempts, UploadError::is_transient, || {
         write_chunk(db, actor, id, offset, &data, now)
     })
     .await?;
@@ -305,9 +311,7 @@ pub async fn terminate(
     id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), UploadError> {
-    // A transaction that meets another writer (SQLite allows one at a time) is tried again.
-    let transient = |e: &UploadError| matches!(e, UploadError::Store(e) if e.is_transient());
-    retry_transient(runtime.db_attempts, transient, || async {
+    retry_transient(runtime.db_attempts, UploadError::is_transient, || async {
         let txn = db.begin().await.map_err(StoreError::from)?;
         let upload = owned(uploads::lock(&txn, id).await?, actor, now)?;
         if upload.offset == upload.length {

@@ -36,12 +36,7 @@ async fn pull_until(
         let query = cursor
             .as_deref()
             .map_or_else(String::new, |c| format!("?cursor={c}"));
-        let page: PullResponse = app
-            .get(&format!("/v1/sync/pull{query}"), &user.token)
-            .await
-            .json()
-            .await
-            .unwrap();
+        let page: PullResponse = app.get_json(&format!("/v1/sync/pull{query}"), user).await;
         for change in page.changes {
             if let Change::Put { household } = change {
                 seen.insert(household.id);
@@ -89,11 +84,8 @@ async fn a_change_committed_after_a_later_one_is_still_pulled() {
     second.commit().await.unwrap();
 
     let between: PullResponse = app
-        .get(&format!("/v1/sync/pull?cursor={cursor}"), &worker.token)
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/v1/sync/pull?cursor={cursor}"), &worker)
+        .await;
     assert!(
         between.changes.is_empty(),
         "the later commit is held back while the earlier writer runs"

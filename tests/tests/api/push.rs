@@ -7,7 +7,7 @@ use tests::wire::{mutation, numbered, push_body, to_value};
 use tests::{Backend, TestApp};
 use uuid::Uuid;
 
-async fn survey_is_applied_once_and_a_replay_returns_the_stored_receipts(backend: Backend) {
+async fn a_survey_is_applied_once_and_a_replay_returns_the_stored_receipts(backend: Backend) {
     let app = TestApp::spawn_on(backend).await;
     let user = app.user("enumerator", &[KEC_MALANGKE]).await;
     let device = Uuid::new_v4();
@@ -63,17 +63,9 @@ async fn survey_is_applied_once_and_a_replay_returns_the_stored_receipts(backend
     );
 }
 
-#[tokio::test]
-async fn a_survey_is_applied_once_and_a_replay_returns_the_stored_receipts_on_postgres() {
-    survey_is_applied_once_and_a_replay_returns_the_stored_receipts(Backend::Postgres).await;
-}
+on_both_backends!(a_survey_is_applied_once_and_a_replay_returns_the_stored_receipts);
 
-#[tokio::test]
-async fn a_survey_is_applied_once_and_a_replay_returns_the_stored_receipts_on_sqlite() {
-    survey_is_applied_once_and_a_replay_returns_the_stored_receipts(Backend::Sqlite).await;
-}
-
-async fn member_id_already_taken_is_rejected_and_the_first_member_kept(backend: Backend) {
+async fn a_member_id_already_taken_is_rejected_and_the_first_member_kept(backend: Backend) {
     let app = TestApp::spawn_on(backend).await;
     let user = app.user("enumerator", &[KEC_MALANGKE]).await;
     let device = Uuid::new_v4();
@@ -109,15 +101,7 @@ async fn member_id_already_taken_is_rejected_and_the_first_member_kept(backend: 
     );
 }
 
-#[tokio::test]
-async fn a_member_id_already_taken_is_rejected_and_the_first_member_kept_on_postgres() {
-    member_id_already_taken_is_rejected_and_the_first_member_kept(Backend::Postgres).await;
-}
-
-#[tokio::test]
-async fn a_member_id_already_taken_is_rejected_and_the_first_member_kept_on_sqlite() {
-    member_id_already_taken_is_rejected_and_the_first_member_kept(Backend::Sqlite).await;
-}
+on_both_backends!(a_member_id_already_taken_is_rejected_and_the_first_member_kept);
 
 #[tokio::test]
 async fn a_device_clock_off_by_minutes_is_recorded_and_kept_by_pushes_that_say_no_time() {
