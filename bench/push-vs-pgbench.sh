@@ -67,6 +67,8 @@ PSQL=("$PGBIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -q -v ON_ERROR_STOP=1)
 # Each log line starts with the backend's pid (bench/pgbench_from_log.py strips it; the
 # capture is made by one phone, so its statements come one connection at a time).
 "${PSQL[@]}" -c "ALTER SYSTEM SET log_line_prefix = '%p|'" -c "SELECT pg_reload_conf()" >/dev/null
+# Every autovacuum and autoanalyze is logged with the CPU it used (of_which_autovacuum below).
+"${PSQL[@]}" -c "ALTER SYSTEM SET log_autovacuum_min_duration = 0" -c "SELECT pg_reload_conf()" >/dev/null
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PORT/ekemiskinan"
 export EKEMISKINAN__SERVER__BIND="127.0.0.1:$APP_PORT"
 export EKEMISKINAN__LOG__FILTER=warn
@@ -126,6 +128,17 @@ pg_background_busy() { # user and system ticks of the cluster's long-lived helpe
         awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || true
     done | awk '{s += $1} END {print s + 0}'
 }
+log_lines() { wc -l <"$PG_TMP/postgres.log"; }
+autovacuum_busy_since() { # LOG_LINES → ticks of the autovacuum and autoanalyze runs logged
+    # since that line (PostgreSQL logs each run's CPU to 10 ms; runs shorter than that count 0)
+    tail -n "+$(($1 + 1))" "$PG_TMP/postgres.log" | awk -v hz="$(getconf CLK_TCK)" '
+        /system usage: CPU: user: / {
+            match($0, /user: [0-9.]+ s, system: [0-9.]+ s/)
+            split(substr($0, RSTART, RLENGTH), f, " ")
+            s += f[2] + f[5]
+        }
+        END {printf "%d", s * hz + 0.5}'
+}
 server_busy() { # user and system ticks of the server process
     awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"
 }
@@ -161,9 +174,10 @@ SQL
 }
 loadgen_run() { # BATCH → the load generator's figures (it measures the machine's CPU and its
     # own itself), and the CPU of PostgreSQL and of the server per mutation
-    local pg_before background_before server_before out
+    local pg_before background_before server_before lines_before out
     settle
     stats_reset
+    lines_before=$(log_lines)
     pg_before=$(pg_busy)
     background_before=$(pg_background_busy)
     server_before=$(server_busy)
@@ -173,15 +187,17 @@ loadgen_run() { # BATCH → the load generator's figures (it measures the machin
     mutations=$(sed 's/.* mutations=\([0-9]*\) .*/\1/' <<<"$out")
     per postgres_cpu_ms_per_mutation "$(pg_busy)" "$pg_before" "$mutations"; echo -n " "
     per of_which_helpers "$(pg_background_busy)" "$background_before" "$mutations"; echo -n " "
+    per of_which_autovacuum "$(autovacuum_busy_since "$lines_before")" 0 "$mutations"; echo -n " "
     per server_cpu_ms_per_mutation "$(server_busy)" "$server_before" "$mutations"
     echo
     stats_print "$mutations"
 }
 pgbench_run() { # PUSHES_PER_SCRIPT ARGS… → tps in database transactions and the CPU per one
-    local pushes=$1 before pg_before background_before out rc
+    local pushes=$1 before pg_before background_before lines_before out rc
     shift
     settle
     stats_reset
+    lines_before=$(log_lines)
     before=$(busy)
     pg_before=$(pg_busy)
     background_before=$(pg_background_busy)
@@ -197,7 +213,8 @@ pgbench_run() { # PUSHES_PER_SCRIPT ARGS… → tps in database transactions and
     awk -v t="$tps" -v p="$pushes" 'BEGIN {printf "tps=%.1f ", t * p}'
     per machine_cpu_ms_per_tx "$(busy)" "$before" $((count * pushes)); echo -n " "
     per postgres_cpu_ms_per_tx "$(pg_busy)" "$pg_before" $((count * pushes)); echo -n " "
-    per of_which_helpers "$(pg_background_busy)" "$background_before" $((count * pushes)); echo
+    per of_which_helpers "$(pg_background_busy)" "$background_before" $((count * pushes)); echo -n " "
+    per of_which_autovacuum "$(autovacuum_busy_since "$lines_before")" 0 $((count * pushes)); echo
     stats_print $((count * pushes))
 }
 rounds() { # ROUNDS times: both push sizes and both replays, back to back
