@@ -129,6 +129,7 @@ pg_background_busy() { # user and system ticks of the cluster's long-lived helpe
     done | awk '{s += $1} END {print s + 0}'
 }
 log_lines() { wc -l <"$PG_TMP/postgres.log"; }
+pg_children() { pgrep -c -P "$(head -n 1 "$PG_TMP/data/postmaster.pid")" || true; }
 autovacuum_busy_since() { # LOG_LINES → ticks of the autovacuum and autoanalyze runs logged
     # since that line (PostgreSQL logs each run's CPU to 10 ms; runs shorter than that count 0)
     tail -n "+$(($1 + 1))" "$PG_TMP/postgres.log" | awk -v hz="$(getconf CLK_TCK)" '
@@ -193,11 +194,12 @@ loadgen_run() { # BATCH → the load generator's figures (it measures the machin
     stats_print "$mutations"
 }
 pgbench_run() { # PUSHES_PER_SCRIPT ARGS… → tps in database transactions and the CPU per one
-    local pushes=$1 before pg_before background_before lines_before out rc
+    local pushes=$1 before pg_before background_before lines_before children_before out rc
     shift
     settle
     stats_reset
     lines_before=$(log_lines)
+    children_before=$(pg_children)
     before=$(busy)
     pg_before=$(pg_busy)
     background_before=$(pg_background_busy)
@@ -207,6 +209,13 @@ pgbench_run() { # PUSHES_PER_SCRIPT ARGS… → tps in database transactions and
     if [ "$rc" != 0 ] || ! grep -q '^number of failed transactions: 0 ' <<<"$out"; then
         echo "pgbench failed:" >&2; echo "$out" >&2; exit 1
     fi
+    # pgbench's backends exit after it does; until the postmaster has reaped them, a read of
+    # the cluster's CPU can miss one (read neither alive nor in the postmaster's children's
+    # times), so wait until only the children there were before are left.
+    for _ in $(seq 50); do
+        [ "$(pg_children)" -le "$children_before" ] && break
+        sleep 0.1
+    done
     local tps count
     tps=$(awk '/^tps/ {print $3}' <<<"$out")
     count=$(awk '/^number of transactions actually processed/ {print $NF}' <<<"$out")
