@@ -283,12 +283,14 @@ async fn a_look_alike_uploaded_before_its_visit_is_flagged_on_both_households(ba
     }
 }
 
-/// More look-alikes than a flag lists (twelve households photographing one house, each file
-/// another JPEG quality): half the visits are pushed before the photos arrive and half after.
-/// Every household ends up flagged, naming only the others, at most `MAX_OTHERS` (10) of them,
-/// and the checks settle: the households whose lists are full do not keep queuing the ones
-/// left off them.
-async fn more_look_alikes_than_a_flag_lists_settle_with_every_household_flagged(backend: Backend) {
+/// More look-alikes than a flag lists: twelve households photographing one house, each file
+/// another JPEG quality. Half the visits are pushed before the photos arrive and half after
+/// they are analysed. Every household ends up flagged, naming only the others and at most
+/// `MAX_OTHERS` (10) of them, the last one's list full; and the checks settle: a household
+/// does not keep queuing the look-alikes whose full lists leave it off.
+async fn more_look_alikes_than_a_flag_lists_are_all_flagged_and_their_checks_settle(
+    backend: Backend,
+) {
     let app = app_with_storage(backend).await;
     let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
     let supervisor = app.user("supervisor", &[KEC_MALANGKE]).await;
@@ -305,6 +307,9 @@ async fn more_look_alikes_than_a_flag_lists_settle_with_every_household_flagged(
     }
     for (bytes, sha) in &photos {
         upload(&app, &worker, bytes, sha).await;
+    }
+    for (_, sha) in &photos {
+        analysed(&app, &worker, sha).await;
     }
     for (i, (_, sha)) in (6..).zip(&photos[6..]) {
         households.push(survey_drawn(&app, &worker, MALANGKE, &[sha], 60 + i).await);
@@ -323,35 +328,6 @@ async fn more_look_alikes_than_a_flag_lists_settle_with_every_household_flagged(
                 "{evidence}"
             );
         }
-    }
-}
-
-/// Waits until every household's checks are done and none was checked again for 3 s, and
-/// returns their flags; fails if that does not happen within a minute.
-async fn settled_checks(
-    app: &TestApp,
-    user: &TestUser,
-    households: &[Uuid],
-) -> Vec<HouseholdQuality> {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_mins(1);
-    let mut last: Vec<HouseholdQuality> = Vec::new();
-    loop {
-        let mut now = Vec::new();
-        for household in households {
-            now.push(checked(app, user, *household).await);
-        }
-        let stamps = |q: &[HouseholdQuality]| -> Vec<_> {
-            q.iter().map(|q| q.visits[0].checked_at).collect()
-        };
-        if !last.is_empty() && stamps(&last) == stamps(&now) {
-            return now;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the checks did not settle within a minute: {now:?}"
-        );
-        last = now;
-        tokio::time::sleep(std::time::Duration::from_secs(3)).await;
     }
 }
 
@@ -390,7 +366,7 @@ on_both_backends!(
     the_same_photo_file_on_two_households_is_flagged,
     an_iphone_heic_is_kept_and_its_exif_time_place_and_camera_read,
     a_look_alike_uploaded_before_its_visit_is_flagged_on_both_households,
-    more_look_alikes_than_a_flag_lists_settle_with_every_household_flagged,
+    more_look_alikes_than_a_flag_lists_are_all_flagged_and_their_checks_settle,
     a_photo_named_again_after_its_check_flags_the_earlier_household_too,
     a_visit_may_name_photos_before_they_arrive_and_pull_lists_them_until_uploaded,
     originals_are_served_only_to_users_whose_areas_cover_the_household,
@@ -499,6 +475,35 @@ fn reuse_flag(quality: &HouseholdQuality) -> Option<&serde_json::Value> {
         .iter()
         .find(|f| f.code == "photo_reused")
         .map(|f| &f.evidence)
+}
+
+/// Waits until every household's checks are done and none was checked again for 3 s, and
+/// returns their flags; fails if that does not happen within a minute.
+async fn settled_checks(
+    app: &TestApp,
+    user: &TestUser,
+    households: &[Uuid],
+) -> Vec<HouseholdQuality> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_mins(1);
+    let mut last: Vec<HouseholdQuality> = Vec::new();
+    loop {
+        let mut now = Vec::new();
+        for household in households {
+            now.push(checked(app, user, *household).await);
+        }
+        let stamps = |q: &[HouseholdQuality]| -> Vec<_> {
+            q.iter().map(|q| q.visits[0].checked_at).collect()
+        };
+        if !last.is_empty() && stamps(&last) == stamps(&now) {
+            return now;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the checks did not settle within a minute: {now:?}"
+        );
+        last = now;
+        tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    }
 }
 
 async fn a_photo_reused_for_another_household_is_found_by_its_perceptual_hash(backend: Backend) {
