@@ -316,6 +316,7 @@ async fn more_look_alikes_than_a_flag_lists_are_all_flagged_and_their_checks_set
     }
 
     let settled = settled_checks(&app, &supervisor, &households).await;
+    let mut longest = 0;
     for (household, quality) in households.iter().zip(&settled) {
         let evidence = reuse_flag(quality)
             .unwrap_or_else(|| panic!("photo_reused on {household}: {quality:?}"));
@@ -328,7 +329,10 @@ async fn more_look_alikes_than_a_flag_lists_are_all_flagged_and_their_checks_set
                 "{evidence}"
             );
         }
+        longest = longest.max(matches.len());
     }
+    // The last household's check saw all eleven others: more than a flag lists.
+    assert_eq!(longest, 10, "{settled:?}");
 }
 
 /// A HEIC as an iPhone writes it (`fixtures/photos/iphone-exif.heic`, made by `make_heic.py`
