@@ -92,8 +92,10 @@ impl Checker {
                             })
                     })
                     .collect();
-                quality::save(&self.db, *item, &raised, risk, &look_alikes, started).await?;
-                debug!(visit = %item.visit_id, flags = raised.len(), risk, "visit checked");
+                let stored =
+                    quality::save(&self.db, *item, &raised, risk, &look_alikes, started).await?;
+                // Not stored: the visit was queued again meanwhile, and its next check stores.
+                debug!(visit = %item.visit_id, flags = raised.len(), risk, stored, "visit checked");
                 Ok::<_, StoreError>(())
             }
             .await;

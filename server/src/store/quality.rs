@@ -174,6 +174,14 @@ pub struct LookAlike<'a> {
     pub household_id: Uuid,
 }
 
+/// A visit's household, to join.
+fn visit_household() -> sea_orm::RelationDef {
+    visit::Entity::belongs_to(household::Entity)
+        .from(visit::Column::HouseholdId)
+        .to(household::Column::Id)
+        .into()
+}
+
 /// How long after a write is timed (a visit's `received_at`, a household's `updated_at`) it may
 /// still commit, or the clock of another instance may lag: a check of another household that
 /// read its facts within it may not have seen the write.
@@ -200,24 +208,20 @@ pub async fn requeue_unreciprocated(
     if look_alikes.is_empty() {
         return Ok(0);
     }
-    let Some(received_at) = visit::Entity::find_by_id(visit_id)
+    // When this visit arrived and this household last changed. A household brought back (or
+    // changed) since: their checks while it was deleted did not name it. Any change counts,
+    // at the cost of one more check of theirs at most.
+    let Some((received_at, changed_at)) = visit::Entity::find_by_id(visit_id)
         .select_only()
         .column(visit::Column::ReceivedAt)
-        .into_tuple::<DateTime<Utc>>()
+        .column(household::Column::UpdatedAt)
+        .join(JoinType::InnerJoin, visit_household())
+        .into_tuple::<(DateTime<Utc>, DateTime<Utc>)>()
         .one(db)
         .await?
     else {
         return Ok(0);
     };
-    // A household brought back (or changed) since: their checks while it was deleted did not
-    // name it. Any change counts, at the cost of one more check of theirs at most.
-    let changed_at = household::Entity::find_by_id(household_id)
-        .select_only()
-        .column(household::Column::UpdatedAt)
-        .into_tuple::<DateTime<Utc>>()
-        .one(db)
-        .await?
-        .unwrap_or(received_at);
     let stored_at = Ord::max(received_at, changed_at);
     let analysed: HashMap<String, DateTime<Utc>> = photo_analysis::Entity::find()
         .select_only()
@@ -404,13 +408,7 @@ pub async fn facts(
             .filter(visit::Column::Latitude.eq(fix.latitude))
             .filter(visit::Column::Longitude.eq(fix.longitude))
             .filter(visit::Column::HouseholdId.ne(v.household_id))
-            .join(
-                JoinType::InnerJoin,
-                visit::Entity::belongs_to(household::Entity)
-                    .from(visit::Column::HouseholdId)
-                    .to(household::Column::Id)
-                    .into(),
-            )
+            .join(JoinType::InnerJoin, visit_household())
             .filter(household::Column::Tombstone.is_null())
             .limit(MAX_OTHERS)
             .into_tuple::<Uuid>()
