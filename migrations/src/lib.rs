@@ -37,6 +37,7 @@ mod m20261128_000023_create_quality_flag;
 mod m20261128_000024_add_score_met_mask;
 mod m20261128_000025_create_household_position;
 mod m20261128_000026_index_household_area_id;
+mod m20261128_000027_json_for_whole_values;
 
 /// All migrations, in order.
 pub struct Migrator;
@@ -71,6 +72,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000024_add_score_met_mask::Migration),
             Box::new(m20261128_000025_create_household_position::Migration),
             Box::new(m20261128_000026_index_household_area_id::Migration),
+            Box::new(m20261128_000027_json_for_whole_values::Migration),
         ]
     }
 }

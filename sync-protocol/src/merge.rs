@@ -334,27 +334,39 @@ pub mod compact {
 
     use super::{Stamp, Writer};
 
-    #[derive(Serialize, Deserialize)]
+    #[derive(Deserialize)]
     struct Compact {
         writers: Vec<Writer>,
         fields: BTreeMap<String, (i64, usize)>,
     }
 
-    /// The compact JSON of a stamp map.
-    #[must_use]
-    pub fn to_json(stamps: &BTreeMap<String, Stamp>) -> serde_json::Value {
-        let mut index: HashMap<&Writer, usize> = HashMap::new();
-        let mut writers = Vec::new();
-        let mut fields = BTreeMap::new();
-        for (name, stamp) in stamps {
-            let i = *index.entry(&stamp.writer).or_insert_with(|| {
-                writers.push(stamp.writer.clone());
-                writers.len() - 1
-            });
-            fields.insert(name.clone(), (stamp.version, i));
+    /// [`Compact`] borrowing from the stamp map it is written from.
+    #[derive(Serialize)]
+    struct CompactRef<'a> {
+        writers: Vec<&'a Writer>,
+        fields: BTreeMap<&'a str, (i64, usize)>,
+    }
+
+    impl<'a> CompactRef<'a> {
+        fn of(stamps: &'a BTreeMap<String, Stamp>) -> Self {
+            let mut index: HashMap<&Writer, usize> = HashMap::new();
+            let mut writers = Vec::new();
+            let mut fields = BTreeMap::new();
+            for (name, stamp) in stamps {
+                let i = *index.entry(&stamp.writer).or_insert_with(|| {
+                    writers.push(&stamp.writer);
+                    writers.len() - 1
+                });
+                fields.insert(name.as_str(), (stamp.version, i));
+            }
+            Self { writers, fields }
         }
-        serde_json::to_value(Compact { writers, fields })
-            .expect("stamps serialize to JSON infallibly")
+    }
+
+    /// The compact JSON of a stamp map, as text.
+    #[must_use]
+    pub fn to_string(stamps: &BTreeMap<String, Stamp>) -> String {
+        serde_json::to_string(&CompactRef::of(stamps)).expect("stamps serialize to JSON infallibly")
     }
 
     /// Reads the compact JSON of a stamp map.

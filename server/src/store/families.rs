@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::batch::WriteBatch;
 use super::entities::family_kk_history;
-use super::{StoreError, from_json, to_json};
+use super::{StoreError, from_json, json_text_or_null};
 
 /// A family as the merge rules see it.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,11 +47,11 @@ pub fn upsert(batch: &mut WriteBatch, row: &FamilyRow, is_new: bool, now: DateTi
     // its last statement. Written out once (see `devices`).
     const INSERT: &str = "INSERT INTO family \
         (id, household_id, no_kk, no_kk_stamp, created_at, updated_at) \
-        VALUES ($1, $2, $3, $4, $5, $5)";
+        VALUES ($1, $2, $3, $4::json, $5, $5)";
     const UPDATE: &str =
-        "UPDATE family SET no_kk = $1, no_kk_stamp = $2, updated_at = $3 WHERE id = $4";
+        "UPDATE family SET no_kk = $1, no_kk_stamp = $2::json, updated_at = $3 WHERE id = $4";
     let no_kk = row.no_kk.as_deref().into();
-    let stamp = row.no_kk_stamp.as_ref().map(to_json).into();
+    let stamp = json_text_or_null(row.no_kk_stamp.as_ref());
     if is_new {
         batch.push_sql(
             INSERT,

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::batch::WriteBatch;
 use super::entities::{family, household, member};
-use super::{StoreError, from_json, stamps_from_json, stamps_to_json, to_json};
+use super::{StoreError, from_json, json_text, json_text_or_null, stamps_from_json, stamps_text};
 
 /// A household as the merge rules see it.
 #[derive(Debug, Clone, PartialEq)]
@@ -181,20 +181,22 @@ pub async fn insert(
     // Every survey starts with one: written out once (see `devices`).
     const INSERT: &str = "INSERT INTO household (id, area_code, area_stamp, form_id, form_version, \
         version, fields, stamps, tombstone, review_status, created_by, created_at, updated_at) \
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) ON CONFLICT (id) DO NOTHING";
+        VALUES ($1, $2, $3::json, $4, $5, $6, $7::jsonb, $8::json, $9::json, $10, $11, $12, $12) \
+        ON CONFLICT (id) DO NOTHING";
+    let backend = db.get_database_backend();
     let statement = Statement::from_sql_and_values(
-        db.get_database_backend(),
-        INSERT,
+        backend,
+        super::sql(backend, INSERT),
         [
             row.id.into(),
             row.area_code.as_str().into(),
-            row.area_stamp.as_ref().map(to_json).into(),
+            json_text_or_null(row.area_stamp.as_ref()),
             row.form_id.as_str().into(),
             row.form_version.into(),
             row.version.into(),
-            to_json(&row.record.fields).into(),
-            stamps_to_json(&row.record.stamps).into(),
-            row.record.tombstone.as_ref().map(to_json).into(),
+            json_text(&row.record.fields),
+            stamps_text(&row.record.stamps),
+            json_text_or_null(row.record.tombstone.as_ref()),
             REVIEW_PENDING.into(),
             created_by.into(),
             now.into(),
@@ -214,9 +216,11 @@ pub fn save(
     // `devices`). At most eight texts, one per combination of groups.
     let mut sql = String::from("UPDATE household SET version = $1, updated_at = $2");
     let mut values: Vec<Value> = vec![row.version.into(), now.into()];
-    let mut set = |column: &str, value: Value| {
+    // `cast` as `sql` explains: "::json", "::jsonb" or nothing.
+    let mut set = |column: &str, value: Value, cast: &str| {
         values.push(value);
-        write!(sql, ", {column} = ${}", values.len()).expect("writing to a String cannot fail");
+        write!(sql, ", {column} = ${}{cast}", values.len())
+            .expect("writing to a String cannot fail");
     };
     if dirty.answers {
         if !row.answers_loaded {
@@ -225,18 +229,23 @@ pub fn save(
                 row.id
             )));
         }
-        set("fields", to_json(&row.record.fields).into());
-        set("stamps", stamps_to_json(&row.record.stamps).into());
+        set("fields", json_text(&row.record.fields), "::jsonb");
+        set("stamps", stamps_text(&row.record.stamps), "::json");
     }
     if dirty.tombstone {
         set(
             "tombstone",
-            row.record.tombstone.as_ref().map(to_json).into(),
+            json_text_or_null(row.record.tombstone.as_ref()),
+            "::json",
         );
     }
     if dirty.area {
-        set("area_code", row.area_code.as_str().into());
-        set("area_stamp", row.area_stamp.as_ref().map(to_json).into());
+        set("area_code", row.area_code.as_str().into(), "");
+        set(
+            "area_stamp",
+            json_text_or_null(row.area_stamp.as_ref()),
+            "::json",
+        );
     }
     values.push(row.id.into());
     write!(sql, " WHERE id = ${}", values.len()).expect("writing to a String cannot fail");

@@ -1,15 +1,13 @@
 //! Household members.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement,
-};
+use sea_orm::{ConnectionTrait, EntityTrait, Statement};
 use sync_protocol::merge::Record;
 use uuid::Uuid;
 
 use super::batch::WriteBatch;
 use super::entities::member;
-use super::{StoreError, from_json, stamps_from_json, stamps_to_json, to_json};
+use super::{StoreError, from_json, json_text, json_text_or_null, stamps_from_json, stamps_text};
 
 /// A member as the merge rules see it.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,20 +31,6 @@ pub fn nik_of(record: &Record) -> Option<String> {
         .and_then(serde_json::Value::as_str)
         .filter(|s| s.len() == 16 && s.bytes().all(|b| b.is_ascii_digit()))
         .map(str::to_owned)
-}
-
-fn to_active(row: &MemberRow, now: DateTime<Utc>) -> member::ActiveModel {
-    member::ActiveModel {
-        id: Set(row.id),
-        household_id: Set(row.household_id),
-        family_id: Set(row.family_id),
-        nik: Set(nik_of(&row.record)),
-        fields: Set(to_json(&row.record.fields)),
-        stamps: Set(stamps_to_json(&row.record.stamps)),
-        tombstone: Set(row.record.tombstone.as_ref().map(to_json)),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
 }
 
 /// Loads a member.
@@ -77,35 +61,42 @@ pub async fn insert(
 ) -> Result<bool, StoreError> {
     // Most pushes are members: written out once (see `devices`).
     const INSERT: &str = "INSERT INTO member (id, household_id, family_id, nik, fields, stamps, \
-        tombstone, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
-        ON CONFLICT (id) DO NOTHING";
+        tombstone, created_at, updated_at) \
+        VALUES ($1, $2, $3, $4, $5::jsonb, $6::json, $7::json, $8, $8) ON CONFLICT (id) DO NOTHING";
+    let backend = db.get_database_backend();
     let statement = Statement::from_sql_and_values(
-        db.get_database_backend(),
-        INSERT,
+        backend,
+        super::sql(backend, INSERT),
         [
             row.id.into(),
             row.household_id.into(),
             row.family_id.into(),
             nik_of(&row.record).into(),
-            to_json(&row.record.fields).into(),
-            stamps_to_json(&row.record.stamps).into(),
-            row.record.tombstone.as_ref().map(to_json).into(),
+            json_text(&row.record.fields),
+            stamps_text(&row.record.stamps),
+            json_text_or_null(row.record.tombstone.as_ref()),
             now.into(),
         ],
     );
     Ok(db.execute_raw(statement).await?.rows_affected() > 0)
 }
 
-/// Queues the write of a member's mutable columns.
+/// Queues the write of a member's mutable columns (the key, the household and the creation
+/// time never change).
 pub fn save(batch: &mut WriteBatch, row: &MemberRow, now: DateTime<Utc>) {
-    let mut model = to_active(row, now);
-    // The key, the household and the creation time never change.
-    model.id = sea_orm::ActiveValue::NotSet;
-    model.household_id = sea_orm::ActiveValue::NotSet;
-    model.created_at = sea_orm::ActiveValue::NotSet;
-    batch.push(
-        &member::Entity::update_many()
-            .set(model)
-            .filter(member::Column::Id.eq(row.id)),
+    // Every member edit ends with one: written out once (see `devices`).
+    const UPDATE: &str = "UPDATE member SET family_id = $1, nik = $2, fields = $3::jsonb, \
+        stamps = $4::json, tombstone = $5::json, updated_at = $6 WHERE id = $7";
+    batch.push_sql(
+        UPDATE,
+        [
+            row.family_id.into(),
+            nik_of(&row.record).into(),
+            json_text(&row.record.fields),
+            stamps_text(&row.record.stamps),
+            json_text_or_null(row.record.tombstone.as_ref()),
+            now.into(),
+            row.id.into(),
+        ],
     );
 }

@@ -140,11 +140,39 @@ pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> serde_json::Value {
     serde_json::to_value(value).expect("protocol and domain types serialize to JSON infallibly")
 }
 
-/// Encodes a stamp map for a JSON column, in the compact form.
-pub(crate) fn stamps_to_json(
+/// Encodes a value as JSON text, for a JSON column whose placeholder casts it (`$n::json` or
+/// `$n::jsonb`, see [`sql`]). It is serialized straight to text, with no `serde_json::Value`
+/// built on the way, and PostgreSQL reads text into a `json` column by checking it only.
+pub(crate) fn json_text<T: serde::Serialize + ?Sized>(value: &T) -> sea_orm::Value {
+    serde_json::to_string(value)
+        .expect("protocol and domain types serialize to JSON infallibly")
+        .into()
+}
+
+/// [`json_text`] of a value that may be absent (SQL `NULL`).
+pub(crate) fn json_text_or_null<T: serde::Serialize>(value: Option<&T>) -> sea_orm::Value {
+    sea_orm::Value::String(value.map(|v| {
+        serde_json::to_string(v).expect("protocol and domain types serialize to JSON infallibly")
+    }))
+}
+
+/// Encodes a stamp map as JSON text in the compact form, as [`json_text`] does.
+pub(crate) fn stamps_text(
     stamps: &std::collections::BTreeMap<String, sync_protocol::merge::Stamp>,
-) -> serde_json::Value {
-    sync_protocol::merge::compact::to_json(stamps)
+) -> sea_orm::Value {
+    sync_protocol::merge::compact::to_string(stamps).into()
+}
+
+/// A statement written out for PostgreSQL, for `backend`. JSON values are bound as text
+/// ([`json_text`]) and cast where they are placed: `$n::json` for the columns that are only
+/// ever read whole, `$n::jsonb` for those SQL reads inside (the answers). SQLite stores JSON
+/// as text and has no `::` casts, so it gets the statement without them.
+pub(crate) fn sql(backend: sea_orm::DbBackend, sql: &str) -> String {
+    if backend == sea_orm::DbBackend::Postgres {
+        sql.to_owned()
+    } else {
+        sql.replace("::jsonb", "").replace("::json", "")
+    }
 }
 
 /// Decodes a stamp map from a JSON column.

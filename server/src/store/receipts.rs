@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::batch::WriteBatch;
 use super::entities::receipt;
-use super::{StoreError, from_json, to_json};
+use super::{StoreError, from_json, json_text};
 
 /// Queues the receipt of one mutation.
 pub fn insert(
@@ -20,7 +20,7 @@ pub fn insert(
 ) -> Result<(), StoreError> {
     // One per mutation: written out once (see `devices`).
     const INSERT: &str = "INSERT INTO receipt (device_id, seq, user_id, op, status, household_id, \
-        household_version, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+        household_version, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::json, $9)";
     let seq = i64::try_from(receipt.seq)
         .map_err(|_| StoreError::Corrupt(format!("seq {} exceeds i64", receipt.seq)))?;
     let status = match receipt.status {
@@ -37,7 +37,7 @@ pub fn insert(
             status.into(),
             receipt.household_id.into(),
             receipt.household_version.into(),
-            to_json(receipt).into(),
+            json_text(receipt),
             now.into(),
         ],
     );

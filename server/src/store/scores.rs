@@ -2,7 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, EntityTrait};
-use serde_json::{Map, Value, json};
+use serde::{Serialize, Serializer};
+use serde_json::Value;
 use sync_protocol::v1::office::{CriterionView, HouseholdScore};
 use uuid::Uuid;
 
@@ -57,6 +58,20 @@ pub fn met_mask(score: &Score) -> i32 {
         .fold(0, |mask, i| mask | (1 << i))
 }
 
+/// One criterion as `criteria` stores it (and [`CriterionView`] reads it).
+#[derive(Serialize)]
+struct StoredCriterion<'a> {
+    code: &'static str,
+    met: Option<bool>,
+    #[serde(serialize_with = "as_map")]
+    evidence: &'a [(String, Value)],
+}
+
+/// `(field, answer)` pairs as one JSON object.
+fn as_map<S: Serializer>(pairs: &&[(String, Value)], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_map(pairs.iter().map(|(field, answer)| (field, answer)))
+}
+
 /// Queues the score of a household at `version`, replacing the one stored unless that one is
 /// of a newer version.
 pub fn queue_save(
@@ -69,18 +84,19 @@ pub fn queue_save(
     // Every survey's household and visit end with one: written out once (see `devices`).
     // A recompute racing a push never replaces the push's newer score.
     const UPSERT: &str = "INSERT INTO household_score (household_id, version, met, unknown, \
-        verdict, criteria, met_mask, computed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+        verdict, criteria, met_mask, computed_at) VALUES ($1, $2, $3, $4, $5, $6::json, $7, $8) \
         ON CONFLICT (household_id) DO UPDATE SET version = excluded.version, \
         met = excluded.met, unknown = excluded.unknown, verdict = excluded.verdict, \
         criteria = excluded.criteria, met_mask = excluded.met_mask, \
         computed_at = excluded.computed_at \
         WHERE household_score.version <= excluded.version";
-    let criteria: Vec<Value> = score
+    let criteria: Vec<StoredCriterion<'_>> = score
         .criteria
         .iter()
-        .map(|c| {
-            let evidence: Map<String, Value> = c.evidence.iter().cloned().collect();
-            json!({ "code": c.criterion.code(), "met": c.met, "evidence": evidence })
+        .map(|c| StoredCriterion {
+            code: c.criterion.code(),
+            met: c.met,
+            evidence: &c.evidence,
         })
         .collect();
     batch.push_sql(
@@ -91,7 +107,7 @@ pub fn queue_save(
             i32::try_from(score.met).unwrap_or(i32::MAX).into(),
             i32::try_from(score.unknown).unwrap_or(i32::MAX).into(),
             verdict_name(score.verdict).into(),
-            Value::Array(criteria).into(),
+            super::json_text(&criteria),
             met_mask(score).into(),
             now.into(),
         ],

@@ -7,7 +7,7 @@ use sync_protocol::v1::RecordVisit;
 use uuid::Uuid;
 
 use super::entities::visit;
-use super::{StoreError, to_json};
+use super::{StoreError, json_text};
 
 /// Who recorded a visit, and when the server received it.
 #[derive(Debug, Clone, Copy)]
@@ -44,11 +44,13 @@ pub async fn insert(
     const INSERT: &str = "INSERT INTO visit (id, household_id, form_id, form_version, user_id, \
         device_id, started_at, ended_at, answers, latitude, longitude, accuracy_m, mock_location, \
         fixed_at, photos, hlc, content_sha256, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, \
-        $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) ON CONFLICT (id) DO NOTHING";
+        $8, $9::json, $10, $11, $12, $13, $14, $15::json, $16::json, $17, $18) \
+        ON CONFLICT (id) DO NOTHING";
     let gps = v.gps.as_ref();
+    let backend = db.get_database_backend();
     let statement = Statement::from_sql_and_values(
-        db.get_database_backend(),
-        INSERT,
+        backend,
+        super::sql(backend, INSERT),
         [
             v.visit_id.into(),
             v.household_id.into(),
@@ -58,14 +60,14 @@ pub async fn insert(
             by.device_id.into(),
             v.started_at.into(),
             v.ended_at.into(),
-            to_json(&v.answers).into(),
+            json_text(&v.answers),
             gps.map(|g| g.latitude).into(),
             gps.map(|g| g.longitude).into(),
             gps.map(|g| g.accuracy_m).into(),
             gps.map(|g| g.mock).into(),
             gps.and_then(|g| g.fixed_at).into(),
-            to_json(&v.photos).into(),
-            to_json(by.hlc).into(),
+            json_text(&v.photos),
+            json_text(by.hlc),
             content_sha256.into(),
             by.received_at.into(),
         ],

@@ -36,6 +36,7 @@ mod exports;
 mod health;
 mod indicators;
 mod map;
+mod migrations;
 mod model;
 mod photos;
 mod pull;

@@ -10,7 +10,7 @@ pub struct Model {
     pub id: Uuid,
     pub household_id: Uuid,
     pub no_kk: Option<String>,
-    #[sea_orm(column_type = "JsonBinary", nullable)]
+    #[sea_orm(column_type = "Json", nullable)]
     pub no_kk_stamp: Option<Json>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -9,16 +9,16 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub area_code: String,
-    #[sea_orm(column_type = "JsonBinary", nullable)]
+    #[sea_orm(column_type = "Json", nullable)]
     pub area_stamp: Option<Json>,
     pub form_id: String,
     pub form_version: i32,
     pub version: i64,
     #[sea_orm(column_type = "JsonBinary")]
     pub fields: Json,
-    #[sea_orm(column_type = "JsonBinary")]
+    #[sea_orm(column_type = "Json")]
     pub stamps: Json,
-    #[sea_orm(column_type = "JsonBinary", nullable)]
+    #[sea_orm(column_type = "Json", nullable)]
     pub tombstone: Option<Json>,
     pub review_status: String,
     pub created_by: Uuid,

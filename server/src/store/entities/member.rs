@@ -13,9 +13,9 @@ pub struct Model {
     pub nik: Option<String>,
     #[sea_orm(column_type = "JsonBinary")]
     pub fields: Json,
-    #[sea_orm(column_type = "JsonBinary")]
+    #[sea_orm(column_type = "Json")]
     pub stamps: Json,
-    #[sea_orm(column_type = "JsonBinary", nullable)]
+    #[sea_orm(column_type = "Json", nullable)]
     pub tombstone: Option<Json>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

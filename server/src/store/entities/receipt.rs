@@ -15,7 +15,7 @@ pub struct Model {
     pub status: String,
     pub household_id: Option<Uuid>,
     pub household_version: Option<i64>,
-    #[sea_orm(column_type = "JsonBinary")]
+    #[sea_orm(column_type = "Json")]
     pub body: Json,
     pub created_at: DateTimeUtc,
 }

@@ -15,16 +15,16 @@ pub struct Model {
     pub device_id: Uuid,
     pub started_at: DateTimeUtc,
     pub ended_at: DateTimeUtc,
-    #[sea_orm(column_type = "JsonBinary")]
+    #[sea_orm(column_type = "Json")]
     pub answers: Json,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
     pub accuracy_m: Option<f64>,
     pub mock_location: Option<bool>,
     pub fixed_at: Option<DateTimeUtc>,
-    #[sea_orm(column_type = "JsonBinary")]
+    #[sea_orm(column_type = "Json")]
     pub photos: Json,
-    #[sea_orm(column_type = "JsonBinary")]
+    #[sea_orm(column_type = "Json")]
     pub hlc: Json,
     pub content_sha256: String,
     pub received_at: DateTimeUtc,

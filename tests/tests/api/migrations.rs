@@ -1,0 +1,160 @@
+//! Migrations that change how stored data is kept, run over data pushed before them.
+
+use ekemiskinan::store::entities::{family, household, household_score, member, receipt, visit};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryOrder, Statement};
+use secrecy::ExposeSecret;
+use sync_protocol::v1::{DeleteHousehold, Op, RemoveMember};
+use tests::TestApp;
+use tests::fixtures::{self, KEC_MALANGKE, MALANGKE};
+
+/// Every row of the tables whose JSON columns the migration retypes, decoded.
+#[derive(Debug, PartialEq)]
+struct Stored {
+    households: Vec<household::Model>,
+    families: Vec<family::Model>,
+    members: Vec<member::Model>,
+    visits: Vec<visit::Model>,
+    receipts: Vec<receipt::Model>,
+    scores: Vec<household_score::Model>,
+}
+
+async fn stored(db: &DatabaseConnection) -> Stored {
+    Stored {
+        households: household::Entity::find()
+            .order_by_asc(household::Column::Id)
+            .all(db)
+            .await
+            .unwrap(),
+        families: family::Entity::find()
+            .order_by_asc(family::Column::Id)
+            .all(db)
+            .await
+            .unwrap(),
+        members: member::Entity::find()
+            .order_by_asc(member::Column::Id)
+            .all(db)
+            .await
+            .unwrap(),
+        visits: visit::Entity::find()
+            .order_by_asc(visit::Column::Id)
+            .all(db)
+            .await
+            .unwrap(),
+        receipts: receipt::Entity::find()
+            .order_by_asc(receipt::Column::Seq)
+            .all(db)
+            .await
+            .unwrap(),
+        scores: household_score::Entity::find()
+            .order_by_asc(household_score::Column::HouseholdId)
+            .all(db)
+            .await
+            .unwrap(),
+    }
+}
+
+/// The type PostgreSQL gives a column.
+async fn column_type(db: &DatabaseConnection, table: &str, column: &str) -> String {
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            "SELECT data_type FROM information_schema.columns \
+             WHERE table_name = $1 AND column_name = $2",
+            [table.into(), column.into()],
+        ))
+        .await
+        .unwrap()
+        .expect("the column exists");
+    row.try_get("", "data_type").unwrap()
+}
+
+#[tokio::test]
+async fn json_pushed_into_jsonb_columns_reads_back_the_same_after_they_become_json_and_back() {
+    use migrations::{Migrator, MigratorTrait};
+
+    let mut app = TestApp::spawn().await;
+    let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let mut phone = app.client(&worker);
+    let mut rng = StdRng::seed_from_u64(27);
+    // A whole survey with a member then removed (a tombstone), and a household deleted.
+    let (kept, ops) = fixtures::survey(MALANGKE, 3, &mut rng);
+    let removed_member = ops
+        .iter()
+        .find_map(|op| match op {
+            Op::AddMember(m) => Some(m.member_id),
+            _ => None,
+        })
+        .unwrap();
+    for op in ops {
+        phone.enqueue(op).unwrap();
+    }
+    let (deleted, ops) = fixtures::survey(MALANGKE, 1, &mut rng);
+    for op in ops {
+        phone.enqueue(op).unwrap();
+    }
+    phone.sync().await.unwrap();
+    phone
+        .enqueue(Op::RemoveMember(RemoveMember {
+            household_id: kept,
+            member_id: removed_member,
+            base_version: phone.base_version(kept),
+        }))
+        .unwrap();
+    phone
+        .enqueue(Op::DeleteHousehold(DeleteHousehold {
+            household_id: deleted,
+            base_version: phone.base_version(deleted),
+        }))
+        .unwrap();
+    phone.sync().await.unwrap();
+
+    let url = app.config.database.url.expose_secret().to_owned();
+    let db = Database::connect(&url).await.unwrap();
+    let before = stored(&db).await;
+    assert_eq!(before.visits.len(), 2);
+    assert!(
+        before.members.iter().any(|m| m.tombstone.is_some())
+            && before.households.iter().any(|h| h.tombstone.is_some()),
+        "a tombstone of each kind is stored"
+    );
+    assert_eq!(column_type(&db, "visit", "hlc").await, "json");
+
+    // With the server stopped, back to jsonb (converting the rows), then the server's start
+    // migrates them to json again.
+    app.trigger_shutdown();
+    app.take_server().unwrap().await.unwrap().unwrap();
+    Migrator::down(&db, Some(1)).await.unwrap();
+    db.close().await.unwrap();
+    // (A new connection each time: PostgreSQL refuses to run a statement prepared before its
+    // result's types changed.)
+    let db = Database::connect(&url).await.unwrap();
+    assert_eq!(column_type(&db, "receipt", "body").await, "jsonb");
+    assert_eq!(stored(&db).await, before, "as jsonb");
+    db.close().await.unwrap();
+    app.restart().await;
+
+    let db = Database::connect(&url).await.unwrap();
+    for (table, column) in [
+        ("household", "stamps"),
+        ("family", "no_kk_stamp"),
+        ("member", "tombstone"),
+        ("visit", "answers"),
+        ("household_score", "criteria"),
+    ] {
+        assert_eq!(
+            column_type(&db, table, column).await,
+            "json",
+            "{table}.{column}"
+        );
+    }
+    assert_eq!(column_type(&db, "household", "fields").await, "jsonb");
+    assert_eq!(stored(&db).await, before, "as json again");
+
+    // The server writes and reads them: a pull from a new phone sees what the first one has.
+    let mut other = app.client(&worker);
+    other.pull().await.unwrap();
+    assert_eq!(other.view(kept), phone.view(kept));
+    assert!(other.view(kept).is_some());
+}
