@@ -34,6 +34,7 @@ In both, only the ids that must differ between runs become pgbench expressions:
   checks (the copies inside the visit's photo list are left as they are).
 """
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -98,7 +99,17 @@ def split_pushes(statements: list) -> list:
 
 
 def literal(value) -> str:
-    return "NULL" if value is None else "'" + value.replace("'", "''") + "'"
+    if value is None:
+        return "NULL"
+    if value[:1] in "{[":
+        # pgbench reads `:name` anywhere in a script as a variable, even inside a quoted
+        # literal, so compact JSON (`"aset_ac":true`) cannot be inlined as it is. A space after
+        # every separator, as PostgreSQL prints jsonb, changes nothing in the value.
+        try:
+            value = json.dumps(json.loads(value), ensure_ascii=False)
+        except ValueError:
+            pass
+    return "'" + value.replace("'", "''") + "'"
 
 
 def insert_placeholders(sql: str, table: str) -> list:
@@ -114,8 +125,10 @@ def insert_placeholders(sql: str, table: str) -> list:
 
 
 def insert_rows(sql: str, params: dict, table: str) -> list:
-    """Column -> bound value, for each row of an INSERT INTO "table" (...) VALUES ($1, ...), ...."""
-    return [{c: params.get(int(v[1:])) for c, v in row.items() if v.startswith("$")}
+    """Column -> bound value, for each row of an INSERT INTO "table" (...) VALUES ($1, ...), ....
+    A placeholder may carry a cast ($3::json)."""
+    return [{c: params.get(int(m.group(1))) for c, v in row.items()
+             if (m := re.match(r"\$(\d+)", v))}
             for row in insert_placeholders(sql, table)]
 
 
