@@ -4,5 +4,5 @@ SELECT ('00000000-0000-4000-9000-' || lpad(n::text, 12, '0'))::uuid, area_code, 
        form_id, form_version, version, fields, stamps, tombstone, review_status, created_by,
        created_at, updated_at
 FROM household, generate_series(1, 10000) AS n
-WHERE household.id = 'da73650b-da75-4c84-ae31-73f69b3cb01e'
+WHERE household.id = '6353ffdc-5072-4355-bb0f-cc04833ef4ff'
 ON CONFLICT (id) DO NOTHING;
