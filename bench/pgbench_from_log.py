@@ -101,10 +101,12 @@ def split_pushes(statements: list) -> list:
 def literal(value) -> str:
     if value is None:
         return "NULL"
-    if value[:1] in "{[":
+    if value.startswith(("{", "[")):
         # pgbench reads `:name` anywhere in a script as a variable, even inside a quoted
         # literal, so compact JSON (`"aset_ac":true`) cannot be inlined as it is. A space after
-        # every separator, as PostgreSQL prints jsonb, changes nothing in the value.
+        # every separator, as PostgreSQL prints jsonb, gives the same JSON value. (A string
+        # value holding `:` and a letter would still be read as a variable; no capture has
+        # one.)
         try:
             value = json.dumps(json.loads(value), ensure_ascii=False)
         except ValueError:

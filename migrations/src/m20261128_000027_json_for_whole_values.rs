@@ -7,6 +7,11 @@
 //! (BENCHMARKS.md, "Whole JSON values stored as json"). The answers of households and members
 //! stay `jsonb`: exports read single answers out of them. SQLite stores both as text: nothing
 //! to do there.
+//!
+//! `up` rewrites the six tables, each under an exclusive lock, when the server starts: on a
+//! large database the start takes that much longer. `down` turns every value back into
+//! `jsonb`, which refuses one thing `json` takes, the escape `\u0000`; pushes cannot store it
+//! (a mutation holding a NUL character is rejected).
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::DbBackend;

@@ -38,7 +38,7 @@ pub struct ExportRow {
 }
 
 /// `fields ->> key` as text, on either database.
-fn json_text(backend: DbBackend, column: &str, key: &str) -> String {
+fn json_field_text(backend: DbBackend, column: &str, key: &str) -> String {
     match backend {
         DbBackend::Postgres => format!("({column} ->> '{key}')"),
         _ => format!("CAST(json_extract({column}, '$.{key}') AS TEXT)"),
@@ -118,9 +118,9 @@ pub async fn page(
          FROM household h \
          WHERE h.area_code = {p1} {after_clause} AND h.tombstone IS NULL \
          ORDER BY h.id LIMIT {limit}",
-        name = json_text(backend, "h.fields", "nama_kepala_rumah_tangga"),
-        members = json_text(backend, "h.fields", "jumlah_anggota"),
-        relation = json_text(backend, "m.fields", "hubungan_kepala"),
+        name = json_field_text(backend, "h.fields", "nama_kepala_rumah_tangga"),
+        members = json_field_text(backend, "h.fields", "jumlah_anggota"),
+        relation = json_field_text(backend, "m.fields", "hubungan_kepala"),
         p1 = p(1),
     );
     let mut values: Vec<sea_orm::Value> = vec![desa.into()];

@@ -150,10 +150,8 @@ pub(crate) fn json_text<T: serde::Serialize + ?Sized>(value: &T) -> sea_orm::Val
 }
 
 /// [`json_text`] of a value that may be absent (SQL `NULL`).
-pub(crate) fn json_text_or_null<T: serde::Serialize>(value: Option<&T>) -> sea_orm::Value {
-    sea_orm::Value::String(value.map(|v| {
-        serde_json::to_string(v).expect("protocol and domain types serialize to JSON infallibly")
-    }))
+pub(crate) fn json_text_or_null<T: serde::Serialize + ?Sized>(value: Option<&T>) -> sea_orm::Value {
+    value.map_or(sea_orm::Value::String(None), json_text)
 }
 
 /// Encodes a stamp map as JSON text in the compact form, as [`json_text`] does.
@@ -164,9 +162,11 @@ pub(crate) fn stamps_text(
 }
 
 /// A statement written out for PostgreSQL, for `backend`. JSON values are bound as text
-/// ([`json_text`]) and cast where they are placed: `$n::json` for the columns that are only
-/// ever read whole, `$n::jsonb` for those SQL reads inside (the answers). SQLite stores JSON
-/// as text and has no `::` casts, so it gets the statement without them.
+/// ([`json_text`]) and cast where they are placed: `$n::jsonb` for the answers of households
+/// and members (`fields`, which exports read inside), `$n::json` for the columns only ever read
+/// whole. SQLite stores JSON as text and has no `::` casts, so it gets the statement without
+/// them: the text `::json` and `::jsonb` is removed wherever it is, so it must appear nowhere
+/// else in such a statement (a literal, a name).
 pub(crate) fn sql(backend: sea_orm::DbBackend, sql: &str) -> String {
     if backend == sea_orm::DbBackend::Postgres {
         sql.to_owned()

@@ -7,9 +7,9 @@ use serde_json::Value;
 use sync_protocol::v1::office::{CriterionView, HouseholdScore};
 use uuid::Uuid;
 
-use super::StoreError;
 use super::batch::WriteBatch;
 use super::entities::household_score;
+use super::{StoreError, json_text};
 use crate::domain::scoring::{Criterion, Score, Verdict};
 
 fn verdict_name(verdict: Verdict) -> &'static str {
@@ -107,7 +107,7 @@ pub fn queue_save(
             i32::try_from(score.met).unwrap_or(i32::MAX).into(),
             i32::try_from(score.unknown).unwrap_or(i32::MAX).into(),
             verdict_name(score.verdict).into(),
-            super::json_text(&criteria),
+            json_text(&criteria),
             met_mask(score).into(),
             now.into(),
         ],

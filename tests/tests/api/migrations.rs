@@ -1,4 +1,4 @@
-//! Migrations that change how stored data is kept, run over data pushed before them.
+//! Migrations that change how stored data is kept, run over data stored before them.
 
 use ekemiskinan::store::entities::{family, household, household_score, member, receipt, visit};
 use rand::SeedableRng;
@@ -70,11 +70,40 @@ async fn column_type(db: &DatabaseConnection, table: &str, column: &str) -> Stri
     row.try_get("", "data_type").unwrap()
 }
 
-#[tokio::test]
-async fn json_pushed_into_jsonb_columns_reads_back_the_same_after_they_become_json_and_back() {
+/// How many migrations to undo so that the one named `suffix` is undone too.
+fn steps_back_to(suffix: &str) -> u32 {
     use migrations::{Migrator, MigratorTrait};
 
+    let steps = Migrator::migrations()
+        .iter()
+        .rev()
+        .position(|m| m.name().ends_with(suffix))
+        .expect("the migration exists")
+        + 1;
+    u32::try_from(steps).expect("few")
+}
+
+/// Undoes the migrations from `suffix`'s on, on a connection of its own.
+async fn undo_from(url: &str, suffix: &str) {
+    use migrations::{Migrator, MigratorTrait};
+
+    let db = Database::connect(url).await.unwrap();
+    Migrator::down(&db, Some(steps_back_to(suffix)))
+        .await
+        .unwrap();
+    db.close().await.unwrap();
+}
+
+/// (Each read takes a new connection: PostgreSQL refuses to run a statement prepared before
+/// the types of its result changed.)
+#[tokio::test]
+async fn json_values_stored_as_jsonb_read_back_the_same_once_migrated_to_json_and_back() {
+    const MIGRATION: &str = "json_for_whole_values";
     let mut app = TestApp::spawn().await;
+    let url = app.config.database.url.expose_secret().to_owned();
+    // The columns as they were before the migration, with the server running on them (what it
+    // binds is cast to jsonb on the way in).
+    undo_from(&url, MIGRATION).await;
     let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
     let mut phone = app.client(&worker);
     let mut rng = StdRng::seed_from_u64(27);
@@ -110,37 +139,26 @@ async fn json_pushed_into_jsonb_columns_reads_back_the_same_after_they_become_js
         .unwrap();
     phone.sync().await.unwrap();
 
-    let url = app.config.database.url.expose_secret().to_owned();
     let db = Database::connect(&url).await.unwrap();
+    assert_eq!(column_type(&db, "visit", "hlc").await, "jsonb");
     let before = stored(&db).await;
+    db.close().await.unwrap();
     assert_eq!(before.visits.len(), 2);
     assert!(
         before.members.iter().any(|m| m.tombstone.is_some())
             && before.households.iter().any(|h| h.tombstone.is_some()),
         "a tombstone of each kind is stored"
     );
-    assert_eq!(column_type(&db, "visit", "hlc").await, "json");
 
-    // With the server stopped, back to jsonb (converting the rows), then the server's start
-    // migrates them to json again.
-    app.trigger_shutdown();
-    app.take_server().unwrap().await.unwrap().unwrap();
-    Migrator::down(&db, Some(1)).await.unwrap();
-    db.close().await.unwrap();
-    // (A new connection each time: PostgreSQL refuses to run a statement prepared before its
-    // result's types changed.)
-    let db = Database::connect(&url).await.unwrap();
-    assert_eq!(column_type(&db, "receipt", "body").await, "jsonb");
-    assert_eq!(stored(&db).await, before, "as jsonb");
-    db.close().await.unwrap();
+    // The server's start migrates them to json.
     app.restart().await;
-
     let db = Database::connect(&url).await.unwrap();
     for (table, column) in [
         ("household", "stamps"),
         ("family", "no_kk_stamp"),
         ("member", "tombstone"),
         ("visit", "answers"),
+        ("receipt", "body"),
         ("household_score", "criteria"),
     ] {
         assert_eq!(
@@ -150,11 +168,20 @@ async fn json_pushed_into_jsonb_columns_reads_back_the_same_after_they_become_js
         );
     }
     assert_eq!(column_type(&db, "household", "fields").await, "jsonb");
-    assert_eq!(stored(&db).await, before, "as json again");
+    assert_eq!(stored(&db).await, before, "as json");
+    db.close().await.unwrap();
 
-    // The server writes and reads them: a pull from a new phone sees what the first one has.
+    // The server reads them: a pull from a new phone sees what the first one has.
     let mut other = app.client(&worker);
     other.pull().await.unwrap();
-    assert_eq!(other.view(kept), phone.view(kept));
     assert!(other.view(kept).is_some());
+    assert_eq!(other.view(kept), phone.view(kept));
+
+    // And back, with the server stopped.
+    app.trigger_shutdown();
+    app.take_server().unwrap().await.unwrap().unwrap();
+    undo_from(&url, MIGRATION).await;
+    let db = Database::connect(&url).await.unwrap();
+    assert_eq!(column_type(&db, "receipt", "body").await, "jsonb");
+    assert_eq!(stored(&db).await, before, "as jsonb again");
 }
