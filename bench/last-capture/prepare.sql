@@ -4,5 +4,5 @@ SELECT ('00000000-0000-4000-9000-' || lpad(n::text, 12, '0'))::uuid, area_code, 
        form_id, form_version, version, fields, stamps, tombstone, review_status, created_by,
        created_at, updated_at
 FROM household, generate_series(1, 10000) AS n
-WHERE household.id = '6353ffdc-5072-4355-bb0f-cc04833ef4ff'
+WHERE household.id = 'ac0aa9c4-e803-49ac-b604-b611b8a79f4e'
 ON CONFLICT (id) DO NOTHING;
