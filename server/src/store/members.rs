@@ -1,7 +1,7 @@
 //! Household members.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, EntityTrait, Statement};
+use sea_orm::{ConnectionTrait, EntityTrait, Statement, Value};
 use sync_protocol::merge::Record;
 use uuid::Uuid;
 
@@ -67,16 +67,10 @@ pub async fn insert(
     let statement = Statement::from_sql_and_values(
         backend,
         super::sql(backend, INSERT),
-        [
-            row.id.into(),
-            row.household_id.into(),
-            row.family_id.into(),
-            nik_of(&row.record).into(),
-            json_text(&row.record.fields),
-            stamps_text(&row.record.stamps),
-            json_text_or_null(row.record.tombstone.as_ref()),
-            now.into(),
-        ],
+        [row.id.into(), row.household_id.into()]
+            .into_iter()
+            .chain(mutable_values(row))
+            .chain([now.into()]),
     );
     Ok(db.execute_raw(statement).await?.rows_affected() > 0)
 }
@@ -89,14 +83,19 @@ pub fn save(batch: &mut WriteBatch, row: &MemberRow, now: DateTime<Utc>) {
         stamps = $4::json, tombstone = $5::json, updated_at = $6 WHERE id = $7";
     batch.push_sql(
         UPDATE,
-        [
-            row.family_id.into(),
-            nik_of(&row.record).into(),
-            json_text(&row.record.fields),
-            stamps_text(&row.record.stamps),
-            json_text_or_null(row.record.tombstone.as_ref()),
-            now.into(),
-            row.id.into(),
-        ],
+        mutable_values(row)
+            .into_iter()
+            .chain([now.into(), row.id.into()]),
     );
+}
+
+/// The values of `family_id`, `nik`, `fields`, `stamps` and `tombstone`, in that order.
+fn mutable_values(row: &MemberRow) -> [Value; 5] {
+    [
+        row.family_id.into(),
+        nik_of(&row.record).into(),
+        json_text(&row.record.fields),
+        stamps_text(&row.record.stamps),
+        json_text_or_null(row.record.tombstone.as_ref()),
+    ]
 }
