@@ -37,14 +37,10 @@ impl WriteBatch {
         self.statements.push(query.build(self.backend));
     }
 
-    /// Queues a write written out as SQL for PostgreSQL (see [`super::sql`]), with `$n`
-    /// placeholders (read by number on both backends).
+    /// Queues a write written out as SQL for PostgreSQL (see [`super::statement`]).
     pub fn push_sql(&mut self, sql: &str, values: impl IntoIterator<Item = Value>) {
-        self.statements.push(Statement::from_sql_and_values(
-            self.backend,
-            super::sql(self.backend, sql),
-            values,
-        ));
+        self.statements
+            .push(super::statement(self.backend, sql, values));
     }
 
     /// Sends the queued writes (in one round trip on PostgreSQL) and empties the batch.

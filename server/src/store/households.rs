@@ -183,10 +183,9 @@ pub async fn insert(
         version, fields, stamps, tombstone, review_status, created_by, created_at, updated_at) \
         VALUES ($1, $2, $3::json, $4, $5, $6, $7::jsonb, $8::json, $9::json, $10, $11, $12, $12) \
         ON CONFLICT (id) DO NOTHING";
-    let backend = db.get_database_backend();
-    let statement = Statement::from_sql_and_values(
-        backend,
-        super::sql(backend, INSERT),
+    let statement = super::statement(
+        db.get_database_backend(),
+        INSERT,
         [
             row.id.into(),
             row.area_code.as_str().into(),

@@ -1,7 +1,7 @@
 //! Household members.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, EntityTrait, Statement, Value};
+use sea_orm::{ConnectionTrait, EntityTrait, Value};
 use sync_protocol::merge::Record;
 use uuid::Uuid;
 
@@ -63,10 +63,9 @@ pub async fn insert(
     const INSERT: &str = "INSERT INTO member (id, household_id, family_id, nik, fields, stamps, \
         tombstone, created_at, updated_at) \
         VALUES ($1, $2, $3, $4, $5::jsonb, $6::json, $7::json, $8, $8) ON CONFLICT (id) DO NOTHING";
-    let backend = db.get_database_backend();
-    let statement = Statement::from_sql_and_values(
-        backend,
-        super::sql(backend, INSERT),
+    let statement = super::statement(
+        db.get_database_backend(),
+        INSERT,
         [row.id.into(), row.household_id.into()]
             .into_iter()
             .chain(mutable_values(row))

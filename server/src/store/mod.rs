@@ -161,18 +161,24 @@ pub(crate) fn stamps_text(
     sync_protocol::merge::compact::to_string(stamps).into()
 }
 
-/// A statement written out for PostgreSQL, for `backend`. JSON values are bound as text
-/// ([`json_text`]) and cast where they are placed: `$n::jsonb` for the answers of households
-/// and members (`fields`, which exports read inside), `$n::json` for the columns only ever read
-/// whole. SQLite stores JSON as text and has no `::` casts, so it gets the statement without
-/// them: the text `::json` and `::jsonb` is removed wherever it is, so it must appear nowhere
-/// else in such a statement (a literal, a name).
-pub(crate) fn sql(backend: sea_orm::DbBackend, sql: &str) -> String {
-    if backend == sea_orm::DbBackend::Postgres {
+/// A statement written out for PostgreSQL with `$n` placeholders (read by number on both
+/// backends), for `backend`. JSON values are bound as text ([`json_text`]) and cast where they
+/// are placed: `$n::jsonb` for the answers of households and members (`fields`, which exports
+/// read inside), `$n::json` for the columns only ever read whole. SQLite stores JSON as text
+/// and has no `::` casts, so it gets the statement without them: the text `::json` and
+/// `::jsonb` is removed wherever it is, so it must appear nowhere else in such a statement (a
+/// literal, a name).
+pub(crate) fn statement(
+    backend: sea_orm::DbBackend,
+    sql: &str,
+    values: impl IntoIterator<Item = sea_orm::Value>,
+) -> sea_orm::Statement {
+    let sql = if backend == sea_orm::DbBackend::Postgres {
         sql.to_owned()
     } else {
         sql.replace("::jsonb", "").replace("::json", "")
-    }
+    };
+    sea_orm::Statement::from_sql_and_values(backend, sql, values)
 }
 
 /// Decodes a stamp map from a JSON column.

@@ -1,7 +1,7 @@
 //! Survey visits: immutable.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, EntityTrait, Statement};
+use sea_orm::{ConnectionTrait, EntityTrait};
 use sync_protocol::hlc::Hlc;
 use sync_protocol::v1::RecordVisit;
 use uuid::Uuid;
@@ -47,10 +47,9 @@ pub async fn insert(
         $8, $9::json, $10, $11, $12, $13, $14, $15::json, $16::json, $17, $18) \
         ON CONFLICT (id) DO NOTHING";
     let gps = v.gps.as_ref();
-    let backend = db.get_database_backend();
-    let statement = Statement::from_sql_and_values(
-        backend,
-        super::sql(backend, INSERT),
+    let statement = super::statement(
+        db.get_database_backend(),
+        INSERT,
         [
             v.visit_id.into(),
             v.household_id.into(),

@@ -20,38 +20,19 @@ struct Stored {
     scores: Vec<household_score::Model>,
 }
 
+/// Every row of one table, in `order`.
+async fn rows<E: EntityTrait>(db: &DatabaseConnection, order: E::Column) -> Vec<E::Model> {
+    E::find().order_by_asc(order).all(db).await.unwrap()
+}
+
 async fn stored(db: &DatabaseConnection) -> Stored {
     Stored {
-        households: household::Entity::find()
-            .order_by_asc(household::Column::Id)
-            .all(db)
-            .await
-            .unwrap(),
-        families: family::Entity::find()
-            .order_by_asc(family::Column::Id)
-            .all(db)
-            .await
-            .unwrap(),
-        members: member::Entity::find()
-            .order_by_asc(member::Column::Id)
-            .all(db)
-            .await
-            .unwrap(),
-        visits: visit::Entity::find()
-            .order_by_asc(visit::Column::Id)
-            .all(db)
-            .await
-            .unwrap(),
-        receipts: receipt::Entity::find()
-            .order_by_asc(receipt::Column::Seq)
-            .all(db)
-            .await
-            .unwrap(),
-        scores: household_score::Entity::find()
-            .order_by_asc(household_score::Column::HouseholdId)
-            .all(db)
-            .await
-            .unwrap(),
+        households: rows::<household::Entity>(db, household::Column::Id).await,
+        families: rows::<family::Entity>(db, family::Column::Id).await,
+        members: rows::<member::Entity>(db, member::Column::Id).await,
+        visits: rows::<visit::Entity>(db, visit::Column::Id).await,
+        receipts: rows::<receipt::Entity>(db, receipt::Column::Seq).await,
+        scores: rows::<household_score::Entity>(db, household_score::Column::HouseholdId).await,
     }
 }
 
