@@ -1,5 +1,5 @@
 //! Point-in-desa lookups over a GeoJSON of desa boundaries (all of Luwu Utara in
-//! ../shared/data/wilayah), on the same random points, one thread, same run:
+//! fixtures/areas/luwu-utara), on the same random points, one thread, same run:
 //!
 //! - `rtree`: the server's index (R-tree of bounding boxes, then the banded point test);
 //! - `box-scan`: every desa's bounding box in turn, then the banded point test;

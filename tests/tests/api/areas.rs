@@ -1,5 +1,5 @@
 //! Area imports (GeoJSON and CSV, whole or not at all, updated in place) and locating points
-//! in desa, on the real Luwu Utara boundaries in ../shared/data/wilayah.
+//! in desa, on the real Luwu Utara boundaries in fixtures/areas/luwu-utara.
 
 use std::path::PathBuf;
 
@@ -11,10 +11,10 @@ use tests::{Backend, TestApp};
 
 fn wilayah(name: &str) -> AreaFile {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/data/wilayah")
+        .join("../fixtures/areas/luwu-utara")
         .join(name);
     let bytes = std::fs::read(&path)
-        .unwrap_or_else(|e| panic!("{} (../shared beside the checkout): {e}", path.display()));
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     AreaFile {
         name: name.to_owned(),
         bytes,
