@@ -38,6 +38,10 @@ mod m20261128_000024_add_score_met_mask;
 mod m20261128_000025_create_household_position;
 mod m20261128_000026_index_household_area_id;
 mod m20261128_000027_json_for_whole_values;
+mod m20261207_000028_create_review;
+mod m20261207_000029_add_household_review_columns;
+mod m20261207_000030_add_change_detail;
+mod m20261207_000031_add_conflict_resolution;
 
 /// All migrations, in order.
 pub struct Migrator;
@@ -73,6 +77,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000025_create_household_position::Migration),
             Box::new(m20261128_000026_index_household_area_id::Migration),
             Box::new(m20261128_000027_json_for_whole_values::Migration),
+            Box::new(m20261207_000028_create_review::Migration),
+            Box::new(m20261207_000029_add_household_review_columns::Migration),
+            Box::new(m20261207_000030_add_change_detail::Migration),
+            Box::new(m20261207_000031_add_conflict_resolution::Migration),
         ]
     }
 }

@@ -17,6 +17,7 @@ use crate::areas::Boundaries;
 use crate::domain::flags::{self, FlagConfig};
 use crate::store::StoreError;
 use crate::store::quality::{self, LookAlike};
+use crate::store::reviews;
 
 /// How often the queue is looked at when it was empty.
 const POLL: Duration = Duration::from_secs(1);
@@ -94,6 +95,12 @@ impl Checker {
                     .collect();
                 let stored =
                     quality::save(&self.db, *item, &raised, risk, &look_alikes, started).await?;
+                if stored {
+                    // The review queue orders households by their visits' highest risk. Apart
+                    // from the save, so that no transaction holds a check's row and then waits
+                    // for its household's (a push takes them the other way round).
+                    reviews::refresh_risk(&self.db, item.household_id).await?;
+                }
                 // Not stored: the visit was queued again meanwhile, and its next check stores.
                 debug!(visit = %item.visit_id, flags = raised.len(), risk, stored, "visit checked");
                 Ok::<_, StoreError>(())

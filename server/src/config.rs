@@ -49,6 +49,9 @@ pub struct Config {
     /// Sync protocol limits.
     #[serde(default)]
     pub sync: SyncConfig,
+    /// Supervisors' review.
+    #[serde(default)]
+    pub review: ReviewConfig,
     /// Logging.
     #[serde(default)]
     pub log: LogConfig,
@@ -297,6 +300,33 @@ impl Default for SyncConfig {
     }
 }
 
+/// `[review]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReviewConfig {
+    /// Days a household may wait for a decision before it counts as overdue.
+    pub due_days: u32,
+    /// A supervisor may not approve a household holding a value they wrote themselves.
+    pub four_eyes: bool,
+}
+
+impl Default for ReviewConfig {
+    fn default() -> Self {
+        Self {
+            due_days: 14,
+            four_eyes: true,
+        }
+    }
+}
+
+impl ReviewConfig {
+    /// How long a household may wait before it is overdue.
+    #[must_use]
+    pub fn due(&self) -> chrono::Duration {
+        chrono::Duration::days(i64::from(self.due_days))
+    }
+}
+
 /// `[log]`
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -445,6 +475,9 @@ impl Config {
             || self.sync.default_pull_limit > sync_protocol::v1::MAX_PULL_LIMIT
         {
             return invalid("sync.default_pull_limit", "harus di antara 1 dan 1000");
+        }
+        if !(1..=3650).contains(&self.review.due_days) {
+            return invalid("review.due_days", "harus di antara 1 dan 3650 hari");
         }
         Ok(())
     }

@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Response};
 use sync_protocol::v1::{ErrorBody, ErrorCode, FieldError};
 use tracing::error;
 
+use crate::review::ReviewError;
 use crate::store::StoreError;
 use crate::sync::pull::PullError;
 use crate::sync::push::PushError;
@@ -46,6 +47,9 @@ pub enum ApiError {
     /// The URL names a protocol version this server does not speak.
     #[error("unsupported protocol version {0}")]
     UnsupportedVersion(String),
+    /// A decision or settlement named a household version that is no longer current.
+    #[error("stale version, now {}", .0.current_version)]
+    Stale(sync_protocol::v1::StaleVersion),
     /// Too many failed logins.
     #[error("login throttled for {retry_after} s")]
     LoginThrottled {
@@ -156,6 +160,34 @@ impl From<PullError> for ApiError {
     }
 }
 
+impl From<ReviewError> for ApiError {
+    fn from(e: ReviewError) -> Self {
+        match e {
+            ReviewError::Forbidden(message) => ApiError::forbidden(message),
+            ReviewError::Invalid(message) => ApiError::invalid(message),
+            ReviewError::NotFound => ApiError::not_found("tidak ditemukan di wilayah Anda"),
+            ReviewError::OutOfScope(message) => ApiError::out_of_scope(message),
+            ReviewError::Stale(stale) => ApiError::Stale(stale),
+            ReviewError::FourEyes => ApiError::client(
+                StatusCode::FORBIDDEN,
+                ErrorCode::FourEyes,
+                "Anda ikut mengisi data rumah tangga ini; supervisor lain yang menyetujuinya",
+            ),
+            ReviewError::Deleted => ApiError::client(
+                StatusCode::CONFLICT,
+                ErrorCode::HouseholdDeleted,
+                "rumah tangga ini sudah dihapus",
+            ),
+            ReviewError::ConflictResolved => ApiError::client(
+                StatusCode::CONFLICT,
+                ErrorCode::ConflictResolved,
+                "konflik ini sudah diselesaikan",
+            ),
+            ReviewError::Store(e) => e.into(),
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, body, retry_after) = match self {
@@ -194,6 +226,20 @@ impl IntoResponse for ApiError {
                 },
                 None,
             ),
+            ApiError::Stale(stale) => {
+                let message = format!(
+                    "rumah tangga sudah berubah (sekarang versi {}); periksa perubahannya, lalu putuskan lagi",
+                    stale.current_version
+                );
+                (
+                    StatusCode::CONFLICT,
+                    ErrorBody {
+                        stale: Some(Box::new(stale)),
+                        ..ErrorBody::new(ErrorCode::StaleVersion, message)
+                    },
+                    None,
+                )
+            }
             ApiError::LoginThrottled { retry_after } => (
                 StatusCode::TOO_MANY_REQUESTS,
                 ErrorBody {

@@ -15,13 +15,16 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod exports;
+pub mod household;
 pub mod photos;
+pub mod review;
 pub mod routes;
 pub mod seed;
 pub mod state;
 pub mod store;
 pub mod sync;
 pub mod telemetry;
+pub mod views;
 
 use std::future::Future;
 use std::net::SocketAddr;

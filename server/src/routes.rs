@@ -21,8 +21,8 @@ use tower_http::trace::TraceLayer;
 use tracing::info_span;
 
 use crate::api::{
-    areas, auth, conflicts, exports, forms, health, households, indicators, map, photos, sync,
-    uploads, users,
+    areas, auth, conflicts, exports, forms, health, households, indicators, map, photos, reviews,
+    sync, uploads, users,
 };
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -72,6 +72,11 @@ pub fn router(state: AppState) -> Router {
         .route("/map/desa", get(map::desa))
         .route("/households/{id}", get(households::get))
         .route("/conflicts", get(conflicts::list))
+        .route("/conflicts/{id}/resolve", post(conflicts::resolve))
+        .route("/households/{id}/review", post(reviews::decide))
+        .route("/households/{id}/history", get(reviews::history))
+        .route("/reviews/queue", get(reviews::queue))
+        .route("/reviews/approve", post(reviews::approve_many))
         .route("/forms/{id}/{version}", get(forms::get))
         .route("/users", post(users::create))
         .route("/users/{id}/areas", put(users::set_areas))

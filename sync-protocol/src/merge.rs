@@ -247,6 +247,17 @@ impl Record {
         out
     }
 
+    /// Sets a value by a supervisor's authority, settling a conflict: no merge, whatever was
+    /// written since, stamped by `edit`. Returns whether the value changed (an equal value
+    /// keeps its stamp and its author).
+    pub fn settle(&mut self, name: &str, value: &Value, edit: &Edit<'_>) -> bool {
+        if self.value(name) == *value {
+            return false;
+        }
+        self.set(name, value, edit.stamp());
+        true
+    }
+
     /// Soft-deletes the record unless someone else edited it since the delete's base.
     /// `concurrent` is the newest concurrent stamp in the record *and* in everything the record
     /// owns (a household's members and families), as found by [`Record::concurrent_stamp`].

@@ -1,15 +1,20 @@
-//! `GET /v1/conflicts`: unresolved same-field conflicts in the supervisor's areas.
+//! `GET /v1/conflicts`: unresolved same-field conflicts in the supervisor's areas;
+//! `POST /v1/conflicts/{id}/resolve`: settle one.
 
 use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
 use sync_protocol::v1::office::ConflictView;
+use sync_protocol::v1::{ResolveRequest, ResolveResponse};
+use tracing::instrument;
 use uuid::Uuid;
 
-use super::extract::{ApiQuery, AuthUser};
+use super::extract::{ApiJson, ApiPath, ApiQuery, AuthUser};
 use crate::error::ApiError;
+use crate::review;
 use crate::state::AppState;
-use crate::store::conflicts::{self, StoredConflict};
+use crate::store::conflicts;
+use crate::views;
 
 /// Query of `GET /v1/conflicts`.
 #[derive(Debug, Deserialize)]
@@ -19,23 +24,6 @@ pub struct ListParams {
     pub household_id: Option<Uuid>,
     /// At most this many (default 100, at most 1000).
     pub limit: Option<u64>,
-}
-
-fn view(c: StoredConflict) -> ConflictView {
-    ConflictView {
-        id: c.id,
-        household_id: c.household_id,
-        area_code: c.area_code,
-        target: c.target,
-        policy: c.policy,
-        winner: c.winner,
-        base_version: c.base_version,
-        stored_value: c.stored_value,
-        stored: c.stored,
-        incoming_value: c.incoming_value,
-        incoming: c.incoming,
-        created_at: c.created_at,
-    }
 }
 
 /// `GET /v1/conflicts`
@@ -54,5 +42,23 @@ pub async fn list(
         return Err(ApiError::invalid("limit harus di antara 1 dan 1000"));
     }
     let found = conflicts::list(&app.db, &user.actor.scope, params.household_id, limit).await?;
-    Ok(Json(found.into_iter().map(view).collect()))
+    let names = std::collections::BTreeMap::new();
+    Ok(Json(
+        found
+            .into_iter()
+            .map(|c| views::conflict(c, &names))
+            .collect(),
+    ))
+}
+
+/// `POST /v1/conflicts/{id}/resolve`
+#[instrument(skip_all, fields(user.id = %user.actor.id, conflict.id = %id))]
+pub async fn resolve(
+    State(app): State<AppState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<ResolveRequest>,
+) -> Result<Json<ResolveResponse>, ApiError> {
+    let deps = super::reviews::deps(&app);
+    Ok(Json(review::resolve(&deps, &user.actor, id, &req).await?))
 }

@@ -15,7 +15,8 @@ use crate::domain::role::Role;
 use crate::domain::scoring;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::{audit, households, quality, scores};
+use crate::store::{audit, households, quality, reviews, scores};
+use crate::views;
 
 /// Analysts read indicators and masked lists, not single households.
 fn may_read_households(user: &AuthUser) -> Result<(), ApiError> {
@@ -35,11 +36,16 @@ pub async fn get(
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<HouseholdSnapshot>, ApiError> {
     may_read_households(&user)?;
-    let snapshot = households::snapshots(&app.db, &[id])
+    let mut snapshot = households::snapshots(&app.db, &[id])
         .await?
         .remove(&id)
         .filter(|s| user.actor.scope.covers(&s.area_code))
         .ok_or_else(|| ApiError::not_found("rumah tangga tidak ditemukan di wilayah Anda"))?;
+    snapshot.review = reviews::current(&app.db, &[id])
+        .await?
+        .remove(&id)
+        .as_ref()
+        .map(|r| Box::new(views::review(r)));
     audit::record(
         &app.db,
         Utc::now(),

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::extract::State;
+use chrono::Utc;
 use serde::Deserialize;
+use sync_protocol::v1::ReviewCounts;
 use sync_protocol::v1::office::{AreaIndicators, AreaRef, IndicatorsResponse};
 use tracing::instrument;
 
@@ -64,7 +66,8 @@ pub(super) async fn compute(
         .remove(area.as_str())
         .ok_or_else(|| ApiError::not_found(format!("wilayah {area} tidak dikenal")))?;
     let listed = areas::below(&app.db, area.as_str(), levels).await?;
-    let counts = indicators::per_desa(&app.db, &area).await?;
+    let overdue_before = Utc::now() - app.config.review.due();
+    let counts = indicators::per_desa(&app.db, &area, overdue_before).await?;
     let mut totals: BTreeMap<&str, DesaCounts> = listed
         .iter()
         .map(|(code, _)| (code.as_str(), DesaCounts::default()))
@@ -93,6 +96,11 @@ pub(super) async fn compute(
 fn add(total: &mut DesaCounts, c: &DesaCounts) {
     total.households += c.households;
     total.approved += c.approved;
+    total.pending += c.pending;
+    total.resubmitted += c.resubmitted;
+    total.returned += c.returned;
+    total.rejected += c.rejected;
+    total.overdue += c.overdue;
     total.poor += c.poor;
     total.not_poor += c.not_poor;
     for (t, n) in total.criteria.iter_mut().zip(c.criteria) {
@@ -128,5 +136,13 @@ fn view(code: &str, name: &str, c: &DesaCounts) -> AreaIndicators {
             .collect(),
         households_flagged: c.flagged,
         flags: c.flags.clone(),
+        review: ReviewCounts {
+            pending: c.pending,
+            resubmitted: c.resubmitted,
+            approved: c.approved,
+            returned: c.returned,
+            rejected: c.rejected,
+            overdue: c.overdue,
+        },
     }
 }

@@ -11,6 +11,7 @@ pub mod households;
 pub mod indicators;
 pub mod map;
 pub mod photos;
+pub mod reviews;
 pub mod sync;
 pub mod uploads;
 pub mod users;

@@ -198,6 +198,18 @@ impl Form {
         )
     }
 
+    /// Whether the form has a household question named `name`.
+    #[must_use]
+    pub fn has_household_field(&self, name: &str) -> bool {
+        self.household.contains_key(name)
+    }
+
+    /// Whether the form has a member question named `name`.
+    #[must_use]
+    pub fn has_member_field(&self, name: &str) -> bool {
+        self.member.contains_key(name)
+    }
+
     /// The conflict policy of a household field.
     #[must_use]
     pub fn household_policy(&self, name: &str) -> FieldPolicy {

@@ -10,6 +10,7 @@ pub mod csv_text;
 pub mod dtsen;
 pub mod flags;
 pub mod form;
+pub mod history;
 pub mod identity;
 pub mod role;
 pub mod scope;

@@ -8,9 +8,12 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::StoreError;
+use sync_protocol::v1::ChangeKind;
+
 use super::batch::WriteBatch;
 use super::entities::sync_change;
+use super::{StoreError, from_json, json_text_or_null};
+use crate::domain::history::ChangeDetail;
 use crate::domain::scope::Scope;
 
 /// A position in the log: the last `(tx, id)` served. `(0, 0)` is the start.
@@ -31,30 +34,111 @@ pub struct LogEntry {
     pub household_id: Uuid,
 }
 
-/// Queues a change of a household (its new version, its area, and its previous area when
-/// it moved, so that the previous area's pullers learn it left).
-pub fn append(
-    batch: &mut WriteBatch,
-    household_id: Uuid,
-    version: i64,
-    area_code: &str,
-    prev_area_code: Option<&str>,
-    now: DateTime<Utc>,
-) {
+/// A change of a household: its new version, its area, and its previous area when it moved
+/// (so that the previous area's pullers learn it left); and, for its history, what made the
+/// version, who, and what changed.
+#[derive(Debug, Clone)]
+pub struct NewChange<'a> {
+    /// The household.
+    pub household_id: Uuid,
+    /// Its new version.
+    pub version: i64,
+    /// Its area now.
+    pub area_code: &'a str,
+    /// Its area before, when it moved.
+    pub prev_area_code: Option<&'a str>,
+    /// What made the version.
+    pub kind: ChangeKind,
+    /// Who.
+    pub user_id: Uuid,
+    /// What changed.
+    pub detail: &'a ChangeDetail,
+}
+
+/// Queues a change-log row.
+pub fn append(batch: &mut WriteBatch, change: &NewChange<'_>, now: DateTime<Utc>) {
     // Every mutation ends with one: written out once (see `devices`). `tx` and `id` are filled
     // by the database.
-    const APPEND: &str = "INSERT INTO sync_change \
-        (household_id, version, area_code, prev_area_code, created_at) VALUES ($1, $2, $3, $4, $5)";
+    const APPEND: &str = "INSERT INTO sync_change (household_id, version, area_code, \
+        prev_area_code, created_at, kind, user_id, detail) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::json)";
+    let detail = (!change.detail.is_empty()).then_some(change.detail);
     batch.push_sql(
         APPEND,
         [
-            household_id.into(),
-            version.into(),
-            area_code.into(),
-            prev_area_code.into(),
+            change.household_id.into(),
+            change.version.into(),
+            change.area_code.into(),
+            change.prev_area_code.into(),
             now.into(),
+            change.kind.as_str().into(),
+            change.user_id.into(),
+            json_text_or_null(detail),
         ],
     );
+}
+
+/// One version of a household as its change-log row records it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VersionRow {
+    /// The version.
+    pub version: i64,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// What made it.
+    pub kind: ChangeKind,
+    /// Who, with the name shown to people.
+    pub by: Option<(Uuid, String)>,
+    /// What changed.
+    pub detail: ChangeDetail,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct LogRow {
+    version: i64,
+    created_at: DateTime<Utc>,
+    kind: Option<String>,
+    user_id: Option<Uuid>,
+    display_name: Option<String>,
+    detail: Option<serde_json::Value>,
+}
+
+/// The versions of a household after `after`, oldest first (one row per version; the log's
+/// rows for the previous area of a move are the same row).
+pub async fn versions(
+    db: &impl ConnectionTrait,
+    household_id: Uuid,
+    after: i64,
+) -> Result<Vec<VersionRow>, StoreError> {
+    const VERSIONS: &str = "SELECT c.version, c.created_at, c.kind, c.user_id, u.display_name, \
+        c.detail FROM sync_change c LEFT JOIN app_user u ON u.id = c.user_id \
+        WHERE c.household_id = $1 AND c.version > $2 ORDER BY c.version, c.id";
+    let statement = super::statement(
+        db.get_database_backend(),
+        VERSIONS,
+        [household_id.into(), after.into()],
+    );
+    LogRow::find_by_statement(statement)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|v| {
+            Ok(VersionRow {
+                version: v.version,
+                at: v.created_at,
+                kind: v
+                    .kind
+                    .as_deref()
+                    .map_or(ChangeKind::Unknown, ChangeKind::parse),
+                by: v.user_id.map(|id| (id, v.display_name.unwrap_or_default())),
+                detail: v
+                    .detail
+                    .map(|d| from_json(d, "sync_change.detail"))
+                    .transpose()?
+                    .unwrap_or_default(),
+            })
+        })
+        .collect()
 }
 
 fn in_scope(scope: &Scope) -> Condition {

@@ -6,8 +6,9 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
+use serde::{Deserialize, Serialize};
 use sync_protocol::merge::{FieldConflict, FieldPolicy, Stamp, Winner, Writer};
-use sync_protocol::v1::ConflictTarget;
+use sync_protocol::v1::{ConflictTarget, Keep};
 use uuid::Uuid;
 
 use super::batch::WriteBatch;
@@ -65,6 +66,32 @@ pub struct StoredConflict {
     pub incoming_seq: i64,
     /// When the server met it.
     pub created_at: DateTime<Utc>,
+    /// How a supervisor settled it.
+    pub resolution: Option<StoredResolution>,
+}
+
+/// How a conflict was settled.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredResolution {
+    /// Which value was kept.
+    pub keep: Keep,
+    /// The value the field holds since.
+    pub value: serde_json::Value,
+    /// The household version the settlement made; `None` when the field held it already.
+    pub version: Option<i64>,
+    /// Who settled it.
+    pub by: Uuid,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// The part of a settlement kept in the `resolution` column.
+#[derive(Serialize, Deserialize)]
+struct ResolutionColumn {
+    keep: Keep,
+    value: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    version: Option<i64>,
 }
 
 fn target_parts(target: &ConflictTarget) -> (&'static str, Option<Uuid>, &str) {
@@ -118,6 +145,7 @@ pub fn insert(batch: &mut WriteBatch, c: &NewConflict<'_>, now: DateTime<Utc>) -
         created_at: Set(now),
         resolved_at: Set(None),
         resolved_by: Set(None),
+        resolution: Set(None),
     };
     batch.push(&conflict::Entity::insert(model));
     id
@@ -139,6 +167,19 @@ fn to_stored(m: conflict::Model) -> Result<StoredConflict, StoreError> {
                 "conflict.target_kind {kind:?}"
             )));
         }
+    };
+    let resolution = match (m.resolution, m.resolved_by, m.resolved_at) {
+        (Some(column), Some(by), Some(at)) => {
+            let column: ResolutionColumn = from_json(column, "conflict.resolution")?;
+            Some(StoredResolution {
+                keep: column.keep,
+                value: column.value,
+                version: column.version,
+                by,
+                at,
+            })
+        }
+        _ => None,
     };
     let stored_writer: Writer = from_json(m.stored_hlc, "conflict.stored_hlc")?;
     let incoming_writer: Writer = from_json(m.incoming_hlc, "conflict.incoming_hlc")?;
@@ -162,7 +203,58 @@ fn to_stored(m: conflict::Model) -> Result<StoredConflict, StoreError> {
         },
         incoming_seq: m.incoming_seq,
         created_at: m.created_at,
+        resolution,
     })
+}
+
+/// One conflict, settled or not.
+pub async fn find(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<StoredConflict>, StoreError> {
+    conflict::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(to_stored)
+        .transpose()
+}
+
+/// Every conflict of a household, settled or not, oldest first.
+pub async fn of_household(
+    db: &impl ConnectionTrait,
+    household_id: Uuid,
+) -> Result<Vec<StoredConflict>, StoreError> {
+    conflict::Entity::find()
+        .filter(conflict::Column::HouseholdId.eq(household_id))
+        .order_by_asc(conflict::Column::CreatedAt)
+        .order_by_asc(conflict::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_stored)
+        .collect()
+}
+
+/// Marks a conflict settled, unless it was settled already. Returns whether it was open.
+pub async fn resolve(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    resolution: &StoredResolution,
+) -> Result<bool, StoreError> {
+    let column = ResolutionColumn {
+        keep: resolution.keep,
+        value: resolution.value.clone(),
+        version: resolution.version,
+    };
+    let done = conflict::Entity::update_many()
+        .col_expr(conflict::Column::ResolvedAt, Expr::value(resolution.at))
+        .col_expr(conflict::Column::ResolvedBy, Expr::value(resolution.by))
+        .col_expr(conflict::Column::Resolution, Expr::value(to_json(&column)))
+        .filter(conflict::Column::Id.eq(id))
+        .filter(conflict::Column::ResolvedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected > 0)
 }
 
 /// Unresolved conflicts in the scope, newest first; optionally of one household.

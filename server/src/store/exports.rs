@@ -38,7 +38,7 @@ pub struct ExportRow {
 }
 
 /// `fields ->> key` as text, on either database.
-fn json_field_text(backend: DbBackend, column: &str, key: &str) -> String {
+pub(crate) fn json_field_text(backend: DbBackend, column: &str, key: &str) -> String {
     match backend {
         DbBackend::Postgres => format!("({column} ->> '{key}')"),
         _ => format!("CAST(json_extract({column}, '$.{key}') AS TEXT)"),

@@ -9,7 +9,7 @@ use sea_orm::{
     QuerySelect, Statement, Value,
 };
 use sync_protocol::merge::{Record, Stamp};
-use sync_protocol::v1::{FamilySnapshot, HouseholdSnapshot, MemberSnapshot};
+use sync_protocol::v1::{FamilySnapshot, HouseholdSnapshot, MemberSnapshot, ReviewStatus};
 use uuid::Uuid;
 
 use super::batch::WriteBatch;
@@ -36,11 +36,11 @@ pub struct HouseholdRow {
     pub record: Record,
     /// Whether `record.fields` and `record.stamps` were loaded.
     pub answers_loaded: bool,
+    /// Where it stands in review. Set by the server only, never through push.
+    pub review: ReviewStatus,
+    /// Its current decision, if a supervisor decided on it.
+    pub review_id: Option<Uuid>,
 }
-
-/// Review status of a household nobody has reviewed yet. Review status is set by supervisors
-/// only, never through push.
-pub const REVIEW_PENDING: &str = "pending";
 
 /// Which columns to load. Member, family and visit mutations need only the head; the answers
 /// (sixty fields and their stamps) are read only when they are merged or checked.
@@ -54,6 +54,10 @@ pub enum Load {
 
 /// Which groups of columns a mutation changed; the version and `updated_at` always change.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent column groups, each written or not"
+)]
 pub struct Dirty {
     /// Answers and their stamps.
     pub answers: bool,
@@ -61,6 +65,8 @@ pub struct Dirty {
     pub tombstone: bool,
     /// The area and its stamp.
     pub area: bool,
+    /// The review status (and the decision, and since when it holds).
+    pub review: bool,
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -72,6 +78,8 @@ struct Head {
     form_version: i32,
     version: i64,
     tombstone: Option<serde_json::Value>,
+    review_status: String,
+    review_id: Option<Uuid>,
 }
 
 fn from_head(
@@ -105,6 +113,8 @@ fn from_head(
                 .transpose()?,
         },
         answers_loaded,
+        review: ReviewStatus::parse(&h.review_status),
+        review_id: h.review_id,
     })
 }
 
@@ -117,6 +127,8 @@ fn to_row(m: household::Model) -> Result<HouseholdRow, StoreError> {
         form_version: m.form_version,
         version: m.version,
         tombstone: m.tombstone,
+        review_status: m.review_status,
+        review_id: m.review_id,
     };
     from_head(head, Some((m.fields, m.stamps)))
 }
@@ -138,7 +150,7 @@ async fn load(
         Load::Head => {
             // Most pushes read this: written out once (see `devices`).
             const HEAD: &str = "SELECT id, area_code, area_stamp, form_id, form_version, version, \
-                tombstone FROM household WHERE id = $1";
+                tombstone, review_status, review_id FROM household WHERE id = $1";
             let backend = db.get_database_backend();
             let mut sql = HEAD.to_owned();
             // SQLite has no row locks: its transaction holds the database's write lock.
@@ -180,8 +192,10 @@ pub async fn insert(
 ) -> Result<bool, StoreError> {
     // Every survey starts with one: written out once (see `devices`).
     const INSERT: &str = "INSERT INTO household (id, area_code, area_stamp, form_id, form_version, \
-        version, fields, stamps, tombstone, review_status, created_by, created_at, updated_at) \
-        VALUES ($1, $2, $3::json, $4, $5, $6, $7::jsonb, $8::json, $9::json, $10, $11, $12, $12) \
+        version, fields, stamps, tombstone, review_status, created_by, created_at, updated_at, \
+        review_since) \
+        VALUES ($1, $2, $3::json, $4, $5, $6, $7::jsonb, $8::json, $9::json, $10, $11, $12, $12, \
+        $12) \
         ON CONFLICT (id) DO NOTHING";
     let statement = super::statement(
         db.get_database_backend(),
@@ -196,7 +210,7 @@ pub async fn insert(
             json_text(&row.record.fields),
             stamps_text(&row.record.stamps),
             json_text_or_null(row.record.tombstone.as_ref()),
-            REVIEW_PENDING.into(),
+            row.review.as_str().into(),
             created_by.into(),
             now.into(),
         ],
@@ -212,7 +226,7 @@ pub fn save(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     // Every mutation ends with one: the SQL is assembled here rather than by sea-query (see
-    // `devices`). At most eight texts, one per combination of groups.
+    // `devices`). At most sixteen texts, one per combination of groups.
     let mut sql = String::from("UPDATE household SET version = $1, updated_at = $2");
     let mut values: Vec<Value> = vec![row.version.into(), now.into()];
     // `cast` as `sql` explains: "::json", "::jsonb" or nothing.
@@ -245,6 +259,11 @@ pub fn save(
             json_text_or_null(row.area_stamp.as_ref()),
             "::json",
         );
+    }
+    if dirty.review {
+        set("review_status", row.review.as_str().into(), "");
+        set("review_id", row.review_id.into(), "");
+        set("review_since", now.into(), "");
     }
     values.push(row.id.into());
     write!(sql, " WHERE id = ${}", values.len()).expect("writing to a String cannot fail");
@@ -297,7 +316,59 @@ pub async fn owned_concurrent_stamp(
     Ok(newest)
 }
 
+/// Whether `user` wrote a value the household holds now: one of its answers (loaded with
+/// [`Load::Full`]), its area, its delete, or an answer, removal or No KK of its members and
+/// families. A supervisor who did may not approve it (four eyes).
+pub async fn written_by(
+    db: &impl ConnectionTrait,
+    row: &HouseholdRow,
+    user: Uuid,
+) -> Result<bool, StoreError> {
+    let by = |s: &Stamp| s.writer.user_id == user;
+    if !row.answers_loaded {
+        return Err(StoreError::Corrupt(format!(
+            "bug: authorship of {} asked without its answers",
+            row.id
+        )));
+    }
+    if row.record.stamps.values().any(by)
+        || row.area_stamp.iter().any(by)
+        || row.record.tombstone.iter().any(by)
+    {
+        return Ok(true);
+    }
+    let members = member::Entity::find()
+        .filter(member::Column::HouseholdId.eq(row.id))
+        .all(db)
+        .await?;
+    for m in members {
+        let stamps = stamps_from_json(m.stamps, "member.stamps")?;
+        let tombstone: Option<Stamp> = m
+            .tombstone
+            .map(|t| from_json(t, "member.tombstone"))
+            .transpose()?;
+        if stamps.values().any(by) || tombstone.iter().any(by) {
+            return Ok(true);
+        }
+    }
+    let families = family::Entity::find()
+        .filter(family::Column::HouseholdId.eq(row.id))
+        .all(db)
+        .await?;
+    for f in families {
+        let stamp: Option<Stamp> = f
+            .no_kk_stamp
+            .map(|s| from_json(s, "family.no_kk_stamp"))
+            .transpose()?;
+        if stamp.iter().any(by) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// Current snapshots of the given households, with members and families (three queries).
+/// Their decisions (`review`) are left out: [`super::reviews::current`] reads them.
 pub async fn snapshots(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
@@ -333,7 +404,8 @@ pub async fn snapshots(
                 form_version: h.form_version,
                 version: h.version,
                 deleted,
-                review_status: h.review_status,
+                review_status: ReviewStatus::parse(&h.review_status),
+                review: None,
                 fields: from_json(h.fields, "household.fields")?,
                 families: Vec::new(),
                 members: Vec::new(),

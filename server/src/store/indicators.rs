@@ -1,9 +1,10 @@
-//! Counts per desa for the indicators: households surveyed and approved, local verdicts,
+//! Counts per desa for the indicators: households surveyed and by review status, local verdicts,
 //! criteria met, and households with each quality flag. One grouped query each; the roll-up
 //! to kecamatan and the shares are computed by the caller.
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement};
 
 use super::StoreError;
@@ -17,6 +18,16 @@ pub struct DesaCounts {
     pub households: u64,
     /// Of those, approved by a supervisor.
     pub approved: u64,
+    /// Waiting for a decision, new or changed since the last one.
+    pub pending: u64,
+    /// Waiting for a decision after a return.
+    pub resubmitted: u64,
+    /// Returned to the field worker.
+    pub returned: u64,
+    /// Rejected.
+    pub rejected: u64,
+    /// Waiting since before the overdue threshold.
+    pub overdue: u64,
     /// Local verdict `poor`.
     pub poor: u64,
     /// Local verdict `not_poor`.
@@ -34,6 +45,11 @@ struct Row {
     area_code: String,
     households: i64,
     approved: i64,
+    pending: i64,
+    resubmitted: i64,
+    returned: i64,
+    rejected: i64,
+    overdue: i64,
     poor: i64,
     not_poor: i64,
     criteria: String,
@@ -50,15 +66,17 @@ fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
 
-/// Counts for every desa at or below `area` that has households.
+/// Counts for every desa at or below `area` that has households; households waiting for a
+/// decision since before `overdue_before` are overdue.
 pub async fn per_desa(
     db: &impl ConnectionTrait,
     area: &AreaCode,
+    overdue_before: DateTime<Utc>,
 ) -> Result<BTreeMap<String, DesaCounts>, StoreError> {
     let backend = db.get_database_backend();
-    let placeholder = match backend {
-        DbBackend::Postgres => "$1",
-        _ => "?1",
+    let (placeholder, since) = match backend {
+        DbBackend::Postgres => ("$1", "$2"),
+        _ => ("?1", "?2"),
     };
     let (under, value) = super::households_under("h.area_code", placeholder, area);
     // The criteria counts travel as one text column `n0,n1,…,n13`: the same SQL on both
@@ -75,6 +93,12 @@ pub async fn per_desa(
     let sql = format!(
         "SELECT h.area_code, COUNT(*) AS households, \
            SUM(CASE WHEN h.review_status = 'approved' THEN 1 ELSE 0 END) AS approved, \
+           SUM(CASE WHEN h.review_status = 'pending' THEN 1 ELSE 0 END) AS pending, \
+           SUM(CASE WHEN h.review_status = 'resubmitted' THEN 1 ELSE 0 END) AS resubmitted, \
+           SUM(CASE WHEN h.review_status = 'returned' THEN 1 ELSE 0 END) AS returned, \
+           SUM(CASE WHEN h.review_status = 'rejected' THEN 1 ELSE 0 END) AS rejected, \
+           SUM(CASE WHEN h.review_status IN ('pending', 'resubmitted') \
+                     AND h.review_since < {since} THEN 1 ELSE 0 END) AS overdue, \
            SUM(CASE WHEN s.verdict = 'poor' THEN 1 ELSE 0 END) AS poor, \
            SUM(CASE WHEN s.verdict = 'not_poor' THEN 1 ELSE 0 END) AS not_poor, \
            {criteria} AS criteria \
@@ -85,7 +109,7 @@ pub async fn per_desa(
     let rows = Row::find_by_statement(Statement::from_sql_and_values(
         backend,
         sql,
-        [value.clone()],
+        [value.clone(), overdue_before.into()],
     ))
     .all(db)
     .await?;
@@ -100,6 +124,11 @@ pub async fn per_desa(
             DesaCounts {
                 households: count(row.households),
                 approved: count(row.approved),
+                pending: count(row.pending),
+                resubmitted: count(row.resubmitted),
+                returned: count(row.returned),
+                rejected: count(row.rejected),
+                overdue: count(row.overdue),
                 poor: count(row.poor),
                 not_poor: count(row.not_poor),
                 criteria,

@@ -1,7 +1,7 @@
 //! Household members.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, EntityTrait, Value};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Value};
 use sync_protocol::merge::Record;
 use uuid::Uuid;
 
@@ -51,6 +51,20 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<MemberRo
                 .transpose()?,
         },
     }))
+}
+
+/// The ids of a household's members, removed ones included.
+pub async fn of_household(
+    db: &impl ConnectionTrait,
+    household_id: Uuid,
+) -> Result<Vec<Uuid>, StoreError> {
+    Ok(member::Entity::find()
+        .select_only()
+        .column(member::Column::Id)
+        .filter(member::Column::HouseholdId.eq(household_id))
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await?)
 }
 
 /// Inserts a new member unless one with its id exists. Returns whether it was inserted.

@@ -21,6 +21,7 @@ pub mod photo_jobs;
 pub mod photos;
 pub mod quality;
 pub mod receipts;
+pub mod reviews;
 pub mod scores;
 pub mod sessions;
 pub mod throttle;

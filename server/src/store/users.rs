@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use uuid::Uuid;
 
@@ -145,4 +146,23 @@ pub async fn set_areas(
         .exec_without_returning(db)
         .await?;
     Ok(())
+}
+
+/// The names shown to people of these users, by id (ids not stored are left out).
+pub async fn display_names(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<std::collections::BTreeMap<Uuid, String>, StoreError> {
+    if ids.is_empty() {
+        return Ok(std::collections::BTreeMap::new());
+    }
+    Ok(app_user::Entity::find()
+        .select_only()
+        .columns([app_user::Column::Id, app_user::Column::DisplayName])
+        .filter(app_user::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple::<(Uuid, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
 }

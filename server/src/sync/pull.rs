@@ -12,7 +12,8 @@ use super::clock::ServerClock;
 use super::cursor::{Cursor, InvalidCursor};
 use crate::domain::actor::Actor;
 use crate::store::changes::{self, LogPosition};
-use crate::store::{StoreError, households, photos};
+use crate::store::{StoreError, households, photos, reviews};
+use crate::views;
 
 /// How often a pull re-checks for changes held back by a running transaction.
 const HELD_BACK_POLL: Duration = Duration::from_millis(10);
@@ -99,6 +100,13 @@ pub async fn pull(
         .map(|(_, e)| e.household_id)
         .collect();
     let mut snapshots = households::snapshots(db, &order).await?;
+    let mut decisions = reviews::current(db, &order).await?;
+    for (id, snapshot) in &mut snapshots {
+        snapshot.review = decisions
+            .remove(id)
+            .as_ref()
+            .map(|r| Box::new(views::review(r)));
+    }
     // Once per pull, on its last page: the list does not depend on the page.
     let missing_photos = if has_more {
         Vec::new()

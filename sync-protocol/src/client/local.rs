@@ -1,7 +1,7 @@
 //! Optimistic local application of a pending mutation to the server's copy of a household.
 //! Only for display: the server's merge decides what is stored.
 
-use crate::v1::{FamilySnapshot, Fields, HouseholdSnapshot, MemberSnapshot, Op};
+use crate::v1::{FamilySnapshot, Fields, HouseholdSnapshot, MemberSnapshot, Op, ReviewStatus};
 
 fn merge_into(target: &mut Fields, changes: &Fields) {
     for (name, value) in changes {
@@ -23,7 +23,8 @@ pub(super) fn apply(view: &mut Option<HouseholdSnapshot>, op: &Op) {
             form_version: c.form_version,
             version: 0,
             deleted: false,
-            review_status: "pending".to_owned(),
+            review_status: ReviewStatus::Pending,
+            review: None,
             fields: c.fields.clone(),
             families: Vec::new(),
             members: Vec::new(),
@@ -32,6 +33,8 @@ pub(super) fn apply(view: &mut Option<HouseholdSnapshot>, op: &Op) {
         return;
     }
     let Some(h) = view.as_mut() else { return };
+    // As the server will (§11): an edit of a decided household sends it back to review.
+    h.review_status = h.review_status.after_edit();
     match op {
         Op::CreateHousehold(_) | Op::RecordVisit(_) => {}
         Op::UpdateHousehold(u) => merge_into(&mut h.fields, &u.fields),

@@ -25,7 +25,7 @@ use self::transport::{Response, Transport};
 use crate::hlc::physical_now_ms;
 use crate::v1::{
     Change, ConflictNote, ErrorBody, ErrorCode, HouseholdSnapshot, Mutation, Op, PullResponse,
-    PushRequest, PushResponse, Receipt, ReceiptStatus,
+    PushRequest, PushResponse, Receipt, ReceiptStatus, ReviewStatus,
 };
 
 /// Client settings.
@@ -162,6 +162,23 @@ impl SyncClient {
     #[must_use]
     pub fn server_copy(&self, id: Uuid) -> Option<&HouseholdSnapshot> {
         self.state.get().households.get(&id)
+    }
+
+    /// Households a supervisor returned with notes, as last pulled, in id order: each
+    /// carries the decision (`review`) with its note and notes per answer. One the phone has
+    /// edited since stays here until the server's answer is pulled (`view` shows it
+    /// `resubmitted` already).
+    #[must_use]
+    pub fn returned(&self) -> Vec<&HouseholdSnapshot> {
+        let mut list: Vec<&HouseholdSnapshot> = self
+            .state
+            .get()
+            .households
+            .values()
+            .filter(|h| h.review_status == ReviewStatus::Returned)
+            .collect();
+        list.sort_by_key(|h| h.id);
+        list
     }
 
     /// The version to base an edit of this household on (0 if never pulled).

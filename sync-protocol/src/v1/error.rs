@@ -21,6 +21,10 @@ pub struct ErrorBody {
     /// With `invalid_request`: what is wrong, field by field.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<FieldError>,
+    /// With `stale_version`: the household's current version and what changed after the
+    /// version the request named.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stale: Option<Box<super::StaleVersion>>,
 }
 
 impl ErrorBody {
@@ -34,6 +38,7 @@ impl ErrorBody {
             supported_versions: None,
             retry_after_seconds: None,
             fields: Vec::new(),
+            stale: None,
         }
     }
 }
@@ -104,6 +109,16 @@ pub enum ErrorCode {
     ImagePolyglot,
     /// The photo has not been analysed yet, or could not be (HTTP 409). Try again later.
     PhotoNotReady,
+    /// A decision or a settlement named a household version that is no longer current (HTTP
+    /// 409); `stale` says what changed since. Nothing was stored: look again, then decide.
+    StaleVersion,
+    /// A supervisor may not approve a household holding a value they wrote themselves (four
+    /// eyes, HTTP 403): another supervisor approves it.
+    FourEyes,
+    /// The household is deleted (HTTP 409): there is nothing to decide on.
+    HouseholdDeleted,
+    /// The conflict was settled already (HTTP 409).
+    ConflictResolved,
     /// A temporary failure; retry after `retry_after_seconds`. Nothing was stored.
     ServiceUnavailable,
     /// An unexpected server error. Nothing the client can do but retry later.

@@ -10,6 +10,7 @@ pub mod office;
 mod photo;
 mod pull;
 mod push;
+mod review;
 
 pub use auth::{LoginRequest, LoginResponse, Me};
 pub use error::{ErrorBody, ErrorCode, FieldError, FieldErrorCode};
@@ -22,6 +23,13 @@ pub use push::{
     Kept, MoveHousehold, Mutation, Op, PhotoRef, PushRequest, PushResponse, PutFamily, RawMutation,
     Receipt, ReceiptStatus, RecordVisit, RejectCode, Rejection, RemoveMember, UpdateHousehold,
     UpdateMember,
+};
+pub use review::{
+    BulkApproveRequest, BulkApproveResponse, BulkItem, BulkOutcome, BulkResult, ChangeKind,
+    DecideRequest, DecideResponse, Decision, FieldChange, FieldNote, HouseholdHistory, Keep,
+    NoteTarget, Person, QueueCounts, QueueItem, QueueOrder, QueuePage, RejectReason, Resolution,
+    ResolveRequest, ResolveResponse, ReviewCounts, ReviewStatus, ReviewView, StaleVersion,
+    VersionEntry,
 };
 
 /// The protocol version number of this module.
@@ -41,3 +49,9 @@ pub const MAX_SIMILAR_DISTANCE: u32 = 16;
 
 /// The most missing photo hashes one pull lists.
 pub const MAX_MISSING_PHOTOS: usize = 500;
+
+/// The most households one bulk approval takes.
+pub const MAX_BULK_APPROVE: usize = 500;
+
+/// The largest review queue page.
+pub const MAX_QUEUE_LIMIT: u32 = 200;

@@ -87,6 +87,9 @@ pub struct ConflictView {
     pub incoming: Stamp,
     /// When the server met the conflict.
     pub created_at: DateTime<Utc>,
+    /// How a supervisor settled it; absent while it is open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<super::Resolution>,
 }
 
 /// `GET /v1/households/{id}/score`: the local poverty score (BPS 14 criteria).
@@ -216,4 +219,7 @@ pub struct AreaIndicators {
     pub households_flagged: u64,
     /// Households with each flag, by code.
     pub flags: std::collections::BTreeMap<String, u64>,
+    /// Households by review status, and those waiting longer than `review.due_days`.
+    #[serde(default)]
+    pub review: super::ReviewCounts,
 }

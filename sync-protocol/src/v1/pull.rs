@@ -73,8 +73,13 @@ pub struct HouseholdSnapshot {
     pub version: i64,
     /// Soft-deleted households stay in the log as tombstones.
     pub deleted: bool,
-    /// Review status, set by supervisors only: `pending`, `approved`, `returned`.
-    pub review_status: String,
+    /// Review status, set by the server only (§11).
+    pub review_status: super::ReviewStatus,
+    /// The household's last decision (§11): for a returned household, the supervisor's note
+    /// and notes per answer. Absent until a supervisor decides; it stays when the household
+    /// is edited after it (`review_status` then says it waits again).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<Box<super::ReviewView>>,
     /// Household answers.
     pub fields: Fields,
     /// Families (Kartu Keluarga) in the household.

@@ -13,8 +13,7 @@ fn wilayah(name: &str) -> AreaFile {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../fixtures/areas/luwu-utara")
         .join(name);
-    let bytes = std::fs::read(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     AreaFile {
         name: name.to_owned(),
         bytes,

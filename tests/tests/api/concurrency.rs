@@ -3,13 +3,14 @@
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::Utc;
+use ekemiskinan::domain::history::ChangeDetail;
 use ekemiskinan::store::batch::WriteBatch;
 use ekemiskinan::store::changes;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde_json::json;
-use sync_protocol::v1::{Change, Op, PullResponse, UpdateHousehold};
+use sync_protocol::v1::{Change, ChangeKind, Op, PullResponse, UpdateHousehold};
 use tests::fixtures::{self, KEC_MALANGKE, LUWU_UTARA, MALANGKE, PATTIMANG};
 use tests::{Backend, TestApp};
 use uuid::Uuid;
@@ -17,7 +18,16 @@ use uuid::Uuid;
 /// Appends a log row inside a transaction.
 async fn append(txn: &sea_orm::DatabaseTransaction, household: Uuid, area: &str) {
     let mut batch = WriteBatch::new(txn.get_database_backend());
-    changes::append(&mut batch, household, 1, area, None, Utc::now());
+    let change = changes::NewChange {
+        household_id: household,
+        version: 1,
+        area_code: area,
+        prev_area_code: None,
+        kind: ChangeKind::Create,
+        user_id: Uuid::nil(),
+        detail: &ChangeDetail::default(),
+    };
+    changes::append(&mut batch, &change, Utc::now());
     batch.flush(txn).await.unwrap();
 }
 

@@ -43,5 +43,6 @@ mod pull;
 mod push;
 mod quality;
 mod resilience;
+mod review;
 mod scoring;
 mod uploads;

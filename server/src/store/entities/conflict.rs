@@ -34,6 +34,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub resolved_at: Option<DateTimeUtc>,
     pub resolved_by: Option<Uuid>,
+    #[sea_orm(column_type = "JsonBinary", nullable)]
+    pub resolution: Option<Json>,
 }
 
 /// No relations are declared: queries join explicitly where needed.

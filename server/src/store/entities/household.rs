@@ -24,6 +24,9 @@ pub struct Model {
     pub created_by: Uuid,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub review_id: Option<Uuid>,
+    pub review_since: Option<DateTimeUtc>,
+    pub risk: i32,
 }
 
 /// No relations are declared: queries join explicitly where needed.

@@ -19,6 +19,7 @@ pub mod photo;
 pub mod photo_analysis;
 pub mod quality_flag;
 pub mod receipt;
+pub mod review;
 pub mod session;
 pub mod sync_change;
 pub mod upload;

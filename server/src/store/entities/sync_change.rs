@@ -14,6 +14,10 @@ pub struct Model {
     pub area_code: String,
     pub prev_area_code: Option<String>,
     pub created_at: DateTimeUtc,
+    pub kind: Option<String>,
+    pub user_id: Option<Uuid>,
+    #[sea_orm(column_type = "Json", nullable)]
+    pub detail: Option<Json>,
 }
 
 /// No relations are declared: queries join explicitly where needed.

@@ -2,19 +2,20 @@
 
 use sea_orm::ConnectionTrait;
 use serde_json::Value;
-use sync_protocol::merge::{AREA_FIELD, DeleteOutcome, Edit, Record, Stamp, merge_value};
+use sync_protocol::merge::{
+    AREA_FIELD, DELETED_FIELD, DeleteOutcome, Edit, Record, Stamp, merge_value,
+};
 use sync_protocol::v1::{
-    CreateHousehold, DeleteHousehold, MoveHousehold, RejectCode, UpdateHousehold,
+    ChangeKind, CreateHousehold, DeleteHousehold, MoveHousehold, RejectCode, ReviewStatus,
+    UpdateHousehold,
 };
 
 use super::{
-    Applied, Ctx, Editing, Failure, form, household_field, invalid, reject, village_in_scope,
+    Applied, Ctx, Failure, begin, finish, form, invalid, reject, revive, village_in_scope,
 };
-use crate::domain::scoring;
+use crate::household::{self, Author, household_field};
 use crate::store::batch::WriteBatch;
-use crate::store::households::Load;
-use crate::store::households::{self, HouseholdRow};
-use crate::store::{changes, scores};
+use crate::store::households::{self, HouseholdRow, Load};
 
 pub(super) async fn create<C: ConnectionTrait>(
     ctx: &Ctx<'_, C>,
@@ -41,16 +42,21 @@ pub(super) async fn create<C: ConnectionTrait>(
         version: 1,
         record: Record::created(&m.fields, &edit),
         answers_loaded: true,
+        review: ReviewStatus::Pending,
+        review_id: None,
     };
-    if !households::insert(ctx.db, &row, ctx.actor.id, ctx.now).await? {
+    let author = Author {
+        writer: &ctx.writer,
+        seq: ctx.seq,
+        now: ctx.now,
+        scoring: ctx.scoring,
+    };
+    if !household::create(ctx.db, &row, &author, batch).await? {
         return Err(reject(
             RejectCode::HouseholdAlreadyExists,
             "rumah tangga dengan id ini sudah ada",
         ));
     }
-    changes::append(batch, row.id, 1, &row.area_code, None, ctx.now);
-    let score = scoring::score(&row.record.fields, ctx.scoring);
-    scores::queue_save(batch, row.id, 1, &score, ctx.now);
     Ok(Applied {
         household_id: row.id,
         version: Some(1),
@@ -63,23 +69,49 @@ pub(super) async fn update<C: ConnectionTrait>(
     batch: &mut WriteBatch,
     m: &UpdateHousehold,
 ) -> Result<Applied, Failure> {
-    let mut editing = Editing::begin(ctx, m.household_id, m.base_version, Load::Full).await?;
+    let mut editing = begin(ctx, m.household_id, m.base_version, Load::Full).await?;
     let errors = editing.form.check_household(&m.fields, "fields", false);
     if !errors.is_empty() {
         return Err(invalid(errors));
     }
-    editing.revive(&ctx.writer)?;
+    revive(&mut editing, &ctx.writer)?;
     let edit = editing.edit(&ctx.writer);
     let form = editing.form.clone();
+    let before: Vec<(&String, Value)> = m
+        .fields
+        .keys()
+        .map(|k| {
+            (
+                k,
+                editing
+                    .row
+                    .record
+                    .fields
+                    .get(k)
+                    .cloned()
+                    .unwrap_or(Value::Null),
+            )
+        })
+        .collect();
     let merge = editing
         .row
         .record
         .merge_fields(&m.fields, &edit, |f| form.household_policy(f));
     editing.dirty.answers = !merge.changed.is_empty();
+    for (field, before) in before {
+        let after = editing
+            .row
+            .record
+            .fields
+            .get(field)
+            .cloned()
+            .unwrap_or(Value::Null);
+        editing.detail.record(household_field(field), before, after);
+    }
     for conflict in merge.conflicts {
         editing.conflict(household_field(&conflict.field), conflict);
     }
-    editing.finish(ctx, batch)
+    finish(ctx, editing, ChangeKind::Update, batch)
 }
 
 pub(super) async fn move_to<C: ConnectionTrait>(
@@ -87,9 +119,9 @@ pub(super) async fn move_to<C: ConnectionTrait>(
     batch: &mut WriteBatch,
     m: &MoveHousehold,
 ) -> Result<Applied, Failure> {
-    let mut editing = Editing::begin(ctx, m.household_id, m.base_version, Load::Head).await?;
+    let mut editing = begin(ctx, m.household_id, m.base_version, Load::Head).await?;
     let target = village_in_scope(ctx, &m.area_code, "area_code").await?;
-    editing.revive(&ctx.writer)?;
+    revive(&mut editing, &ctx.writer)?;
     let edit = editing.edit(&ctx.writer);
     let old_area = editing.row.area_code.clone();
     let mut value = Value::String(old_area.clone());
@@ -105,11 +137,8 @@ pub(super) async fn move_to<C: ConnectionTrait>(
         editing.conflict(household_field(AREA_FIELD), conflict);
     }
     let new_area = value.as_str().unwrap_or(&old_area).to_owned();
-    if new_area != old_area {
-        editing.row.area_code = new_area;
-        editing.prev_area = Some(old_area);
-    }
-    editing.finish(ctx, batch)
+    editing.move_to(new_area);
+    finish(ctx, editing, ChangeKind::Move, batch)
 }
 
 pub(super) async fn delete<C: ConnectionTrait>(
@@ -117,7 +146,7 @@ pub(super) async fn delete<C: ConnectionTrait>(
     batch: &mut WriteBatch,
     m: &DeleteHousehold,
 ) -> Result<Applied, Failure> {
-    let mut editing = Editing::begin(ctx, m.household_id, m.base_version, Load::Full).await?;
+    let mut editing = begin(ctx, m.household_id, m.base_version, Load::Full).await?;
     let device = ctx.writer.device_id;
     let edit = editing.edit(&ctx.writer);
     let owned =
@@ -137,11 +166,18 @@ pub(super) async fn delete<C: ConnectionTrait>(
         .flatten()
         .max_by_key(|s| s.version);
     match editing.row.record.delete(&edit, newest.as_ref()) {
-        DeleteOutcome::Deleted => editing.dirty.tombstone = true,
+        DeleteOutcome::Deleted => {
+            editing.dirty.tombstone = true;
+            editing.detail.record(
+                household_field(DELETED_FIELD),
+                Value::Bool(false),
+                Value::Bool(true),
+            );
+        }
         DeleteOutcome::AlreadyDeleted => {}
         DeleteOutcome::Lost(conflict) => {
             editing.conflict(household_field(&conflict.field), conflict);
         }
     }
-    editing.finish(ctx, batch)
+    finish(ctx, editing, ChangeKind::Delete, batch)
 }

@@ -4,12 +4,14 @@ use sea_orm::ConnectionTrait;
 use serde_json::Value;
 use sync_protocol::merge::{DeleteOutcome, Record, merge_value};
 use sync_protocol::v1::{
-    AddMember, ConflictTarget, FieldError, FieldErrorCode, PutFamily, RejectCode, RemoveMember,
-    UpdateMember,
+    AddMember, ChangeKind, ConflictTarget, FieldError, FieldErrorCode, PutFamily, RejectCode,
+    RemoveMember, UpdateMember,
 };
 use uuid::Uuid;
 
-use super::{Applied, Ctx, Editing, Failure, invalid, reject};
+use super::{Applied, Ctx, Failure, begin, finish, invalid, reject, revive};
+use crate::domain::history::{ADDED_FIELD, REMOVED_FIELD};
+use crate::household::Editing;
 use crate::store::batch::WriteBatch;
 use crate::store::families::{self, FamilyRow};
 use crate::store::households::Load;
@@ -44,7 +46,7 @@ pub(super) async fn add<C: ConnectionTrait>(
     batch: &mut WriteBatch,
     m: &AddMember,
 ) -> Result<Applied, Failure> {
-    let mut editing = Editing::begin(ctx, m.household_id, m.base_version, Load::Head).await?;
+    let mut editing = begin(ctx, m.household_id, m.base_version, Load::Head).await?;
     let errors = editing.form.check_member(&m.fields, "fields", false);
     if !errors.is_empty() {
         return Err(invalid(errors));
@@ -58,7 +60,7 @@ pub(super) async fn add<C: ConnectionTrait>(
             ));
         }
     }
-    editing.revive(&ctx.writer)?;
+    revive(&mut editing, &ctx.writer)?;
     let edit = editing.edit(&ctx.writer);
     let row = MemberRow {
         id: m.member_id,
@@ -75,7 +77,12 @@ pub(super) async fn add<C: ConnectionTrait>(
         ));
     }
     editing.recheck_visits(members::nik_of(&row.record));
-    editing.finish(ctx, batch)
+    editing.detail.record(
+        member_field(m.member_id, ADDED_FIELD),
+        Value::Null,
+        Value::Bool(true),
+    );
+    finish(ctx, editing, ChangeKind::AddMember, batch)
 }
 
 pub(super) async fn update<C: ConnectionTrait>(
@@ -83,20 +90,25 @@ pub(super) async fn update<C: ConnectionTrait>(
     batch: &mut WriteBatch,
     m: &UpdateMember,
 ) -> Result<Applied, Failure> {
-    let mut editing = Editing::begin(ctx, m.household_id, m.base_version, Load::Head).await?;
+    let mut editing = begin(ctx, m.household_id, m.base_version, Load::Head).await?;
     let mut member = member_of(ctx, &editing, m.member_id).await?;
     let errors = editing.form.check_member(&m.fields, "fields", false);
     if !errors.is_empty() {
         return Err(invalid(errors));
     }
-    editing.revive(&ctx.writer)?;
+    revive(&mut editing, &ctx.writer)?;
     let edit = editing.edit(&ctx.writer);
     // A member brought back counts again for other households holding its NIK, as a NIK
     // written anew does.
     let nik_before = match member.record.revive_for(&edit) {
         Ok(None) => members::nik_of(&member.record),
         Ok(Some(conflict)) => {
-            editing.conflict(member_field(m.member_id, "@removed"), conflict);
+            editing.detail.record(
+                member_field(m.member_id, REMOVED_FIELD),
+                Value::Bool(true),
+                Value::Bool(false),
+            );
+            editing.conflict(member_field(m.member_id, REMOVED_FIELD), conflict);
             None
         }
         Err(_) => {
@@ -107,9 +119,30 @@ pub(super) async fn update<C: ConnectionTrait>(
         }
     };
     let form = editing.form.clone();
+    let before: Vec<(&String, Value)> = m
+        .fields
+        .keys()
+        .map(|k| {
+            (
+                k,
+                member.record.fields.get(k).cloned().unwrap_or(Value::Null),
+            )
+        })
+        .collect();
     let merge = member
         .record
         .merge_fields(&m.fields, &edit, |f| form.member_policy(f));
+    for (field, before) in before {
+        let after = member
+            .record
+            .fields
+            .get(field)
+            .cloned()
+            .unwrap_or(Value::Null);
+        editing
+            .detail
+            .record(member_field(m.member_id, field), before, after);
+    }
     for conflict in merge.conflicts {
         editing.conflict(member_field(m.member_id, &conflict.field), conflict);
     }
@@ -121,7 +154,7 @@ pub(super) async fn update<C: ConnectionTrait>(
     } else {
         editing.recheck_visits(nik_before.into_iter().chain(nik_after));
     }
-    editing.finish(ctx, batch)
+    finish(ctx, editing, ChangeKind::UpdateMember, batch)
 }
 
 pub(super) async fn remove<C: ConnectionTrait>(
@@ -129,23 +162,28 @@ pub(super) async fn remove<C: ConnectionTrait>(
     batch: &mut WriteBatch,
     m: &RemoveMember,
 ) -> Result<Applied, Failure> {
-    let mut editing = Editing::begin(ctx, m.household_id, m.base_version, Load::Head).await?;
+    let mut editing = begin(ctx, m.household_id, m.base_version, Load::Head).await?;
     let mut member = member_of(ctx, &editing, m.member_id).await?;
-    editing.revive(&ctx.writer)?;
+    revive(&mut editing, &ctx.writer)?;
     let edit = editing.edit(&ctx.writer);
     let concurrent = member
         .record
         .concurrent_stamp(m.base_version, ctx.writer.device_id)
         .cloned();
     match member.record.delete(&edit, concurrent.as_ref()) {
-        DeleteOutcome::Deleted | DeleteOutcome::AlreadyDeleted => {}
+        DeleteOutcome::Deleted => editing.detail.record(
+            member_field(m.member_id, REMOVED_FIELD),
+            Value::Bool(false),
+            Value::Bool(true),
+        ),
+        DeleteOutcome::AlreadyDeleted => {}
         DeleteOutcome::Lost(conflict) => {
-            editing.conflict(member_field(m.member_id, "@removed"), conflict);
+            editing.conflict(member_field(m.member_id, REMOVED_FIELD), conflict);
         }
     }
     members::save(batch, &member, ctx.now);
     editing.recheck_visits(members::nik_of(&member.record));
-    editing.finish(ctx, batch)
+    finish(ctx, editing, ChangeKind::RemoveMember, batch)
 }
 
 pub(super) async fn put_family<C: ConnectionTrait>(
@@ -153,7 +191,7 @@ pub(super) async fn put_family<C: ConnectionTrait>(
     batch: &mut WriteBatch,
     m: &PutFamily,
 ) -> Result<Applied, Failure> {
-    let mut editing = Editing::begin(ctx, m.household_id, m.base_version, Load::Head).await?;
+    let mut editing = begin(ctx, m.household_id, m.base_version, Load::Head).await?;
     if let Some(no_kk) = &m.no_kk
         && (no_kk.len() != 16 || !no_kk.bytes().all(|b| b.is_ascii_digit()))
     {
@@ -173,7 +211,7 @@ pub(super) async fn put_family<C: ConnectionTrait>(
             "keluarga (KK) milik rumah tangga lain",
         ));
     }
-    editing.revive(&ctx.writer)?;
+    revive(&mut editing, &ctx.writer)?;
     let edit = editing.edit(&ctx.writer);
     let is_new = existing.is_none();
     let mut family = existing.unwrap_or(FamilyRow {
@@ -200,11 +238,19 @@ pub(super) async fn put_family<C: ConnectionTrait>(
         editing.conflict(target, conflict);
     }
     family.no_kk = value.as_str().map(str::to_owned);
+    editing.detail.record(
+        ConflictTarget::Family {
+            family_id: m.family_id,
+            field: "no_kk".to_owned(),
+        },
+        before.clone().map_or(Value::Null, Value::String),
+        value.clone(),
+    );
     families::upsert(batch, &family, is_new, ctx.now);
     if is_new || family.no_kk != before {
         let stamp = family.no_kk_stamp.clone().unwrap_or_else(|| edit.stamp());
         families::record_history(batch, family.id, family.no_kk.as_deref(), &stamp, ctx.now);
         editing.recheck_visits(None);
     }
-    editing.finish(ctx, batch)
+    finish(ctx, editing, ChangeKind::PutFamily, batch)
 }

@@ -12,22 +12,23 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
-use sync_protocol::merge::{Edit, FieldConflict, Winner, Writer};
+use sync_protocol::merge::{FieldConflict, Winner, Writer};
 use sync_protocol::v1::{
-    ConflictNote, ConflictTarget, FieldError, Kept, Mutation, Op, Receipt, ReceiptStatus,
-    RejectCode, Rejection,
+    ChangeKind, ConflictNote, ConflictTarget, FieldError, Kept, Mutation, Op, Receipt,
+    ReceiptStatus, RejectCode, Rejection,
 };
 use uuid::Uuid;
 
 use crate::domain::actor::Actor;
 use crate::domain::area::AreaCode;
 use crate::domain::form::Form;
-use crate::domain::scoring::{self, ScoringConfig};
+use crate::domain::scoring::ScoringConfig;
+use crate::household::{Author, Editing};
+use crate::store::StoreError;
 use crate::store::areas::KnownAreas;
 use crate::store::batch::WriteBatch;
 use crate::store::forms::FormCache;
-use crate::store::households::{self, Dirty, HouseholdRow, Load};
-use crate::store::{StoreError, changes, conflicts, quality, scores};
+use crate::store::households::Load;
 
 /// Everything a mutation is applied with.
 pub(crate) struct Ctx<'a, C> {
@@ -175,161 +176,77 @@ async fn form<C: ConnectionTrait>(
     })
 }
 
-/// A household being edited under its row lock: collects conflicts, then writes everything.
-pub(crate) struct Editing {
-    row: HouseholdRow,
-    form: Arc<Form>,
+/// Locks the household for an edit based on `base_version`: it must exist, lie in the
+/// pusher's scope, and be at least at that version.
+async fn begin<C: ConnectionTrait>(
+    ctx: &Ctx<'_, C>,
+    household_id: Uuid,
     base_version: i64,
-    prev_area: Option<String>,
-    dirty: Dirty,
-    conflicts: Vec<(ConflictTarget, FieldConflict)>,
-    /// Whether the visits' checks must run again, with the NIKs whose other households' checks
-    /// must run again too.
-    recheck: Option<Vec<String>>,
+    load: Load,
+) -> Result<Editing, Failure> {
+    let editing = Editing::lock(ctx.db, ctx.forms, household_id, base_version, load)
+        .await?
+        .ok_or_else(|| {
+            reject(
+                RejectCode::HouseholdNotFound,
+                "rumah tangga tidak ditemukan",
+            )
+        })?;
+    let row = &editing.row;
+    if !ctx.actor.scope.covers(&row.area_code) {
+        return Err(reject(
+            RejectCode::AreaOutOfScope,
+            format!(
+                "rumah tangga ini di wilayah {} di luar wilayah tugas Anda",
+                row.area_code
+            ),
+        ));
+    }
+    if base_version < 0 || base_version > row.version {
+        return Err(reject(
+            RejectCode::InvalidBaseVersion,
+            format!(
+                "base_version {base_version} tidak sah (versi sekarang {})",
+                row.version
+            ),
+        ));
+    }
+    Ok(editing)
 }
 
-impl Editing {
-    /// Locks and loads the household, checking scope and the base version.
-    async fn begin<C: ConnectionTrait>(
-        ctx: &Ctx<'_, C>,
-        household_id: Uuid,
-        base_version: i64,
-        load: Load,
-    ) -> Result<Self, Failure> {
-        let row = households::lock(ctx.db, household_id, load)
-            .await?
-            .ok_or_else(|| {
-                reject(
-                    RejectCode::HouseholdNotFound,
-                    "rumah tangga tidak ditemukan",
-                )
-            })?;
-        if !ctx.actor.scope.covers(&row.area_code) {
-            return Err(reject(
-                RejectCode::AreaOutOfScope,
-                format!(
-                    "rumah tangga ini di wilayah {} di luar wilayah tugas Anda",
-                    row.area_code
-                ),
-            ));
-        }
-        if base_version < 0 || base_version > row.version {
-            return Err(reject(
-                RejectCode::InvalidBaseVersion,
-                format!(
-                    "base_version {base_version} tidak sah (versi sekarang {})",
-                    row.version
-                ),
-            ));
-        }
-        let form = ctx
-            .forms
-            .get(ctx.db, &row.form_id, row.form_version)
-            .await?
-            .ok_or_else(|| StoreError::Corrupt(format!("household {household_id} has no form")))?;
-        Ok(Self {
-            row,
-            form,
-            base_version,
-            prev_area: None,
-            dirty: Dirty::default(),
-            conflicts: Vec::new(),
-            recheck: None,
-        })
-    }
-
-    fn edit<'w>(&self, writer: &'w Writer) -> Edit<'w> {
-        Edit {
-            base_version: self.base_version,
-            new_version: self.row.version + 1,
-            writer,
-        }
-    }
-
-    /// An edit of a deleted household revives it if the delete was concurrent.
-    fn revive(&mut self, writer: &Writer) -> Result<(), Failure> {
-        let edit = self.edit(writer);
-        match self.row.record.revive_for(&edit) {
-            Ok(None) => Ok(()),
-            Ok(Some(conflict)) => {
-                self.dirty.tombstone = true;
-                self.conflict(household_field(&conflict.field), conflict);
-                Ok(())
-            }
-            Err(_) => Err(reject(
-                RejectCode::HouseholdDeleted,
-                "rumah tangga sudah dihapus; tarik (pull) data terbaru",
-            )),
-        }
-    }
-
-    fn conflict(&mut self, target: ConflictTarget, conflict: FieldConflict) {
-        self.conflicts.push((target, conflict));
-    }
-
-    /// What the visits' checks look at changed (members, families): they run again, and so do
-    /// those of other households holding one of these NIKs.
-    fn recheck_visits(&mut self, niks: impl IntoIterator<Item = String>) {
-        self.recheck.get_or_insert_with(Vec::new).extend(niks);
-    }
-
-    /// Queues the household at its next version, the change log row and the conflicts.
-    fn finish<C>(mut self, ctx: &Ctx<'_, C>, batch: &mut WriteBatch) -> Result<Applied, Failure> {
-        self.row.version += 1;
-        households::save(batch, &self.row, self.dirty, ctx.now)?;
-        if self.dirty.answers && self.row.answers_loaded {
-            let score = scoring::score(&self.row.record.fields, ctx.scoring);
-            scores::queue_save(batch, self.row.id, self.row.version, &score, ctx.now);
-        }
-        changes::append(
-            batch,
-            self.row.id,
-            self.row.version,
-            &self.row.area_code,
-            self.prev_area.as_deref(),
-            ctx.now,
-        );
-        if self.prev_area.is_some() {
-            // Moved to another desa: the fix is now compared with another boundary, and the
-            // household's conflicts go to the supervisors of the new desa.
-            self.recheck_visits(None);
-            conflicts::queue_move(batch, self.row.id, &self.row.area_code);
-        }
-        if let Some(niks) = &self.recheck {
-            quality::requeue_household(batch, self.row.id, niks, ctx.now);
-        }
-        if self.dirty.tombstone {
-            // Deleted or brought back: the households sharing its members' NIKs see it go or
-            // come.
-            quality::requeue_sharing_niks(batch, self.row.id, ctx.now);
-        }
-        let mut notes = Vec::with_capacity(self.conflicts.len());
-        for (target, conflict) in &self.conflicts {
-            let stored = conflicts::NewConflict {
-                household_id: self.row.id,
-                area_code: &self.row.area_code,
-                target,
-                conflict,
-                base_version: self.base_version,
-                incoming_version: self.row.version,
-                incoming: &ctx.writer,
-                incoming_seq: ctx.seq,
-            };
-            let conflict_id = conflicts::insert(batch, &stored, ctx.now);
-            notes.push(note(conflict_id, target.clone(), conflict));
-        }
-        Ok(Applied {
-            household_id: self.row.id,
-            version: Some(self.row.version),
-            conflicts: notes,
-        })
-    }
+/// An edit of a deleted household revives it if the delete was concurrent.
+fn revive(editing: &mut Editing, writer: &Writer) -> Result<(), Failure> {
+    editing.revive(writer).map_err(|_| {
+        reject(
+            RejectCode::HouseholdDeleted,
+            "rumah tangga sudah dihapus; tarik (pull) data terbaru",
+        )
+    })
 }
 
-fn household_field(field: &str) -> ConflictTarget {
-    ConflictTarget::Household {
-        field: field.to_owned(),
-    }
+/// Writes the household's next version and answers with what the receipt reports.
+fn finish<C>(
+    ctx: &Ctx<'_, C>,
+    editing: Editing,
+    kind: ChangeKind,
+    batch: &mut WriteBatch,
+) -> Result<Applied, Failure> {
+    let author = Author {
+        writer: &ctx.writer,
+        seq: ctx.seq,
+        now: ctx.now,
+        scoring: ctx.scoring,
+    };
+    let finished = editing.finish(kind, &author, batch)?;
+    Ok(Applied {
+        household_id: finished.household_id,
+        version: Some(finished.version),
+        conflicts: finished
+            .conflicts
+            .into_iter()
+            .map(|(id, target, conflict)| note(id, target, &conflict))
+            .collect(),
+    })
 }
 
 fn note(conflict_id: Uuid, target: ConflictTarget, c: &FieldConflict) -> ConflictNote {

@@ -2,12 +2,14 @@
 
 use sea_orm::ConnectionTrait;
 use sha2::{Digest, Sha256};
-use sync_protocol::v1::{FieldError, FieldErrorCode, RecordVisit, RejectCode};
+use sync_protocol::v1::{ChangeKind, FieldError, FieldErrorCode, RecordVisit, RejectCode};
 
-use super::{Applied, Ctx, Failure, form, invalid, reject};
+use super::{Applied, Ctx, Failure, finish, form, invalid, reject};
+use crate::household::Editing;
 use crate::photos::is_sha256;
 use crate::store::batch::WriteBatch;
-use crate::store::{households, map, photos, quality, visits};
+use crate::store::households::Load;
+use crate::store::{StoreError, households, map, photos, quality, visits};
 
 /// Photo kinds are short machine names such as `tampak_depan`.
 fn valid_kind(kind: &str) -> bool {
@@ -109,6 +111,17 @@ pub(super) async fn record<C: ConnectionTrait>(
                 m.ended_at,
             );
         }
+    }
+    // A new visit of a household already decided on sends it back to review, as an edit does
+    // (a returned household's photo taken again is how the worker fixes it): that makes the
+    // household's next version, so that other phones learn its status.
+    if inserted && household.review.after_edit() != household.review {
+        let mut editing = Editing::lock(ctx.db, ctx.forms, m.household_id, 0, Load::Head)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt(format!("household {} vanished", m.household_id)))?;
+        editing.base_version = editing.row.version;
+        editing.detail.visit_id = Some(m.visit_id);
+        return finish(ctx, editing, ChangeKind::Visit, batch);
     }
     Ok(Applied {
         household_id: m.household_id,

@@ -1,0 +1,93 @@
+//! Stored rows and domain types as the wire types of the protocol: the one place that maps
+//! them, so that the store and the use cases never build `v1` messages themselves.
+
+use std::collections::BTreeMap;
+
+use sync_protocol::v1::office::ConflictView;
+use sync_protocol::v1::{FieldChange, Person, Resolution, ReviewView, VersionEntry};
+use uuid::Uuid;
+
+use crate::domain::history::ValueChange;
+use crate::store::changes::VersionRow;
+use crate::store::conflicts::{StoredConflict, StoredResolution};
+use crate::store::reviews::StoredReview;
+
+/// A decision.
+#[must_use]
+pub fn review(r: &StoredReview) -> ReviewView {
+    ReviewView {
+        id: r.id,
+        decision: r.decision,
+        reason: r.reason,
+        note: r.note.clone(),
+        field_notes: r.field_notes.clone(),
+        version: r.version,
+        decided_by: r.reviewer_name.clone(),
+        decided_at: r.decided_at,
+    }
+}
+
+/// A person, by id and the names known.
+fn person(id: Uuid, names: &BTreeMap<Uuid, String>) -> Person {
+    Person {
+        id,
+        name: names.get(&id).cloned().unwrap_or_default(),
+    }
+}
+
+/// A conflict; `names` holds the name of whoever settled it.
+#[must_use]
+pub fn conflict(c: StoredConflict, names: &BTreeMap<Uuid, String>) -> ConflictView {
+    ConflictView {
+        id: c.id,
+        household_id: c.household_id,
+        area_code: c.area_code,
+        target: c.target,
+        policy: c.policy,
+        winner: c.winner,
+        base_version: c.base_version,
+        stored_value: c.stored_value,
+        stored: c.stored,
+        incoming_value: c.incoming_value,
+        incoming: c.incoming,
+        created_at: c.created_at,
+        resolution: c.resolution.map(|r| resolution(r, names)),
+    }
+}
+
+/// How a conflict was settled; `names` holds the name of whoever settled it.
+#[must_use]
+pub fn resolution(r: StoredResolution, names: &BTreeMap<Uuid, String>) -> Resolution {
+    Resolution {
+        keep: r.keep,
+        value: r.value,
+        version: r.version,
+        by: person(r.by, names),
+        at: r.at,
+    }
+}
+
+/// One value a version changed.
+#[must_use]
+pub fn change(c: ValueChange) -> FieldChange {
+    FieldChange {
+        target: c.target,
+        before: c.before,
+        after: c.after,
+    }
+}
+
+/// One household version.
+#[must_use]
+pub fn version(v: VersionRow) -> VersionEntry {
+    VersionEntry {
+        version: v.version,
+        at: v.at,
+        kind: v.kind,
+        by: v.by.map(|(id, name)| Person { id, name }),
+        changes: v.detail.changes.into_iter().map(change).collect(),
+        visit_id: v.detail.visit_id,
+        review_id: v.detail.review_id,
+        conflict_id: v.detail.conflict_id,
+    }
+}
