@@ -1,16 +1,19 @@
--- Synthetic households for the export benchmark, numbered :first … :last: the survey answers
--- of `:'fields'` (every household field of the form), a family with a No KK, four members
--- (the first the head) with NIK, a local score, a visit check and a map position. Spread over the six desa of
--- the demo region.
+-- Synthetic households for the export and review benchmarks, numbered :first … :last: the
+-- survey answers of `:'fields'` (every household field of the form), a family with a No KK,
+-- four members (the first the head) with NIK, a local score, a visit check (risk 0–100) and a
+-- map position. Spread over the six desa of the demo region; each waiting for review since
+-- 0–29 days ago. Stamps are empty (in the compact form the server reads).
 INSERT INTO household (id, area_code, form_id, form_version, version, fields, stamps,
-                       review_status, created_by, created_at, updated_at)
+                       review_status, created_by, created_at, updated_at, review_since, risk)
 SELECT md5('h' || i)::uuid,
        (ARRAY['73.22.01.2001', '73.22.01.2002', '73.22.01.2003',
               '73.22.02.1001', '73.22.02.2002', '73.22.02.2007'])[1 + i % 6],
        'survei-rt', 1, 1,
        :'fields'::jsonb || jsonb_build_object('nama_kepala_rumah_tangga', 'Kepala Rumah Tangga ' || i,
                                               'jumlah_anggota', 4),
-       '{}'::jsonb, 'pending', (SELECT id FROM app_user WHERE username = 'demo-admin'), now(), now()
+       '{"writers": [], "fields": {}}'::json, 'pending',
+       (SELECT id FROM app_user WHERE username = 'demo-admin'), now(), now(),
+       now() - (i % 30) * interval '1 day' - (i % 86400) * interval '1 second', i % 101
 FROM generate_series(:first, :last) AS i;
 
 INSERT INTO family (id, household_id, no_kk, created_at, updated_at)
@@ -23,7 +26,7 @@ SELECT md5('m' || i || '-' || j)::uuid, md5('h' || i)::uuid, md5('f' || i)::uuid
        '732201450985' || lpad(((i * 4 + j) % 10000)::text, 4, '0'),
        jsonb_build_object('nama', 'Anggota ' || j, 'hubungan_kepala', CASE WHEN j = 1 THEN 1 ELSE 3 END,
                           'jenis_kelamin', 1 + j % 2, 'tanggal_lahir', '1985-09-05'),
-       '{}'::jsonb, now(), now()
+       '{"writers": [], "fields": {}}'::json, now(), now()
 FROM generate_series(:first, :last) AS i, generate_series(1, 4) AS j;
 
 INSERT INTO household_score (household_id, version, met, unknown, verdict, criteria, met_mask, computed_at)

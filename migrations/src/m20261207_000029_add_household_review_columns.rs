@@ -1,8 +1,9 @@
 //! What the review queue reads from a household: its current decision (`review_id`), since
 //! when it has been in its review status (`review_since`: how long it has waited), and the
 //! highest risk score of its visits' checks (`risk`), kept on the household so that the queue
-//! is one ordered index scan however many households wait. Two partial indexes hold only the
-//! households waiting for a decision: one by risk, one by age.
+//! is one ordered index scan however many households wait. Three partial indexes hold only the
+//! households waiting for a decision: one by risk, one by age, and one by area that answers
+//! the queue's counts from the index alone.
 //!
 //! Existing households have waited since they were created; their risk is read from their
 //! visits' checks.
@@ -16,6 +17,7 @@ pub(crate) struct Migration;
 enum Household {
     Table,
     Id,
+    AreaCode,
     ReviewId,
     ReviewSince,
     ReviewStatus,
@@ -84,11 +86,27 @@ impl MigrationTrait for Migration {
                     .and_where(waiting())
                     .to_owned(),
             )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_household_queue_area")
+                    .table(Household::Table)
+                    .col(Household::AreaCode)
+                    .col(Household::ReviewStatus)
+                    .col(Household::ReviewSince)
+                    .and_where(waiting())
+                    .to_owned(),
+            )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for index in ["idx_household_queue_risk", "idx_household_queue_age"] {
+        for index in [
+            "idx_household_queue_risk",
+            "idx_household_queue_age",
+            "idx_household_queue_area",
+        ] {
             manager
                 .drop_index(Index::drop().name(index).table(Household::Table).to_owned())
                 .await?;

@@ -119,8 +119,10 @@ impl TryFrom<ReviewRow> for StoredReview {
     }
 }
 
+/// The reviewer is named by their display name, or their username when it is empty.
 const COLUMNS: &str = "r.id, r.household_id, r.version, r.decision, r.reason, r.note, \
-    r.field_notes, r.reviewer_id, u.display_name, r.decided_at";
+    r.field_notes, r.reviewer_id, COALESCE(NULLIF(u.display_name, ''), u.username) AS display_name, \
+    r.decided_at";
 
 async fn reviews(
     db: &impl ConnectionTrait,
