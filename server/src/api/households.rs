@@ -101,7 +101,7 @@ pub async fn flags(
     let mut others: Vec<Uuid> = checks
         .iter()
         .flat_map(|c| &c.flags)
-        .flat_map(|(_, _, evidence)| named_households(evidence))
+        .flat_map(|f| f.evidence.households())
         .collect();
     others.sort_unstable();
     others.dedup();
@@ -117,12 +117,11 @@ pub async fn flags(
             flags: c
                 .flags
                 .into_iter()
-                .map(|(code, severity, mut evidence)| {
-                    hide_households_outside(&mut evidence, &visible);
+                .map(|mut f| {
+                    f.evidence.hide_households(visible);
                     QualityFlagView {
-                        code,
-                        severity,
-                        evidence,
+                        severity: f.severity,
+                        flag: f.evidence,
                     }
                 })
                 .collect(),
@@ -132,74 +131,4 @@ pub async fn flags(
         household_id: id,
         visits,
     }))
-}
-
-/// Households an evidence names: `households: [id…]` and `matches: [{household: id}…]`.
-fn named_households(evidence: &serde_json::Value) -> Vec<Uuid> {
-    let listed = evidence["households"].as_array().into_iter().flatten();
-    let matched = evidence["matches"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|m| &m["household"]);
-    listed
-        .chain(matched)
-        .filter_map(|v| v.as_str()?.parse().ok())
-        .collect()
-}
-
-/// Leaves in the evidence only the households `visible` allows; the others are counted in
-/// `households_outside_your_areas` / `matches_outside_your_areas`.
-fn hide_households_outside(evidence: &mut serde_json::Value, visible: &impl Fn(Uuid) -> bool) {
-    let shown =
-        |v: &serde_json::Value| v.as_str().and_then(|s| s.parse().ok()).is_some_and(visible);
-    // A list of ids, and a list of objects naming a household.
-    for (key, household) in [("households", None), ("matches", Some("household"))] {
-        // `get_mut`, not indexing: indexing a missing key would add it as null.
-        let Some(list) = evidence
-            .get_mut(key)
-            .and_then(serde_json::Value::as_array_mut)
-        else {
-            continue;
-        };
-        let before = list.len();
-        list.retain(|item| shown(household.map_or(item, |field| &item[field])));
-        let hidden = before - list.len();
-        if hidden > 0 {
-            evidence[format!("{key}_outside_your_areas")] = json!(hidden);
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use serde_json::json;
-    use uuid::Uuid;
-
-    use super::{hide_households_outside, named_households};
-
-    #[test]
-    fn households_outside_the_callers_areas_are_counted_not_named() {
-        let (mine, theirs) = (Uuid::from_u128(1), Uuid::from_u128(2));
-        let mut duplicate = json!({ "nik": "7322********0003", "households": [mine, theirs] });
-        let mut reused = json!({
-            "photo": "ab",
-            "matches": [{ "household": theirs, "distance": 0 }, { "household": mine, "distance": 3 }],
-        });
-        assert_eq!(named_households(&duplicate), [mine, theirs]);
-        assert_eq!(named_households(&reused), [theirs, mine]);
-        let visible = |h: Uuid| h == mine;
-        hide_households_outside(&mut duplicate, &visible);
-        hide_households_outside(&mut reused, &visible);
-        assert_eq!(duplicate["households"], json!([mine]));
-        assert_eq!(duplicate["households_outside_your_areas"], 1);
-        assert_eq!(
-            reused["matches"],
-            json!([{ "household": mine, "distance": 3 }])
-        );
-        assert_eq!(reused["matches_outside_your_areas"], 1);
-        let mut untouched = json!({ "minutes": 4.0 });
-        hide_households_outside(&mut untouched, &visible);
-        assert_eq!(untouched, json!({ "minutes": 4.0 }));
-    }
 }

@@ -7,43 +7,26 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::Deserialize;
-use serde_json::{Value, json};
+pub use sync_protocol::v1::office::{FlagEvidence, PhotoMatch, Severity};
 use uuid::Uuid;
 
 use super::identity::{self, Sex};
 
-/// How serious a flag is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Severity {
-    /// Worth a glance.
-    Low,
-    /// Likely a mistake.
-    Medium,
-    /// Likely made up or copied.
-    High,
-}
-
-impl Severity {
-    /// The name stored and sent.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-        }
-    }
-}
-
 /// One flag raised on a visit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Flag {
-    /// Stable code, e.g. `gps_outside_desa`.
-    pub code: &'static str,
     /// How serious.
     pub severity: Severity,
-    /// What raised it (values, distances, the other households).
-    pub evidence: Value,
+    /// Its code and what raised it (values, distances, the other households).
+    pub evidence: FlagEvidence,
+}
+
+impl Flag {
+    /// Stable code, e.g. `gps_outside_desa`.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        self.evidence.code()
+    }
 }
 
 /// Thresholds of the flags (`[flags]`).
@@ -239,12 +222,8 @@ pub(crate) fn distance_m(a: (f64, f64), b: (f64, f64)) -> f64 {
     2.0 * EARTH_RADIUS_M * h.sqrt().asin()
 }
 
-fn flag(code: &'static str, severity: Severity, evidence: Value) -> Flag {
-    Flag {
-        code,
-        severity,
-        evidence,
-    }
+fn flag(severity: Severity, evidence: FlagEvidence) -> Flag {
+    Flag { severity, evidence }
 }
 
 /// Every flag the facts raise, in a stable order.
@@ -257,9 +236,11 @@ pub fn check(facts: &VisitFacts, config: &FlagConfig) -> Vec<Flag> {
     let minutes = (facts.ended_at - facts.started_at).as_seconds_f64() / 60.0;
     if minutes < config.min_interview_minutes {
         flags.push(flag(
-            "interview_too_short",
             Severity::Medium,
-            json!({ "minutes": round1(minutes), "min_minutes": config.min_interview_minutes }),
+            FlagEvidence::InterviewTooShort {
+                minutes: round1(minutes),
+                min_minutes: config.min_interview_minutes,
+            },
         ));
     }
     flags
@@ -277,35 +258,35 @@ fn location_flags(facts: &VisitFacts, config: &FlagConfig, flags: &mut Vec<Flag>
     if let Some(outside_by) = facts.outside_by_m {
         let margin = config.border_margin_m.max(fix.accuracy_m.unwrap_or(0.0));
         flags.push(flag(
-            "gps_outside_desa",
             if outside_by > margin {
                 Severity::High
             } else {
                 Severity::Low
             },
-            json!({
-                "latitude": fix.latitude,
-                "longitude": fix.longitude,
-                "desa": facts.desa_code,
-                "located_in": facts.located_desa,
-                "distance_m": round1(outside_by),
-                "margin_m": round1(margin),
-            }),
+            FlagEvidence::GpsOutsideDesa {
+                latitude: fix.latitude,
+                longitude: fix.longitude,
+                desa: facts.desa_code.clone(),
+                located_in: facts.located_desa.clone(),
+                distance_m: round1(outside_by),
+                margin_m: round1(margin),
+            },
         ));
     }
     if fix.mock {
-        flags.push(flag("gps_mock", Severity::High, json!({})));
+        flags.push(flag(Severity::High, FlagEvidence::GpsMock {}));
     }
     match fix.accuracy_m {
         Some(a) if a == 0.0 => flags.push(flag(
-            "gps_accuracy_zero",
             Severity::Medium,
-            json!({ "accuracy_m": a }),
+            FlagEvidence::GpsAccuracyZero { accuracy_m: a },
         )),
         Some(a) if a > config.max_accuracy_m => flags.push(flag(
-            "gps_inaccurate",
             Severity::Low,
-            json!({ "accuracy_m": a, "max_accuracy_m": config.max_accuracy_m }),
+            FlagEvidence::GpsInaccurate {
+                accuracy_m: a,
+                max_accuracy_m: config.max_accuracy_m,
+            },
         )),
         _ => {}
     }
@@ -320,28 +301,27 @@ fn location_flags(facts: &VisitFacts, config: &FlagConfig, flags: &mut Vec<Flag>
             };
             if kmh > config.max_travel_kmh {
                 flags.push(flag(
-                    "impossible_travel",
                     Severity::High,
-                    json!({
-                        "previous_visit": previous.visit_id,
-                        "km": round1(metres / 1000.0),
-                        "minutes": round1(hours * 60.0),
-                        "kmh": if kmh.is_finite() { Some(round1(kmh)) } else { None },
-                        "max_kmh": config.max_travel_kmh,
-                    }),
+                    FlagEvidence::ImpossibleTravel {
+                        previous_visit: previous.visit_id,
+                        km: round1(metres / 1000.0),
+                        minutes: round1(hours * 60.0),
+                        kmh: kmh.is_finite().then(|| round1(kmh)),
+                        max_kmh: config.max_travel_kmh,
+                    },
                 ));
             }
         }
     }
     if !facts.same_position_households.is_empty() {
         flags.push(flag(
-            "duplicate_coordinates",
             Severity::High,
-            json!({
-                "latitude": fix.latitude,
-                "longitude": fix.longitude,
-                "households": facts.same_position_households,
-            }),
+            FlagEvidence::DuplicateCoordinates {
+                latitude: fix.latitude,
+                longitude: fix.longitude,
+                households: facts.same_position_households.clone(),
+                households_outside_your_areas: 0,
+            },
         ));
     }
 }
@@ -353,13 +333,12 @@ fn photo_flags(facts: &VisitFacts, config: &FlagConfig, flags: &mut Vec<Flag>) {
             let metres = distance_m((fix.latitude, fix.longitude), position);
             if metres > config.max_photo_distance_m {
                 flags.push(flag(
-                    "photo_gps_far",
                     Severity::Medium,
-                    json!({
-                        "photo": photo.sha256,
-                        "metres": metres.round(),
-                        "max_metres": config.max_photo_distance_m,
-                    }),
+                    FlagEvidence::PhotoGpsFar {
+                        photo: photo.sha256.clone(),
+                        metres: metres.round(),
+                        max_metres: config.max_photo_distance_m,
+                    },
                 ));
             }
         }
@@ -377,28 +356,34 @@ fn photo_flags(facts: &VisitFacts, config: &FlagConfig, flags: &mut Vec<Flag>) {
             };
             if hours > config.max_photo_hours {
                 flags.push(flag(
-                    "photo_time_far",
                     Severity::Medium,
-                    json!({
-                        "photo": photo.sha256,
-                        "taken_at": taken,
-                        "hours": round1(hours),
-                        "max_hours": config.max_photo_hours,
-                    }),
+                    FlagEvidence::PhotoTimeFar {
+                        photo: photo.sha256.clone(),
+                        taken_at: taken.to_owned(),
+                        hours: round1(hours),
+                        max_hours: config.max_photo_hours,
+                    },
                 ));
             }
         }
-        let look_alikes: Vec<Value> = photo
+        let look_alikes: Vec<PhotoMatch> = photo
             .look_alikes
             .iter()
             .filter(|(_, _, d)| *d <= config.max_photo_phash_distance)
-            .map(|(sha, household, d)| json!({ "photo": sha, "household": household, "distance": d }))
+            .map(|(sha, household, d)| PhotoMatch {
+                photo: sha.clone(),
+                household: *household,
+                distance: *d,
+            })
             .collect();
         if !look_alikes.is_empty() {
             flags.push(flag(
-                "photo_reused",
                 Severity::High,
-                json!({ "photo": photo.sha256, "matches": look_alikes }),
+                FlagEvidence::PhotoReused {
+                    photo: photo.sha256.clone(),
+                    matches: look_alikes,
+                    matches_outside_your_areas: 0,
+                },
             ));
         }
     }
@@ -424,51 +409,67 @@ fn identity_flags(facts: &VisitFacts, flags: &mut Vec<Flag>) {
             Ok(nik) => nik,
             Err(e) => {
                 flags.push(flag(
-                    "nik_invalid",
                     Severity::Medium,
-                    json!({ "member": member.member_id, "nik": identity::mask(text), "reason": e.to_string() }),
+                    FlagEvidence::NikInvalid {
+                        member: member.member_id,
+                        nik: identity::mask(text),
+                        reason: e.to_string(),
+                    },
                 ));
                 continue;
             }
         };
         for mismatch in identity::cross_check(&nik, member.sex, member.birth_date, kecamatan) {
-            let (severity, evidence) = match mismatch {
-                identity::NikMismatch::Sex { nik, form } => (
+            let (member, nik_masked) = (member.member_id, identity::mask(text));
+            flags.push(match mismatch {
+                identity::NikMismatch::Sex { nik, form } => flag(
                     Severity::Medium,
-                    json!({ "nik_says": sex_name(nik), "form_says": sex_name(form) }),
+                    FlagEvidence::NikSexMismatch {
+                        member,
+                        nik: nik_masked,
+                        nik_says: sex_name(nik).to_owned(),
+                        form_says: sex_name(form).to_owned(),
+                    },
                 ),
-                identity::NikMismatch::BirthDate { nik, form } => (
+                identity::NikMismatch::BirthDate { nik, form } => flag(
                     Severity::Medium,
-                    json!({ "nik_says": nik.to_string(), "form_says": form.to_string() }),
+                    FlagEvidence::NikBirthDateMismatch {
+                        member,
+                        nik: nik_masked,
+                        nik_says: nik.to_string(),
+                        form_says: form.to_string(),
+                    },
                 ),
-                identity::NikMismatch::Region { nik } => (
+                identity::NikMismatch::Region { nik } => flag(
                     Severity::Low,
-                    json!({ "nik_region": nik.iter().map(|d| char::from(b'0' + d)).collect::<String>() }),
+                    FlagEvidence::NikRegionElsewhere {
+                        member,
+                        nik: nik_masked,
+                        nik_region: nik.iter().map(|d| char::from(b'0' + d)).collect(),
+                    },
                 ),
-            };
-            let mut evidence = evidence;
-            evidence["member"] = json!(member.member_id);
-            evidence["nik"] = json!(identity::mask(text));
-            flags.push(flag(mismatch.code(), severity, evidence));
+            });
         }
         if !member.same_nik_households.is_empty() {
             flags.push(flag(
-                "nik_duplicate",
                 Severity::High,
-                json!({
-                    "member": member.member_id,
-                    "nik": identity::mask(text),
-                    "households": member.same_nik_households,
-                }),
+                FlagEvidence::NikDuplicate {
+                    member: member.member_id,
+                    nik: identity::mask(text),
+                    households: member.same_nik_households.clone(),
+                    households_outside_your_areas: 0,
+                },
             ));
         }
     }
     for no_kk in &facts.no_kks {
         if let Err(e) = identity::parse_no_kk(no_kk, facts.today) {
             flags.push(flag(
-                "no_kk_invalid",
                 Severity::Medium,
-                json!({ "no_kk": identity::mask(no_kk), "reason": e.to_string() }),
+                FlagEvidence::NoKkInvalid {
+                    no_kk: identity::mask(no_kk),
+                    reason: e.to_string(),
+                },
             ));
         }
     }

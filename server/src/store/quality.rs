@@ -20,7 +20,8 @@ use super::entities::{
 use super::{photo_jobs, photos};
 use crate::domain::area_index::AreaIndex;
 use crate::domain::flags::{
-    Fix, Flag, FlagConfig, MemberFacts, PhotoFacts, PreviousVisit, VisitFacts,
+    Fix, Flag, FlagConfig, FlagEvidence, MemberFacts, PhotoFacts, PreviousVisit, Severity,
+    VisitFacts,
 };
 use crate::domain::identity::Sex;
 
@@ -278,13 +279,11 @@ pub async fn requeue_unreciprocated(
         .into_tuple()
         .all(db)
         .await?;
-    let ours = household_id.to_string();
     let names_us = |visit: Uuid| {
         flagged.iter().any(|(v, evidence)| {
             *v == visit
-                && evidence["matches"]
-                    .as_array()
-                    .is_some_and(|m| m.iter().any(|m| m["household"] == ours.as_str()))
+                && FlagEvidence::from_parts("photo_reused", evidence.clone())
+                    .is_ok_and(|e| e.households().contains(&household_id))
         })
     };
     // A check never run, or running now (its result will be discarded: the generation
@@ -642,9 +641,9 @@ pub async fn save(
                 visit_id: Set(due.visit_id),
                 ordinal: Set(ordinal),
                 household_id: Set(due.household_id),
-                code: Set(f.code.to_owned()),
+                code: Set(f.code().to_owned()),
                 severity: Set(f.severity.as_str().to_owned()),
-                evidence: Set(f.evidence.clone()),
+                evidence: Set(f.evidence.evidence_value()),
                 created_at: Set(now),
             });
         quality_flag::Entity::insert_many(rows)
@@ -694,8 +693,8 @@ pub struct StoredCheck {
     pub risk: Option<i32>,
     /// When it was last checked.
     pub checked_at: Option<DateTime<Utc>>,
-    /// Its flags: code, severity, evidence.
-    pub flags: Vec<(String, String, serde_json::Value)>,
+    /// Its flags.
+    pub flags: Vec<Flag>,
 }
 
 /// The checks of a household's visits, newest check first.
@@ -719,12 +718,17 @@ pub async fn of_household(
         .order_by_asc(quality_flag::Column::Ordinal)
         .all(db)
         .await?;
-    let mut by_visit: HashMap<Uuid, Vec<(String, String, serde_json::Value)>> = HashMap::new();
+    let mut by_visit: HashMap<Uuid, Vec<Flag>> = HashMap::new();
     for f in flags {
+        let corrupt =
+            |what: &str| StoreError::Corrupt(format!("quality_flag of {}: {what}", f.visit_id));
+        let severity = Severity::parse(&f.severity).ok_or_else(|| corrupt("severity"))?;
+        let evidence = FlagEvidence::from_parts(&f.code, f.evidence)
+            .map_err(|e| corrupt(&format!("evidence of {}: {e}", f.code)))?;
         by_visit
             .entry(f.visit_id)
             .or_default()
-            .push((f.code, f.severity, f.evidence));
+            .push(Flag { severity, evidence });
     }
     Ok(checks
         .into_iter()

@@ -5,11 +5,14 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub use super::flags::{FlagEvidence, PhotoMatch, QualityFlagView, Severity};
 use super::push::ConflictTarget;
 use crate::merge::{FieldPolicy, Stamp, Winner};
 
 /// `POST /v1/users` (admin).
 #[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct CreateUserRequest {
     /// Login name: 3–64 characters, lower-case letters, digits, `.`, `_`, `-`.
@@ -37,6 +40,8 @@ impl std::fmt::Debug for CreateUserRequest {
 
 /// `PUT /v1/users/{id}/areas` (admin).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct SetAreasRequest {
     /// Kemendagri codes of the assigned areas.
@@ -45,6 +50,8 @@ pub struct SetAreasRequest {
 
 /// A user as the office sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct UserView {
     /// Id.
     pub id: Uuid,
@@ -62,6 +69,8 @@ pub struct UserView {
 
 /// A stored same-field conflict, for a supervisor (`GET /v1/conflicts`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct ConflictView {
     /// Id.
     pub id: Uuid,
@@ -87,6 +96,12 @@ pub struct ConflictView {
     pub incoming: Stamp,
     /// When the server met the conflict.
     pub created_at: DateTime<Utc>,
+    /// Who wrote the stored value, by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stored_by: Option<super::Person>,
+    /// Who wrote the later edit's value, by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incoming_by: Option<super::Person>,
     /// How a supervisor settled it; absent while it is open.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<super::Resolution>,
@@ -94,6 +109,8 @@ pub struct ConflictView {
 
 /// `GET /v1/households/{id}/score`: the local poverty score (BPS 14 criteria).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct HouseholdScore {
     /// The household.
     pub household_id: Uuid,
@@ -113,6 +130,8 @@ pub struct HouseholdScore {
 
 /// One criterion's result and the answers that decided it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct CriterionView {
     /// Stable code (`luas_lantai`, `jenis_lantai`, … `tabungan`).
     pub code: String,
@@ -124,6 +143,8 @@ pub struct CriterionView {
 
 /// An area named by code and name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct AreaRef {
     /// Kemendagri code.
     pub code: String,
@@ -131,8 +152,24 @@ pub struct AreaRef {
     pub name: String,
 }
 
+/// `GET /v1/areas?under=…&level=…`: the kecamatan or desa below an area that the caller's
+/// areas cover, in code order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
+pub struct AreaListing {
+    /// The area asked about.
+    pub under: String,
+    /// `kecamatan` or `desa` (desa and kelurahan).
+    pub level: String,
+    /// The areas.
+    pub areas: Vec<AreaRef>,
+}
+
 /// `GET /v1/areas/locate?lat=…&lon=…`: the desa or kelurahan whose boundary holds a point.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct LocatedArea {
     /// The desa or kelurahan.
     pub desa: AreaRef,
@@ -144,19 +181,10 @@ pub struct LocatedArea {
     pub in_scope: bool,
 }
 
-/// One data-quality flag of a visit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct QualityFlagView {
-    /// Stable code, e.g. `gps_outside_desa` (PROTOCOL.md lists them).
-    pub code: String,
-    /// `low`, `medium` or `high`.
-    pub severity: String,
-    /// What raised it. NIK and No KK appear masked.
-    pub evidence: serde_json::Value,
-}
-
 /// The data-quality check of one visit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct VisitQuality {
     /// The visit.
     pub visit_id: Uuid,
@@ -173,6 +201,8 @@ pub struct VisitQuality {
 
 /// `GET /v1/households/{id}/flags`: the checks of the household's visits.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct HouseholdQuality {
     /// The household.
     pub household_id: Uuid,
@@ -183,6 +213,8 @@ pub struct HouseholdQuality {
 /// `GET /v1/indicators?area=…&level=…`: administrative indicators of every kecamatan or desa
 /// under an area.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct IndicatorsResponse {
     /// The area asked about.
     pub area: AreaRef,
@@ -196,6 +228,8 @@ pub struct IndicatorsResponse {
 
 /// The figures of one area.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct AreaIndicators {
     /// Code.
     pub code: String,

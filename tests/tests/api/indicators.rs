@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use sync_protocol::v1::office::{HouseholdScore, IndicatorsResponse};
+use sync_protocol::v1::office::{HouseholdScore, IndicatorsResponse, QualityFlagView};
 use tests::fixtures::{self, KEC_BONE_BONE, KEC_MALANGKE, LUWU_UTARA, MALANGKE, PATTIMANG};
 use tests::{Backend, TestApp, TestUser};
 use uuid::Uuid;
@@ -44,7 +44,7 @@ async fn expected_of(app: &TestApp, user: &TestUser, households: &[Uuid]) -> Exp
             .visits
             .iter()
             .flat_map(|v| &v.flags)
-            .map(|f| f.code.as_str())
+            .map(QualityFlagView::code)
             .collect();
         codes.sort_unstable();
         codes.dedup();

@@ -227,7 +227,7 @@ async fn a_photo_named_again_after_its_check_flags_the_earlier_household_too(bac
             !quality.visits[0]
                 .flags
                 .iter()
-                .any(|f| f.code == "duplicate_coordinates"),
+                .any(|f| f.code() == "duplicate_coordinates"),
             "the surveys stand at different places: {quality:?}"
         );
     }
@@ -473,12 +473,12 @@ async fn checked(app: &TestApp, user: &TestUser, household: Uuid) -> HouseholdQu
     app.checked_flags(user, household).await
 }
 
-fn reuse_flag(quality: &HouseholdQuality) -> Option<&serde_json::Value> {
+fn reuse_flag(quality: &HouseholdQuality) -> Option<serde_json::Value> {
     quality.visits[0]
         .flags
         .iter()
-        .find(|f| f.code == "photo_reused")
-        .map(|f| &f.evidence)
+        .find(|f| f.code() == "photo_reused")
+        .map(sync_protocol::v1::office::QualityFlagView::evidence)
 }
 
 /// Waits until every household's checks are done and none was checked again for 3 s, and

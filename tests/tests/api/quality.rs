@@ -9,7 +9,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use serde_json::json;
 use sync_protocol::client::SyncClient;
-use sync_protocol::v1::office::HouseholdQuality;
+use sync_protocol::v1::office::{HouseholdQuality, QualityFlagView, Severity};
 use sync_protocol::v1::{
     AddMember, DeleteHousehold, GpsFix, MoveHousehold, Op, PutFamily, ReceiptStatus, RecordVisit,
     RemoveMember, UpdateMember,
@@ -92,7 +92,7 @@ fn codes(quality: &HouseholdQuality) -> BTreeSet<&str> {
     quality.visits[0]
         .flags
         .iter()
-        .map(|f| f.code.as_str())
+        .map(QualityFlagView::code)
         .collect()
 }
 
@@ -170,16 +170,14 @@ async fn flags_are_raised_on_arrival_with_evidence_and_a_risk_score(backend: Bac
         quality.visits[0]
             .flags
             .iter()
-            .find(|f| f.code == code)
+            .find(|f| f.code() == code)
             .expect(code)
             .clone()
     };
-    assert_eq!(flag("gps_outside_desa").severity, "high");
-    assert_eq!(
-        flag("gps_outside_desa").evidence["located_in"],
-        "73.22.01.2002"
-    );
-    let duplicates = flag("nik_duplicate").evidence["households"].clone();
+    let outside = flag("gps_outside_desa");
+    assert_eq!(outside.severity, Severity::High);
+    assert_eq!(outside.evidence()["located_in"], "73.22.01.2002");
+    let duplicates = flag("nik_duplicate").evidence()["households"].clone();
     assert!(
         duplicates
             .as_array()
@@ -187,8 +185,11 @@ async fn flags_are_raised_on_arrival_with_evidence_and_a_risk_score(backend: Bac
             .contains(&json!(clean)),
         "{duplicates}"
     );
-    assert_eq!(flag("nik_sex_mismatch").evidence["nik"], "7322********0003");
-    let kmh = flag("impossible_travel").evidence["kmh"]
+    assert_eq!(
+        flag("nik_sex_mismatch").evidence()["nik"],
+        "7322********0003"
+    );
+    let kmh = flag("impossible_travel").evidence()["kmh"]
         .as_f64()
         .expect("kmh");
     assert!((150.0..250.0).contains(&kmh), "{kmh}");
@@ -225,12 +226,12 @@ async fn just_outside_the_border_is_flagged_low(
     let outside = quality.visits[0]
         .flags
         .iter()
-        .find(|f| f.code == "gps_outside_desa")
+        .find(|f| f.code() == "gps_outside_desa")
         .expect("flag");
-    assert_eq!(outside.severity, "low", "{outside:?}");
-    let metres = outside.evidence["distance_m"].as_f64().expect("distance");
+    assert_eq!(outside.severity, Severity::Low, "{outside:?}");
+    let metres = outside.evidence()["distance_m"].as_f64().expect("distance");
     assert!((20.0..25.0).contains(&metres), "{metres}");
-    assert_eq!(outside.evidence["margin_m"], 50.0);
+    assert_eq!(outside.evidence()["margin_m"], 50.0);
 
     // Moved to the desa that holds the fix: checked again, no longer outside.
     phone
@@ -293,12 +294,12 @@ async fn copied_coordinates_are_flagged(
         codes(&quality),
         BTreeSet::from(["duplicate_coordinates", "nik_duplicate"])
     );
-    let evidence = &quality.visits[0]
+    let evidence = quality.visits[0]
         .flags
         .iter()
-        .find(|f| f.code == "duplicate_coordinates")
+        .find(|f| f.code() == "duplicate_coordinates")
         .expect("flag")
-        .evidence;
+        .evidence();
     assert!(
         evidence["households"]
             .as_array()

@@ -63,15 +63,15 @@ fn clean() -> VisitFacts {
 fn codes(facts: &VisitFacts) -> Vec<&'static str> {
     check(facts, &FlagConfig::default())
         .iter()
-        .map(|f| f.code)
+        .map(super::Flag::code)
         .collect()
 }
 
 fn raises(facts: &VisitFacts, code: &str) -> serde_json::Value {
     let flags = check(facts, &FlagConfig::default());
-    let found: Vec<_> = flags.iter().filter(|f| f.code == code).collect();
+    let found: Vec<_> = flags.iter().filter(|f| f.code() == code).collect();
     assert_eq!(found.len(), 1, "{code} in {flags:#?}");
-    found[0].evidence.clone()
+    found[0].evidence.evidence_value()
 }
 
 #[test]
@@ -99,7 +99,7 @@ fn a_fix_outside_the_desa_is_flagged_with_where_it_lies() {
 fn severity(facts: &VisitFacts, code: &str) -> Severity {
     check(facts, &FlagConfig::default())
         .into_iter()
-        .find(|f| f.code == code)
+        .find(|f| f.code() == code)
         .map(|f| f.severity)
         .expect("flag raised")
 }
@@ -254,9 +254,9 @@ fn a_nik_registered_in_another_kecamatan_is_a_low_flag() {
     facts.desa_code = "73.22.02.2002".to_owned();
     let flags = check(&facts, &FlagConfig::default());
     assert_eq!(flags.len(), 1, "{flags:#?}");
-    assert_eq!(flags[0].code, "nik_region_elsewhere");
+    assert_eq!(flags[0].code(), "nik_region_elsewhere");
     assert_eq!(flags[0].severity, Severity::Low);
-    assert_eq!(flags[0].evidence["nik_region"], "732201");
+    assert_eq!(flags[0].evidence.evidence_value()["nik_region"], "732201");
 }
 
 #[test]
