@@ -38,6 +38,7 @@ pub const AREA_FIELD: &str = "@area";
 
 /// Whose authority a write carries when a field's policy prefers supervisors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Authority {
     /// A field worker (enumerator).
@@ -48,6 +49,8 @@ pub enum Authority {
 
 /// Who made a write.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct Writer {
     /// The user.
     pub user_id: Uuid,
@@ -61,6 +64,8 @@ pub struct Writer {
 
 /// The stamp on a stored value: which version wrote it, and who.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct Stamp {
     /// The household version produced by the write.
     pub version: i64,
@@ -70,6 +75,7 @@ pub struct Stamp {
 
 /// How a same-field conflict is decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum FieldPolicy {
     /// Ordinary answers: the write later in server order wins.
@@ -80,6 +86,7 @@ pub enum FieldPolicy {
 
 /// Which value a conflict kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Winner {
     /// The incoming edit's value.

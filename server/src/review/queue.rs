@@ -119,6 +119,7 @@ pub async fn queue(
             pending,
             resubmitted,
             overdue,
+            counted_up_to: 0,
         },
         due_days: config.due_days,
     })

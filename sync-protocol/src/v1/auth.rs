@@ -6,6 +6,8 @@ use uuid::Uuid;
 
 /// `POST /v1/auth/login`.
 #[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct LoginRequest {
     /// The username.
     pub username: String,
@@ -24,6 +26,8 @@ impl std::fmt::Debug for LoginRequest {
 
 /// The answer to a successful login.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct LoginResponse {
     /// Opaque bearer token for the `Authorization: Bearer …` header.
     pub token: String,
@@ -35,11 +39,16 @@ pub struct LoginResponse {
 
 /// `GET /v1/me`: the authenticated user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct Me {
     /// User id.
     pub id: Uuid,
     /// Username.
     pub username: String,
+    /// Name shown to people (the username when none was given).
+    #[serde(default)]
+    pub display_name: String,
     /// `enumerator`, `supervisor`, `analyst` or `admin`.
     pub role: String,
     /// Kemendagri codes of the areas assigned to the user; each covers its descendants.

@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 
 /// The body of every error response: a stable machine code and a message for people.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct ErrorBody {
     /// Stable, machine-readable code. Clients branch on this, never on `message`.
     pub code: ErrorCode,
@@ -20,6 +22,7 @@ pub struct ErrorBody {
     pub retry_after_seconds: Option<u64>,
     /// With `invalid_request`: what is wrong, field by field.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub fields: Vec<FieldError>,
     /// With `stale_version`: the household's current version and what changed after the
     /// version the request named.
@@ -45,6 +48,7 @@ impl ErrorBody {
 
 /// Request-level error codes. A request that fails with one of these stored nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The body is not valid JSON.
@@ -127,6 +131,8 @@ pub enum ErrorCode {
 
 /// A problem with one field of a request or a mutation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct FieldError {
     /// The path of the field, e.g. `fields.luas_lantai`, `gps.latitude`, `members[2].nik`.
     pub field: String,
@@ -150,6 +156,7 @@ impl FieldError {
 
 /// Field-level error codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum FieldErrorCode {
     /// A required field is missing or null.

@@ -6,6 +6,8 @@
 
 mod auth;
 mod error;
+mod flags;
+pub mod form;
 pub mod office;
 mod photo;
 mod pull;

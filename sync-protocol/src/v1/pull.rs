@@ -9,6 +9,8 @@ use crate::hlc::Hlc;
 
 /// The answer to `GET /v1/sync/pull?cursor=…&limit=…`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct PullResponse {
     /// The server's time when it answered.
     pub server_time: DateTime<Utc>,
@@ -28,11 +30,13 @@ pub struct PullResponse {
     /// (lower-case hex SHA-256, at most [`MAX_MISSING_PHOTOS`](super::MAX_MISSING_PHOTOS)),
     /// on the last page of a pull (`has_more` false). Upload those still on the phone (§7).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub missing_photos: Vec<String>,
 }
 
 /// Why a pull answers `reset`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ResetReason {
     /// The user's assigned areas changed since the cursor was issued.
@@ -44,6 +48,7 @@ pub enum ResetReason {
 
 /// One entry of the pull log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Change {
     /// The household's current state. Replace the local copy if `version` is newer.
@@ -60,6 +65,8 @@ pub enum Change {
 
 /// A household's current state as the server holds it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct HouseholdSnapshot {
     /// Household id.
     pub id: Uuid,
@@ -92,6 +99,8 @@ pub struct HouseholdSnapshot {
 
 /// A member's current state.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct MemberSnapshot {
     /// Member id.
     pub id: Uuid,
@@ -106,6 +115,8 @@ pub struct MemberSnapshot {
 
 /// A family's current state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct FamilySnapshot {
     /// Family id.
     pub id: Uuid,

@@ -16,6 +16,8 @@ pub type Fields = BTreeMap<String, serde_json::Value>;
 /// `PushRequest<Mutation>`; the server reads `PushRequest<RawMutation>` so that one malformed
 /// mutation is rejected on its own instead of failing the whole request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct PushRequest<M = Mutation> {
     /// The device (client id) whose log this is. Registered to the user at its first push.
     pub device_id: Uuid,
@@ -173,6 +175,8 @@ fn de<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, FieldError> {
 
 /// One entry of a device's mutation log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct Mutation {
     /// Position in the device's log: 1, 2, 3… with no gaps.
     pub seq: u64,
@@ -188,6 +192,7 @@ pub struct Mutation {
 
 /// The kinds of mutation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Op {
     /// A new household (its id made on the phone).
@@ -246,6 +251,8 @@ impl Op {
 
 /// `create_household`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct CreateHousehold {
     /// New household id, made on the phone.
     pub household_id: Uuid,
@@ -262,6 +269,8 @@ pub struct CreateHousehold {
 
 /// `update_household`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct UpdateHousehold {
     /// Household id.
     pub household_id: Uuid,
@@ -274,6 +283,8 @@ pub struct UpdateHousehold {
 
 /// `move_household`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct MoveHousehold {
     /// Household id.
     pub household_id: Uuid,
@@ -285,6 +296,8 @@ pub struct MoveHousehold {
 
 /// `delete_household`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct DeleteHousehold {
     /// Household id.
     pub household_id: Uuid,
@@ -294,6 +307,8 @@ pub struct DeleteHousehold {
 
 /// `add_member`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct AddMember {
     /// Household id.
     pub household_id: Uuid,
@@ -311,6 +326,8 @@ pub struct AddMember {
 
 /// `update_member`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct UpdateMember {
     /// Household id.
     pub household_id: Uuid,
@@ -324,6 +341,8 @@ pub struct UpdateMember {
 
 /// `remove_member`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct RemoveMember {
     /// Household id.
     pub household_id: Uuid,
@@ -335,6 +354,8 @@ pub struct RemoveMember {
 
 /// `put_family`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct PutFamily {
     /// Household id.
     pub household_id: Uuid,
@@ -348,6 +369,8 @@ pub struct PutFamily {
 
 /// A GPS fix as the phone reported it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct GpsFix {
     /// Degrees, −90…90.
     pub latitude: f64,
@@ -386,6 +409,8 @@ impl GpsFix {
 
 /// A photo referenced by a visit, by content hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct PhotoRef {
     /// Lower-case hex SHA-256 of the file.
     pub sha256: String,
@@ -396,6 +421,8 @@ pub struct PhotoRef {
 
 /// `record_visit`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct RecordVisit {
     /// New visit id, made on the phone.
     pub visit_id: Uuid,
@@ -422,6 +449,8 @@ pub struct RecordVisit {
 
 /// The answer to a push.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct PushResponse {
     /// The server's time when it answered.
     pub server_time: DateTime<Utc>,
@@ -435,6 +464,8 @@ pub struct PushResponse {
 
 /// The stored outcome of one mutation. Stored in the same transaction as the effect.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct Receipt {
     /// The mutation's seq.
     pub seq: u64,
@@ -448,6 +479,7 @@ pub struct Receipt {
     pub household_version: Option<i64>,
     /// Same-field conflicts this mutation met; each is stored for a supervisor.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub conflicts: Vec<ConflictNote>,
     /// Why the mutation was rejected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -456,6 +488,7 @@ pub struct Receipt {
 
 /// Whether a mutation took effect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ReceiptStatus {
     /// The mutation was applied (possibly with conflicts, see `conflicts`).
@@ -466,6 +499,8 @@ pub enum ReceiptStatus {
 
 /// Why a mutation was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct Rejection {
     /// Stable code.
     pub code: RejectCode,
@@ -473,11 +508,13 @@ pub struct Rejection {
     pub message: String,
     /// Field-level reasons.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub fields: Vec<FieldError>,
 }
 
 /// Mutation rejection codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum RejectCode {
     /// The mutation's JSON does not have the shape of any op.
@@ -512,6 +549,8 @@ pub enum RejectCode {
 
 /// A same-field conflict met by a mutation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct ConflictNote {
     /// Id of the stored conflict, for the supervisor's review.
     pub conflict_id: Uuid,
@@ -525,6 +564,7 @@ pub struct ConflictNote {
 
 /// The field a conflict is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ConflictTarget {
     /// A household answer, or `@area` / `@deleted`.
@@ -550,6 +590,7 @@ pub enum ConflictTarget {
 
 /// The side whose value won a conflict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Kept {
     /// The pushed value won.

@@ -11,6 +11,7 @@ use super::push::ConflictTarget;
 
 /// Where a household stands in review. Set by the server only: push cannot write it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewStatus {
     /// New, or changed since the last decision: waits for a supervisor.
@@ -76,6 +77,7 @@ impl ReviewStatus {
 
 /// A supervisor's decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
     /// `approved`.
@@ -118,6 +120,7 @@ impl Decision {
 
 /// Why a household was rejected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum RejectReason {
     /// The same household is recorded elsewhere.
@@ -171,6 +174,7 @@ impl RejectReason {
 
 /// What a note of a returned household is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum NoteTarget {
     /// A household answer, by its key in the form.
@@ -195,6 +199,8 @@ pub enum NoteTarget {
 
 /// A note on one answer, member or photo of a returned household.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct FieldNote {
     /// What it is about.
@@ -205,6 +211,8 @@ pub struct FieldNote {
 
 /// `POST /v1/households/{id}/review`: a decision on the household as it is at `version`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct DecideRequest {
     /// The household version the supervisor looked at. A decision on any other version than
@@ -217,6 +225,7 @@ pub struct DecideRequest {
     pub note: Option<String>,
     /// Notes on single answers, members or photos (returns only).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub field_notes: Vec<FieldNote>,
     /// Required to reject.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -226,6 +235,8 @@ pub struct DecideRequest {
 /// A decision as stored: in pull (the household's last decision), in the answer to a
 /// decision, and in a household's history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct ReviewView {
     /// Id of the decision.
     pub id: Uuid,
@@ -239,6 +250,7 @@ pub struct ReviewView {
     pub note: Option<String>,
     /// Notes on single answers, members or photos.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub field_notes: Vec<FieldNote>,
     /// The household version the decision was made on (the decision itself made the next).
     pub version: i64,
@@ -250,6 +262,8 @@ pub struct ReviewView {
 
 /// The answer to a decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct DecideResponse {
     /// The household.
     pub household_id: Uuid,
@@ -264,6 +278,7 @@ pub struct DecideResponse {
 /// What made one household version, as a household's history and a stale decision's answer
 /// list them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
     /// `create_household`.
@@ -339,6 +354,8 @@ impl ChangeKind {
 
 /// One value changed by a version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct FieldChange {
     /// Which value (a household answer, a member's answer, a family's No KK, or a pseudo-field
     /// such as `@deleted`, `@area`, `@removed`).
@@ -351,6 +368,8 @@ pub struct FieldChange {
 
 /// A person named in a history or a conflict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct Person {
     /// User id.
     pub id: Uuid,
@@ -360,6 +379,8 @@ pub struct Person {
 
 /// One household version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct VersionEntry {
     /// The version.
     pub version: i64,
@@ -372,6 +393,7 @@ pub struct VersionEntry {
     pub by: Option<Person>,
     /// The values it changed. A `create` lists none: its answers are the first values.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub changes: Vec<FieldChange>,
     /// With `visit`: the visit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -386,6 +408,7 @@ pub struct VersionEntry {
 
 /// Which value a settlement keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Keep {
     /// The value that was stored before the later edit.
@@ -398,6 +421,8 @@ pub enum Keep {
 
 /// `POST /v1/conflicts/{id}/resolve`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct ResolveRequest {
     /// The household version the supervisor looked at (`409 stale_version` otherwise).
@@ -411,6 +436,8 @@ pub struct ResolveRequest {
 
 /// How a conflict was settled.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct Resolution {
     /// Which value was kept.
     pub keep: Keep,
@@ -427,6 +454,8 @@ pub struct Resolution {
 
 /// The answer to a settlement.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct ResolveResponse {
     /// The conflict.
     pub conflict_id: Uuid,
@@ -441,6 +470,8 @@ pub struct ResolveResponse {
 /// A household's history (`GET /v1/households/{id}/history`): its versions, decisions and
 /// conflicts, oldest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct HouseholdHistory {
     /// The household.
     pub household_id: Uuid,
@@ -458,6 +489,8 @@ pub struct HouseholdHistory {
 
 /// The body of `409 stale_version`: the decision named a version that is no longer current.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct StaleVersion {
     /// The household's current version.
     pub current_version: i64,
@@ -467,6 +500,7 @@ pub struct StaleVersion {
 
 /// In what order the queue lists households.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum QueueOrder {
     /// Highest risk first, then the longest waiting.
@@ -478,6 +512,8 @@ pub enum QueueOrder {
 
 /// One household waiting for a decision.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct QueueItem {
     /// The household.
     pub household_id: Uuid,
@@ -507,8 +543,11 @@ pub struct QueueItem {
     pub overdue: bool,
 }
 
-/// Households waiting, by status, in the queue's scope and filters (without the cursor).
+/// Households waiting, by status, in the queue's scope and filters (without the cursor). Each
+/// count stops at `counted_up_to`: a count equal to it means at least that many.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct QueueCounts {
     /// `pending`.
     pub pending: u64,
@@ -516,10 +555,15 @@ pub struct QueueCounts {
     pub resubmitted: u64,
     /// Of those, waiting longer than `review.due_days`.
     pub overdue: u64,
+    /// Where counting stops.
+    #[serde(default)]
+    pub counted_up_to: u64,
 }
 
 /// `GET /v1/reviews/queue`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct QueuePage {
     /// One page, in the asked order.
     pub items: Vec<QueueItem>,
@@ -534,6 +578,8 @@ pub struct QueuePage {
 
 /// One household of a bulk approval, at the version the supervisor looked at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct BulkItem {
     /// The household.
@@ -544,6 +590,8 @@ pub struct BulkItem {
 
 /// `POST /v1/reviews/approve`: approve many households in one request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct BulkApproveRequest {
     /// At most `MAX_BULK_APPROVE` households, each once.
@@ -552,6 +600,7 @@ pub struct BulkApproveRequest {
 
 /// What became of one household of a bulk approval.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum BulkOutcome {
     /// Approved (or already approved by this request's earlier copy).
@@ -568,6 +617,8 @@ pub enum BulkOutcome {
 
 /// One answer of a bulk approval.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct BulkResult {
     /// The household.
     pub household_id: Uuid,
@@ -582,6 +633,8 @@ pub struct BulkResult {
 
 /// The answer to a bulk approval: one result per item, in the request's order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct BulkApproveResponse {
     /// One per item.
     pub results: Vec<BulkResult>,
@@ -589,6 +642,8 @@ pub struct BulkApproveResponse {
 
 /// Households of an area by review status (in indicators).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct ReviewCounts {
     /// Waiting, new or changed since the last decision.
     pub pending: u64,
