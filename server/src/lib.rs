@@ -25,6 +25,7 @@ pub mod store;
 pub mod sync;
 pub mod telemetry;
 pub mod views;
+pub mod web;
 
 use std::future::Future;
 use std::net::SocketAddr;

@@ -5,7 +5,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, StatusCode};
-use axum::http::{Request, Uri, header};
+use axum::http::{Method, Request, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, head, post, put};
 use sync_protocol::v1;
@@ -26,6 +26,7 @@ use crate::api::{
 };
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::web;
 
 /// The tus endpoints; every answer carries `Tus-Resumable`.
 fn tus() -> Router<AppState> {
@@ -64,6 +65,7 @@ pub fn router(state: AppState) -> Router {
         .route("/me", get(auth::get_me))
         .route("/sync/push", post(sync::push))
         .route("/sync/pull", get(sync::pull))
+        .route("/areas", get(areas::list))
         .route("/areas/locate", get(areas::locate))
         .route("/indicators", get(indicators::get))
         .route("/exports/households", get(exports::households))
@@ -125,8 +127,10 @@ fn panic_response() -> Response {
     ApiError::Internal(anyhow::anyhow!("handler panicked")).into_response()
 }
 
-/// Unknown URLs. `/v2/...` and other versions get `unsupported_protocol_version`.
-async fn fallback(uri: Uri) -> ApiError {
+/// Everything the routes above do not name. Under a protocol version it is the API's: `/v2/…`
+/// and other versions get `unsupported_protocol_version`, an unknown `/v1/…` a JSON 404.
+/// Anything else is the web apps' (files, and the pages of their routes).
+async fn fallback(method: Method, uri: Uri) -> Response {
     let first = uri
         .path()
         .trim_start_matches('/')
@@ -135,10 +139,13 @@ async fn fallback(uri: Uri) -> ApiError {
         .unwrap_or_default();
     let is_version =
         first.len() > 1 && first.starts_with('v') && first[1..].bytes().all(|b| b.is_ascii_digit());
-    if is_version && first != &v1::PATH_PREFIX[1..] {
-        return ApiError::UnsupportedVersion(first.to_owned());
+    if !is_version {
+        return web::serve(&method, &uri);
     }
-    ApiError::not_found(format!("alamat {} tidak ada", uri.path()))
+    if first != &v1::PATH_PREFIX[1..] {
+        return ApiError::UnsupportedVersion(first.to_owned()).into_response();
+    }
+    ApiError::not_found(format!("alamat {} tidak ada", uri.path())).into_response()
 }
 
 /// How long a graceful shutdown waits for requests in flight.

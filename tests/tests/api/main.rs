@@ -46,3 +46,4 @@ mod resilience;
 mod review;
 mod scoring;
 mod uploads;
+mod web;
