@@ -77,12 +77,22 @@ pub async fn demo_areas(db: &DatabaseConnection) -> Result<usize, SeedError> {
     Ok(summary.created + summary.updated)
 }
 
-/// The demo users: one per role. (username, role, areas)
-pub const DEMO_USERS: [(&str, &str, &str); 4] = [
-    ("demo-tksk", "enumerator", "73.22.01"),
-    ("demo-supervisor", "supervisor", "73.22"),
-    ("demo-analis", "analyst", "73.22"),
-    ("demo-admin", "admin", "73.22"),
+/// The demo users: one per role. (username, name shown to people, role, area)
+pub const DEMO_USERS: [(&str, &str, &str, &str); 4] = [
+    (
+        "demo-tksk",
+        "Andi (TKSK Malangke)",
+        "enumerator",
+        "73.22.01",
+    ),
+    (
+        "demo-supervisor",
+        "Sitti (Supervisor Dinsos)",
+        "supervisor",
+        "73.22",
+    ),
+    ("demo-analis", "Rahmat (Analis Bappeda)", "analyst", "73.22"),
+    ("demo-admin", "Admin Dinsos", "admin", "73.22"),
 ];
 
 /// Seeds areas, the form and the demo users (users that exist are left alone). Returns the
@@ -91,14 +101,14 @@ pub async fn demo(db: &DatabaseConnection, password: &str) -> Result<Vec<String>
     demo_areas(db).await?;
     publish_survey_form(db).await?;
     let mut created = Vec::new();
-    for (username, role, area) in DEMO_USERS {
+    for (username, display_name, role, area) in DEMO_USERS {
         if users::find_with_hash(db, username).await?.is_some() {
             continue;
         }
         let areas = [area.to_owned()];
         let spec = UserSpec {
             username,
-            display_name: "",
+            display_name,
             role,
             areas: &areas,
             password,

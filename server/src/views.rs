@@ -27,6 +27,22 @@ pub fn review(r: &StoredReview) -> ReviewView {
     }
 }
 
+/// The people a list of conflicts names: their authors and whoever settled them.
+#[must_use]
+pub fn conflict_people(conflicts: &[StoredConflict]) -> Vec<Uuid> {
+    let mut ids: Vec<Uuid> = conflicts
+        .iter()
+        .flat_map(|c| {
+            [c.stored.writer.user_id, c.incoming.writer.user_id]
+                .into_iter()
+                .chain(c.resolution.as_ref().map(|r| r.by))
+        })
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
 /// A person, by id and the names known.
 fn person(id: Uuid, names: &BTreeMap<Uuid, String>) -> Person {
     Person {
@@ -35,9 +51,11 @@ fn person(id: Uuid, names: &BTreeMap<Uuid, String>) -> Person {
     }
 }
 
-/// A conflict; `names` holds the name of whoever settled it.
+/// A conflict; `names` holds the names of its two authors and of whoever settled it.
 #[must_use]
 pub fn conflict(c: StoredConflict, names: &BTreeMap<Uuid, String>) -> ConflictView {
+    let stored_by = Some(person(c.stored.writer.user_id, names));
+    let incoming_by = Some(person(c.incoming.writer.user_id, names));
     ConflictView {
         id: c.id,
         household_id: c.household_id,
@@ -51,6 +69,8 @@ pub fn conflict(c: StoredConflict, names: &BTreeMap<Uuid, String>) -> ConflictVi
         incoming_value: c.incoming_value,
         incoming: c.incoming,
         created_at: c.created_at,
+        stored_by,
+        incoming_by,
         resolution: c.resolution.map(|r| resolution(r, names)),
     }
 }

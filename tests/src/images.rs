@@ -132,6 +132,45 @@ pub fn pixels(width: u16, height: u16, seed: u32) -> Vec<u8> {
     out
 }
 
+/// A picture of 8 × 6 blocks of colours drawn from `seed`: the perceptual hashes of two
+/// seeds differ in about half their bits, so no two such photos look alike.
+#[must_use]
+pub fn blocks(width: u16, height: u16, seed: u64) -> Vec<u8> {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let colours: Vec<[u8; 3]> = (0..48).map(|_| rng.random()).collect();
+    let mut out = Vec::with_capacity(usize::from(width) * usize::from(height) * 3);
+    for y in 0..usize::from(height) {
+        for x in 0..usize::from(width) {
+            let block = (y * 6 / usize::from(height)) * 8 + x * 8 / usize::from(width);
+            out.extend(colours[block]);
+        }
+    }
+    out
+}
+
+/// A JPEG of `width` × `height` pixels (RGB) with the given EXIF (none when `None`).
+#[must_use]
+pub fn jpeg_of(
+    pixels: &[u8],
+    width: u16,
+    height: u16,
+    exif: Option<&PhoneExif>,
+    quality: u8,
+) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut encoder = jpeg_encoder::Encoder::new(&mut out, quality);
+    if let Some(exif) = exif {
+        let mut segment = b"Exif\0\0".to_vec();
+        segment.extend(exif_tiff(exif));
+        encoder.add_app_segment(1, &segment).expect("EXIF segment");
+    }
+    encoder
+        .encode(pixels, width, height, jpeg_encoder::ColorType::Rgb)
+        .expect("encoding");
+    out
+}
+
 /// A JPEG of `width` × `height` with the given EXIF (none when `None`).
 #[must_use]
 pub fn jpeg(width: u16, height: u16, seed: u32, exif: Option<&PhoneExif>, quality: u8) -> Vec<u8> {

@@ -1,10 +1,12 @@
 //! `GET /v1/areas/locate`: which desa holds a point. Boundaries are public facts, so any
 //! signed-in user may ask; the answer says whether the desa is in the caller's areas.
+//! `GET /v1/areas?under=…&level=…`: the kecamatan or desa below an area that the caller's
+//! areas cover, for pickers.
 
 use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
-use sync_protocol::v1::office::{AreaRef, LocatedArea};
+use sync_protocol::v1::office::{AreaListing, AreaRef, LocatedArea};
 use tracing::instrument;
 
 use super::extract::{ApiQuery, AuthUser};
@@ -61,5 +63,44 @@ pub async fn locate(
         level: code.level().as_str().to_owned(),
         kecamatan: kecamatan.as_ref().map(area_ref),
         in_scope: user.actor.scope.covers(code.as_str()),
+    }))
+}
+
+/// The question of `GET /v1/areas`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    under: String,
+    level: String,
+}
+
+/// `GET /v1/areas?under=73.22&level=kecamatan|desa`: in code order, only those the caller's
+/// areas cover.
+#[instrument(skip_all, fields(user.id = %user.actor.id))]
+pub async fn list(
+    State(app): State<AppState>,
+    user: AuthUser,
+    ApiQuery(query): ApiQuery<ListQuery>,
+) -> Result<Json<AreaListing>, ApiError> {
+    let under = AreaCode::parse(&query.under).map_err(|e| ApiError::invalid(e.to_string()))?;
+    let levels: &[&str] = match query.level.as_str() {
+        "kecamatan" => &["kecamatan"],
+        "desa" => &["desa", "kelurahan"],
+        other => {
+            return Err(ApiError::invalid(format!(
+                "level harus kecamatan atau desa, bukan {other:?}"
+            )));
+        }
+    };
+    let areas = areas::below(&app.db, under.as_str(), levels)
+        .await?
+        .into_iter()
+        .filter(|(code, _)| user.actor.scope.covers(code))
+        .map(|(code, name)| AreaRef { code, name })
+        .collect();
+    Ok(Json(AreaListing {
+        under: under.as_str().to_owned(),
+        level: query.level,
+        areas,
     }))
 }

@@ -13,11 +13,17 @@ use crate::domain::area::AreaCode;
 use crate::domain::scope::Scope;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::store::users;
 
-fn me(id: uuid::Uuid, username: &str, role: &str, areas: &[AreaCode]) -> Me {
+fn me(id: uuid::Uuid, username: &str, name: &str, role: &str, areas: &[AreaCode]) -> Me {
     Me {
         id,
         username: username.to_owned(),
+        display_name: if name.trim().is_empty() {
+            username.to_owned()
+        } else {
+            name.to_owned()
+        },
         role: role.to_owned(),
         areas: areas.iter().map(ToString::to_string).collect(),
     }
@@ -39,6 +45,7 @@ pub async fn login(
             user: me(
                 done.user.id,
                 &done.user.username,
+                &done.user.display_name,
                 done.user.role.as_str(),
                 &done.areas,
             ),
@@ -62,12 +69,15 @@ pub async fn logout(State(app): State<AppState>, user: AuthUser) -> Result<Statu
 }
 
 /// `GET /v1/me`
-pub async fn get_me(user: AuthUser) -> Json<Me> {
+pub async fn get_me(State(app): State<AppState>, user: AuthUser) -> Result<Json<Me>, ApiError> {
     let actor = user.actor;
-    Json(me(
+    let names = users::display_names(&app.db, &[actor.id]).await?;
+    let name = names.get(&actor.id).map_or("", String::as_str);
+    Ok(Json(me(
         actor.id,
         &actor.username,
+        name,
         actor.role.as_str(),
         Scope::areas(&actor.scope),
-    ))
+    )))
 }

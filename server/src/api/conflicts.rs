@@ -13,7 +13,7 @@ use super::extract::{ApiJson, ApiPath, ApiQuery, AuthUser};
 use crate::error::ApiError;
 use crate::review;
 use crate::state::AppState;
-use crate::store::conflicts;
+use crate::store::{conflicts, users};
 use crate::views;
 
 /// Query of `GET /v1/conflicts`.
@@ -42,7 +42,7 @@ pub async fn list(
         return Err(ApiError::invalid("limit harus di antara 1 dan 1000"));
     }
     let found = conflicts::list(&app.db, &user.actor.scope, params.household_id, limit).await?;
-    let names = std::collections::BTreeMap::new();
+    let names = users::display_names(&app.db, &views::conflict_people(&found)).await?;
     Ok(Json(
         found
             .into_iter()

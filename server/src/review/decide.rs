@@ -141,7 +141,6 @@ async fn reviewer_name(db: &impl ConnectionTrait, actor: &Actor) -> Result<Strin
     Ok(users::display_names(db, &[actor.id])
         .await?
         .remove(&actor.id)
-        .filter(|name| !name.trim().is_empty())
         .unwrap_or_else(|| actor.username.clone()))
 }
 

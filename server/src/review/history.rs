@@ -28,13 +28,7 @@ pub async fn history(
     let versions = changes::versions(db, household_id, 0).await?;
     let decisions = reviews::of_household(db, household_id).await?;
     let stored = conflicts::of_household(db, household_id).await?;
-    let mut resolvers: Vec<Uuid> = stored
-        .iter()
-        .filter_map(|c| c.resolution.as_ref().map(|r| r.by))
-        .collect();
-    resolvers.sort_unstable();
-    resolvers.dedup();
-    let names = users::display_names(db, &resolvers).await?;
+    let names = users::display_names(db, &views::conflict_people(&stored)).await?;
     let target = household_id.to_string();
     audit::record(
         db,

@@ -148,7 +148,8 @@ pub async fn set_areas(
     Ok(())
 }
 
-/// The names shown to people of these users, by id (ids not stored are left out).
+/// The names shown to people of these users, by id (ids not stored are left out): the display
+/// name, or the username where it is empty.
 pub async fn display_names(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
@@ -158,11 +159,23 @@ pub async fn display_names(
     }
     Ok(app_user::Entity::find()
         .select_only()
-        .columns([app_user::Column::Id, app_user::Column::DisplayName])
+        .columns([
+            app_user::Column::Id,
+            app_user::Column::DisplayName,
+            app_user::Column::Username,
+        ])
         .filter(app_user::Column::Id.is_in(ids.iter().copied()))
-        .into_tuple::<(Uuid, String)>()
+        .into_tuple::<(Uuid, String, String)>()
         .all(db)
         .await?
         .into_iter()
+        .map(|(id, name, username)| {
+            let shown = if name.trim().is_empty() {
+                username
+            } else {
+                name
+            };
+            (id, shown)
+        })
         .collect())
 }

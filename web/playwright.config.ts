@@ -1,0 +1,31 @@
+import { defineConfig } from "@playwright/test";
+
+// Browser tests of the console against a real server (PostgreSQL, Garage) started and filled
+// by scripts/e2e.sh, in Debian's Chromium (Playwright's own browser download is not used).
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: "test-results/playwright",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  reporter: [["list"]],
+  use: {
+    baseURL: process.env.E2E_BASE_URL ?? "http://127.0.0.1:8080",
+    locale: "id-ID",
+    timezoneId: "Asia/Makassar",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+    trace: "off",
+  },
+});

@@ -1,0 +1,115 @@
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+
+import type { LoginResponse, Me } from "../generated/protocol";
+import { id } from "../i18n/id";
+import { Api } from "../shared/api";
+import { navigate, useLocation } from "../shared/router";
+import { Link } from "./components/Link";
+import { mayReview, SessionContext } from "./context";
+import { HouseholdPage } from "./pages/HouseholdPage";
+import { Login } from "./pages/Login";
+import { ReviewQueue } from "./pages/ReviewQueue";
+
+/** The token lives for the browser tab only: closing the tab signs out. */
+const TOKEN_KEY = "ekemiskinan.konsol.token";
+
+export function App() {
+  const token = useRef<string | null>(sessionStorage.getItem(TOKEN_KEY));
+  const [me, setMe] = useState<Me | null>(null);
+  const [expired, setExpired] = useState(false);
+  const [checking, setChecking] = useState(token.current !== null);
+  const api = useMemo(
+    () =>
+      new Api(
+        () => token.current,
+        () => setExpired(true),
+      ),
+    [],
+  );
+
+  // A reload keeps the tab's token: ask the server who it belongs to.
+  useEffect(() => {
+    if (!token.current) return;
+    api
+      .me()
+      .then(setMe)
+      .catch(() => signOut())
+      .finally(() => setChecking(false));
+  }, [api]);
+
+  function signIn(answer: LoginResponse) {
+    token.current = answer.token;
+    sessionStorage.setItem(TOKEN_KEY, answer.token);
+    setMe(answer.user);
+    setExpired(false);
+  }
+
+  function signOut() {
+    token.current = null;
+    sessionStorage.removeItem(TOKEN_KEY);
+    setMe(null);
+    setExpired(false);
+  }
+
+  async function logout() {
+    try {
+      await api.logout();
+    } finally {
+      signOut();
+      navigate("/");
+    }
+  }
+
+  if (checking) return <p class="loading">{id.app.loading}</p>;
+  if (!me) return <Login api={api} onLogin={signIn} />;
+  return (
+    <SessionContext.Provider value={{ api, me }}>
+      <a class="skip" href="#isi">
+        {id.app.skipToContent}
+      </a>
+      <Header me={me} onLogout={logout} />
+      <Page me={me} />
+      {expired && <Login api={api} expired onLogin={signIn} />}
+    </SessionContext.Provider>
+  );
+}
+
+function Header(props: { me: Me; onLogout: () => void }) {
+  const { me } = props;
+  const role = id.roles[me.role] ?? me.role;
+  return (
+    <header class="top">
+      <span class="brand">{id.app.title}</span>
+      <nav aria-label={id.nav.label}>
+        {mayReview(me) && <Link href="/antrean">{id.nav.queue}</Link>}
+      </nav>
+      <span class="who">{id.nav.signedInAs(me.display_name || me.username, role)}</span>
+      <button type="button" onClick={props.onLogout}>
+        {id.nav.logout}
+      </button>
+    </header>
+  );
+}
+
+function Page(props: { me: Me }) {
+  const location = useLocation();
+  const path = location.split("?")[0] ?? "/";
+  const household = /^\/rumah-tangga\/([0-9a-f-]{36})$/.exec(path);
+  useEffect(() => {
+    if (path === "/" && mayReview(props.me)) navigate("/antrean", true);
+  }, [path, props.me]);
+  if (!mayReview(props.me)) {
+    return (
+      <main id="isi">
+        <p role="alert">{id.errors.forbidden}</p>
+      </main>
+    );
+  }
+  if (path === "/antrean") return <ReviewQueue search={location.split("?")[1] ?? ""} />;
+  if (household?.[1]) return <HouseholdPage householdId={household[1]} />;
+  return (
+    <main id="isi">
+      <p role="alert">{id.errors.notFound}</p>
+    </main>
+  );
+}

@@ -1,0 +1,94 @@
+import { useState } from "preact/hooks";
+
+import type { LoginResponse } from "../../generated/protocol";
+import { id } from "../../i18n/id";
+import { type Api, ApiError, NetworkError } from "../../shared/api";
+import { errorText, waitText } from "../../shared/errors";
+
+/** The login form: full page when nobody is signed in, a dialog over the page when the
+ * session expired (the page underneath keeps what was typed). */
+export function Login(props: {
+  api: Api;
+  expired?: boolean;
+  onLogin: (answer: LoginResponse) => void;
+}) {
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    setBusy(true);
+    setProblem(null);
+    try {
+      props.onLogin(await props.api.login(username.trim(), password));
+    } catch (error) {
+      setProblem(loginProblem(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const form = (
+    <form class="login" onSubmit={submit} aria-labelledby="login-title">
+      <h1 id="login-title">{id.login.title}</h1>
+      <p>{props.expired ? id.login.expired : id.login.intro}</p>
+      <label>
+        {id.login.username}
+        <input
+          name="username"
+          autocomplete="username"
+          required
+          value={username}
+          onInput={(e) => setUsername(e.currentTarget.value)}
+        />
+      </label>
+      <label>
+        {id.login.password}
+        <input
+          name="password"
+          type="password"
+          autocomplete="current-password"
+          required
+          value={password}
+          onInput={(e) => setPassword(e.currentTarget.value)}
+        />
+      </label>
+      {problem && (
+        <p class="problem" role="alert">
+          {problem}
+        </p>
+      )}
+      <button type="submit" class="primary" disabled={busy}>
+        {busy ? id.login.submitting : id.login.submit}
+      </button>
+    </form>
+  );
+  if (props.expired) {
+    return (
+      <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="login-title">
+        {form}
+      </div>
+    );
+  }
+  return (
+    <main class="login-page" id="isi">
+      <p class="brand">
+        {id.app.title} · {id.app.region}
+      </p>
+      {form}
+    </main>
+  );
+}
+
+function loginProblem(error: unknown): string {
+  if (error instanceof NetworkError) return id.login.offline;
+  if (error instanceof ApiError) {
+    if (error.body?.code === "invalid_credentials") return id.login.invalid;
+    if (error.body?.code === "login_throttled") {
+      return id.login.throttled(waitText(error.body.retry_after_seconds ?? 60));
+    }
+  }
+  return errorText(error);
+}

@@ -1,0 +1,173 @@
+// The one typed client of the server's JSON API: every request and answer shape comes from
+// the Rust wire types (src/generated/protocol.ts). The bearer token travels in a header, never
+// in a cookie, so the API has no CSRF surface.
+
+import type {
+  AreaListing,
+  BulkApproveRequest,
+  BulkApproveResponse,
+  ConflictView,
+  DecideRequest,
+  DecideResponse,
+  ErrorBody,
+  FormDefinition,
+  HouseholdHistory,
+  HouseholdPhoto,
+  HouseholdQuality,
+  HouseholdScore,
+  HouseholdSnapshot,
+  LoginResponse,
+  Me,
+  PhotoDetails,
+  QueueOrder,
+  QueuePage,
+  ResolveRequest,
+  ResolveResponse,
+} from "../generated/protocol";
+
+/** An answer other than 2xx, with the server's error body when it sent one. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ErrorBody | null,
+  ) {
+    super(body?.message ?? `HTTP ${status}`);
+  }
+
+  /** The token is missing, unknown, expired or revoked: the user logs in again. */
+  get unauthorized(): boolean {
+    return this.status === 401;
+  }
+}
+
+/** The server could not be reached at all. */
+export class NetworkError extends Error {}
+
+/** A filter of the review queue, as the page holds it. */
+export interface QueueQuery {
+  area?: string;
+  status?: "pending" | "resubmitted";
+  flag?: string;
+  overdue?: boolean;
+  order?: QueueOrder;
+  cursor?: string;
+  limit?: number;
+}
+
+export class Api {
+  /**
+   * @param token the bearer token, read at each request (it changes at login)
+   * @param unauthorized called when the server says the token no longer works
+   */
+  constructor(
+    private readonly token: () => string | null,
+    private readonly unauthorized: () => void,
+  ) {}
+
+  private async send(method: string, path: string, body?: unknown): Promise<Response> {
+    const headers: Record<string, string> = { accept: "application/json" };
+    const token = this.token();
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers["content-type"] = "application/json";
+    let response: Response;
+    try {
+      response = await fetch(path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      throw new NetworkError("server tidak dapat dihubungi");
+    }
+    if (response.ok) return response;
+    let error: ErrorBody | null = null;
+    try {
+      error = (await response.json()) as ErrorBody;
+    } catch {
+      error = null;
+    }
+    const failure = new ApiError(response.status, error);
+    if (failure.unauthorized && token) this.unauthorized();
+    throw failure;
+  }
+
+  private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await this.send(method, path, body);
+    return (await response.json()) as T;
+  }
+
+  login(username: string, password: string): Promise<LoginResponse> {
+    return this.json("POST", "/v1/auth/login", { username, password });
+  }
+
+  async logout(): Promise<void> {
+    await this.send("POST", "/v1/auth/logout");
+  }
+
+  me(): Promise<Me> {
+    return this.json("GET", "/v1/me");
+  }
+
+  queue(query: QueueQuery): Promise<QueuePage> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined && value !== "" && value !== false) params.set(key, String(value));
+    }
+    const text = params.toString();
+    return this.json("GET", `/v1/reviews/queue${text ? `?${text}` : ""}`);
+  }
+
+  approveMany(request: BulkApproveRequest): Promise<BulkApproveResponse> {
+    return this.json("POST", "/v1/reviews/approve", request);
+  }
+
+  household(id: string): Promise<HouseholdSnapshot> {
+    return this.json("GET", `/v1/households/${id}`);
+  }
+
+  decide(id: string, request: DecideRequest): Promise<DecideResponse> {
+    return this.json("POST", `/v1/households/${id}/review`, request);
+  }
+
+  history(id: string): Promise<HouseholdHistory> {
+    return this.json("GET", `/v1/households/${id}/history`);
+  }
+
+  flags(id: string): Promise<HouseholdQuality> {
+    return this.json("GET", `/v1/households/${id}/flags`);
+  }
+
+  score(id: string): Promise<HouseholdScore> {
+    return this.json("GET", `/v1/households/${id}/score`);
+  }
+
+  photos(id: string): Promise<HouseholdPhoto[]> {
+    return this.json("GET", `/v1/households/${id}/photos`);
+  }
+
+  photoDetails(sha256: string): Promise<PhotoDetails> {
+    return this.json("GET", `/v1/photos/${sha256}/details`);
+  }
+
+  conflicts(householdId: string): Promise<ConflictView[]> {
+    return this.json("GET", `/v1/conflicts?household_id=${householdId}`);
+  }
+
+  resolve(conflictId: string, request: ResolveRequest): Promise<ResolveResponse> {
+    return this.json("POST", `/v1/conflicts/${conflictId}/resolve`, request);
+  }
+
+  form(id: string, version: number): Promise<FormDefinition> {
+    return this.json("GET", `/v1/forms/${id}/${version}`);
+  }
+
+  areas(under: string, level: "kecamatan" | "desa"): Promise<AreaListing> {
+    return this.json("GET", `/v1/areas?under=${encodeURIComponent(under)}&level=${level}`);
+  }
+
+  /** A file the API serves (a photo), as a blob, fetched with the token. */
+  async blob(path: string): Promise<Blob> {
+    const response = await this.send("GET", path);
+    return response.blob();
+  }
+}
