@@ -72,7 +72,8 @@ echo "machine: $(nproc) cores; PostgreSQL $("$PSQL_BIN" --version | awk '{print 
     echo '\timing on'
     for _ in $(seq "$ROUNDS"); do
         echo "SELECT h.id, h.version, h.review_status, h.area_code, h.risk, h.review_since, (h.fields ->> 'nama_kepala_rumah_tangga') AS head_name FROM household h WHERE h.review_status IN ('pending', 'resubmitted') AND h.tombstone IS NULL AND (h.area_code LIKE '73.22.%') ORDER BY h.risk DESC, h.review_since, h.id LIMIT 51;"
-        echo "SELECT SUM(CASE WHEN h.review_status = 'pending' THEN 1 ELSE 0 END), SUM(CASE WHEN h.review_status = 'resubmitted' THEN 1 ELSE 0 END), SUM(CASE WHEN h.review_since < now() - interval '14 days' THEN 1 ELSE 0 END) FROM household h WHERE h.review_status IN ('pending', 'resubmitted') AND h.tombstone IS NULL AND (h.area_code LIKE '73.22.%');"
+        W="h.review_status IN ('pending', 'resubmitted') AND h.tombstone IS NULL AND (h.area_code LIKE '73.22.%')"
+        echo "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM household h WHERE $W AND h.review_status = 'pending' LIMIT 10000) AS c), (SELECT COUNT(*) FROM (SELECT 1 FROM household h WHERE $W AND h.review_status = 'resubmitted' LIMIT 10000) AS c), (SELECT COUNT(*) FROM (SELECT 1 FROM household h WHERE $W AND h.review_since < now() - interval '14 days' LIMIT 10000) AS c);"
     done
 } | "$PSQL_BIN" -q "$DATABASE_URL" -o /dev/null | awk '/^Time:/ { print $2 }' >"$WORK/psql.txt"
 python3 - "$WORK/psql.txt" <<'PY'

@@ -119,7 +119,7 @@ pub async fn queue(
             pending,
             resubmitted,
             overdue,
-            counted_up_to: 0,
+            counted_up_to: reviews::COUNT_CAP,
         },
         due_days: config.due_days,
     })

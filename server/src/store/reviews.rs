@@ -325,8 +325,12 @@ pub async fn page(
     Ok(QueueRow::find_by_statement(statement).all(db).await?)
 }
 
+/// The most a queue count counts: beyond it a count says "at least this many". Counting
+/// every waiting household of a kabupaten on every page would cost more than the page.
+pub const COUNT_CAP: u64 = 10_000;
+
 /// Households waiting under the filter: `(pending, resubmitted, overdue)`, overdue meaning
-/// waiting since before `overdue_before`.
+/// waiting since before `overdue_before`; each at most [`COUNT_CAP`].
 pub async fn counts(
     db: &impl ConnectionTrait,
     filter: &QueueFilter<'_>,
@@ -334,9 +338,9 @@ pub async fn counts(
 ) -> Result<(u64, u64, u64), StoreError> {
     #[derive(FromQueryResult)]
     struct Counts {
-        pending: Option<i64>,
-        resubmitted: Option<i64>,
-        overdue: Option<i64>,
+        pending: i64,
+        resubmitted: i64,
+        overdue: i64,
     }
     if filter.scope.areas().is_empty() {
         return Ok((0, 0, 0));
@@ -344,16 +348,22 @@ pub async fn counts(
     let mut values = Vec::new();
     let conditions = conditions(filter, &mut values);
     values.push(overdue_before.into());
+    let since = values.len();
+    let capped = |extra: &str| {
+        format!(
+            "(SELECT COUNT(*) FROM (SELECT 1 FROM household h WHERE {conditions} AND {extra} \
+             LIMIT {COUNT_CAP}) AS c)"
+        )
+    };
     let sql = format!(
-        "SELECT SUM(CASE WHEN h.review_status = 'pending' THEN 1 ELSE 0 END) AS pending, \
-         SUM(CASE WHEN h.review_status = 'resubmitted' THEN 1 ELSE 0 END) AS resubmitted, \
-         SUM(CASE WHEN h.review_since < ${} THEN 1 ELSE 0 END) AS overdue \
-         FROM household h WHERE {conditions}",
-        values.len()
+        "SELECT {} AS pending, {} AS resubmitted, {} AS overdue",
+        capped("h.review_status = 'pending'"),
+        capped("h.review_status = 'resubmitted'"),
+        capped(&format!("h.review_since < ${since}")),
     );
     let statement = super::statement(db.get_database_backend(), &sql, values);
     let counts = Counts::find_by_statement(statement).one(db).await?;
-    let n = |v: Option<i64>| v.and_then(|v| u64::try_from(v).ok()).unwrap_or(0);
+    let n = |v: i64| u64::try_from(v).unwrap_or(0);
     Ok(counts.map_or((0, 0, 0), |c| {
         (n(c.pending), n(c.resubmitted), n(c.overdue))
     }))
