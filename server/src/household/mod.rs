@@ -170,7 +170,7 @@ impl Editing {
                 status
             }
             // An edit after a decision sends the household back to review.
-            None => self.row.review.after_edit(),
+            None => self.row.review.after_edit_by(by.writer.authority),
         };
         if status != self.row.review || self.decision.is_some() {
             self.detail.record(

@@ -83,6 +83,7 @@ async fn resolve_in<C: ConnectionTrait>(
         Load::Full,
     )
     .await?
+    .filter(|e| actor.scope.covers(&e.row.area_code))
     .ok_or(ReviewError::NotFound)?;
     let current = editing.row.version;
     if request.version > current {

@@ -73,6 +73,18 @@ impl ReviewStatus {
             other => other,
         }
     }
+
+    /// The status after an edit by someone with `authority`: a field worker's edit is
+    /// [`after_edit`](Self::after_edit); a supervisor's (settling a conflict, a note of their
+    /// own) leaves a returned household returned — the worker still has to fix it — and sends
+    /// an approved or rejected one back to `pending`.
+    #[must_use]
+    pub fn after_edit_by(self, authority: crate::merge::Authority) -> Self {
+        match (self, authority) {
+            (ReviewStatus::Returned, crate::merge::Authority::Supervisor) => self,
+            _ => self.after_edit(),
+        }
+    }
 }
 
 /// A supervisor's decision.
@@ -429,9 +441,22 @@ pub struct ResolveRequest {
     pub version: i64,
     /// Which value to keep.
     pub keep: Keep,
-    /// With `keep: value`: the value (`null` clears an answer).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// With `keep: value`: the value (`null` clears an answer). Absent otherwise; a `null`
+    /// that is sent is a value (`Some(Value::Null)`), not an absent one.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value: Option<serde_json::Value>,
+}
+
+/// A field that is present, `null` included (serde reads a present `null` as absent
+/// otherwise).
+fn present<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<serde_json::Value>, D::Error> {
+    serde_json::Value::deserialize(deserializer).map(Some)
 }
 
 /// How a conflict was settled.

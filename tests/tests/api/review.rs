@@ -382,6 +382,115 @@ async fn a_settled_conflict_is_a_supervisors_edit_that_both_phones_pull(backend:
     );
 }
 
+async fn a_conflict_is_settled_with_a_value_of_the_supervisors_own_or_cleared(backend: Backend) {
+    let app = TestApp::spawn_on(backend).await;
+    let andi = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let budi = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let supervisor = app.user("supervisor", &[LUWU_UTARA]).await;
+    let (mut a, id) = surveyed(&app, &andi, PATTIMANG, 70).await;
+    let mut b = app.client(&budi);
+    b.pull().await.unwrap();
+    for (phone, rt) in [(&mut a, "001"), (&mut b, "002")] {
+        phone.enqueue(update(phone, id, "rt", json!(rt))).unwrap();
+        phone.push().await.unwrap();
+    }
+    let conflicts: Vec<ConflictView> = app
+        .get_json(&format!("/v1/conflicts?household_id={id}"), &supervisor)
+        .await;
+    let version = household(&app, &supervisor, id).await.version;
+    let settle = |body: Value| {
+        let path = format!("/v1/conflicts/{}/resolve", conflicts[0].id);
+        let token = supervisor.token.clone();
+        let app = &app;
+        async move { app.post(&path, &token, &body).await }
+    };
+    // A value the form refuses is refused, and nothing is stored.
+    let refused =
+        settle(json!({"version": version, "keep": "value", "value": "terlalu panjang"})).await;
+    assert_eq!(error(refused, 400).await.code, ErrorCode::InvalidRequest);
+    // `null` is a value: it clears the answer.
+    let cleared = settle(json!({"version": version, "keep": "value", "value": null})).await;
+    assert_eq!(cleared.status(), 200);
+    let settled: ResolveResponse = cleared.json().await.unwrap();
+    assert_eq!(settled.resolution.value, Value::Null);
+    let now = household(&app, &supervisor, id).await;
+    assert_eq!(now.version, version + 1);
+    assert!(!now.fields.contains_key("rt"), "{:?}", now.fields.get("rt"));
+}
+
+/// A visit of `household` as a phone records it (answers, a fix, photo hashes).
+fn another_visit(household: Uuid, seed: u64) -> Op {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let (_, ops) = fixtures::survey(PATTIMANG, 0, &mut rng);
+    let Some(Op::RecordVisit(mut visit)) = ops.into_iter().last() else {
+        panic!("a survey ends with its visit");
+    };
+    visit.household_id = household;
+    visit.visit_id = Uuid::new_v4();
+    Op::RecordVisit(visit)
+}
+
+async fn a_new_visit_sends_a_decided_household_back_and_a_supervisors_edit_keeps_a_return(
+    backend: Backend,
+) {
+    let app = TestApp::spawn_on(backend).await;
+    let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let supervisor = app.user("supervisor", &[LUWU_UTARA]).await;
+    let (mut phone, id) = surveyed(&app, &worker, PATTIMANG, 80).await;
+    let seen = household(&app, &supervisor, id).await.version;
+    decided(
+        &app,
+        &supervisor,
+        id,
+        json!({"version": seen, "decision": "approve"}),
+    )
+    .await;
+    // A visit after the approval: the household waits again, at its next version.
+    phone.enqueue(another_visit(id, 81)).unwrap();
+    phone.sync().await.unwrap();
+    let now = household(&app, &supervisor, id).await;
+    assert_eq!(
+        (now.version, now.review_status),
+        (seen + 2, ReviewStatus::Pending)
+    );
+    // A decision on the version before the visit did not see it.
+    let stale = error(
+        decide(
+            &app,
+            &supervisor,
+            id,
+            json!({"version": seen + 1, "decision": "approve"}),
+        )
+        .await,
+        409,
+    )
+    .await;
+    assert_eq!(stale.stale.unwrap().changes[0].kind, ChangeKind::Visit);
+    // A return stays a return when the supervisor writes a note of their own.
+    decided(
+        &app,
+        &supervisor,
+        id,
+        json!({"version": now.version, "decision": "return", "note": "Ulangi foto dapur"}),
+    )
+    .await;
+    let mut office = app.client(&supervisor);
+    office.pull().await.unwrap();
+    office
+        .enqueue(update(
+            &office,
+            id,
+            "catatan_supervisor",
+            json!("tunggu foto baru"),
+        ))
+        .unwrap();
+    office.sync().await.unwrap();
+    assert_eq!(
+        household(&app, &supervisor, id).await.review_status,
+        ReviewStatus::Returned
+    );
+}
+
 async fn a_bulk_approval_answers_each_household_on_its_own(backend: Backend) {
     let app = TestApp::spawn_on(backend).await;
     let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
@@ -583,16 +692,18 @@ async fn a_households_history_lists_its_versions_decisions_and_conflicts(backend
             ChangeKind::PutFamily,
             ChangeKind::AddMember,
             ChangeKind::AddMember,
+            ChangeKind::Visit,
             ChangeKind::Review,
             ChangeKind::Update,
         ]
     );
     let versions: Vec<i64> = history.versions.iter().map(|v| v.version).collect();
-    assert_eq!(versions, (1..=6).collect::<Vec<_>>());
-    let review = &history.versions[4];
+    assert_eq!(versions, (1..=7).collect::<Vec<_>>());
+    assert!(history.versions[4].visit_id.is_some());
+    let review = &history.versions[5];
     assert_eq!(review.by.as_ref().unwrap().id, supervisor.id);
     assert_eq!(review.review_id, Some(history.reviews[0].id));
-    let fix = &history.versions[5];
+    let fix = &history.versions[6];
     let changed: Vec<(&ConflictTarget, &Value, &Value)> = fix
         .changes
         .iter()
@@ -770,6 +881,8 @@ on_both_backends!(
     the_same_decision_sent_again_after_a_lost_answer_is_stored_once,
     a_supervisor_does_not_approve_a_household_holding_a_value_they_wrote,
     a_settled_conflict_is_a_supervisors_edit_that_both_phones_pull,
+    a_conflict_is_settled_with_a_value_of_the_supervisors_own_or_cleared,
+    a_new_visit_sends_a_decided_household_back_and_a_supervisors_edit_keeps_a_return,
     a_bulk_approval_answers_each_household_on_its_own,
     the_queue_puts_the_riskiest_first_filters_and_pages,
     a_household_waiting_longer_than_the_due_days_is_overdue,

@@ -2046,7 +2046,8 @@ version: number,
  */
 keep: Keep, 
 /**
- * With `keep: value`: the value (`null` clears an answer).
+ * With `keep: value`: the value (`null` clears an answer). Absent otherwise; a `null`
+ * that is sent is a value (`Some(Value::Null)`), not an absent one.
  */
 value?: JsonValue | null, };
 

@@ -9,7 +9,7 @@ use crate::household::Editing;
 use crate::photos::is_sha256;
 use crate::store::batch::WriteBatch;
 use crate::store::households::Load;
-use crate::store::{StoreError, households, map, photos, quality, visits};
+use crate::store::{map, photos, quality, visits};
 
 /// Photo kinds are short machine names such as `tampak_depan`.
 fn valid_kind(kind: &str) -> bool {
@@ -54,7 +54,9 @@ pub(super) async fn record<C: ConnectionTrait>(
     batch: &mut WriteBatch,
     m: &RecordVisit,
 ) -> Result<Applied, Failure> {
-    let household = households::find(ctx.db, m.household_id, households::Load::Head)
+    // Under the household's lock: a new visit is the household's next version, ordered with
+    // the decisions on it (a supervisor's decision names the version it saw).
+    let mut editing = Editing::lock(ctx.db, ctx.forms, m.household_id, 0, Load::Head)
         .await?
         .ok_or_else(|| {
             reject(
@@ -62,12 +64,12 @@ pub(super) async fn record<C: ConnectionTrait>(
                 "rumah tangga tidak ditemukan",
             )
         })?;
-    if !ctx.actor.scope.covers(&household.area_code) {
+    if !ctx.actor.scope.covers(&editing.row.area_code) {
         return Err(reject(
             RejectCode::AreaOutOfScope,
             format!(
                 "rumah tangga ini di wilayah {} di luar wilayah tugas Anda",
-                household.area_code
+                editing.row.area_code
             ),
         ));
     }
@@ -112,13 +114,10 @@ pub(super) async fn record<C: ConnectionTrait>(
             );
         }
     }
-    // A new visit of a household already decided on sends it back to review, as an edit does
-    // (a returned household's photo taken again is how the worker fixes it): that makes the
-    // household's next version, so that other phones learn its status.
-    if inserted && household.review.after_edit() != household.review {
-        let mut editing = Editing::lock(ctx.db, ctx.forms, m.household_id, 0, Load::Head)
-            .await?
-            .ok_or_else(|| StoreError::Corrupt(format!("household {} vanished", m.household_id)))?;
+    // A new visit makes the household's next version: a decision taken on the version before
+    // it did not see it, and one on a decided household sends it back to review, as an edit
+    // does (a returned household's photo taken again is how the worker fixes it).
+    if inserted {
         editing.base_version = editing.row.version;
         editing.detail.visit_id = Some(m.visit_id);
         return finish(ctx, editing, ChangeKind::Visit, batch);
