@@ -24,7 +24,11 @@ fn main() {
         "vite.config.ts",
         "tsconfig.json",
     ] {
-        println!("cargo:rerun-if-changed={}", web.join(input).display());
+        // Cargo takes a path that does not exist as changed at every build.
+        let path = web.join(input);
+        if path.exists() {
+            println!("cargo:rerun-if-changed={}", path.display());
+        }
     }
     println!("cargo:rerun-if-env-changed=EKEMISKINAN_BUILD_WEB");
     let wanted = match std::env::var("EKEMISKINAN_BUILD_WEB").as_deref() {
