@@ -80,7 +80,7 @@ pub fn router(state: AppState) -> Router {
         .route("/reviews/queue", get(reviews::queue))
         .route("/reviews/approve", post(reviews::approve_many))
         .route("/forms/{id}/{version}", get(forms::get))
-        .route("/users", post(users::create))
+        .route("/users", get(users::list).post(users::create))
         .route("/users/{id}/areas", put(users::set_areas))
         .route("/users/{id}/sessions", delete(users::revoke_sessions))
         .route("/households/{id}/photos", get(photos::of_household))

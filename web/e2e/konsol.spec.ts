@@ -58,9 +58,11 @@ test("the login page is in Indonesian, accessible, and says when the password is
 
 test("every role sees only what it may", async ({ page, request }) => {
   await login(page, "demo-analis");
-  await expect(page.getByRole("alert")).toContainText("tidak boleh");
+  await expect(page.getByRole("heading", { name: "Indikator kemiskinan" })).toBeVisible();
   await expect(page.getByRole("link", { name: "Antrean verifikasi" })).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "Pengguna" })).toHaveCount(0);
   await page.goto(`/rumah-tangga/${seeded.risky}`);
+  await expect(page.getByRole("alert")).toContainText("tidak boleh");
   await expect(page.getByRole("heading", { name: "Anggota rumah tangga" })).toHaveCount(0);
   const analyst = await token(request, "demo-analis");
   const household = await request.get(`/v1/households/${seeded.risky}`, {
@@ -91,7 +93,7 @@ test("the riskiest household opens with its photo and flag in words, and a retur
   // The riskiest first: the visit with a mock location.
   await page.locator("table.rows tbody tr").first().getByRole("link").click();
   await expect(page).toHaveURL(new RegExp(`/rumah-tangga/${seeded.risky}$`));
-  await expect(page.getByText("Lokasi palsu (mock location)")).toBeVisible();
+  await expect(page.getByText("Lokasi palsu (aplikasi pemalsu lokasi)")).toBeVisible();
   const thumbnail = page.locator("ul.photos img").first();
   await expect(thumbnail).toBeVisible();
   await expect
@@ -212,4 +214,58 @@ test("keys move through the queue and many households are approved at once after
   await page.getByRole("dialog").getByRole("button", { name: "Setujui 1 rumah tangga" }).click();
   await expect(page.getByRole("status")).toHaveText("1 dari 1 rumah tangga disetujui.");
   await expect(page.getByText("Tidak ada rumah tangga yang menunggu verifikasi")).toBeVisible();
+});
+
+test("an analyst reads the indicators and downloads a masked XLSX list that opens", async ({ page }) => {
+  await login(page, "demo-analis");
+  await expect(page).toHaveURL(/\/indikator/);
+  await expect(page.getByRole("heading", { name: "Indikator kemiskinan" })).toBeVisible();
+  const table = page.locator("table.figures");
+  await expect(table.locator("tbody tr")).toHaveCount(3); // two kecamatan and the sum
+  await expect(table).toContainText("Malangke");
+  await expect(page.locator("ul.bars li")).toHaveCount(14);
+  await expect(page.getByText("NIK dan No KK disamarkan.")).toBeVisible();
+  await expectAccessible(page);
+  await expectNoEnglish(page);
+  await screenshot(page, "indikator");
+
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Daftar rumah tangga (XLSX)" }).click(),
+  ]);
+  const path = `test-results/${download.suggestedFilename()}`;
+  await download.saveAs(path);
+  const ExcelJS = (await import("exceljs")).default;
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(path);
+  const sheet = workbook.worksheets[0];
+  expect(sheet).toBeDefined();
+  const cells: string[] = [];
+  sheet?.eachRow((row) => row.eachCell((cell) => cells.push(String(cell.value ?? ""))));
+  expect(cells.some((c) => /^\d{4}\*{8}\d{4}$/.test(c))).toBe(true);
+  expect(cells.some((c) => /^\d{16}$/.test(c))).toBe(false);
+});
+
+test("an admin adds a user with areas from the tree and logs a user out everywhere", async ({ page }) => {
+  await login(page, "demo-admin");
+  await page.getByRole("link", { name: "Pengguna" }).click();
+  await expect(page.getByRole("heading", { name: "Pengguna", level: 1 })).toBeVisible();
+  await expect(page.locator("table")).toContainText("demo-tksk");
+  const form = page.locator("form.stack");
+  await form.getByLabel("Nama pengguna").fill("tksk-bone-bone");
+  await form.getByLabel("Nama yang ditampilkan").fill("Citra (TKSK Bone Bone)");
+  await form.getByLabel("Peran").selectOption("enumerator");
+  await form.getByRole("button", { name: "Tampilkan desa di Bone Bone" }).click();
+  await form.getByLabel(/Bone Bone 73\.22\.02\.1001/).check();
+  await form.getByLabel("Kata sandi awal (paling sedikit 8 karakter)").fill("rahasia-citra-1");
+  await form.getByRole("button", { name: "Simpan pengguna" }).click();
+  await expect(page.getByRole("status")).toHaveText("Pengguna tksk-bone-bone dibuat.");
+  const row = page.locator("tr", { hasText: "tksk-bone-bone" });
+  await expect(row).toContainText("73.22.02.1001");
+  await expectAccessible(page);
+  await expectNoEnglish(page);
+
+  await row.getByRole("button", { name: "Cabut semua sesi" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Cabut semua sesi" }).click();
+  await expect(page.getByRole("status")).toHaveText("tksk-bone-bone dikeluarkan dari semua perangkat.");
 });

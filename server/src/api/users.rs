@@ -1,4 +1,5 @@
-//! User management (admin): `POST /v1/users`, `PUT /v1/users/{id}/areas`.
+//! User management (admin): `GET /v1/users`, `POST /v1/users`, `PUT /v1/users/{id}/areas`,
+//! `DELETE /v1/users/{id}/sessions`.
 
 use axum::Json;
 use axum::extract::State;
@@ -56,6 +57,23 @@ fn new_user_error(e: NewUserError) -> ApiError {
         NewUserError::Store(e) => e.into(),
         other => ApiError::invalid(other.to_string()),
     }
+}
+
+/// `GET /v1/users`: the users an admin manages (every area of theirs inside the admin's), by
+/// username.
+#[instrument(skip_all, fields(user.id = %user.actor.id))]
+pub async fn list(
+    State(app): State<AppState>,
+    user: AuthUser,
+) -> Result<Json<Vec<UserView>>, ApiError> {
+    require_admin(&user.actor)?;
+    let all = users::all_with_areas(&app.db).await?;
+    Ok(Json(
+        all.into_iter()
+            .filter(|(_, areas)| areas.iter().all(|a| user.actor.scope.covers(a.as_str())))
+            .map(|(u, areas)| view(u, &areas))
+            .collect(),
+    ))
 }
 
 /// `POST /v1/users`

@@ -125,6 +125,33 @@ pub async fn areas(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Vec<AreaC
         .collect()
 }
 
+/// Every user with their areas, by username.
+pub async fn all_with_areas(
+    db: &impl ConnectionTrait,
+) -> Result<Vec<(User, Vec<AreaCode>)>, StoreError> {
+    let mut areas: std::collections::HashMap<Uuid, Vec<AreaCode>> =
+        std::collections::HashMap::new();
+    for m in user_area::Entity::find()
+        .order_by_asc(user_area::Column::AreaCode)
+        .all(db)
+        .await?
+    {
+        let code = AreaCode::parse(&m.area_code)
+            .map_err(|e| StoreError::Corrupt(format!("user_area.area_code: {e}")))?;
+        areas.entry(m.user_id).or_default().push(code);
+    }
+    app_user::Entity::find()
+        .order_by_asc(app_user::Column::Username)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| {
+            let id = m.id;
+            Ok((to_user(m)?, areas.remove(&id).unwrap_or_default()))
+        })
+        .collect()
+}
+
 /// Replaces a user's areas.
 pub async fn set_areas(
     db: &impl ConnectionTrait,

@@ -165,10 +165,16 @@ fn expected(role: &str) -> Vec<Outcome> {
         pick(admin, refused(403, "area_out_of_scope")),
         ok(""),
         ok(""),
+        pick(admin, ok("")),
+        pick(reviews, ok("")),
+        pick(reviews, ok("")),
+        pick(reviews, refused(404, "not_found")),
+        pick(reviews, refused(404, "not_found")),
+        ok(""),
     ]
 }
 
-const CASES: [&str; 15] = [
+const CASES: [&str; 21] = [
     "push inside",
     "push outside",
     "pull",
@@ -184,6 +190,12 @@ const CASES: [&str; 15] = [
     "log out a user outside",
     "form",
     "me",
+    "list users",
+    "review queue",
+    "history inside",
+    "history outside",
+    "decide outside",
+    "areas below",
 ];
 
 /// What each case returns for `user`, in the order of `CASES`.
@@ -205,6 +217,32 @@ async fn observe(app: &TestApp, w: &World, user: &TestUser) -> Vec<Outcome> {
         revoke(app, user, w.worker_outside).await,
         outcome(app.get("/v1/forms/survei-rt/1", &user.token).await).await,
         outcome(app.get("/v1/me", &user.token).await).await,
+        outcome(app.get("/v1/users", &user.token).await).await,
+        outcome(app.get("/v1/reviews/queue", &user.token).await).await,
+        outcome(
+            app.get(&format!("{}/history", household(w.inside)), &user.token)
+                .await,
+        )
+        .await,
+        outcome(
+            app.get(&format!("{}/history", household(w.outside)), &user.token)
+                .await,
+        )
+        .await,
+        outcome(
+            app.post(
+                &format!("{}/review", household(w.outside)),
+                &user.token,
+                &json!({"version": 1, "decision": "approve"}),
+            )
+            .await,
+        )
+        .await,
+        outcome(
+            app.get("/v1/areas?under=73.22&level=desa", &user.token)
+                .await,
+        )
+        .await,
     ]
 }
 

@@ -7,8 +7,10 @@ import { navigate, useLocation } from "../shared/router";
 import { Link } from "./components/Link";
 import { mayReview, SessionContext } from "./context";
 import { HouseholdPage } from "./pages/HouseholdPage";
+import { IndicatorsPage } from "./pages/IndicatorsPage";
 import { Login } from "./pages/Login";
 import { ReviewQueue } from "./pages/ReviewQueue";
+import { UsersPage } from "./pages/UsersPage";
 
 /** The token lives for the browser tab only: closing the tab signs out. */
 const TOKEN_KEY = "ekemiskinan.konsol.token";
@@ -82,6 +84,8 @@ function Header(props: { me: Me; onLogout: () => void }) {
       <span class="brand">{id.app.title}</span>
       <nav aria-label={id.nav.label}>
         {mayReview(me) && <Link href="/antrean">{id.nav.queue}</Link>}
+        {mayReadFigures(me) && <Link href="/indikator">{id.nav.indicators}</Link>}
+        {me.role === "admin" && <Link href="/pengguna">{id.nav.users}</Link>}
       </nav>
       <span class="who">{id.nav.signedInAs(me.display_name || me.username, role)}</span>
       <button type="button" onClick={props.onLogout}>
@@ -91,21 +95,34 @@ function Header(props: { me: Me; onLogout: () => void }) {
   );
 }
 
+/** Supervisors, analysts and admins read indicators; field workers use the field app. */
+function mayReadFigures(me: Me): boolean {
+  return me.role !== "enumerator";
+}
+
+function Forbidden() {
+  return (
+    <main id="isi">
+      <p role="alert">{id.errors.forbidden}</p>
+    </main>
+  );
+}
+
 function Page(props: { me: Me }) {
+  const { me } = props;
   const location = useLocation();
-  const path = location.split("?")[0] ?? "/";
+  const [path = "/", search = ""] = location.split("?");
   const household = /^\/rumah-tangga\/([0-9a-f-]{36})$/.exec(path);
   useEffect(() => {
-    if (path === "/" && mayReview(props.me)) navigate("/antrean", true);
-  }, [path, props.me]);
-  if (!mayReview(props.me)) {
-    return (
-      <main id="isi">
-        <p role="alert">{id.errors.forbidden}</p>
-      </main>
-    );
-  }
-  if (path === "/antrean") return <ReviewQueue search={location.split("?")[1] ?? ""} />;
+    if (path !== "/") return;
+    if (mayReview(me)) navigate("/antrean", true);
+    else if (mayReadFigures(me)) navigate("/indikator", true);
+  }, [path, me]);
+  if (!mayReadFigures(me)) return <Forbidden />;
+  if (path === "/indikator") return <IndicatorsPage search={search} />;
+  if (!mayReview(me)) return <Forbidden />;
+  if (path === "/antrean") return <ReviewQueue search={search} />;
+  if (path === "/pengguna") return <UsersPage />;
   if (household?.[1]) return <HouseholdPage householdId={household[1]} />;
   return (
     <main id="isi">

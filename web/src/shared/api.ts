@@ -7,6 +7,7 @@ import type {
   BulkApproveRequest,
   BulkApproveResponse,
   ConflictView,
+  CreateUserRequest,
   DecideRequest,
   DecideResponse,
   ErrorBody,
@@ -16,6 +17,7 @@ import type {
   HouseholdQuality,
   HouseholdScore,
   HouseholdSnapshot,
+  IndicatorsResponse,
   LoginResponse,
   Me,
   PhotoDetails,
@@ -23,6 +25,8 @@ import type {
   QueuePage,
   ResolveRequest,
   ResolveResponse,
+  SetAreasRequest,
+  UserView,
 } from "../generated/protocol";
 
 /** An answer other than 2xx, with the server's error body when it sent one. */
@@ -163,6 +167,47 @@ export class Api {
 
   areas(under: string, level: "kecamatan" | "desa"): Promise<AreaListing> {
     return this.json("GET", `/v1/areas?under=${encodeURIComponent(under)}&level=${level}`);
+  }
+
+  indicators(area: string, level: "kecamatan" | "desa"): Promise<IndicatorsResponse> {
+    return this.json("GET", `/v1/indicators?area=${encodeURIComponent(area)}&level=${level}`);
+  }
+
+  /** Downloads an export as a file the browser saves (fetched with the token). */
+  async download(
+    kind: "households" | "indicators",
+    query: { area: string; level: string; format: "csv" | "xlsx"; unmasked: boolean },
+  ): Promise<void> {
+    const params = new URLSearchParams({ area: query.area, format: query.format });
+    if (kind === "indicators") params.set("level", query.level);
+    if (query.unmasked) params.set("unmasked", "true");
+    const response = await this.send("GET", `/v1/exports/${kind}?${params.toString()}`);
+    const blob = await response.blob();
+    const disposition = response.headers.get("content-disposition") ?? "";
+    const name = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? `${kind}.${query.format}`;
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = name;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+  }
+
+  users(): Promise<UserView[]> {
+    return this.json("GET", "/v1/users");
+  }
+
+  createUser(request: CreateUserRequest): Promise<UserView> {
+    return this.json("POST", "/v1/users", request);
+  }
+
+  setAreas(userId: string, request: SetAreasRequest): Promise<UserView> {
+    return this.json("PUT", `/v1/users/${userId}/areas`, request);
+  }
+
+  async revokeSessions(userId: string): Promise<void> {
+    await this.send("DELETE", `/v1/users/${userId}/sessions`);
   }
 
   /** A file the API serves (a photo), as a blob, fetched with the token. */

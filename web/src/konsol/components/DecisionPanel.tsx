@@ -60,7 +60,7 @@ export function DecisionPanel(props: {
   const [decision, setDecision] = useState<Decision>(props.initial ?? "approve");
   const [note, setNote] = useState("");
   const [notes, setNotes] = useState<DraftNote[]>([]);
-  const [reason, setReason] = useState<RejectReason>("duplicate");
+  const [reason, setReason] = useState<RejectReason | "">("");
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [stale, setStale] = useState<StaleVersion | null>(null);
@@ -78,6 +78,10 @@ export function DecisionPanel(props: {
       setProblem(id.decide.needNote);
       return;
     }
+    if (decision === "reject" && !reason) {
+      setProblem(id.decide.needReason);
+      return;
+    }
     const fieldNotes: FieldNote[] =
       decision === "return"
         ? notes.flatMap((n) => {
@@ -91,9 +95,10 @@ export function DecisionPanel(props: {
         await api.decide(household.id, {
           version: household.version,
           decision,
-          note: note.trim() || null,
+          // What the form hides is not sent: a note typed before switching to approve stays.
+          note: decision === "approve" ? null : note.trim() || null,
           field_notes: fieldNotes,
-          reason: decision === "reject" ? reason : null,
+          reason: decision === "reject" && reason ? reason : null,
         }),
       );
     } catch (error) {
@@ -141,7 +146,15 @@ export function DecisionPanel(props: {
         {decision === "reject" && (
           <label>
             {id.decide.reason}
-            <select value={reason} onChange={(e) => setReason(e.currentTarget.value as RejectReason)}>
+            <select
+              value={reason}
+              required
+              onChange={(e) => {
+                const value = e.currentTarget.value;
+                setReason(REASONS.find((r) => r === value) ?? "");
+              }}
+            >
+              <option value="">{id.decide.chooseReason}</option>
               {REASONS.map((r) => (
                 <option key={r} value={r}>
                   {id.rejectReason[r]}

@@ -25,7 +25,7 @@ export function Flags(props: { quality: HouseholdQuality; names: AreaNames }) {
             <ul class="flags">
               {visit.flags.map((flag, i) => (
                 <li key={i} class={`flag ${flag.severity}`}>
-                  <strong>{id.flagCode[flag.code] ?? flag.code}</strong>{" "}
+                  <strong>{id.flagCode[flag.code] ?? id.flagText.unknownCode}</strong>{" "}
                   <span class="severity">({id.severity[flag.severity]})</span>
                   <p>{flagText(flag, props.names)}</p>
                   {flag.code === "photo_reused" && (

@@ -21,7 +21,7 @@ export function Members(props: {
     <>
       <section aria-labelledby="anggota">
         <h2 id="anggota">{id.household.members}</h2>
-        <div class="scroll">
+        <div class="scroll" tabIndex={0} role="region" aria-label={id.household.members}>
           <table>
             <thead>
               <tr>

@@ -5,6 +5,7 @@ import { id } from "../../i18n/id";
 import { errorText } from "../../shared/errors";
 import { formatDateTime } from "../../shared/format";
 import { useSession } from "../context";
+import { Dialog } from "./Dialog";
 import { PhotoImage } from "./PhotoImage";
 
 function kindLabel(form: FormDefinition, kind: string): string {
@@ -65,14 +66,11 @@ function PhotoDialog(props: { photo: HouseholdPhoto; label: string; onClose: () 
       .then(setDetails)
       .catch((error) => setProblem(errorText(error)));
   }, [api, props.photo.sha256]);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && props.onClose();
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [props]);
   return (
-    <div class="overlay" role="dialog" aria-modal="true" aria-label={props.label}>
-      <div class="dialog wide">
+    <Dialog label={props.label} wide onClose={props.onClose}>
+      <button type="button" onClick={props.onClose}>
+        {id.app.close}
+      </button>
         <PhotoImage sha256={props.photo.sha256} side={1024} alt={props.label} />
         <dl class="exif">
           {details?.taken_at && (
@@ -96,13 +94,9 @@ function PhotoDialog(props: { photo: HouseholdPhoto; label: string; onClose: () 
           </div>
         </dl>
         {problem && <p class="problem">{problem}</p>}
-        <button type="button" onClick={() => void download()}>
-          {id.household.original}
-        </button>
-        <button type="button" onClick={props.onClose}>
-          {id.app.close}
-        </button>
-      </div>
-    </div>
+      <button type="button" onClick={() => void download()}>
+        {id.household.original}
+      </button>
+    </Dialog>
   );
 }

@@ -24,6 +24,8 @@ import { Members } from "../components/Members";
 import { PhotoStrip } from "../components/PhotoStrip";
 import { mayReview, useSession } from "../context";
 
+const DECISIONS: Decision[] = ["approve", "return", "reject"];
+
 interface Loaded {
   household: HouseholdSnapshot;
   form: FormDefinition;
@@ -42,7 +44,8 @@ export function HouseholdPage(props: { householdId: string }) {
   const [problem, setProblem] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const initial = new URLSearchParams(location.search).get("keputusan") as Decision | null;
+  const asked = new URLSearchParams(location.search).get("keputusan");
+  const initial = DECISIONS.find((d) => d === asked);
 
   const load = useCallback(async () => {
     setProblem(null);
@@ -76,12 +79,13 @@ export function HouseholdPage(props: { householdId: string }) {
     setBusy(true);
     setNotice(null);
     try {
-      await api.resolve(conflict.id, { version: data.household.version, keep, value: null });
+      await api.resolve(conflict.id, { version: data.household.version, keep });
+      await load();
       setNotice(id.household.settled);
-      await load();
     } catch (error) {
-      setProblem(errorText(error));
+      // Reload first: the page shows what the household is now, then why it failed.
       await load();
+      setProblem(errorText(error));
     } finally {
       setBusy(false);
     }
@@ -161,7 +165,7 @@ export function HouseholdPage(props: { householdId: string }) {
               household={household}
               form={form}
               photos={data.photos}
-              initial={initial ?? undefined}
+              initial={initial}
               onDecided={decided}
               onReload={() => void load()}
             />

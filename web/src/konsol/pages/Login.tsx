@@ -4,6 +4,7 @@ import type { LoginResponse } from "../../generated/protocol";
 import { id } from "../../i18n/id";
 import { type Api, ApiError, NetworkError } from "../../shared/api";
 import { errorText, waitText } from "../../shared/errors";
+import { Dialog } from "../components/Dialog";
 
 /** The login form: full page when nobody is signed in, a dialog over the page when the
  * session expired (the page underneath keeps what was typed). */
@@ -66,11 +67,7 @@ export function Login(props: {
     </form>
   );
   if (props.expired) {
-    return (
-      <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="login-title">
-        {form}
-      </div>
-    );
+    return <Dialog labelledBy="login-title">{form}</Dialog>;
   }
   return (
     <main class="login-page" id="isi">

@@ -6,6 +6,7 @@ import type { QueueQuery } from "../../shared/api";
 import { errorText } from "../../shared/errors";
 import { formatNumber } from "../../shared/format";
 import { navigate } from "../../shared/router";
+import { Dialog } from "../components/Dialog";
 import { RiskBadge } from "../components/RiskBadge";
 import { useSession } from "../context";
 
@@ -48,7 +49,11 @@ export function ReviewQueue(props: { search: string }) {
   const [kecamatan, setKecamatan] = useState<AreaRef[]>([]);
   const [desa, setDesa] = useState<AreaRef[]>([]);
   const [page, setPage] = useState<QueuePage | null>(null);
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  // The pages' cursors belong to one filter: another filter starts again at page 1.
+  const [paging, setPaging] = useState<{ key: string; cursors: (string | undefined)[] }>({
+    key: "",
+    cursors: [undefined],
+  });
   const [problem, setProblem] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -56,8 +61,12 @@ export function ReviewQueue(props: { search: string }) {
   const [confirming, setConfirming] = useState(false);
   const [outcome, setOutcome] = useState<BulkApproveResponse | null>(null);
   const table = useRef<HTMLTableElement>(null);
-  const cursor = cursors[cursors.length - 1];
+  const moved = useRef(false);
+  const latest = useRef(0);
   const queryKey = searchFrom(query);
+  const cursors = paging.key === queryKey ? paging.cursors : [undefined];
+  const cursor = cursors[cursors.length - 1];
+  const setCursors = (next: (string | undefined)[]) => setPaging({ key: queryKey, cursors: next });
 
   useEffect(() => {
     Promise.all(me.areas.map((area) => api.areas(area, "kecamatan")))
@@ -79,19 +88,21 @@ export function ReviewQueue(props: { search: string }) {
 
   const load = useCallback(() => {
     setProblem(null);
+    // Only the answer to the latest request is shown.
+    const request = ++latest.current;
     api
       .queue({ ...query, cursor, limit: PAGE_SIZE })
       .then((p) => {
+        if (request !== latest.current) return;
         setPage(p);
         setFocus(0);
         setSelected(new Set());
       })
-      .catch((error) => setProblem(errorText(error)));
+      .catch((error) => request === latest.current && setProblem(errorText(error)));
     // The query is read from the address: its text is the dependency.
   }, [api, queryKey, cursor]);
 
   useEffect(load, [load]);
-  useEffect(() => setCursors([undefined]), [queryKey]);
 
   function setFilter(change: Partial<QueueQuery>) {
     navigate(`/antrean${searchFrom({ ...query, ...change })}`, true);
@@ -116,13 +127,18 @@ export function ReviewQueue(props: { search: string }) {
   }
 
   function onKey(event: KeyboardEvent) {
-    const target = event.target as HTMLElement;
-    if (["INPUT", "SELECT", "TEXTAREA", "BUTTON"].includes(target.tagName)) return;
-    const item = items[focus];
-    if (event.key === "ArrowDown" || event.key === "j") {
-      setFocus(Math.min(focus + 1, items.length - 1));
+    // Shortcuts act on the row that has the focus itself, never from a field, a button or a
+    // link inside the page.
+    const row = (event.target as HTMLElement).closest<HTMLElement>("tr[data-row]");
+    if (!row || row !== event.target) return;
+    const at = Number(row.dataset.row);
+    const item = items[at];
+    if (event.key === "ArrowDown" || event.key === "j" || event.key === "J") {
+      moved.current = true;
+      setFocus(Math.min(at + 1, items.length - 1));
     } else if (event.key === "ArrowUp") {
-      setFocus(Math.max(focus - 1, 0));
+      moved.current = true;
+      setFocus(Math.max(at - 1, 0));
     } else if (event.key === "Enter" && item) {
       navigate(`/rumah-tangga/${item.household_id}`);
     } else if ((event.key === "s" || event.key === "S") && item) {
@@ -135,9 +151,12 @@ export function ReviewQueue(props: { search: string }) {
     event.preventDefault();
   }
 
+  // Focus follows the keys only: loading a page or changing a filter leaves it where it is.
   useEffect(() => {
+    if (!moved.current) return;
+    moved.current = false;
     table.current?.querySelector<HTMLElement>(`tr[data-row="${focus}"]`)?.focus();
-  }, [focus, page]);
+  }, [focus]);
 
   const chosen = items.filter((i) => selected.has(i.household_id));
   const toggle = (householdId: string) => {
@@ -277,17 +296,15 @@ export function ReviewQueue(props: { search: string }) {
         </button>
       </div>
       {confirming && (
-        <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="confirm-bulk">
-          <div class="dialog">
-            <p id="confirm-bulk">{id.queue.confirmBulk(chosen.length)}</p>
-            <button type="button" class="primary" onClick={() => void approve(chosen)}>
-              {id.queue.approveSelected(chosen.length)}
-            </button>
-            <button type="button" onClick={() => setConfirming(false)}>
-              {id.app.cancel}
-            </button>
-          </div>
-        </div>
+        <Dialog labelledBy="confirm-bulk" onClose={() => setConfirming(false)}>
+          <p id="confirm-bulk">{id.queue.confirmBulk(chosen.length)}</p>
+          <button type="button" class="primary" onClick={() => void approve(chosen)}>
+            {id.queue.approveSelected(chosen.length)}
+          </button>
+          <button type="button" onClick={() => setConfirming(false)}>
+            {id.app.cancel}
+          </button>
+        </Dialog>
       )}
       <p class="hint">{id.queue.shortcuts}</p>
       {page && items.length === 0 && <p>{id.queue.empty}</p>}
@@ -326,6 +343,7 @@ export function ReviewQueue(props: { search: string }) {
                   tabIndex={row === focus ? 0 : -1}
                   class={row === focus ? "focused" : undefined}
                   onClick={() => setFocus(row)}
+                  onFocus={() => setFocus(row)}
                   onDblClick={() => navigate(`/rumah-tangga/${item.household_id}`)}
                 >
                   <td>
@@ -354,7 +372,7 @@ export function ReviewQueue(props: { search: string }) {
                   <td>
                     <RiskBadge risk={item.risk} />
                   </td>
-                  <td>{item.flags.map((f) => id.flagCode[f] ?? f).join(", ") || id.app.none}</td>
+                  <td>{item.flags.map((f) => id.flagCode[f] ?? id.flagText.unknownCode).join(", ") || id.app.none}</td>
                   <td>{formatNumber(item.photos)}</td>
                   <td>
                     {id.queue.days(item.waiting_days)}
