@@ -14,53 +14,78 @@ install_chromium() {
     $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
 }
 
+# The database URL with another database name, keeping any query string.
+database_url() {
+    local base="${TEST_DATABASE_URL%%\?*}" query=""
+    [ "$base" != "$TEST_DATABASE_URL" ] && query="?${TEST_DATABASE_URL#*\?}"
+    echo "${base%/*}/$1$query"
+}
+
+# Stops the server and drops the database of the browser tests (also on a failure or ^C:
+# scripts/test calls it from its cleanup).
+cleanup_e2e() {
+    if [ -n "${E2E_SERVER_PID:-}" ]; then
+        kill "$E2E_SERVER_PID" 2>/dev/null || true
+        wait "$E2E_SERVER_PID" 2>/dev/null || true
+        E2E_SERVER_PID=""
+    fi
+    if [ -n "${E2E_DB:-}" ]; then
+        "$(find_pg_bin)/psql" -q "$TEST_DATABASE_URL" -c "DROP DATABASE IF EXISTS $E2E_DB" \
+            >/dev/null 2>&1 || true
+        E2E_DB=""
+    fi
+    [ -n "${E2E_WORK:-}" ] && rm -rf "$E2E_WORK"
+    E2E_WORK=""
+}
+
 run_e2e() {
     install_chromium
     cargo build -q -p ekemiskinan-server --bin ekemiskinan -p tests --bin e2eseed
-    local psql port db url password seed work
-    psql="$(find_pg_bin)/psql"
-    db="e2e_$(date +%s)_$$"
-    "$psql" -q "$TEST_DATABASE_URL" -c "CREATE DATABASE $db" >/dev/null
-    url="${TEST_DATABASE_URL%/*}/$db"
+    local port password seed
+    E2E_DB="e2e_$(date +%s)_$$"
+    "$(find_pg_bin)/psql" -q "$TEST_DATABASE_URL" -c "CREATE DATABASE $E2E_DB" >/dev/null
     port=$(free_port)
     password="kata-sandi-e2e-$$"
-    work=$(mktemp -d /tmp/ekemiskinan-e2e.XXXXXX)
+    E2E_WORK=$(mktemp -d /tmp/ekemiskinan-e2e.XXXXXX)
     seed="$PWD/web/test-results/seed.json"
     mkdir -p web/test-results/screenshots
-    (
-        export DATABASE_URL="$url"
-        export EKEMISKINAN__SERVER__BIND="127.0.0.1:$port"
-        export EKEMISKINAN__LOG__FILTER=warn
-        export EKEMISKINAN__STORAGE__KIND=s3
-        export EKEMISKINAN__STORAGE__S3__ENDPOINT="$TEST_S3_ENDPOINT"
-        export EKEMISKINAN__STORAGE__S3__REGION="$TEST_S3_REGION"
-        export EKEMISKINAN__STORAGE__S3__BUCKET="$TEST_S3_BUCKET"
-        export EKEMISKINAN__STORAGE__S3__PREFIX="e2e-$$/"
-        export EKEMISKINAN__STORAGE__S3__ACCESS_KEY_ID="$TEST_S3_ACCESS_KEY_ID"
-        export EKEMISKINAN__STORAGE__S3__SECRET_ACCESS_KEY="$TEST_S3_SECRET_ACCESS_KEY"
-        echo "$password" | target/debug/ekemiskinan seed-demo >/dev/null
-        target/debug/ekemiskinan serve >"$work/server.log" 2>&1 &
-        echo $! >"$work/server.pid"
+    local env=(
+        DATABASE_URL="$(database_url "$E2E_DB")"
+        EKEMISKINAN__SERVER__BIND="127.0.0.1:$port"
+        EKEMISKINAN__LOG__FILTER=warn
+        EKEMISKINAN__STORAGE__KIND=s3
+        EKEMISKINAN__STORAGE__S3__ENDPOINT="$TEST_S3_ENDPOINT"
+        EKEMISKINAN__STORAGE__S3__REGION="$TEST_S3_REGION"
+        EKEMISKINAN__STORAGE__S3__BUCKET="$TEST_S3_BUCKET"
+        EKEMISKINAN__STORAGE__S3__PREFIX="e2e-$$/"
+        EKEMISKINAN__STORAGE__S3__ACCESS_KEY_ID="$TEST_S3_ACCESS_KEY_ID"
+        EKEMISKINAN__STORAGE__S3__SECRET_ACCESS_KEY="$TEST_S3_SECRET_ACCESS_KEY"
     )
-    E2E_SERVER_PID=$(cat "$work/server.pid")
+    echo "$password" | env "${env[@]}" target/debug/ekemiskinan seed-demo >/dev/null
+    env "${env[@]}" target/debug/ekemiskinan serve >"$E2E_WORK/server.log" 2>&1 &
+    E2E_SERVER_PID=$!
     local ready=""
     for _ in $(seq 200); do
         if curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; then ready=1; break; fi
         sleep 0.1
     done
-    if [ -z "$ready" ]; then cat "$work/server.log" >&2; log "the server did not start"; return 1; fi
     local status=0
-    target/debug/e2eseed --url "http://127.0.0.1:$port" --password "$password" --out "$seed" || status=$?
-    if [ "$status" = 0 ]; then
-        (cd web && E2E_BASE_URL="http://127.0.0.1:$port" E2E_PASSWORD="$password" E2E_SEED="$seed" \
-            npx playwright test) || status=$?
+    if [ -z "$ready" ]; then
+        log "the server did not start"
+        status=1
     fi
-    kill "$E2E_SERVER_PID" 2>/dev/null || true
-    wait "$E2E_SERVER_PID" 2>/dev/null || true
+    if [ "$status" = 0 ]; then
+        target/debug/e2eseed --url "http://127.0.0.1:$port" --password "$password" --out "$seed" \
+            || status=$?
+    fi
+    if [ "$status" = 0 ]; then
+        (cd web && E2E_BASE_URL="http://127.0.0.1:$port" E2E_PASSWORD="$password" \
+            E2E_SEED="$seed" npx playwright test) || status=$?
+    fi
     if [ "$status" != 0 ]; then
         log "browser tests failed; the server's log:"
-        tail -n 50 "$work/server.log" >&2
+        tail -n 50 "$E2E_WORK/server.log" >&2
     fi
-    rm -rf "$work"
+    cleanup_e2e
     return "$status"
 }
