@@ -3,13 +3,17 @@
 
 use std::collections::BTreeMap;
 
-use sync_protocol::v1::office::ConflictView;
-use sync_protocol::v1::{FieldChange, Person, Resolution, ReviewView, VersionEntry};
+use sync_protocol::v1::map::Geometry;
+use sync_protocol::v1::office::{AreaIndicators, ConflictView};
+use sync_protocol::v1::{FieldChange, Person, Resolution, ReviewCounts, ReviewView, VersionEntry};
 use uuid::Uuid;
 
+use crate::domain::boundary::Boundary;
 use crate::domain::history::ValueChange;
+use crate::domain::scoring::Criterion;
 use crate::store::changes::VersionRow;
 use crate::store::conflicts::{StoredConflict, StoredResolution};
+use crate::store::indicators::DesaCounts;
 use crate::store::reviews::StoredReview;
 
 /// A decision.
@@ -109,5 +113,60 @@ pub fn version(v: VersionRow) -> VersionEntry {
         visit_id: v.detail.visit_id,
         review_id: v.detail.review_id,
         conflict_id: v.detail.conflict_id,
+    }
+}
+
+/// A boundary as GeoJSON: a `Polygon` when it is one, else a `MultiPolygon`.
+#[must_use]
+pub fn geometry(boundary: &Boundary) -> Geometry {
+    let mut polygons: Vec<Vec<Vec<[f64; 2]>>> = boundary
+        .polygons()
+        .iter()
+        .map(|p| p.rings().to_vec())
+        .collect();
+    if polygons.len() == 1 {
+        Geometry::Polygon {
+            coordinates: polygons.remove(0),
+        }
+    } else {
+        Geometry::MultiPolygon {
+            coordinates: polygons,
+        }
+    }
+}
+
+/// One area's figures from its counts.
+#[must_use]
+pub fn area_indicators(code: &str, name: &str, c: &DesaCounts) -> AreaIndicators {
+    let decided = c.poor + c.not_poor;
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "household counts far below 2^52"
+    )]
+    let poor_share = (decided > 0).then(|| c.poor as f64 / decided as f64);
+    AreaIndicators {
+        code: code.to_owned(),
+        name: name.to_owned(),
+        households_surveyed: c.households,
+        households_approved: c.approved,
+        poor: c.poor,
+        not_poor: c.not_poor,
+        undetermined: c.households.saturating_sub(decided),
+        poor_share,
+        criteria_met: Criterion::ALL
+            .iter()
+            .zip(c.criteria)
+            .map(|(k, n)| (k.code().to_owned(), n))
+            .collect(),
+        households_flagged: c.flagged,
+        flags: c.flags.clone(),
+        review: ReviewCounts {
+            pending: c.pending,
+            resubmitted: c.resubmitted,
+            approved: c.approved,
+            returned: c.returned,
+            rejected: c.rejected,
+            overdue: c.overdue,
+        },
     }
 }

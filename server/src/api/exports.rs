@@ -117,7 +117,7 @@ pub async fn indicators(
     ApiQuery(query): ApiQuery<IndicatorsExportQuery>,
 ) -> Result<Response, ApiError> {
     let format = export_format(query.format.as_deref())?;
-    let response = super::indicators::compute(&app, &user, query.indicators).await?;
+    let response = super::indicators::compute(&app, &user, &query.indicators).await?;
     let (area, level) = (&response.area.code, &response.level);
     audit::record(
         &app.db,

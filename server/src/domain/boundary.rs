@@ -226,6 +226,12 @@ impl Boundary {
 }
 
 impl Polygon {
+    /// Its rings: the outer ring, then the holes.
+    #[must_use]
+    pub fn rings(&self) -> &[Vec<Position>] {
+        &self.rings
+    }
+
     #[expect(
         clippy::float_cmp,
         reason = "only an exactly horizontal edge is skipped"

@@ -8,6 +8,7 @@ mod auth;
 mod error;
 mod flags;
 pub mod form;
+pub mod map;
 pub mod office;
 mod photo;
 mod pull;
