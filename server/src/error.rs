@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Response};
 use sync_protocol::v1::{ErrorBody, ErrorCode, FieldError};
 use tracing::error;
 
+use crate::household::read::ReadError;
 use crate::review::ReviewError;
 use crate::store::StoreError;
 use crate::sync::pull::PullError;
@@ -156,6 +157,20 @@ impl From<PullError> for ApiError {
                 "cursor tidak dikenal; tarik ulang tanpa cursor",
             ),
             PullError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<ReadError> for ApiError {
+    fn from(e: ReadError) -> Self {
+        match e {
+            ReadError::Analyst => ApiError::forbidden(
+                "analis hanya membaca indikator dan daftar tersamar, bukan data rumah tangga",
+            ),
+            ReadError::NotFound => {
+                ApiError::not_found("rumah tangga tidak ditemukan di wilayah Anda")
+            }
+            ReadError::Store(e) => e.into(),
         }
     }
 }

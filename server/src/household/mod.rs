@@ -4,7 +4,10 @@
 //! changed, and [`Editing::finish`] writes the next version with everything that follows from
 //! it — the score when answers changed, the change-log row (what pull serves and the history
 //! reads), the conflicts, the visits' checks queued again, and the review status of a
-//! household edited after a decision. Nothing else writes household rows.
+//! household edited after a decision. Nothing else writes household rows. Reading one
+//! household is [`read`].
+
+pub mod read;
 
 use std::sync::Arc;
 
