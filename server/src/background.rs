@@ -10,9 +10,9 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tracing::{info, warn};
 
-use crate::checks::Checker;
 use crate::photos::pipeline::Pipeline;
 use crate::photos::uploads::finish_interrupted;
+use crate::quality::Checker;
 use crate::state::AppState;
 use crate::store::{photo_jobs, uploads};
 

@@ -45,7 +45,7 @@ pub struct Config {
     pub scoring: crate::domain::scoring::ScoringConfig,
     /// Thresholds of the data-quality flags and the risk score.
     #[serde(default)]
-    pub flags: crate::domain::flags::FlagConfig,
+    pub flags: crate::domain::quality::FlagConfig,
     /// Sync protocol limits.
     #[serde(default)]
     pub sync: SyncConfig,

@@ -1,6 +1,6 @@
 //! The background worker that checks recorded visits for data-quality problems: it takes
 //! visits queued by pushes (and queued again when a photo's analysis finishes), gathers their
-//! facts, raises the flags of [`crate::domain::flags`] and stores them with the visit's risk
+//! facts, raises the flags of [`crate::domain::quality`] and stores them with the visit's risk
 //! score. A check that finds another household's look-alike photo queues that household's
 //! visits again when their last check may not have seen the pairing
 //! ([`quality::requeue_unreciprocated`]).
@@ -14,7 +14,7 @@ use tokio::sync::watch;
 use tracing::{debug, warn};
 
 use crate::areas::Boundaries;
-use crate::domain::flags::{self, FlagConfig};
+use crate::domain::quality::{self as rules, FlagConfig};
 use crate::store::StoreError;
 use crate::store::quality::{self, LookAlike};
 use crate::store::reviews;
@@ -77,9 +77,9 @@ impl Checker {
                 .await?;
                 let raised = facts
                     .as_ref()
-                    .map(|f| flags::check(f, &self.config))
+                    .map(|f| rules::check(f, &self.config))
                     .unwrap_or_default();
-                let risk = flags::risk(&raised, &self.config);
+                let risk = rules::risk(&raised, &self.config);
                 let look_alikes: Vec<LookAlike<'_>> = facts
                     .iter()
                     .flat_map(|f| &f.photos)

@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::Deserialize;
-pub use sync_protocol::v1::office::{FlagEvidence, PhotoMatch, Severity};
+pub use sync_protocol::v1::office::{CheckState, FlagEvidence, PhotoMatch, Severity};
 use uuid::Uuid;
 
 use super::identity::{self, Sex};

@@ -10,10 +10,10 @@ use std::time::Instant;
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use clap::Parser;
-use ekemiskinan::domain::flags::{
+use ekemiskinan::domain::identity::Sex;
+use ekemiskinan::domain::quality::{
     self, Fix, FlagConfig, MemberFacts, PhotoFacts, PreviousVisit, VisitFacts,
 };
-use ekemiskinan::domain::identity::Sex;
 use ekemiskinan::domain::scoring::{self, ScoringConfig};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use sync_protocol::v1::Fields;
@@ -125,9 +125,9 @@ fn main() {
         let started = Instant::now();
         let mut raised = 0;
         for v in &visits {
-            let found = flags::check(v, &flag_config);
+            let found = quality::check(v, &flag_config);
             raised += found.len();
-            black_box(flags::risk(&found, &flag_config));
+            black_box(quality::risk(&found, &flag_config));
         }
         let check = started.elapsed().as_secs_f64() * 1e6 / n;
         println!(
