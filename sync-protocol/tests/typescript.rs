@@ -10,10 +10,14 @@ use std::fmt::Write;
 use sync_protocol::hlc::Hlc;
 use sync_protocol::merge::{Authority, FieldPolicy, Stamp, Winner, Writer};
 use sync_protocol::v1::form::{Choice, FieldDef, FieldKind, FieldOwner, FormDefinition, PhotoDef};
+use sync_protocol::v1::map::{
+    DesaFeature, DesaMap, FeatureCollectionType, FeatureType, Geometry, HouseholdFeature,
+    HouseholdMap, HouseholdMark,
+};
 use sync_protocol::v1::office::{
-    AreaIndicators, AreaListing, AreaRef, ConflictView, CreateUserRequest, CriterionView,
-    FlagEvidence, HouseholdQuality, HouseholdScore, IndicatorsResponse, LocatedArea, PhotoMatch,
-    QualityFlagView, SetAreasRequest, Severity, UserView, VisitQuality,
+    AreaIndicators, AreaListing, AreaRef, CheckState, ConflictView, CreateUserRequest,
+    CriterionView, FlagEvidence, HouseholdQuality, HouseholdScore, IndicatorsResponse, LocatedArea,
+    PhotoMatch, QualityFlagView, SetAreasRequest, Severity, UserView, VisitQuality,
 };
 use sync_protocol::v1::*;
 use ts_rs::{Config, TS};
@@ -65,7 +69,8 @@ fn generate() -> (String, BTreeSet<String>) {
         FormDefinition, FieldDef, FieldKind, FieldOwner, Choice, PhotoDef,
         // Office reads.
         ConflictView, HouseholdScore, CriterionView, AreaRef, AreaListing, LocatedArea, QualityFlagView,
-        FlagEvidence, PhotoMatch, Severity, VisitQuality, HouseholdQuality, IndicatorsResponse,
+        FlagEvidence, PhotoMatch, Severity, CheckState, VisitQuality, HouseholdQuality,
+        IndicatorsResponse,
         AreaIndicators,
         // Photos.
         PhotoInfo, PhotoStatus, HouseholdPhoto, Processing, PhotoDetails, SimilarPhoto,
@@ -75,6 +80,9 @@ fn generate() -> (String, BTreeSet<String>) {
         Resolution, ResolveResponse, HouseholdHistory, StaleVersion, QueueOrder, QueueItem,
         QueueCounts, QueuePage, BulkItem, BulkApproveRequest, BulkOutcome, BulkResult,
         BulkApproveResponse, ReviewCounts,
+        // The map.
+        FeatureCollectionType, FeatureType, Geometry, HouseholdMark, HouseholdFeature,
+        HouseholdMap, DesaFeature, DesaMap,
     );
     let missing = used.difference(&declared).cloned().collect();
     (out, missing)

@@ -417,7 +417,12 @@ impl TestApp {
             let quality: HouseholdQuality = self
                 .get_json(&format!("/v1/households/{household}/flags"), user)
                 .await;
-            if !quality.visits.is_empty() && quality.visits.iter().all(|v| v.state == "done") {
+            if !quality.visits.is_empty()
+                && quality
+                    .visits
+                    .iter()
+                    .all(|v| v.state == sync_protocol::v1::office::CheckState::Done)
+            {
                 return quality;
             }
             assert!(

@@ -19,11 +19,12 @@ use super::entities::{
 };
 use super::{photo_jobs, photos};
 use crate::domain::area_index::AreaIndex;
-use crate::domain::flags::{
-    Fix, Flag, FlagConfig, FlagEvidence, MemberFacts, PhotoFacts, PreviousVisit, Severity,
-    VisitFacts,
-};
 use crate::domain::identity::Sex;
+use crate::domain::quality::{
+    CheckState, Fix, Flag, FlagConfig, FlagEvidence, MemberFacts, PhotoFacts, PreviousVisit,
+    Severity, VisitFacts,
+};
+use crate::store::photo_jobs::JobState;
 
 /// Queues the check of a visit just recorded, in the push's own transaction.
 pub fn queue(batch: &mut WriteBatch, visit_id: Uuid, household_id: Uuid, now: DateTime<Utc>) {
@@ -266,7 +267,7 @@ pub async fn requeue_unreciprocated(
         .column(visit_check::Column::VisitId)
         .column(visit_check::Column::CheckedAt)
         .filter(visit_check::Column::VisitId.is_in(visible_from.keys().copied()))
-        .filter(visit_check::Column::State.ne("failed"))
+        .filter(visit_check::Column::State.ne(CheckState::Failed.as_str()))
         .into_tuple()
         .all(db)
         .await?;
@@ -324,7 +325,7 @@ pub async fn due(
     limit: u64,
 ) -> Result<Vec<Due>, StoreError> {
     Ok(visit_check::Entity::find()
-        .filter(visit_check::Column::State.eq("pending"))
+        .filter(visit_check::Column::State.eq(CheckState::Pending.as_str()))
         .filter(visit_check::Column::RunAfter.lte(now))
         .order_by_asc(visit_check::Column::RunAfter)
         .limit(limit)
@@ -455,7 +456,7 @@ async fn photo_facts(
     // hash, but its EXIF time and position were read and are checked all the same.
     let analysed = photo_analysis::Entity::find()
         .filter(photo_analysis::Column::Sha256.is_in(hashes.iter().map(String::as_str)))
-        .filter(photo_analysis::Column::State.ne("queued"))
+        .filter(photo_analysis::Column::State.ne(JobState::Queued.as_str()))
         .all(db)
         .await?;
     let mut photos = Vec::with_capacity(analysed.len());
@@ -614,7 +615,10 @@ pub async fn save(
     // The queue row first, guarded by the generation: a check that was overtaken (the visit
     // queued again meanwhile and perhaps checked by another instance) stores nothing.
     let marked = visit_check::Entity::update_many()
-        .col_expr(visit_check::Column::State, Expr::value("done"))
+        .col_expr(
+            visit_check::Column::State,
+            Expr::value(CheckState::Done.as_str()),
+        )
         .col_expr(
             visit_check::Column::Risk,
             Expr::value(i32::try_from(risk).unwrap_or(i32::MAX)),
@@ -666,9 +670,9 @@ pub async fn retry_later(
 ) -> Result<(), StoreError> {
     let attempts = due.attempts + 1;
     let state = if attempts >= MAX_ATTEMPTS {
-        "failed"
+        CheckState::Failed.as_str()
     } else {
-        "pending"
+        CheckState::Pending.as_str()
     };
     let delay = chrono::Duration::seconds(1 << attempts.clamp(0, 12));
     visit_check::Entity::update_many()
@@ -687,8 +691,8 @@ pub async fn retry_later(
 pub struct StoredCheck {
     /// The visit.
     pub visit_id: Uuid,
-    /// `pending`, `done` or `failed`.
-    pub state: String,
+    /// Where the check stands.
+    pub state: CheckState,
     /// Risk score of the last check.
     pub risk: Option<i32>,
     /// When it was last checked.
@@ -735,7 +739,7 @@ pub async fn of_household(
         .map(|c| StoredCheck {
             flags: by_visit.remove(&c.visit_id).unwrap_or_default(),
             visit_id: c.visit_id,
-            state: c.state,
+            state: CheckState::parse(&c.state),
             risk: c.risk,
             checked_at: c.checked_at,
         })

@@ -37,6 +37,46 @@ impl Severity {
     }
 }
 
+/// Where a visit's data-quality check stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum CheckState {
+    /// Not checked yet, or queued to be checked again (a photo analysed, a member changed).
+    Pending,
+    /// Checked: its flags and risk are the last check's.
+    Done,
+    /// Given up after repeated errors (the server's log says why).
+    Failed,
+    /// A state this client does not know (a newer server).
+    #[serde(other)]
+    Unknown,
+}
+
+impl CheckState {
+    /// The stored name.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckState::Pending => "pending",
+            CheckState::Done => "done",
+            CheckState::Failed => "failed",
+            CheckState::Unknown => "unknown",
+        }
+    }
+
+    /// The state named `name`; [`CheckState::Unknown`] for any other text.
+    #[must_use]
+    pub fn parse(name: &str) -> Self {
+        match name {
+            "pending" => CheckState::Pending,
+            "done" => CheckState::Done,
+            "failed" => CheckState::Failed,
+            _ => CheckState::Unknown,
+        }
+    }
+}
+
 /// A photo of another household that looks like one of this visit's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

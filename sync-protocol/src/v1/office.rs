@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-pub use super::flags::{FlagEvidence, PhotoMatch, QualityFlagView, Severity};
+pub use super::flags::{CheckState, FlagEvidence, PhotoMatch, QualityFlagView, Severity};
 use super::push::ConflictTarget;
 use crate::merge::{FieldPolicy, Stamp, Winner};
 
@@ -188,9 +188,8 @@ pub struct LocatedArea {
 pub struct VisitQuality {
     /// The visit.
     pub visit_id: Uuid,
-    /// `pending` (not checked yet, or checked again after a photo's analysis), `done`, or
-    /// `failed`.
-    pub state: String,
+    /// Where its check stands.
+    pub state: CheckState,
     /// Risk score 0–100 of the last check (the sum of its flags' points).
     pub risk: Option<i32>,
     /// When it was last checked.

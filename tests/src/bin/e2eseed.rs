@@ -370,7 +370,12 @@ async fn wait_checked(
         let stored = photos
             .as_array()
             .is_some_and(|p| p.iter().all(|p| p["status"] == "stored"));
-        if stored && !quality.visits.is_empty() && quality.visits.iter().all(|v| v.state == "done")
+        if stored
+            && !quality.visits.is_empty()
+            && quality
+                .visits
+                .iter()
+                .all(|v| v.state == sync_protocol::v1::office::CheckState::Done)
         {
             return Ok(quality);
         }

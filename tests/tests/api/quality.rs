@@ -9,7 +9,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use serde_json::json;
 use sync_protocol::client::SyncClient;
-use sync_protocol::v1::office::{HouseholdQuality, QualityFlagView, Severity};
+use sync_protocol::v1::office::{CheckState, HouseholdQuality, QualityFlagView, Severity};
 use sync_protocol::v1::{
     AddMember, DeleteHousehold, GpsFix, MoveHousehold, Op, PutFamily, ReceiptStatus, RecordVisit,
     RemoveMember, UpdateMember,
@@ -512,7 +512,7 @@ async fn visits_wait_for_an_instance_that_runs_the_checks() {
         .await
         .expect("json");
     assert_eq!(quality.visits.len(), 1);
-    assert_eq!(quality.visits[0].state, "pending");
+    assert_eq!(quality.visits[0].state, CheckState::Pending);
     assert_eq!(quality.visits[0].risk, None);
 
     app.config.flags.run_checks = true;

@@ -1560,6 +1560,11 @@ distance: number, };
 export type Severity = "low" | "medium" | "high";
 
 /**
+ * Where a visit's data-quality check stands.
+ */
+export type CheckState = "pending" | "done" | "failed" | "unknown";
+
+/**
  * The data-quality check of one visit.
  */
 export type VisitQuality = { 
@@ -1568,10 +1573,9 @@ export type VisitQuality = {
  */
 visit_id: string, 
 /**
- * `pending` (not checked yet, or checked again after a photo's analysis), `done`, or
- * `failed`.
+ * Where its check stands.
  */
-state: string, 
+state: CheckState, 
 /**
  * Risk score 0–100 of the last check (the sum of its flags' points).
  */
@@ -2326,4 +2330,145 @@ rejected: number,
  * Waiting longer than `review.due_days`.
  */
 overdue: number, };
+
+/**
+ * `"FeatureCollection"`.
+ */
+export type FeatureCollectionType = "FeatureCollection";
+
+/**
+ * `"Feature"`.
+ */
+export type FeatureType = "Feature";
+
+/**
+ * A GeoJSON geometry.
+ */
+export type Geometry = { "type": "Point", 
+/**
+ * Where.
+ */
+coordinates: [number, number], } | { "type": "Polygon", 
+/**
+ * The rings.
+ */
+coordinates: Array<Array<[number, number]>>, } | { "type": "MultiPolygon", 
+/**
+ * The polygons.
+ */
+coordinates: Array<Array<Array<[number, number]>>>, };
+
+/**
+ * What a point of the household map stands for.
+ */
+export type HouseholdMark = { 
+/**
+ * The household.
+ */
+id: string, 
+/**
+ * Its desa or kelurahan.
+ */
+desa: string, 
+/**
+ * `pending`, `approved`, …
+ */
+review_status: ReviewStatus, 
+/**
+ * The local verdict (`poor`, `not_poor`, `undetermined`), when scored.
+ */
+verdict: string | null, 
+/**
+ * Criteria met, when scored.
+ */
+criteria_met: number | null, } | { 
+/**
+ * Always `true`.
+ */
+cluster: boolean, 
+/**
+ * How many.
+ */
+households: number, 
+/**
+ * Of which poor by the local score.
+ */
+poor: number, };
+
+/**
+ * One point of the household map.
+ */
+export type HouseholdFeature = { 
+/**
+ * `"Feature"`.
+ */
+type: FeatureType, 
+/**
+ * A point.
+ */
+geometry: Geometry, 
+/**
+ * A household or a cluster.
+ */
+properties: HouseholdMark, };
+
+/**
+ * `GET /v1/map/households`: the households of a viewport, as points or as clusters.
+ */
+export type HouseholdMap = { 
+/**
+ * `"FeatureCollection"`.
+ */
+type: FeatureCollectionType, 
+/**
+ * Households in the viewport (for analysts: in the whole cells it covers).
+ */
+households: number, 
+/**
+ * Whether the features are clusters.
+ */
+clustered: boolean, 
+/**
+ * Households left out (analysts: in cells of too few households).
+ */
+suppressed: number, 
+/**
+ * The points.
+ */
+features: Array<HouseholdFeature>, };
+
+/**
+ * One desa or kelurahan of the desa map.
+ */
+export type DesaFeature = { 
+/**
+ * `"Feature"`.
+ */
+type: FeatureType, 
+/**
+ * Its boundary.
+ */
+geometry: Geometry, 
+/**
+ * Its figures, as in the indicators.
+ */
+properties: AreaIndicators, };
+
+/**
+ * `GET /v1/map/desa`: the desa and kelurahan under an area that have a boundary, with their
+ * figures, for a choropleth.
+ */
+export type DesaMap = { 
+/**
+ * `"FeatureCollection"`.
+ */
+type: FeatureCollectionType, 
+/**
+ * What `poor_share` divides by, in Indonesian, to be shown with the figure.
+ */
+poor_share_basis: string, 
+/**
+ * The desa.
+ */
+features: Array<DesaFeature>, };
 
