@@ -15,8 +15,9 @@ use uuid::Uuid;
 
 use super::extract::{ApiPath, ApiQuery, AuthUser};
 use crate::blob::BlobError;
+use crate::domain::sha256::Sha256;
 use crate::error::ApiError;
-use crate::photos::{self, PhotoError, is_sha256};
+use crate::photos::{self, PhotoError};
 use crate::state::AppState;
 
 impl From<PhotoError> for ApiError {
@@ -41,14 +42,8 @@ impl From<PhotoError> for ApiError {
     }
 }
 
-fn parse_sha256(text: String) -> Result<String, ApiError> {
-    if is_sha256(&text) {
-        Ok(text)
-    } else {
-        Err(ApiError::invalid(
-            "sha256 harus 64 huruf heksadesimal kecil",
-        ))
-    }
+fn parse_sha256(text: &str) -> Result<Sha256, ApiError> {
+    Sha256::parse(text).map_err(|e| ApiError::invalid(e.to_string()))
 }
 
 /// `GET /v1/photos/{sha256}`: whether the server already has a photo (then send no bytes).
@@ -57,7 +52,7 @@ pub async fn exists(
     _user: AuthUser,
     ApiPath(sha256): ApiPath<String>,
 ) -> Result<Json<PhotoInfo>, ApiError> {
-    let sha256 = parse_sha256(sha256)?;
+    let sha256 = parse_sha256(&sha256)?;
     photos::info(&app.db, &sha256)
         .await?
         .map(Json)
@@ -71,7 +66,7 @@ pub async fn original(
     user: AuthUser,
     ApiPath(sha256): ApiPath<String>,
 ) -> Result<Response, ApiError> {
-    let sha256 = parse_sha256(sha256)?;
+    let sha256 = parse_sha256(&sha256)?;
     let reader = photos::original(&app.db, app.blobs.as_ref(), &user.actor, &sha256).await?;
     let mut response = Body::from_stream(reader.chunks).into_response();
     let headers = response.headers_mut();
@@ -98,7 +93,7 @@ pub async fn thumbnail(
     user: AuthUser,
     ApiPath((sha256, side)): ApiPath<(String, u32)>,
 ) -> Result<Response, ApiError> {
-    let sha256 = parse_sha256(sha256)?;
+    let sha256 = parse_sha256(&sha256)?;
     let jpeg = photos::thumbnail(&app.db, app.blobs.as_ref(), &user.actor, &sha256, side).await?;
     let mut response = Body::from(jpeg).into_response();
     let headers = response.headers_mut();
@@ -114,7 +109,7 @@ pub async fn details(
     user: AuthUser,
     ApiPath(sha256): ApiPath<String>,
 ) -> Result<Json<PhotoDetails>, ApiError> {
-    let sha256 = parse_sha256(sha256)?;
+    let sha256 = parse_sha256(&sha256)?;
     Ok(Json(photos::details(&app.db, &user.actor, &sha256).await?))
 }
 
@@ -135,7 +130,7 @@ pub async fn similar(
     ApiPath(sha256): ApiPath<String>,
     ApiQuery(params): ApiQuery<SimilarParams>,
 ) -> Result<Json<Vec<SimilarPhoto>>, ApiError> {
-    let sha256 = parse_sha256(sha256)?;
+    let sha256 = parse_sha256(&sha256)?;
     let max_distance = params.max_distance.unwrap_or(6);
     if max_distance > MAX_SIMILAR_DISTANCE {
         return Err(ApiError::invalid(format!(

@@ -19,9 +19,9 @@ use uuid::Uuid;
 
 use super::extract::{ApiPath, AuthUser};
 use crate::blob::BlobError;
+use crate::domain::sha256::Sha256;
 use crate::error::ApiError;
 use crate::photos::analysis::Rejection;
-use crate::photos::is_sha256;
 use crate::photos::uploads::{self, UploadError};
 use crate::state::AppState;
 
@@ -56,7 +56,7 @@ fn require_tus(headers: &HeaderMap) -> Result<(), ApiError> {
 }
 
 /// The `sha256` entry of `Upload-Metadata` (`key base64,key base64`).
-fn declared_sha256(headers: &HeaderMap) -> Result<String, ApiError> {
+fn declared_sha256(headers: &HeaderMap) -> Result<Sha256, ApiError> {
     let metadata = header(headers, "upload-metadata").unwrap_or_default();
     metadata
         .split(',')
@@ -64,7 +64,7 @@ fn declared_sha256(headers: &HeaderMap) -> Result<String, ApiError> {
         .find(|(key, _)| *key == "sha256")
         .and_then(|(_, value)| STANDARD.decode(value.trim()).ok())
         .and_then(|bytes| String::from_utf8(bytes).ok())
-        .filter(|hex| is_sha256(hex))
+        .and_then(|hex| Sha256::parse(&hex).ok())
         .ok_or_else(|| {
             ApiError::invalid(
                 "Upload-Metadata harus memuat sha256 foto (64 huruf heksadesimal kecil, base64)",

@@ -15,3 +15,4 @@ pub mod quality;
 pub mod role;
 pub mod scope;
 pub mod scoring;
+pub mod sha256;

@@ -22,23 +22,9 @@ use self::analysis::{Inspection, Limits, Rejection};
 use crate::blob::{BlobError, BlobReader, BlobStore};
 use crate::domain::actor::Actor;
 use crate::domain::role::Role;
+use crate::domain::sha256::Sha256;
 use crate::store::photo_jobs::{self, JobState};
 use crate::store::{StoreError, households, photos};
-
-/// Whether the text is a lower-case hex SHA-256.
-#[must_use]
-pub fn is_sha256(hex: &str) -> bool {
-    hex.len() == 64
-        && hex
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
-
-/// The object key of a stored photo.
-#[must_use]
-pub fn photo_key(sha256: &str) -> String {
-    format!("sha256/{sha256}")
-}
 
 /// How many near photos are looked at before the user's scope is applied (the nearest first).
 const SIMILAR_CANDIDATES: usize = 5_000;
@@ -192,7 +178,7 @@ fn may_see_photos(actor: &Actor) -> Result<(), PhotoError> {
 /// sends bytes the server already holds. Only size and time are revealed.
 pub async fn info(
     db: &sea_orm::DatabaseConnection,
-    sha256: &str,
+    sha256: &Sha256,
 ) -> Result<Option<PhotoInfo>, PhotoError> {
     Ok(photos::find(db, sha256).await?.map(|p| PhotoInfo {
         sha256: p.sha256,
@@ -221,7 +207,7 @@ pub async fn of_household(
 async fn visible(
     db: &sea_orm::DatabaseConnection,
     actor: &Actor,
-    sha256: &str,
+    sha256: &Sha256,
 ) -> Result<photos::Audience, PhotoError> {
     may_see_photos(actor)?;
     let audience = photos::audience(db, sha256)
@@ -244,11 +230,11 @@ pub async fn original(
     db: &sea_orm::DatabaseConnection,
     blobs: &dyn BlobStore,
     actor: &Actor,
-    sha256: &str,
+    sha256: &Sha256,
 ) -> Result<BlobReader, PhotoError> {
     visible(db, actor, sha256).await?;
     blobs
-        .open(&photo_key(sha256))
+        .open(&sha256.photo_key())
         .await?
         .ok_or(PhotoError::NotFound)
 }
@@ -258,7 +244,7 @@ pub async fn thumbnail(
     db: &sea_orm::DatabaseConnection,
     blobs: &dyn BlobStore,
     actor: &Actor,
-    sha256: &str,
+    sha256: &Sha256,
     side: u32,
 ) -> Result<Bytes, PhotoError> {
     visible(db, actor, sha256).await?;
@@ -280,7 +266,7 @@ pub async fn thumbnail(
 pub async fn details(
     db: &sea_orm::DatabaseConnection,
     actor: &Actor,
-    sha256: &str,
+    sha256: &Sha256,
 ) -> Result<PhotoDetails, PhotoError> {
     let audience = visible(db, actor, sha256).await?;
     let job = photo_jobs::find(db, sha256).await?;
@@ -315,7 +301,7 @@ pub async fn details(
 pub async fn similar(
     db: &sea_orm::DatabaseConnection,
     actor: &Actor,
-    sha256: &str,
+    sha256: &Sha256,
     max_distance: u32,
 ) -> Result<Vec<SimilarPhoto>, PhotoError> {
     let audience = visible(db, actor, sha256).await?;

@@ -13,8 +13,8 @@ use sea_orm::{DatabaseConnection, TransactionTrait};
 use tokio::sync::watch;
 use tracing::{info, warn};
 
+use super::PhotoRuntime;
 use super::analysis::{self, ImageFormat};
-use super::{PhotoRuntime, photo_key};
 use crate::blob::BlobStore;
 use crate::config::PhotosConfig;
 use crate::store::StoreError;
@@ -131,7 +131,7 @@ impl Pipeline {
 
     /// Analyses a photo. `Err` is a transient failure (the object store), worth retrying.
     async fn process(&self, sha256: &str) -> Result<Results, String> {
-        let bytes = match self.blobs.get(&photo_key(sha256)).await {
+        let bytes = match self.blobs.get(&format!("sha256/{sha256}")).await {
             Ok(Some(bytes)) => bytes,
             Ok(None) => return Ok(failed("berkas asli tidak ada di penyimpanan".to_owned())),
             Err(e) => return Err(e.to_string()),

@@ -11,16 +11,17 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{DatabaseConnection, TransactionTrait};
-use sha2::{Digest, Sha256};
+use sha2::Digest;
 use tokio::io::AsyncWriteExt;
 use tracing::warn;
 use uuid::Uuid;
 
+use super::PhotoRuntime;
 use super::analysis::Rejection;
-use super::{PhotoRuntime, is_sha256, photo_key};
 use crate::blob::{BlobError, BlobStore};
 use crate::config::UploadConfig;
 use crate::domain::actor::Actor;
+use crate::domain::sha256::Sha256;
 use crate::store::uploads::{self, Upload};
 use crate::store::{StoreError, photo_jobs, photos, retry_transient};
 
@@ -87,16 +88,11 @@ pub async fn create(
     config: &UploadConfig,
     actor: &Actor,
     length: u64,
-    sha256: &str,
+    sha256: &Sha256,
     now: DateTime<Utc>,
 ) -> Result<Upload, UploadError> {
     if !actor.role.may_push() {
         return Err(UploadError::Forbidden);
-    }
-    if !is_sha256(sha256) {
-        return Err(UploadError::BadRequest(
-            "Upload-Metadata harus memuat sha256 (64 huruf heksadesimal kecil, base64)".into(),
-        ));
     }
     if length > config.max_bytes {
         return Err(UploadError::TooLarge {
@@ -108,7 +104,7 @@ pub async fn create(
     let upload = Upload {
         id: Uuid::now_v7(),
         user_id: actor.id,
-        sha256: sha256.to_owned(),
+        sha256: sha256.as_str().to_owned(),
         length,
         offset: if stored { length } else { 0 },
         expires_at: now + Duration::hours(i64::from(config.expire_hours)),
@@ -154,7 +150,7 @@ pub async fn append(
         checksum,
         data,
     } = chunk;
-    if checksum.is_some_and(|expected| Sha256::digest(&data)[..] != expected[..]) {
+    if checksum.is_some_and(|expected| sha2::Sha256::digest(&data)[..] != expected[..]) {
         return Err(UploadError::ChecksumMismatch);
     }
     let (upload, end) = retry_transient(runtime.db_attempts, UploadError::is_transient, || {
@@ -269,7 +265,7 @@ async fn store_photo(
     let mut out = tokio::fs::File::create(&file.0)
         .await
         .map_err(BlobError::from)?;
-    let mut hasher = Sha256::new();
+    let mut hasher = sha2::Sha256::new();
     // One chunk in memory at a time.
     for offset in uploads::chunk_offsets(db, upload.id).await? {
         let bytes = uploads::chunk(db, upload.id, offset).await?;
@@ -286,7 +282,9 @@ async fn store_photo(
         uploads::delete(db, upload.id).await?;
         return Err(rejection.into());
     }
-    blobs.put_file(&photo_key(&upload.sha256), &file.0).await?;
+    blobs
+        .put_file(&format!("sha256/{}", upload.sha256), &file.0)
+        .await?;
     retry_transient(runtime.db_attempts, StoreError::is_transient, || async {
         let txn = db.begin().await?;
         photos::insert(&txn, &upload.sha256, upload.length, upload.user_id, now).await?;

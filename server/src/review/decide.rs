@@ -15,8 +15,8 @@ use uuid::Uuid;
 
 use super::{ReviewDeps, ReviewError, may_decide, office_writer};
 use crate::domain::actor::Actor;
+use crate::domain::sha256::Sha256;
 use crate::household::{Author, Editing};
-use crate::photos::is_sha256;
 use crate::store::batch::WriteBatch;
 use crate::store::households::{self, Load};
 use crate::store::reviews::{self, NewReview, StoredReview};
@@ -356,7 +356,9 @@ async fn check_targets<C: ConnectionTrait>(
             } if !form.has_member_field(field) => Some(format!(
                 "pertanyaan anggota {field:?} tidak ada di formulir"
             )),
-            NoteTarget::Photo { sha256 } if !is_sha256(sha256) || !photos.contains(sha256) => {
+            NoteTarget::Photo { sha256 }
+                if Sha256::parse(sha256).is_err() || !photos.contains(sha256) =>
+            {
                 Some(format!("foto {sha256} bukan foto rumah tangga ini"))
             }
             _ => None,

@@ -1,12 +1,12 @@
 //! record a visit: append-only and immutable.
 
 use sea_orm::ConnectionTrait;
-use sha2::{Digest, Sha256};
+use sha2::Digest;
 use sync_protocol::v1::{ChangeKind, FieldError, FieldErrorCode, RecordVisit, RejectCode};
 
 use super::{Applied, Ctx, Failure, finish, form, invalid, reject};
+use crate::domain::sha256::Sha256;
 use crate::household::Editing;
-use crate::photos::is_sha256;
 use crate::store::batch::WriteBatch;
 use crate::store::households::Load;
 use crate::store::{map, photos, quality, visits};
@@ -31,7 +31,7 @@ fn check(m: &RecordVisit) -> Vec<FieldError> {
         ));
     }
     for (i, photo) in m.photos.iter().enumerate() {
-        if !is_sha256(&photo.sha256) {
+        if Sha256::parse(&photo.sha256).is_err() {
             errors.push(FieldError::new(
                 format!("photos[{i}].sha256"),
                 FieldErrorCode::InvalidFormat,
@@ -80,7 +80,7 @@ pub(super) async fn record<C: ConnectionTrait>(
         return Err(invalid(errors));
     }
     let body = serde_json::to_vec(m).expect("wire types serialize to JSON infallibly");
-    let hash = hex::encode(Sha256::digest(&body));
+    let hash = hex::encode(sha2::Sha256::digest(&body));
     let by = visits::Recorded {
         user_id: ctx.actor.id,
         device_id: ctx.writer.device_id,
