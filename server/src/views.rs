@@ -3,18 +3,57 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
 use sync_protocol::v1::map::Geometry;
-use sync_protocol::v1::office::{AreaIndicators, ConflictView};
-use sync_protocol::v1::{FieldChange, Person, Resolution, ReviewCounts, ReviewView, VersionEntry};
+use sync_protocol::v1::office::{AreaIndicators, ConflictView, CriterionView, HouseholdScore};
+use sync_protocol::v1::{
+    FamilySnapshot, FieldChange, HouseholdPhoto, HouseholdSnapshot, MemberSnapshot, Person,
+    PhotoStatus, Resolution, ReviewCounts, ReviewView, VersionEntry,
+};
 use uuid::Uuid;
 
 use crate::domain::boundary::Boundary;
 use crate::domain::history::ValueChange;
-use crate::domain::scoring::Criterion;
+use crate::domain::scoring::{Criterion, Score};
 use crate::store::changes::VersionRow;
 use crate::store::conflicts::{StoredConflict, StoredResolution};
+use crate::store::households::Current;
 use crate::store::indicators::DesaCounts;
+use crate::store::photos::VisitPhoto;
 use crate::store::reviews::StoredReview;
+use crate::store::scores::verdict_name;
+
+/// A household as pull and the office send it, with its last decision.
+#[must_use]
+pub fn snapshot(h: Current, decision: Option<&StoredReview>) -> HouseholdSnapshot {
+    HouseholdSnapshot {
+        id: h.id,
+        area_code: h.area_code,
+        form_id: h.form_id,
+        form_version: h.form_version,
+        version: h.version,
+        deleted: h.deleted,
+        review_status: h.review,
+        review: decision.map(|r| Box::new(review(r))),
+        fields: h.fields,
+        families: h
+            .families
+            .into_iter()
+            .map(|(id, no_kk)| FamilySnapshot { id, no_kk })
+            .collect(),
+        members: h
+            .members
+            .into_iter()
+            .map(|m| MemberSnapshot {
+                id: m.id,
+                family_id: m.family_id,
+                fields: m.fields,
+                removed: m.removed,
+            })
+            .collect(),
+        updated_at: h.updated_at,
+    }
+}
 
 /// A decision.
 #[must_use]
@@ -168,5 +207,49 @@ pub fn area_indicators(code: &str, name: &str, c: &DesaCounts) -> AreaIndicators
             rejected: c.rejected,
             overdue: c.overdue,
         },
+    }
+}
+
+/// A household's score with the answers that decided each criterion.
+#[must_use]
+pub fn score(
+    household_id: Uuid,
+    version: i64,
+    score: &Score,
+    computed_at: DateTime<Utc>,
+) -> HouseholdScore {
+    HouseholdScore {
+        household_id,
+        version,
+        met: u32::try_from(score.met).unwrap_or(u32::MAX),
+        unknown: u32::try_from(score.unknown).unwrap_or(u32::MAX),
+        verdict: verdict_name(score.verdict).to_owned(),
+        criteria: score
+            .criteria
+            .iter()
+            .map(|c| CriterionView {
+                code: c.criterion.code().to_owned(),
+                met: c.met,
+                evidence: c.evidence.iter().cloned().collect(),
+            })
+            .collect(),
+        computed_at,
+    }
+}
+
+/// A photo a visit names, stored or still awaited.
+#[must_use]
+pub fn household_photo(p: VisitPhoto) -> HouseholdPhoto {
+    HouseholdPhoto {
+        visit_id: p.visit_id,
+        kind: p.kind,
+        sha256: p.sha256,
+        status: if p.size.is_some() {
+            PhotoStatus::Stored
+        } else {
+            PhotoStatus::Pending
+        },
+        size: p.size.and_then(|s| u64::try_from(s).ok()),
+        visit_ended_at: p.visit_ended_at,
     }
 }

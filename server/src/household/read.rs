@@ -53,14 +53,12 @@ pub async fn snapshot(
     id: Uuid,
 ) -> Result<HouseholdSnapshot, ReadError> {
     visible(db, actor, id, Load::Head).await?;
-    let mut snapshot = households::snapshots(db, &[id])
+    let current = households::current(db, &[id])
         .await?
         .remove(&id)
         .ok_or(ReadError::NotFound)?;
-    snapshot.review = reviews::current(db, &[id])
-        .await?
-        .remove(&id)
-        .map(|r| Box::new(views::review(&r)));
+    let decision = reviews::current(db, &[id]).await?.remove(&id);
+    let snapshot = views::snapshot(current, decision.as_ref());
     let target = id.to_string();
     audit::record(
         db,
@@ -84,10 +82,15 @@ pub async fn score(
 ) -> Result<HouseholdScore, ReadError> {
     let household = visible(db, actor, id, Load::Full).await?;
     if let Some(stored) = scores::find(db, id).await? {
-        return Ok(stored);
+        return Ok(views::score(
+            id,
+            stored.version,
+            &stored.score,
+            stored.computed_at,
+        ));
     }
     let score = scoring::score(&household.record.fields, config);
-    Ok(scores::view(id, household.version, &score, Utc::now()))
+    Ok(views::score(id, household.version, &score, Utc::now()))
 }
 
 /// Each visit's quality check: state, risk and flags.

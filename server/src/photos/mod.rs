@@ -25,6 +25,7 @@ use crate::domain::role::Role;
 use crate::domain::sha256::Sha256;
 use crate::store::photo_jobs::{self, JobState};
 use crate::store::{StoreError, households, photos};
+use crate::views;
 
 /// How many near photos are looked at before the user's scope is applied (the nearest first).
 const SIMILAR_CANDIDATES: usize = 5_000;
@@ -199,7 +200,8 @@ pub async fn of_household(
         .await?
         .filter(|h| actor.scope.covers(&h.area_code))
         .ok_or(PhotoError::NotFound)?;
-    Ok(photos::of_household(db, household.id).await?)
+    let named = photos::of_household(db, household.id).await?;
+    Ok(named.into_iter().map(views::household_photo).collect())
 }
 
 /// The photo's audience, when `actor` is in it: a user whose areas cover a household whose

@@ -9,7 +9,7 @@ use sea_orm::{
     QuerySelect, Statement, Value,
 };
 use sync_protocol::merge::{Record, Stamp};
-use sync_protocol::v1::{FamilySnapshot, HouseholdSnapshot, MemberSnapshot, ReviewStatus};
+use sync_protocol::v1::ReviewStatus;
 use uuid::Uuid;
 
 use super::batch::WriteBatch;
@@ -367,12 +367,51 @@ pub async fn written_by(
     Ok(false)
 }
 
-/// Current snapshots of the given households, with members and families (three queries).
-/// Their decisions (`review`) are left out: [`super::reviews::current`] reads them.
-pub async fn snapshots(
+/// A household as pull and the office read it: its current state, families and members.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Current {
+    /// Id.
+    pub id: Uuid,
+    /// Desa/kelurahan code.
+    pub area_code: String,
+    /// Form id.
+    pub form_id: String,
+    /// Form version.
+    pub form_version: i32,
+    /// Current version.
+    pub version: i64,
+    /// Soft-deleted.
+    pub deleted: bool,
+    /// Review status.
+    pub review: ReviewStatus,
+    /// Answers.
+    pub fields: sync_protocol::v1::Fields,
+    /// Families: id and current No KK, oldest first.
+    pub families: Vec<(Uuid, Option<String>)>,
+    /// Members, removed ones included, oldest first.
+    pub members: Vec<CurrentMember>,
+    /// When the server last changed it.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A member as [`Current`] holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CurrentMember {
+    /// Id.
+    pub id: Uuid,
+    /// The family (KK) the member is listed on.
+    pub family_id: Option<Uuid>,
+    /// Answers.
+    pub fields: sync_protocol::v1::Fields,
+    /// Soft-removed.
+    pub removed: bool,
+}
+
+/// The current state of the given households, with members and families (three queries).
+pub async fn current(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
-) -> Result<HashMap<Uuid, HouseholdSnapshot>, StoreError> {
+) -> Result<HashMap<Uuid, Current>, StoreError> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -394,18 +433,16 @@ pub async fn snapshots(
         .await?;
     let mut out = HashMap::with_capacity(households.len());
     for h in households {
-        let deleted = h.tombstone.is_some();
         out.insert(
             h.id,
-            HouseholdSnapshot {
+            Current {
                 id: h.id,
                 area_code: h.area_code,
                 form_id: h.form_id,
                 form_version: h.form_version,
                 version: h.version,
-                deleted,
-                review_status: ReviewStatus::parse(&h.review_status),
-                review: None,
+                deleted: h.tombstone.is_some(),
+                review: ReviewStatus::parse(&h.review_status),
                 fields: from_json(h.fields, "household.fields")?,
                 families: Vec::new(),
                 members: Vec::new(),
@@ -414,16 +451,13 @@ pub async fn snapshots(
         );
     }
     for f in families {
-        if let Some(s) = out.get_mut(&f.household_id) {
-            s.families.push(FamilySnapshot {
-                id: f.id,
-                no_kk: f.no_kk,
-            });
+        if let Some(c) = out.get_mut(&f.household_id) {
+            c.families.push((f.id, f.no_kk));
         }
     }
     for m in members {
-        if let Some(s) = out.get_mut(&m.household_id) {
-            s.members.push(MemberSnapshot {
+        if let Some(c) = out.get_mut(&m.household_id) {
+            c.members.push(CurrentMember {
                 id: m.id,
                 family_id: m.family_id,
                 fields: from_json(m.fields, "member.fields")?,

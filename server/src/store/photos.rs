@@ -8,7 +8,7 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType,
     QueryFilter, QueryOrder, QuerySelect, RelationDef, Value,
 };
-use sync_protocol::v1::{HouseholdPhoto, PhotoStatus, RecordVisit};
+use sync_protocol::v1::RecordVisit;
 use uuid::Uuid;
 
 use super::StoreError;
@@ -119,20 +119,26 @@ pub async fn missing_for_user(
     Ok(hashes)
 }
 
-#[derive(Debug, FromQueryResult)]
-struct NamedPhoto {
-    visit_id: Uuid,
-    kind: String,
-    sha256: String,
-    visit_ended_at: DateTime<Utc>,
-    size: Option<i64>,
+/// A photo a visit of a household names; `size` is known once the photo is stored.
+#[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
+pub struct VisitPhoto {
+    /// The visit naming it.
+    pub visit_id: Uuid,
+    /// Its kind (`depan`, `dalam`, …).
+    pub kind: String,
+    /// Its hash.
+    pub sha256: String,
+    /// When the visit ended.
+    pub visit_ended_at: DateTime<Utc>,
+    /// Its size in bytes, `None` while it is awaited.
+    pub size: Option<i64>,
 }
 
-/// The photos the visits of a household name, newest visit first, each with its status.
+/// The photos the visits of a household name, newest visit first.
 pub async fn of_household(
     db: &impl ConnectionTrait,
     household_id: Uuid,
-) -> Result<Vec<HouseholdPhoto>, StoreError> {
+) -> Result<Vec<VisitPhoto>, StoreError> {
     let rows = visit_photo::Entity::find()
         .select_only()
         .column(visit_photo::Column::VisitId)
@@ -145,24 +151,10 @@ pub async fn of_household(
         .order_by_desc(visit_photo::Column::VisitEndedAt)
         .order_by_asc(visit_photo::Column::VisitId)
         .order_by_asc(visit_photo::Column::Position)
-        .into_model::<NamedPhoto>()
+        .into_model::<VisitPhoto>()
         .all(db)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| HouseholdPhoto {
-            visit_id: r.visit_id,
-            kind: r.kind,
-            sha256: r.sha256,
-            status: if r.size.is_some() {
-                PhotoStatus::Stored
-            } else {
-                PhotoStatus::Pending
-            },
-            size: r.size.and_then(|s| u64::try_from(s).ok()),
-            visit_ended_at: r.visit_ended_at,
-        })
-        .collect())
+    Ok(rows)
 }
 
 /// Who may see a photo: the households whose visits name it, and who uploaded it.

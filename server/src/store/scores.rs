@@ -2,17 +2,18 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, EntityTrait};
-use serde::{Serialize, Serializer};
-use serde_json::Value;
-use sync_protocol::v1::office::{CriterionView, HouseholdScore};
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::batch::WriteBatch;
 use super::entities::household_score;
 use super::{StoreError, json_text};
-use crate::domain::scoring::{Criterion, Score, Verdict};
+use crate::domain::scoring::{Criterion, CriterionResult, Score, Verdict};
 
-fn verdict_name(verdict: Verdict) -> &'static str {
+/// The name `verdict` stores, which is also the one the API answers.
+#[must_use]
+pub fn verdict_name(verdict: Verdict) -> &'static str {
     match verdict {
         Verdict::Poor => "poor",
         Verdict::NotPoor => "not_poor",
@@ -20,31 +21,10 @@ fn verdict_name(verdict: Verdict) -> &'static str {
     }
 }
 
-/// The score as answered by the API.
-#[must_use]
-pub fn view(
-    household_id: Uuid,
-    version: i64,
-    score: &Score,
-    computed_at: DateTime<Utc>,
-) -> HouseholdScore {
-    HouseholdScore {
-        household_id,
-        version,
-        met: u32::try_from(score.met).unwrap_or(u32::MAX),
-        unknown: u32::try_from(score.unknown).unwrap_or(u32::MAX),
-        verdict: verdict_name(score.verdict).to_owned(),
-        criteria: score
-            .criteria
-            .iter()
-            .map(|c| CriterionView {
-                code: c.criterion.code().to_owned(),
-                met: c.met,
-                evidence: c.evidence.iter().cloned().collect(),
-            })
-            .collect(),
-        computed_at,
-    }
+fn parse_verdict(name: &str) -> Option<Verdict> {
+    [Verdict::Poor, Verdict::NotPoor, Verdict::Undetermined]
+        .into_iter()
+        .find(|v| verdict_name(*v) == name)
 }
 
 /// Bit i set when the i-th criterion of [`Criterion::ALL`] is met.
@@ -58,7 +38,7 @@ pub fn met_mask(score: &Score) -> i32 {
         .fold(0, |mask, i| mask | (1 << i))
 }
 
-/// One criterion as `criteria` stores it (and [`CriterionView`] reads it).
+/// One criterion as `criteria` stores it.
 #[derive(Serialize)]
 struct StoredCriterion<'a> {
     code: &'static str,
@@ -114,26 +94,68 @@ pub fn queue_save(
     );
 }
 
+/// A household's stored score and the version it was computed for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredScore {
+    /// The household scored.
+    pub household_id: Uuid,
+    /// The household version the score was computed from.
+    pub version: i64,
+    /// The score.
+    pub score: Score,
+    /// When it was computed.
+    pub computed_at: DateTime<Utc>,
+}
+
+/// One criterion as `criteria` is read back.
+#[derive(Deserialize)]
+struct ReadCriterion {
+    code: String,
+    met: Option<bool>,
+    evidence: Map<String, Value>,
+}
+
 /// The stored score of a household.
 pub async fn find(
     db: &impl ConnectionTrait,
     household_id: Uuid,
-) -> Result<Option<HouseholdScore>, StoreError> {
+) -> Result<Option<StoredScore>, StoreError> {
     let Some(row) = household_score::Entity::find_by_id(household_id)
         .one(db)
         .await?
     else {
         return Ok(None);
     };
-    let criteria: Vec<CriterionView> = serde_json::from_value(row.criteria)
-        .map_err(|e| StoreError::Corrupt(format!("household_score.criteria: {e}")))?;
-    Ok(Some(HouseholdScore {
+    let corrupt =
+        |what: String| StoreError::Corrupt(format!("household_score {household_id}: {what}"));
+    let read: Vec<ReadCriterion> =
+        serde_json::from_value(row.criteria).map_err(|e| corrupt(format!("criteria: {e}")))?;
+    let criteria = read
+        .into_iter()
+        .map(|c| {
+            let criterion = Criterion::ALL
+                .into_iter()
+                .find(|k| k.code() == c.code)
+                .ok_or_else(|| corrupt(format!("unknown criterion {}", c.code)))?;
+            Ok(CriterionResult {
+                criterion,
+                met: c.met,
+                evidence: c.evidence.into_iter().collect(),
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let verdict =
+        parse_verdict(&row.verdict).ok_or_else(|| corrupt(format!("verdict {}", row.verdict)))?;
+    Ok(Some(StoredScore {
         household_id: row.household_id,
         version: row.version,
-        met: u32::try_from(row.met).unwrap_or(0),
-        unknown: u32::try_from(row.unknown).unwrap_or(0),
-        verdict: row.verdict,
-        criteria,
+        score: Score {
+            criteria,
+            met: usize::try_from(row.met).map_err(|_| corrupt(format!("met {}", row.met)))?,
+            unknown: usize::try_from(row.unknown)
+                .map_err(|_| corrupt(format!("unknown {}", row.unknown)))?,
+            verdict,
+        },
         computed_at: row.computed_at,
     }))
 }

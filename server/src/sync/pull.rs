@@ -99,14 +99,12 @@ pub async fn pull(
         .filter(|(i, e)| last_index[&e.household_id] == *i)
         .map(|(_, e)| e.household_id)
         .collect();
-    let mut snapshots = households::snapshots(db, &order).await?;
-    let mut decisions = reviews::current(db, &order).await?;
-    for (id, snapshot) in &mut snapshots {
-        snapshot.review = decisions
-            .remove(id)
-            .as_ref()
-            .map(|r| Box::new(views::review(r)));
-    }
+    let decisions = reviews::current(db, &order).await?;
+    let mut snapshots: HashMap<Uuid, _> = households::current(db, &order)
+        .await?
+        .into_iter()
+        .map(|(id, h)| (id, views::snapshot(h, decisions.get(&id))))
+        .collect();
     // Once per pull, on its last page: the list does not depend on the page.
     let missing_photos = if has_more {
         Vec::new()

@@ -387,13 +387,13 @@ async fn phones_converge_apply_once_and_record_every_conflict(backend: Backend, 
     );
 
     // 1. Every phone's copy equals the server's, decisions included.
-    let mut server = households::snapshots(&app.db, &households).await.unwrap();
-    let mut decisions = reviews::current(&app.db, &households).await.unwrap();
-    for (id, snapshot) in &mut server {
-        snapshot.review = decisions
-            .remove(id)
-            .map(|r| Box::new(ekemiskinan::views::review(&r)));
-    }
+    let decisions = reviews::current(&app.db, &households).await.unwrap();
+    let server: HashMap<Uuid, HouseholdSnapshot> = households::current(&app.db, &households)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(id, h)| (id, ekemiskinan::views::snapshot(h, decisions.get(&id))))
+        .collect();
     for phone in &phones {
         assert_eq!(phone.client.pending(), 0);
         for id in &households {
