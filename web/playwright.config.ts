@@ -18,7 +18,9 @@ export default defineConfig({
       executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
       args: [
         "--no-sandbox",
-        "--disable-gpu",
+        // WebGL for the map, drawn on the CPU (no GPU on a CI machine).
+        "--use-angle=swiftshader",
+        "--enable-unsafe-swiftshader",
         "--disable-quic",
         "--no-first-run",
         "--disable-background-networking",

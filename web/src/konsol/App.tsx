@@ -9,6 +9,7 @@ import { mayReview, SessionContext } from "./context";
 import { HouseholdPage } from "./pages/HouseholdPage";
 import { IndicatorsPage } from "./pages/IndicatorsPage";
 import { Login } from "./pages/Login";
+import { MapPage } from "./pages/MapPage";
 import { ReviewQueue } from "./pages/ReviewQueue";
 import { UsersPage } from "./pages/UsersPage";
 
@@ -84,6 +85,7 @@ function Header(props: { me: Me; onLogout: () => void }) {
       <span class="brand">{id.app.title}</span>
       <nav aria-label={id.nav.label}>
         {mayReview(me) && <Link href="/antrean">{id.nav.queue}</Link>}
+        {mayReadFigures(me) && <Link href="/peta">{id.nav.map}</Link>}
         {mayReadFigures(me) && <Link href="/indikator">{id.nav.indicators}</Link>}
         {me.role === "admin" && <Link href="/pengguna">{id.nav.users}</Link>}
       </nav>
@@ -120,6 +122,7 @@ function Page(props: { me: Me }) {
   }, [path, me]);
   if (!mayReadFigures(me)) return <Forbidden />;
   if (path === "/indikator") return <IndicatorsPage search={search} />;
+  if (path === "/peta") return <MapPage search={search} />;
   if (!mayReview(me)) return <Forbidden />;
   if (path === "/antrean") return <ReviewQueue search={search} />;
   if (path === "/pengguna") return <UsersPage />;

@@ -9,10 +9,12 @@ import type {
   ConflictView,
   CreateUserRequest,
   DecideRequest,
+  DesaMap,
   DecideResponse,
   ErrorBody,
   FormDefinition,
   HouseholdHistory,
+  HouseholdMap,
   HouseholdPhoto,
   HouseholdQuality,
   HouseholdScore,
@@ -68,7 +70,12 @@ export class Api {
     private readonly unauthorized: () => void,
   ) {}
 
-  private async send(method: string, path: string, body?: unknown): Promise<Response> {
+  private async send(
+    method: string,
+    path: string,
+    body?: unknown,
+    signal?: AbortSignal,
+  ): Promise<Response> {
     const headers: Record<string, string> = { accept: "application/json" };
     const token = this.token();
     if (token) headers.authorization = `Bearer ${token}`;
@@ -79,8 +86,10 @@ export class Api {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
+        signal,
       });
-    } catch {
+    } catch (error) {
+      if (signal?.aborted) throw error;
       throw new NetworkError("server tidak dapat dihubungi");
     }
     if (response.ok) return response;
@@ -95,8 +104,13 @@ export class Api {
     throw failure;
   }
 
-  private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await this.send(method, path, body);
+  private async json<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    const response = await this.send(method, path, body, signal);
     return (await response.json()) as T;
   }
 
@@ -171,6 +185,17 @@ export class Api {
 
   indicators(area: string, level: "kecamatan" | "desa"): Promise<IndicatorsResponse> {
     return this.json("GET", `/v1/indicators?area=${encodeURIComponent(area)}&level=${level}`);
+  }
+
+  /** The households of a viewport (`west,south,east,north`), as points or clusters. */
+  mapHouseholds(area: string, bbox: readonly number[], signal?: AbortSignal): Promise<HouseholdMap> {
+    const params = new URLSearchParams({ area, bbox: bbox.map((n) => n.toFixed(6)).join(",") });
+    return this.json("GET", `/v1/map/households?${params.toString()}`, undefined, signal);
+  }
+
+  /** The desa under an area with their boundaries and figures. */
+  mapDesa(area: string): Promise<DesaMap> {
+    return this.json("GET", `/v1/map/desa?area=${encodeURIComponent(area)}`);
   }
 
   /** Downloads an export as a file the browser saves (fetched with the token). */
