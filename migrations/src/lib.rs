@@ -42,6 +42,7 @@ mod m20261207_000028_create_review;
 mod m20261207_000029_add_household_review_columns;
 mod m20261207_000030_add_change_detail;
 mod m20261207_000031_add_conflict_resolution;
+mod m20261207_000032_create_map_cell;
 
 /// All migrations, in order.
 pub struct Migrator;
@@ -81,6 +82,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000029_add_household_review_columns::Migration),
             Box::new(m20261207_000030_add_change_detail::Migration),
             Box::new(m20261207_000031_add_conflict_resolution::Migration),
+            Box::new(m20261207_000032_create_map_cell::Migration),
         ]
     }
 }

@@ -1,8 +1,9 @@
 //! The map: the households of a viewport, as points or as grid clusters, and the desa with
-//! their figures. Analysts never see a single household: they get clusters of a fixed grid,
-//! without cells of few households.
+//! their figures. Clusters are read from counts kept per grid cell (`store::map`), so a
+//! viewport over the whole kabupaten costs about as much as one over a street. Analysts never
+//! see a single household: they get whole cells, without cells of few households.
 
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use sync_protocol::v1::ReviewStatus;
 use sync_protocol::v1::map::{
     DesaFeature, DesaMap, FeatureCollectionType, FeatureType, Geometry, HouseholdFeature,
@@ -18,39 +19,39 @@ use crate::store::StoreError;
 use crate::store::map::{self, BoundingBox};
 use crate::views;
 
-/// Cells per side of the viewport when households are clustered.
+/// Cells per side of the viewport when households are clustered, at least.
 const GRID: f64 = 64.0;
 
 /// At most this many points are sent; more become clusters.
 pub const MAX_POINTS: u64 = 2000;
 
-/// Analysts' clusters are cells of a fixed grid (from 180° W, 90° S) this many degrees wide
-/// (about 1.1 km) times a power of two, over whole cells only, and hold at least
-/// [`ANALYST_MIN_HOUSEHOLDS`]: no viewport, however small or shifted, singles out a household.
-/// (A cell size following the viewport's width exactly would let a slightly wider viewport
-/// slide every cell edge a little, and so move one household from cell to cell.)
-const ANALYST_MIN_CELL: f64 = 0.01;
+/// Analysts' clusters are cells at least this level (0.01°, about 1.1 km, wide) and hold at
+/// least [`ANALYST_MIN_HOUSEHOLDS`]: no viewport, however small or shifted, singles out a
+/// household. The cells are those of a fixed grid (from 180° W, 90° S), whole, whatever part
+/// of them the viewport shows, so that moving or widening the viewport never moves one
+/// household from cell to cell.
+const ANALYST_MIN_LEVEL: u8 = 3;
 
 /// Analysts' cells with fewer households are left out (and counted as `suppressed`).
 const ANALYST_MIN_HOUSEHOLDS: i64 = 5;
 
-/// The analysts' cell for a viewport that asks for cells of `wanted` degrees: the smallest of
-/// [`ANALYST_MIN_CELL`] × 1, 2, 4, 8… not below it. A handful of sizes, so the grid's edges
-/// stay where they are when the viewport moves or grows a little.
-fn analyst_cell(wanted: f64) -> f64 {
-    let mut cell = ANALYST_MIN_CELL;
-    while cell < wanted && cell < 360.0 {
-        cell *= 2.0;
-    }
-    cell
+/// The level of the cells for a viewport of `bbox`: the smallest whose cells are at least
+/// 1/[`GRID`] of its longer side (and, for analysts, not below [`ANALYST_MIN_LEVEL`]).
+fn level_for(bbox: BoundingBox, analyst: bool) -> u8 {
+    let wanted = (bbox[2] - bbox[0]).max(bbox[3] - bbox[1]) / GRID;
+    let lowest = if analyst { ANALYST_MIN_LEVEL } else { 0 };
+    (lowest..map::LEVELS)
+        .find(|l| map::cell_size(*l) >= wanted)
+        .unwrap_or(map::LEVELS - 1)
 }
 
 /// The households of a viewport of `area` (one the reader may see): up to `max_points` as
-/// points (id, desa, review status, local verdict, criteria met); beyond that as clusters in
-/// square cells of 1/64 of the box's longer side. Analysts always get clusters, on the fixed
-/// grid described at [`ANALYST_MIN_CELL`].
+/// points (id, desa, review status, local verdict, criteria met); beyond that as clusters:
+/// the cells of a fixed grid at least 1/64 of the box's longer side wide, each at its
+/// households' mean position. Analysts always get clusters, as described at
+/// [`ANALYST_MIN_LEVEL`].
 pub async fn households(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     role: Role,
     area: &AreaCode,
     bbox: BoundingBox,
@@ -58,7 +59,22 @@ pub async fn households(
 ) -> Result<HouseholdMap, StoreError> {
     let max_points = max_points.min(MAX_POINTS);
     let analyst = role == Role::Analyst;
-    if !analyst && map::count_up_to(db, area, bbox, max_points + 1).await? <= max_points {
+    let level = level_for(bbox, analyst);
+    // Cells that households changed since they were counted are counted again first (the
+    // background refresh usually has done it).
+    if map::cells_behind(db).await? {
+        map::refresh_cells(db).await?;
+    }
+    let mut cells = map::cells(db, area, level, bbox).await?;
+    let count = |c: &map::Cell| u64::try_from(c.households).unwrap_or(0);
+    let total: u64 = cells.iter().map(count).sum();
+    // The cells the viewport touches hold at least the households inside it: few enough
+    // means points; a few more may still fit once the cells' overhang is left out.
+    let fits = !analyst
+        && (total <= max_points
+            || (total <= 4 * max_points
+                && map::count_up_to(db, area, bbox, max_points + 1).await? <= max_points));
+    if fits {
         let points = map::points(db, area, bbox, max_points).await?;
         return Ok(HouseholdMap {
             kind: FeatureCollectionType::FeatureCollection,
@@ -82,42 +98,25 @@ pub async fn households(
                 .collect(),
         });
     }
-    let mut cell = (bbox[2] - bbox[0]).max(bbox[3] - bbox[1]) / GRID;
-    let (mut bbox, mut origin) = (bbox, [bbox[0], bbox[1]]);
     if analyst {
-        // Analysts see no single household: whole cells of a fixed grid, placed at the cell's
-        // centre (not at the mean of its households), small cells left out.
-        cell = analyst_cell(cell);
-        origin = [-180.0, -90.0];
-        let snap = |v: f64, o: f64, up: bool| {
-            let n = (v - o) / cell;
-            o + if up { n.ceil() } else { n.floor() } * cell
-        };
-        bbox = [
-            snap(bbox[0], origin[0], false),
-            snap(bbox[1], origin[1], false),
-            snap(bbox[2], origin[0], true),
-            snap(bbox[3], origin[1], true),
-        ];
+        cells.retain(|c| c.households >= ANALYST_MIN_HOUSEHOLDS);
     }
-    let mut clusters = map::clusters(db, area, bbox, cell, origin).await?;
-    let count = |c: &map::Cluster| u64::try_from(c.households).unwrap_or(0);
-    let total: u64 = clusters.iter().map(count).sum();
-    if analyst {
-        clusters.retain(|c| c.households >= ANALYST_MIN_HOUSEHOLDS);
-    }
-    let shown: u64 = clusters.iter().map(count).sum();
-    let features = clusters
+    let shown: u64 = cells.iter().map(count).sum();
+    let size = map::cell_size(level);
+    let features = cells
         .into_iter()
         .map(|c| {
             #[expect(clippy::cast_precision_loss, reason = "cell numbers far below 2^52")]
             let at = if analyst {
+                // Analysts see no single household: the cell's centre, not its households'.
                 [
-                    origin[0] + (c.cell_x as f64 + 0.5) * cell,
-                    origin[1] + (c.cell_y as f64 + 0.5) * cell,
+                    (c.cell_x as f64 + 0.5) * size - 180.0,
+                    (c.cell_y as f64 + 0.5) * size - 90.0,
                 ]
             } else {
-                [c.longitude, c.latitude]
+                #[expect(clippy::cast_precision_loss, reason = "counts far below 2^52")]
+                let n = c.households.max(1) as f64;
+                [c.sum_longitude / n, c.sum_latitude / n]
             };
             feature(
                 at,
@@ -181,16 +180,28 @@ mod tests {
     use super::*;
 
     #[test]
-    #[expect(
-        clippy::float_cmp,
-        reason = "the sizes are exact doublings of one constant"
-    )]
     fn analysts_cells_keep_their_size_when_the_viewport_grows_a_little() {
         // 0.7° wide, then 0.0000021° wider: the same cells (the sizes once slid apart).
-        assert_eq!(analyst_cell(0.7 / GRID), ANALYST_MIN_CELL * 2.0);
-        assert_eq!(analyst_cell(0.700_002_1 / GRID), ANALYST_MIN_CELL * 2.0);
-        assert_eq!(analyst_cell(0.5 / GRID), ANALYST_MIN_CELL);
-        assert_eq!(analyst_cell(0.0), ANALYST_MIN_CELL);
-        assert_eq!(analyst_cell(3.0 / GRID), ANALYST_MIN_CELL * 8.0);
+        let level = level_for([120.0, -3.0, 120.7, -2.9], true);
+        assert_eq!(level, level_for([120.0, -3.0, 120.700_002_1, -2.9], true));
+        assert_eq!(level, 4);
+    }
+
+    #[test]
+    fn analysts_never_get_cells_below_a_kilometre() {
+        assert_eq!(
+            level_for([120.0, -3.0, 120.001, -2.999], true),
+            ANALYST_MIN_LEVEL
+        );
+        assert_eq!(level_for([120.0, -3.0, 120.001, -2.999], false), 0);
+    }
+
+    #[test]
+    fn a_wider_viewport_gets_wider_cells() {
+        let street = level_for([120.0, -3.0, 120.01, -2.99], false);
+        let kecamatan = level_for([120.0, -3.0, 120.3, -2.8], false);
+        let kabupaten = level_for([119.8, -3.2, 121.0, -2.0], false);
+        assert!(street < kecamatan && kecamatan < kabupaten);
+        assert!(map::cell_size(kabupaten) * GRID >= 1.2);
     }
 }

@@ -4,8 +4,11 @@
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use serde_json::Value;
-use sync_protocol::v1::{GpsFix, Op, RecordVisit};
-use tests::fixtures::{self, BONE_BONE, KEC_BONE_BONE, KEC_MALANGKE, PATTIMANG};
+use std::collections::BTreeMap;
+
+use ekemiskinan::store::map::cell_of;
+use sync_protocol::v1::{DeleteHousehold, GpsFix, MoveHousehold, Op, RecordVisit};
+use tests::fixtures::{self, BONE_BONE, KEC_BONE_BONE, KEC_MALANGKE, LUWU_UTARA, PATTIMANG};
 use tests::{Backend, TestApp, TestUser};
 use uuid::Uuid;
 
@@ -188,3 +191,128 @@ async fn choropleth_has_the_demo_desa(app: &TestApp, supervisor: &TestUser) {
 }
 
 on_both_backends!(households_appear_at_their_latest_fix_as_points_or_clusters);
+
+/// The whole kabupaten, wide enough for cells of 0.02° (the smallest level of at least 1/64
+/// of its 1.1° width).
+const KABUPATEN_BOX: &str = "119.9,-3.2,121.0,-2.2";
+const KABUPATEN_CELL: f64 = 0.02;
+
+/// The kabupaten view's cell of a position (the mean of a cell's households lies in it).
+fn cell(lat: f64, lon: f64) -> (i64, i64) {
+    (
+        cell_of(lon, 180.0, KABUPATEN_CELL),
+        cell_of(lat, 90.0, KABUPATEN_CELL),
+    )
+}
+
+/// The clusters of a view as `(cell column, cell row) → (households, poor)`, each at the
+/// mean of its households' fixes.
+fn clusters(collection: &Value) -> BTreeMap<(i64, i64), (i64, i64)> {
+    assert_eq!(collection["clustered"], true, "{collection}");
+    collection["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .map(|f| {
+            let at = &f["geometry"]["coordinates"];
+            let (lon, lat) = (at[0].as_f64().expect("lon"), at[1].as_f64().expect("lat"));
+            let p = &f["properties"];
+            (
+                cell(lat, lon),
+                (
+                    p["households"].as_i64().expect("households"),
+                    p["poor"].as_i64().expect("poor"),
+                ),
+            )
+        })
+        .collect()
+}
+
+/// What the clusters should be: the households' latest fixes grouped by cell.
+fn expected(fixes: &BTreeMap<Uuid, ((f64, f64), bool)>) -> BTreeMap<(i64, i64), (i64, i64)> {
+    let mut cells = BTreeMap::new();
+    for ((lat, lon), poor) in fixes.values() {
+        let entry: &mut (i64, i64) = cells.entry(cell(*lat, *lon)).or_default();
+        entry.0 += 1;
+        entry.1 += i64::from(*poor);
+    }
+    cells
+}
+
+async fn is_poor(app: &TestApp, user: &TestUser, household: Uuid) -> bool {
+    let score: Value = app
+        .get_json(&format!("/v1/households/{household}/score"), user)
+        .await;
+    score["verdict"] == "poor"
+}
+
+async fn kabupaten(app: &TestApp, user: &TestUser, area: &str) -> Value {
+    geojson(
+        app,
+        user,
+        &format!("/v1/map/households?area={area}&bbox={KABUPATEN_BOX}&max_points=0"),
+    )
+    .await
+}
+
+async fn clusters_count_the_households_as_they_are_now(backend: Backend) {
+    let app = TestApp::spawn_on(backend).await;
+    let worker = app.user("enumerator", &[LUWU_UTARA]).await;
+    let supervisor = app.user("supervisor", &[LUWU_UTARA]).await;
+    let mut fixes = BTreeMap::new();
+    let mut visits = Vec::new();
+    for seed in 20..26 {
+        let (id, visit) = survey(&app, &worker, PATTIMANG, seed).await;
+        let gps = visit.gps.as_ref().expect("gps");
+        let poor = is_poor(&app, &supervisor, id).await;
+        fixes.insert(id, ((gps.latitude, gps.longitude), poor));
+        visits.push(visit);
+    }
+    assert_eq!(
+        clusters(&kabupaten(&app, &supervisor, LUWU_UTARA).await),
+        expected(&fixes)
+    );
+
+    // A later visit far away moves its household to another cell.
+    let moved = visits[0].household_id;
+    revisit(&app, &worker, &visits[0], 90, (-2.55, 120.55)).await;
+    fixes.get_mut(&moved).expect("moved").0 = (-2.55, 120.55);
+    let now = clusters(&kabupaten(&app, &supervisor, LUWU_UTARA).await);
+    assert_eq!(now, expected(&fixes));
+    assert!(now.len() >= 2, "{now:?}");
+
+    // Moved to a desa of another kecamatan: counted there, no longer in Malangke.
+    let mut phone = app.client(&worker);
+    phone.pull().await.expect("pull");
+    let other = visits[1].household_id;
+    phone
+        .enqueue(Op::MoveHousehold(MoveHousehold {
+            household_id: other,
+            base_version: phone.base_version(other),
+            area_code: BONE_BONE.to_owned(),
+        }))
+        .expect("enqueue");
+    // Deleted: no longer counted anywhere.
+    let deleted = visits[2].household_id;
+    phone
+        .enqueue(Op::DeleteHousehold(DeleteHousehold {
+            household_id: deleted,
+            base_version: phone.base_version(deleted),
+        }))
+        .expect("enqueue");
+    phone.push().await.expect("push");
+    fixes.remove(&deleted);
+    let bone_bone: BTreeMap<_, _> = fixes.extract_if(.., |id, _| *id == other).collect();
+    assert_eq!(
+        clusters(&kabupaten(&app, &supervisor, KEC_MALANGKE).await),
+        expected(&fixes)
+    );
+    assert_eq!(
+        clusters(&kabupaten(&app, &supervisor, KEC_BONE_BONE).await),
+        expected(&bone_bone)
+    );
+    let everything = kabupaten(&app, &supervisor, LUWU_UTARA).await;
+    assert_eq!(everything["households"], 5, "{everything}");
+}
+
+on_both_backends!(clusters_count_the_households_as_they_are_now);
