@@ -1,8 +1,8 @@
 //! Work that runs beside the HTTP server until shutdown: the image pipeline's workers, a
 //! sweep that removes expired uploads and gives up photos whose analysis keeps stopping a
 //! worker, a retry that stores uploads interrupted by the object store, a check that reloads
-//! area boundaries after an import, the map's cell counts, and the data-quality checks of
-//! recorded visits.
+//! area boundaries after an import, the counts kept per desa (map cells, indicator tallies),
+//! and the data-quality checks of recorded visits.
 
 use std::time::Duration;
 
@@ -15,7 +15,7 @@ use crate::photos::pipeline::Pipeline;
 use crate::photos::uploads::finish_interrupted;
 use crate::quality::Checker;
 use crate::state::AppState;
-use crate::store::{map, photo_jobs, uploads};
+use crate::store::{photo_jobs, tallies, uploads};
 
 /// How often the sweep runs.
 const SWEEP_EVERY: Duration = Duration::from_mins(10);
@@ -23,9 +23,9 @@ const SWEEP_EVERY: Duration = Duration::from_mins(10);
 /// How often uploads whose bytes all arrived while the object store was down are stored.
 const INTERRUPTED_UPLOADS_EVERY: Duration = Duration::from_mins(1);
 
-/// How often the map's cell counts catch up with the households (a cheap look at the log
-/// when nothing changed).
-const MAP_CELLS_EVERY: Duration = Duration::from_secs(2);
+/// How often the counts kept per desa (map cells, indicator tallies) catch up with the
+/// households (a cheap look at the log when nothing changed).
+const TALLIES_EVERY: Duration = Duration::from_secs(2);
 
 /// How often the stored areas are checked for an import (a cheap count and maximum).
 const AREAS_EVERY: Duration = Duration::from_mins(1);
@@ -50,10 +50,7 @@ pub fn spawn(state: &AppState, stop: &watch::Receiver<bool>) -> Vec<JoinHandle<(
     )));
     tasks.push(tokio::spawn(reload_boundaries(state.clone(), stop.clone())));
     tasks.push(tokio::spawn(finish_uploads(state.clone(), stop.clone())));
-    tasks.push(tokio::spawn(count_map_cells(
-        state.db.clone(),
-        stop.clone(),
-    )));
+    tasks.push(tokio::spawn(keep_tallies(state.db.clone(), stop.clone())));
     if state.config.flags.run_checks {
         let checker = Checker {
             db: state.db.clone(),
@@ -82,17 +79,18 @@ async fn reload_boundaries(state: AppState, mut stop: watch::Receiver<bool>) {
     }
 }
 
-/// Keeps the map's cells counted, so that a map read rarely has to count them itself.
-async fn count_map_cells(db: sea_orm::DatabaseConnection, mut stop: watch::Receiver<bool>) {
-    while wait(MAP_CELLS_EVERY, &mut stop).await {
-        let refreshed = match map::cells_behind(&db).await {
+/// Keeps the counts per desa up to date, so that a map or indicators read rarely has to count
+/// them itself.
+async fn keep_tallies(db: sea_orm::DatabaseConnection, mut stop: watch::Receiver<bool>) {
+    while wait(TALLIES_EVERY, &mut stop).await {
+        let refreshed = match tallies::behind(&db).await {
             Ok(false) => continue,
-            Ok(true) => map::refresh_cells(&db).await,
+            Ok(true) => tallies::refresh(&db).await,
             Err(e) => Err(e),
         };
         match refreshed {
-            Ok(desa) => debug!(desa, "map cells counted again"),
-            Err(e) => warn!(error = %e, "counting the map's cells failed"),
+            Ok(desa) => debug!(desa, "desa counted again"),
+            Err(e) => warn!(error = %e, "counting the desa again failed"),
         }
     }
 }

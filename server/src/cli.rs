@@ -164,7 +164,7 @@ const RECOMPUTE_PAGE: u64 = 200;
 
 /// Scores every household again from its current answers with `scoring` (after the
 /// thresholds or the cut-off changed), a page of households per transaction, then has the
-/// map's cells counted again. Returns how many were scored.
+/// desa counted again for the map and the indicators. Returns how many were scored.
 pub async fn recompute_scores(
     db: &DatabaseConnection,
     scoring: &ScoringConfig,
@@ -174,8 +174,8 @@ pub async fn recompute_scores(
     loop {
         let ids = store::scores::household_ids_after(db, after, RECOMPUTE_PAGE).await?;
         let Some(&last) = ids.last() else {
-            // The map's poor counts follow the verdicts.
-            store::map::recount_all_cells(db).await?;
+            // The map's and the indicators' poor counts follow the verdicts.
+            store::tallies::recount_all(db).await?;
             return Ok(count);
         };
         let txn = db.begin().await?;

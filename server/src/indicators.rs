@@ -5,14 +5,14 @@
 use std::collections::BTreeMap;
 
 use chrono::Utc;
-use sea_orm::ConnectionTrait;
+use sea_orm::DatabaseConnection;
 use sync_protocol::v1::office::{AreaRef, IndicatorsResponse};
 
 use crate::config::ReviewConfig;
 use crate::domain::area::AreaCode;
 use crate::store::StoreError;
 use crate::store::indicators::DesaCounts;
-use crate::store::{areas, indicators};
+use crate::store::{areas, indicators, tallies};
 use crate::views;
 
 /// What `poor_share` divides by.
@@ -61,7 +61,7 @@ impl Level {
 /// The figures of every area at `level` under `area` (an area the caller may read), also of
 /// those without households; `None` when the area is not known.
 pub async fn compute(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     review: &ReviewConfig,
     area: &AreaCode,
     level: Level,
@@ -74,6 +74,7 @@ pub async fn compute(
         return Ok(None);
     };
     let listed = areas::below(db, area.as_str(), levels).await?;
+    tallies::catch_up(db).await?;
     let overdue_before = Utc::now() - review.due();
     let counts = indicators::per_desa(db, area, overdue_before).await?;
     let mut totals: BTreeMap<&str, DesaCounts> = listed

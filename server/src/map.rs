@@ -3,7 +3,7 @@
 //! viewport over the whole kabupaten costs about as much as one over a street. Analysts never
 //! see a single household: they get whole cells, without cells of few households.
 
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::DatabaseConnection;
 use sync_protocol::v1::ReviewStatus;
 use sync_protocol::v1::map::{
     DesaFeature, DesaMap, FeatureCollectionType, FeatureType, Geometry, HouseholdFeature,
@@ -17,6 +17,7 @@ use crate::domain::role::Role;
 use crate::indicators::{self, Level, POOR_SHARE_BASIS};
 use crate::store::StoreError;
 use crate::store::map::{self, BoundingBox};
+use crate::store::tallies;
 use crate::views;
 
 /// Cells per side of the viewport when households are clustered, at least.
@@ -60,11 +61,7 @@ pub async fn households(
     let max_points = max_points.min(MAX_POINTS);
     let analyst = role == Role::Analyst;
     let level = level_for(bbox, analyst);
-    // Cells that households changed since they were counted are counted again first (the
-    // background refresh usually has done it).
-    if map::cells_behind(db).await? {
-        map::refresh_cells(db).await?;
-    }
+    tallies::catch_up(db).await?;
     let mut cells = map::cells(db, area, level, bbox).await?;
     let count = |c: &map::Cell| u64::try_from(c.households).unwrap_or(0);
     let total: u64 = cells.iter().map(count).sum();
@@ -148,7 +145,7 @@ fn feature(coordinates: [f64; 2], mark: HouseholdMark) -> HouseholdFeature {
 /// Every desa and kelurahan under `area` that has a boundary, with its figures; `None` when
 /// the area is not known.
 pub async fn desa(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     review: &ReviewConfig,
     index: &AreaIndex,
     area: &AreaCode,

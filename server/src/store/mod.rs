@@ -24,6 +24,7 @@ pub mod receipts;
 pub mod reviews;
 pub mod scores;
 pub mod sessions;
+pub mod tallies;
 pub mod throttle;
 pub mod uploads;
 pub mod users;

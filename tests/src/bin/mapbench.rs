@@ -10,8 +10,9 @@
 //! The households are spread over the real desa of Luwu Utara (fixtures/areas/luwu-utara),
 //! each at a random point inside its desa. Viewports are centred on random households, from a
 //! street (0.005° wide) to the whole kabupaten (1.6°), 5:3 like a screen. Also timed: counting
-//! every desa's cells from scratch, counting one desa again after a change, and the desa
-//! figures (`/v1/indicators?level=desa`, `/v1/map/desa`) over the kabupaten.
+//! every desa's cells and tallies from scratch, counting one desa again after a change, and
+//! the desa figures (`/v1/indicators?level=desa`, `/v1/map/desa`) over the kabupaten, with the
+//! households waiting for review 0–29 days.
 //!
 //! `mapbench [--households N] [--requests R] [--database-url URL] [--seed S]`
 
@@ -31,7 +32,7 @@ use ekemiskinan::indicators::{self, Level};
 use ekemiskinan::store::entities::{
     app_user, household, household_position, household_score, sync_change, visit_check,
 };
-use ekemiskinan::store::{self, map as cells};
+use ekemiskinan::store::{self, tallies};
 use ekemiskinan::{map, seed};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use sea_orm::{
@@ -145,16 +146,16 @@ async fn main() -> anyhow::Result<()> {
 /// Counting the cells: every desa from scratch, then one desa after a change.
 async fn refresh(db: &DatabaseConnection, positions: &[(String, f64, f64)]) -> anyhow::Result<()> {
     let started = Instant::now();
-    let desa = cells::refresh_cells(db).await?;
+    let desa = tallies::refresh(db).await?;
     println!(
-        "counting every desa's cells from scratch: {:.0} ms ({desa} desa)",
+        "counting every desa's cells and tallies from scratch: {:.0} ms ({desa} desa)",
         ms(started.elapsed())
     );
     let mut one = Vec::new();
     for round in 0..5 {
         touch(db, &positions[round * 997 % positions.len()]).await?;
         let started = Instant::now();
-        cells::refresh_cells(db).await?;
+        tallies::refresh(db).await?;
         one.push(started.elapsed());
     }
     println!(
@@ -323,7 +324,8 @@ async fn fill(
                 created_at: Set(now),
                 updated_at: Set(now),
                 review_id: Set(None),
-                review_since: Set(Some(now)),
+                // Waiting 0–29 days: about a third past the default due time.
+                review_since: Set(Some(now - chrono::Duration::days(i64::try_from(i % 30)?))),
                 risk: Set(met * 7),
             });
             rows.positions.push(household_position::ActiveModel {

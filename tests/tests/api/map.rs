@@ -255,7 +255,7 @@ async fn kabupaten(app: &TestApp, user: &TestUser, area: &str) -> Value {
     .await
 }
 
-async fn clusters_count_the_households_as_they_are_now(backend: Backend) {
+async fn clusters_and_indicators_count_the_households_as_they_are_now(backend: Backend) {
     let app = TestApp::spawn_on(backend).await;
     let worker = app.user("enumerator", &[LUWU_UTARA]).await;
     let supervisor = app.user("supervisor", &[LUWU_UTARA]).await;
@@ -313,6 +313,24 @@ async fn clusters_count_the_households_as_they_are_now(backend: Backend) {
     );
     let everything = kabupaten(&app, &supervisor, LUWU_UTARA).await;
     assert_eq!(everything["households"], 5, "{everything}");
+
+    // The indicators, read from the tallies kept per desa, moved and deleted alike.
+    let figures: Value = app
+        .get_json(
+            &format!("/v1/indicators?area={LUWU_UTARA}&level=kecamatan"),
+            &supervisor,
+        )
+        .await;
+    let surveyed = |code: &str| {
+        figures["areas"]
+            .as_array()
+            .expect("areas")
+            .iter()
+            .find(|a| a["code"] == code)
+            .map(|a| a["households_surveyed"].clone())
+    };
+    assert_eq!(surveyed(KEC_MALANGKE), Some(serde_json::json!(fixes.len())));
+    assert_eq!(surveyed(KEC_BONE_BONE), Some(serde_json::json!(1)));
 }
 
-on_both_backends!(clusters_count_the_households_as_they_are_now);
+on_both_backends!(clusters_and_indicators_count_the_households_as_they_are_now);
