@@ -62,6 +62,15 @@ fn after_position(backend: DbBackend) -> &'static str {
     }
 }
 
+/// The log's order: by transaction, then row id; on SQLite (every `tx` 0) the row id alone,
+/// so that the table's own key answers without reading the `(tx, id)` index.
+fn log_order(backend: DbBackend) -> &'static str {
+    match backend {
+        DbBackend::Postgres => "tx, id",
+        _ => "id",
+    }
+}
+
 async fn counted(db: &impl ConnectionTrait) -> Result<Counted, StoreError> {
     let backend = db.get_database_backend();
     Counted::find_by_statement(Statement::from_string(
@@ -81,9 +90,10 @@ pub async fn behind(db: &impl ConnectionTrait) -> Result<bool, StoreError> {
     // cannot tell how many rows follow); rows after a held one are held too, as the log is
     // ordered by transaction first.
     let sql = format!(
-        "SELECT {} AS held FROM sync_change WHERE {} ORDER BY tx, id LIMIT 1",
+        "SELECT {} AS held FROM sync_change WHERE {} ORDER BY {} LIMIT 1",
         held(backend),
-        after_position(backend)
+        after_position(backend),
+        log_order(backend)
     );
     let next = Held::find_by_statement(Statement::from_sql_and_values(
         backend,
@@ -119,9 +129,10 @@ pub async fn refresh(db: &DatabaseConnection) -> Result<usize, StoreError> {
     loop {
         let sql = format!(
             "SELECT tx, id, area_code, prev_area_code, {} AS held FROM sync_change \
-             WHERE {} ORDER BY tx, id LIMIT {LOG_PAGE}",
+             WHERE {} ORDER BY {} LIMIT {LOG_PAGE}",
             held(backend),
-            after_position(backend)
+            after_position(backend),
+            log_order(backend)
         );
         let rows = Changed::find_by_statement(Statement::from_sql_and_values(
             backend,
