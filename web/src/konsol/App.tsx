@@ -54,13 +54,13 @@ export function App() {
     setExpired(false);
   }
 
-  async function logout() {
-    try {
-      await api.logout();
-    } finally {
-      signOut();
-      navigate("/");
-    }
+  function logout() {
+    // The request reads the token before its first await; the tab forgets it at once after,
+    // so that a reload right after the click is signed out even while the server is asked to
+    // end the session (and when it cannot be reached).
+    api.logout().catch(() => undefined);
+    signOut();
+    navigate("/");
   }
 
   if (checking) return <p class="loading">{id.app.loading}</p>;
