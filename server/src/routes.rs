@@ -86,6 +86,7 @@ pub fn router(state: AppState) -> Router {
         .route("/households/{id}/photos", get(photos::of_household))
         .route("/households/{id}/score", get(households::score))
         .route("/households/{id}/flags", get(households::flags))
+        .route("/households/{id}/places", get(households::places))
         .route("/photos/{sha256}", get(photos::exists))
         .route("/photos/{sha256}/original", get(photos::original))
         .route("/photos/{sha256}/details", get(photos::details))

@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use sync_protocol::v1::map::Geometry;
+use sync_protocol::v1::map::{
+    FeatureCollectionType, FeatureType, Geometry, HouseholdPlaces, Place, PlaceFeature,
+};
 use sync_protocol::v1::office::{AreaIndicators, ConflictView, CriterionView, HouseholdScore};
 use sync_protocol::v1::{
     FamilySnapshot, FieldChange, HouseholdPhoto, HouseholdSnapshot, MemberSnapshot, Person,
@@ -19,9 +21,10 @@ use crate::store::changes::VersionRow;
 use crate::store::conflicts::{StoredConflict, StoredResolution};
 use crate::store::households::Current;
 use crate::store::indicators::DesaCounts;
-use crate::store::photos::VisitPhoto;
+use crate::store::photos::{PhotoPosition, VisitPhoto};
 use crate::store::reviews::StoredReview;
 use crate::store::scores::verdict_name;
+use crate::store::visits::VisitFix;
 
 /// A household as pull and the office send it, with its last decision.
 #[must_use]
@@ -171,6 +174,58 @@ pub fn geometry(boundary: &Boundary) -> Geometry {
         Geometry::MultiPolygon {
             coordinates: polygons,
         }
+    }
+}
+
+/// Where a household was surveyed: its desa's boundary, its visits' fixes, its photos' EXIF
+/// positions.
+#[must_use]
+pub fn places(
+    desa: Option<(&str, &Boundary)>,
+    fixes: Vec<VisitFix>,
+    photos: Vec<PhotoPosition>,
+) -> HouseholdPlaces {
+    let feature = |geometry, properties| PlaceFeature {
+        kind: FeatureType::Feature,
+        geometry,
+        properties,
+    };
+    let point = |longitude, latitude| Geometry::Point {
+        coordinates: [longitude, latitude],
+    };
+    let desa = desa.map(|(code, boundary)| {
+        feature(
+            geometry(boundary),
+            Place::Desa {
+                code: code.to_owned(),
+            },
+        )
+    });
+    let visits = fixes.into_iter().map(|f| {
+        feature(
+            point(f.longitude, f.latitude),
+            Place::Visit {
+                visit_id: f.id,
+                ended_at: f.ended_at,
+                accuracy_m: f.accuracy_m,
+                mock: f.mock_location.unwrap_or(false),
+            },
+        )
+    });
+    let photos = photos.into_iter().map(|p| {
+        feature(
+            point(p.longitude, p.latitude),
+            Place::Photo {
+                visit_id: p.visit_id,
+                kind: p.kind,
+                sha256: p.sha256,
+                taken_at: p.taken_at,
+            },
+        )
+    });
+    HouseholdPlaces {
+        kind: FeatureCollectionType::FeatureCollection,
+        features: desa.into_iter().chain(visits).chain(photos).collect(),
     }
 }
 

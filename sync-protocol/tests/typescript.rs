@@ -12,7 +12,7 @@ use sync_protocol::merge::{Authority, FieldPolicy, Stamp, Winner, Writer};
 use sync_protocol::v1::form::{Choice, FieldDef, FieldKind, FieldOwner, FormDefinition, PhotoDef};
 use sync_protocol::v1::map::{
     DesaFeature, DesaMap, FeatureCollectionType, FeatureType, Geometry, HouseholdFeature,
-    HouseholdMap, HouseholdMark,
+    HouseholdMap, HouseholdMark, HouseholdPlaces, Place, PlaceFeature,
 };
 use sync_protocol::v1::office::{
     AreaIndicators, AreaListing, AreaRef, CheckState, ConflictView, CreateUserRequest,
@@ -82,7 +82,7 @@ fn generate() -> (String, BTreeSet<String>) {
         BulkApproveResponse, ReviewCounts,
         // The map.
         FeatureCollectionType, FeatureType, Geometry, HouseholdMark, HouseholdFeature,
-        HouseholdMap, DesaFeature, DesaMap,
+        HouseholdMap, DesaFeature, DesaMap, Place, PlaceFeature, HouseholdPlaces,
     );
     let missing = used.difference(&declared).cloned().collect();
     (out, missing)

@@ -1,5 +1,8 @@
 import { expect, test } from "@playwright/test";
 
+import { PLACE_COLORS } from "../src/konsol/map/palette";
+import { drawn, find, rgb } from "./pixels";
+
 import {
   expectAccessible,
   expectNoEnglish,
@@ -70,10 +73,12 @@ test("every role sees only what it may", async ({ page, request }) => {
   });
   expect(household.status()).toBe(403);
   await page.getByRole("button", { name: "Keluar" }).click();
+  await expect(page.getByLabel("Nama pengguna")).toBeVisible();
 
   await login(page, "demo-tksk");
   await expect(page.getByRole("alert")).toContainText("tidak boleh");
   await page.getByRole("button", { name: "Keluar" }).click();
+  await expect(page.getByLabel("Nama pengguna")).toBeVisible();
 
   await login(page, "demo-admin");
   await expect(page.getByRole("heading", { name: "Antrean verifikasi" })).toBeVisible();
@@ -171,6 +176,27 @@ test("a reused photo is shown beside the other household's", async ({ page }) =>
   await expect(reused.locator("figure img")).toHaveCount(2);
 });
 
+test("the household page maps the visit's GPS fix and the photos' EXIF position in the desa", async ({ page }) => {
+  await login(page, "demo-supervisor");
+  await page.goto(`/rumah-tangga/${seeded.households[0]}`);
+  const section = page.locator("section", { has: page.getByRole("heading", { name: "Lokasi survei" }) });
+  // In words: the visit with its accuracy, and its three photos (taken where the fix is).
+  await expect(section.locator("ul.places li")).toHaveCount(4);
+  await expect(section.locator("ul.places li").first()).toContainText(/Kunjungan .* WITA: -2,79000, 120,39250 · akurasi 8 m/);
+  await expect(section.locator("ul.places li", { hasText: /^Foto / })).toHaveCount(3);
+  await expect(section.getByText("Server belum memiliki batas desa ini.")).toHaveCount(0);
+  // On the map: the desa's fill, the fix's dot and the photos' ring around it.
+  const map = section.locator(".places-map");
+  const visit = [rgb(PLACE_COLORS.visit)];
+  const photo = [rgb(PLACE_COLORS.photo)];
+  const png = await drawn(page, map, (p) => find(p, visit).inside !== null && find(p, photo).count > 30);
+  expect(find(png, [rgb(PLACE_COLORS.desa)]).count / (png.width * png.height)).toBeGreaterThan(0.1);
+  expect(find(png, visit).inside).not.toBeNull();
+  expect(find(png, photo).count).toBeGreaterThan(30);
+  await expectAccessible(page);
+  await expectNoEnglish(page);
+});
+
 test("a 360 px wide screen still shows the household page", async ({ page }) => {
   await page.setViewportSize({ width: 360, height: 800 });
   await login(page, "demo-supervisor");
@@ -206,6 +232,7 @@ test("keys move through the queue and many households are approved at once after
   await expect(page.locator("ul.outcomes")).toContainText("Perlu supervisor lain");
   await expect(rows).toHaveCount(1);
   await page.getByRole("button", { name: "Keluar" }).click();
+  await expect(page.getByLabel("Nama pengguna")).toBeVisible();
 
   // Another supervisor approves it.
   await login(page, "demo-admin");

@@ -1,9 +1,10 @@
-//! `GET /v1/households/{id}`: one household, for the office or a phone; its score, and the
-//! data-quality flags of its visits (`crate::household::read`).
+//! `GET /v1/households/{id}`: one household, for the office or a phone; its score, the
+//! data-quality flags of its visits, and where it was surveyed (`crate::household::read`).
 
 use axum::Json;
 use axum::extract::State;
 use sync_protocol::v1::HouseholdSnapshot;
+use sync_protocol::v1::map::HouseholdPlaces;
 use sync_protocol::v1::office::{HouseholdQuality, HouseholdScore};
 use tracing::instrument;
 use uuid::Uuid;
@@ -43,4 +44,16 @@ pub async fn flags(
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<HouseholdQuality>, ApiError> {
     Ok(Json(read::quality(&app.db, &user.actor, id).await?))
+}
+
+/// `GET /v1/households/{id}/places`: its desa's boundary, its visits' GPS fixes and its
+/// photos' EXIF positions, as GeoJSON.
+#[instrument(skip_all, fields(user.id = %user.actor.id, household.id = %id))]
+pub async fn places(
+    State(app): State<AppState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<HouseholdPlaces>, ApiError> {
+    let index = app.boundaries.index();
+    Ok(Json(read::places(&app.db, &index, &user.actor, id).await?))
 }

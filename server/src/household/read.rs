@@ -1,19 +1,22 @@
 //! Reading one household in the office or on a phone: its current state with its last
 //! decision (audit-logged: it holds NIK and No KK), its poverty score, and its visits'
-//! quality checks — evidence naming other households names only those in the reader's areas.
+//! quality checks — evidence naming other households names only those in the reader's areas —
+//! and where it was surveyed.
 
 use chrono::Utc;
 use sea_orm::DatabaseConnection;
 use serde_json::json;
 use sync_protocol::v1::HouseholdSnapshot;
+use sync_protocol::v1::map::HouseholdPlaces;
 use sync_protocol::v1::office::{HouseholdQuality, HouseholdScore, QualityFlagView, VisitQuality};
 use uuid::Uuid;
 
 use crate::domain::actor::Actor;
+use crate::domain::area_index::AreaIndex;
 use crate::domain::role::Role;
 use crate::domain::scoring::{self, ScoringConfig};
 use crate::store::households::{self, HouseholdRow, Load};
-use crate::store::{StoreError, audit, quality, reviews, scores};
+use crate::store::{StoreError, audit, photos, quality, reviews, scores, visits};
 use crate::views;
 
 /// Why a household cannot be read.
@@ -136,4 +139,21 @@ pub async fn quality(
         household_id: id,
         visits,
     })
+}
+
+/// Where the household was surveyed: its desa's boundary (when the server has it), its
+/// visits' GPS fixes and its photos' EXIF positions.
+pub async fn places(
+    db: &DatabaseConnection,
+    index: &AreaIndex,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<HouseholdPlaces, ReadError> {
+    let household = visible(db, actor, id, Load::Head).await?;
+    let fixes = visits::fixes(db, id).await?;
+    let positions = photos::positions(db, id).await?;
+    let desa = index
+        .boundary(&household.area_code)
+        .map(|boundary| (household.area_code.as_str(), boundary));
+    Ok(views::places(desa, fixes, positions))
 }

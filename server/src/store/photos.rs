@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::StoreError;
 use super::batch::WriteBatch;
-use super::entities::{household, photo, visit_photo};
+use super::entities::{household, photo, photo_analysis, visit_photo};
 
 /// A stored photo.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,6 +155,56 @@ pub async fn of_household(
         .all(db)
         .await?;
     Ok(rows)
+}
+
+fn analysed_photo() -> RelationDef {
+    visit_photo::Entity::belongs_to(photo_analysis::Entity)
+        .from(visit_photo::Column::Sha256)
+        .to(photo_analysis::Column::Sha256)
+        .into()
+}
+
+/// Where a photo of a household's visit was taken, by its EXIF.
+#[derive(Debug, Clone, PartialEq, FromQueryResult)]
+pub struct PhotoPosition {
+    /// The visit naming it.
+    pub visit_id: Uuid,
+    /// Its kind (`depan`, `dalam`, …).
+    pub kind: String,
+    /// Its hash.
+    pub sha256: String,
+    /// Degrees north.
+    pub latitude: f64,
+    /// Degrees east.
+    pub longitude: f64,
+    /// The EXIF time it was taken, as the camera wrote it.
+    pub taken_at: Option<String>,
+}
+
+/// The EXIF positions of the photos a household's visits name, in the order of
+/// [`of_household`] reversed to oldest visit first; photos without one are left out.
+pub async fn positions(
+    db: &impl ConnectionTrait,
+    household_id: Uuid,
+) -> Result<Vec<PhotoPosition>, StoreError> {
+    Ok(visit_photo::Entity::find()
+        .select_only()
+        .column(visit_photo::Column::VisitId)
+        .column(visit_photo::Column::Kind)
+        .column(visit_photo::Column::Sha256)
+        .column(photo_analysis::Column::Latitude)
+        .column(photo_analysis::Column::Longitude)
+        .column(photo_analysis::Column::TakenAt)
+        .join(JoinType::InnerJoin, analysed_photo())
+        .filter(visit_photo::Column::HouseholdId.eq(household_id))
+        .filter(photo_analysis::Column::Latitude.is_not_null())
+        .filter(photo_analysis::Column::Longitude.is_not_null())
+        .order_by_asc(visit_photo::Column::VisitEndedAt)
+        .order_by_asc(visit_photo::Column::VisitId)
+        .order_by_asc(visit_photo::Column::Position)
+        .into_model::<PhotoPosition>()
+        .all(db)
+        .await?)
 }
 
 /// Who may see a photo: the households whose visits name it, and who uploaded it.

@@ -1,7 +1,10 @@
 //! Survey visits: immutable.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 use sync_protocol::hlc::Hlc;
 use sync_protocol::v1::RecordVisit;
 use uuid::Uuid;
@@ -72,4 +75,46 @@ pub async fn insert(
         ],
     );
     Ok(db.execute_raw(statement).await?.rows_affected() > 0)
+}
+
+/// Where a visit's GPS fix put its household.
+#[derive(Debug, Clone, PartialEq, FromQueryResult)]
+pub struct VisitFix {
+    /// The visit.
+    pub id: Uuid,
+    /// When it ended.
+    pub ended_at: DateTime<Utc>,
+    /// Degrees north.
+    pub latitude: f64,
+    /// Degrees east.
+    pub longitude: f64,
+    /// The fix's accuracy in metres, when the phone gave one.
+    pub accuracy_m: Option<f64>,
+    /// Whether the phone said the position was mocked.
+    pub mock_location: Option<bool>,
+}
+
+/// The GPS fixes of a household's visits, oldest visit first; visits without one are left out.
+pub async fn fixes(
+    db: &impl ConnectionTrait,
+    household_id: Uuid,
+) -> Result<Vec<VisitFix>, StoreError> {
+    Ok(visit::Entity::find()
+        .select_only()
+        .columns([
+            visit::Column::Id,
+            visit::Column::EndedAt,
+            visit::Column::Latitude,
+            visit::Column::Longitude,
+            visit::Column::AccuracyM,
+            visit::Column::MockLocation,
+        ])
+        .filter(visit::Column::HouseholdId.eq(household_id))
+        .filter(visit::Column::Latitude.is_not_null())
+        .filter(visit::Column::Longitude.is_not_null())
+        .order_by_asc(visit::Column::EndedAt)
+        .order_by_asc(visit::Column::Id)
+        .into_model::<VisitFix>()
+        .all(db)
+        .await?)
 }

@@ -1,7 +1,9 @@
-//! The map: GeoJSON of the households in a viewport (`GET /v1/map/households`) and of the desa
-//! with their figures (`GET /v1/map/desa`). Plain GeoJSON, so that any map library reads it;
-//! the typed members (`households`, `clustered`, …) sit beside `features`.
+//! The map: GeoJSON of the households in a viewport (`GET /v1/map/households`), of the desa
+//! with their figures (`GET /v1/map/desa`) and of where one household was surveyed
+//! (`GET /v1/households/{id}/places`). Plain GeoJSON, so that any map library reads it; the
+//! typed members (`households`, `clustered`, …) sit beside `features`.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -136,4 +138,66 @@ pub struct DesaMap {
     pub poor_share_basis: String,
     /// The desa.
     pub features: Vec<DesaFeature>,
+}
+
+/// What a feature of a household's places stands for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "place", rename_all = "snake_case")]
+pub enum Place {
+    /// The boundary of the household's desa or kelurahan.
+    Desa {
+        /// Its code.
+        code: String,
+    },
+    /// Where a visit's GPS fix put the household.
+    Visit {
+        /// The visit.
+        visit_id: Uuid,
+        /// When it ended.
+        ended_at: DateTime<Utc>,
+        /// The fix's accuracy in metres, when the phone gave one.
+        #[serde(default)]
+        accuracy_m: Option<f64>,
+        /// Whether the phone said the position was mocked.
+        mock: bool,
+    },
+    /// Where a photo's EXIF says it was taken.
+    Photo {
+        /// The visit naming it.
+        visit_id: Uuid,
+        /// Its kind (`depan`, `dalam`, …).
+        kind: String,
+        /// Its hash.
+        sha256: String,
+        /// The EXIF time it was taken, as the camera wrote it.
+        #[serde(default)]
+        taken_at: Option<String>,
+    },
+}
+
+/// One feature of a household's places.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PlaceFeature {
+    /// `"Feature"`.
+    #[serde(rename = "type")]
+    pub kind: FeatureType,
+    /// A polygon for the desa, a point otherwise.
+    pub geometry: Geometry,
+    /// What it stands for.
+    pub properties: Place,
+}
+
+/// `GET /v1/households/{id}/places`: where a household was surveyed — its desa's boundary
+/// (when the server has it), each visit's GPS fix (oldest first) and each photo's EXIF
+/// position — for the small map of the household page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct HouseholdPlaces {
+    /// `"FeatureCollection"`.
+    #[serde(rename = "type")]
+    pub kind: FeatureCollectionType,
+    /// The desa first, then the visits, then the photos.
+    pub features: Vec<PlaceFeature>,
 }

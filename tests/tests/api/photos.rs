@@ -375,6 +375,7 @@ on_both_backends!(
     a_visit_may_name_photos_before_they_arrive_and_pull_lists_them_until_uploaded,
     originals_are_served_only_to_users_whose_areas_cover_the_household,
     an_uploaded_photo_is_analysed_and_its_thumbnails_served_in_scope,
+    a_household_maps_its_desa_its_visit_fix_and_its_photos_exif_position,
     a_photo_reused_for_another_household_is_found_by_its_perceptual_hash,
     files_that_are_not_acceptable_photos_are_refused_at_upload_and_nothing_is_kept,
 );
@@ -455,6 +456,86 @@ async fn an_uploaded_photo_is_analysed_and_its_thumbnails_served_in_scope(backen
         let response = app.get(&path, &elsewhere.token).await;
         assert_eq!(response.status(), 404, "{path} outside the user's areas");
     }
+}
+
+async fn a_household_maps_its_desa_its_visit_fix_and_its_photos_exif_position(backend: Backend) {
+    let app = app_with_storage(backend).await;
+    let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
+    // The photo says it was taken 300 m east of where the fix puts the household.
+    let mut rng = StdRng::seed_from_u64(5);
+    let (household, mut ops) = fixtures::survey(MALANGKE, 1, &mut rng);
+    let Some(Op::RecordVisit(visit)) = ops.last_mut() else {
+        unreachable!("a survey ends with its visit")
+    };
+    let fix = visit.gps.clone().expect("a fix");
+    let bytes = images::jpeg(
+        400,
+        300,
+        1,
+        Some(&PhoneExif {
+            gps: (fix.latitude, fix.longitude + 0.0027),
+            ..PhoneExif::default()
+        }),
+        85,
+    );
+    let sha = hex::encode(Sha256::digest(&bytes));
+    visit.photos = vec![PhotoRef {
+        sha256: sha.clone(),
+        kind: "tampak_depan".to_owned(),
+    }];
+    let visit_id = visit.visit_id;
+    let mut phone = app.client(&worker);
+    for op in ops {
+        phone.enqueue(op).unwrap();
+    }
+    phone.push().await.unwrap();
+    let supervisor = app.user("supervisor", &[KEC_MALANGKE]).await;
+    let path = format!("/v1/households/{household}/places");
+
+    // Before the photo arrives: the desa and the fix.
+    let places: Value = app.get_json(&path, &supervisor).await;
+    let kinds = |places: &Value| -> Vec<String> {
+        places["features"]
+            .as_array()
+            .expect("features")
+            .iter()
+            .map(|f| f["properties"]["place"].as_str().expect("place").to_owned())
+            .collect()
+    };
+    assert_eq!(kinds(&places), ["desa", "visit"], "{places}");
+    let desa = &places["features"][0];
+    assert_eq!(desa["properties"]["code"], MALANGKE);
+    assert!(
+        ["Polygon", "MultiPolygon"].contains(&desa["geometry"]["type"].as_str().unwrap()),
+        "{desa}"
+    );
+    let at = &places["features"][1];
+    assert_eq!(
+        at["geometry"]["coordinates"],
+        serde_json::json!([fix.longitude, fix.latitude])
+    );
+    assert_eq!(at["properties"]["visit_id"], visit_id.to_string());
+    assert_eq!(at["properties"]["accuracy_m"], fix.accuracy_m);
+    assert_eq!(at["properties"]["mock"], false);
+
+    // Once it is analysed, the photo where its EXIF says.
+    upload(&app, &worker, &bytes, &sha).await;
+    analysed(&app, &worker, &sha).await;
+    let places: Value = app.get_json(&path, &supervisor).await;
+    assert_eq!(kinds(&places), ["desa", "visit", "photo"], "{places}");
+    let photo = &places["features"][2];
+    let [lon, lat] = [0, 1].map(|i| photo["geometry"]["coordinates"][i].as_f64().unwrap());
+    assert!((lon - (fix.longitude + 0.0027)).abs() < 1e-5, "{photo}");
+    assert!((lat - fix.latitude).abs() < 1e-5, "{photo}");
+    assert_eq!(photo["properties"]["sha256"], sha);
+    assert_eq!(photo["properties"]["kind"], "tampak_depan");
+    assert_eq!(photo["properties"]["taken_at"], "2026-11-20T09:15:30");
+
+    // Nobody outside the household's areas, and no analyst, learns where it is.
+    let elsewhere = app.user("supervisor", &[KEC_BONE_BONE]).await;
+    assert_eq!(app.get(&path, &elsewhere.token).await.status(), 404);
+    let analyst = app.user("analyst", &[LUWU_UTARA]).await;
+    assert_eq!(app.get(&path, &analyst.token).await.status(), 403);
 }
 
 /// `GET /v1/photos/{sha}/similar{query}`.

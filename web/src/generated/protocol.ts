@@ -2472,3 +2472,76 @@ poor_share_basis: string,
  */
 features: Array<DesaFeature>, };
 
+/**
+ * What a feature of a household's places stands for.
+ */
+export type Place = { "place": "desa", 
+/**
+ * Its code.
+ */
+code: string, } | { "place": "visit", 
+/**
+ * The visit.
+ */
+visit_id: string, 
+/**
+ * When it ended.
+ */
+ended_at: string, 
+/**
+ * The fix's accuracy in metres, when the phone gave one.
+ */
+accuracy_m: number | null, 
+/**
+ * Whether the phone said the position was mocked.
+ */
+mock: boolean, } | { "place": "photo", 
+/**
+ * The visit naming it.
+ */
+visit_id: string, 
+/**
+ * Its kind (`depan`, `dalam`, …).
+ */
+kind: string, 
+/**
+ * Its hash.
+ */
+sha256: string, 
+/**
+ * The EXIF time it was taken, as the camera wrote it.
+ */
+taken_at: string | null, };
+
+/**
+ * One feature of a household's places.
+ */
+export type PlaceFeature = { 
+/**
+ * `"Feature"`.
+ */
+type: FeatureType, 
+/**
+ * A polygon for the desa, a point otherwise.
+ */
+geometry: Geometry, 
+/**
+ * What it stands for.
+ */
+properties: Place, };
+
+/**
+ * `GET /v1/households/{id}/places`: where a household was surveyed — its desa's boundary
+ * (when the server has it), each visit's GPS fix (oldest first) and each photo's EXIF
+ * position — for the small map of the household page.
+ */
+export type HouseholdPlaces = { 
+/**
+ * `"FeatureCollection"`.
+ */
+type: FeatureCollectionType, 
+/**
+ * The desa first, then the visits, then the photos.
+ */
+features: Array<PlaceFeature>, };
+

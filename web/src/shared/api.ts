@@ -17,6 +17,7 @@ import type {
   HouseholdMap,
   HouseholdPhoto,
   HouseholdQuality,
+  HouseholdPlaces,
   HouseholdScore,
   HouseholdSnapshot,
   IndicatorsResponse,
@@ -153,6 +154,10 @@ export class Api {
 
   flags(id: string): Promise<HouseholdQuality> {
     return this.json("GET", `/v1/households/${id}/flags`);
+  }
+
+  places(id: string): Promise<HouseholdPlaces> {
+    return this.json("GET", `/v1/households/${id}/places`);
   }
 
   score(id: string): Promise<HouseholdScore> {

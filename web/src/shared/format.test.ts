@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { formatDate, formatDateTime, formatDistance, formatNumber, formatRupiah, maskIdentity } from "./format";
+import { formatCoordinate, formatDate, formatDateTime, formatDistance, formatNumber, formatRupiah, maskIdentity } from "./format";
 
 describe("formatting for Indonesian readers", () => {
   it("writes times in WITA, eight hours ahead of UTC", () => {
@@ -14,6 +14,11 @@ describe("formatting for Indonesian readers", () => {
   it("groups thousands with dots and writes rupiah", () => {
     expect(formatNumber(12345)).toBe("12.345");
     expect(formatRupiah(600000).replace(/\s/g, " ")).toBe("Rp 600.000");
+  });
+
+  it("writes coordinates to five decimals with a decimal comma", () => {
+    expect(formatCoordinate(-2.5601234)).toBe("-2,56012");
+    expect(formatCoordinate(120.3)).toBe("120,30000");
   });
 
   it("writes short distances in metres and long ones in kilometres with a comma", () => {

@@ -20,6 +20,11 @@ const dateOnly = new Intl.DateTimeFormat("id-ID", {
 
 const number = new Intl.NumberFormat("id-ID");
 const oneDecimal = new Intl.NumberFormat("id-ID", { maximumFractionDigits: 1 });
+const coordinate = new Intl.NumberFormat("id-ID", {
+  minimumFractionDigits: 5,
+  maximumFractionDigits: 5,
+  useGrouping: false,
+});
 const rupiah = new Intl.NumberFormat("id-ID", {
   style: "currency",
   currency: "IDR",
@@ -54,6 +59,11 @@ export function formatNumber(n: number): string {
 /** 2,3 */
 export function formatDecimal(n: number): string {
   return oneDecimal.format(n);
+}
+
+/** A coordinate in degrees to five decimals (about a metre): -2,56012 */
+export function formatCoordinate(degrees: number): string {
+  return coordinate.format(degrees);
 }
 
 /** Rp 600.000 */

@@ -16,8 +16,10 @@ import {
 
 import type { FeatureCollection, Geometry as GeoJsonGeometry } from "geojson";
 
-import type { DesaMap, Geometry, HouseholdMap } from "../../generated/protocol";
+import type { DesaMap, HouseholdMap } from "../../generated/protocol";
 import { id } from "../../i18n/id";
+import type { Bbox } from "./bounds";
+import { LOCALE } from "./locale";
 import {
   CLUSTER_COLOR,
   type ColorBy,
@@ -31,8 +33,8 @@ import {
   VERDICT_COLORS,
 } from "./palette";
 
-/** `[west, south, east, north]` in degrees. */
-export type Bbox = [number, number, number, number];
+export type { Bbox } from "./bounds";
+export { boundsOf } from "./bounds";
 
 /** What the map tells the page. */
 export interface MapEvents {
@@ -93,46 +95,6 @@ function pointColor(by: ColorBy): ExpressionSpecification {
     STATUS_COLORS.rejected,
     STATUS_COLORS.unknown,
   ];
-}
-
-/** MapLibre's own words (zoom buttons, the map's label) in Indonesian. */
-const LOCALE: Record<string, string> = {
-  "AttributionControl.ToggleAttribution": id.map.control.attribution,
-  "AttributionControl.MapFeedback": id.map.control.feedback,
-  "FullscreenControl.Enter": id.map.control.fullscreen,
-  "FullscreenControl.Exit": id.map.control.exitFullscreen,
-  "GeolocateControl.FindMyLocation": id.map.control.findMe,
-  "GeolocateControl.LocationNotAvailable": id.map.control.noLocation,
-  "LogoControl.Title": id.map.control.logo,
-  "Map.Title": id.map.control.map,
-  "Marker.Title": id.map.control.marker,
-  "NavigationControl.ResetBearing": id.map.control.resetBearing,
-  "NavigationControl.ZoomIn": id.map.control.zoomIn,
-  "NavigationControl.ZoomOut": id.map.control.zoomOut,
-  "Popup.Close": id.map.control.close,
-  "ScaleControl.Feet": "ft",
-  "ScaleControl.Meters": "m",
-  "ScaleControl.Kilometers": "km",
-  "ScaleControl.Miles": "mi",
-  "ScaleControl.NauticalMiles": "nm",
-  "CooperativeGesturesHandler.WindowsHelpText": id.map.control.scrollHelp,
-  "CooperativeGesturesHandler.MacHelpText": id.map.control.scrollHelpMac,
-  "CooperativeGesturesHandler.MobileHelpText": id.map.control.touchHelp,
-};
-
-/** The smallest box around every coordinate of `geometries`, `null` when there is none. */
-export function boundsOf(geometries: Geometry[]): Bbox | null {
-  let box: Bbox | null = null;
-  const add = ([lon, lat]: [number, number]) => {
-    if (!box) box = [lon, lat, lon, lat];
-    else box = [Math.min(box[0], lon), Math.min(box[1], lat), Math.max(box[2], lon), Math.max(box[3], lat)];
-  };
-  for (const g of geometries) {
-    if (g.type === "Point") add(g.coordinates);
-    else if (g.type === "Polygon") g.coordinates.flat().forEach(add);
-    else g.coordinates.flat(2).forEach(add);
-  }
-  return box;
 }
 
 /** The map, drawn into `container`. */

@@ -39,6 +39,14 @@ export const VERDICT_COLORS = {
   none: "#6b7280",
 } as const;
 
+/** The household page's small map: the desa, the visits' GPS fixes, the photos' EXIF
+ * positions. */
+export const PLACE_COLORS = {
+  desa: "#fdebd0",
+  visit: "#1d4ed8",
+  photo: "#c026d3",
+} as const;
+
 /** Clusters of households. */
 export const CLUSTER_COLOR = "#0e7490";
 

@@ -7,6 +7,7 @@ import type {
   FormDefinition,
   HouseholdHistory,
   HouseholdPhoto,
+  HouseholdPlaces,
   HouseholdQuality,
   HouseholdScore,
   HouseholdSnapshot,
@@ -22,6 +23,7 @@ import { Flags } from "../components/Flags";
 import { History } from "../components/History";
 import { Members } from "../components/Members";
 import { PhotoStrip } from "../components/PhotoStrip";
+import { Places } from "../components/Places";
 import { mayReview, useSession } from "../context";
 
 const DECISIONS: Decision[] = ["approve", "return", "reject"];
@@ -31,6 +33,7 @@ interface Loaded {
   form: FormDefinition;
   quality: HouseholdQuality;
   photos: HouseholdPhoto[];
+  places: HouseholdPlaces;
   score: HouseholdScore;
   conflicts: ConflictView[];
   history: HouseholdHistory;
@@ -52,10 +55,11 @@ export function HouseholdPage(props: { householdId: string }) {
     try {
       const household = await api.household(props.householdId);
       const kabupaten = household.area_code.split(".").slice(0, 2).join(".");
-      const [form, quality, photos, score, conflicts, history, desa, kecamatan] = await Promise.all([
+      const [form, quality, photos, places, score, conflicts, history, desa, kecamatan] = await Promise.all([
         api.form(household.form_id, household.form_version),
         api.flags(household.id),
         api.photos(household.id),
+        api.places(household.id),
         api.score(household.id),
         api.conflicts(household.id),
         api.history(household.id),
@@ -64,7 +68,7 @@ export function HouseholdPage(props: { householdId: string }) {
       ]);
       const names: AreaNames = {};
       for (const a of [...desa.areas, ...kecamatan.areas]) names[a.code] = a.name;
-      setData({ household, form, quality, photos, score, conflicts, history, names });
+      setData({ household, form, quality, photos, places, score, conflicts, history, names });
     } catch (error) {
       setProblem(errorText(error));
     }
@@ -147,6 +151,7 @@ export function HouseholdPage(props: { householdId: string }) {
         <div class="main-column">
           <Flags quality={data.quality} names={data.names} />
           <PhotoStrip form={form} photos={data.photos} noted={notedPhotos} />
+          <Places form={form} places={data.places} />
           <section aria-labelledby="skor">
             <h2 id="skor">{id.household.score}</h2>
             <p>
