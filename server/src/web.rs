@@ -1,15 +1,16 @@
-//! The web apps: the Konsol at `/` and (later) the Aplikasi Lapangan at `/lapangan/`, built by
+//! The web apps: the Konsol at `/` and the Aplikasi Lapangan at `/lapangan/`, built by
 //! Vite into `web/dist`. A release build carries them inside the binary (`build.rs` builds
 //! `web/` when its sources changed); a debug build reads `web/dist` from disk, so a rebuilt
 //! console shows without recompiling the server.
 //!
-//! Hashed assets (`/assets/…`) are cached for good; pages are revalidated on every load. Every
-//! page carries a strict Content-Security-Policy: scripts and connections only to this server,
-//! no inline script.
+//! Hashed assets (`/assets/…`) are cached for good; pages, the field app's service worker
+//! (`/lapangan/sw.js`) and its manifest are revalidated on every load, so that a new version
+//! reaches the phones. Every page carries a strict Content-Security-Policy: scripts and
+//! connections only to this server, no inline script.
 
 use axum::body::Body;
 use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use rust_embed::RustEmbed;
 
 /// `web/dist`, as built.
@@ -43,15 +44,27 @@ pub fn serve(method: &Method, uri: &Uri) -> Response {
         };
         return file_response(path, file.data.into_owned(), cache);
     }
+    // The field app's scope is `/lapangan/`: its service worker controls nothing above it.
+    if path == FIELD_APP {
+        return Redirect::permanent("/lapangan/").into_response();
+    }
     // A route of an app: its page. A missing file under /assets/ is a plain 404.
     if path.starts_with("assets/") || path.contains('.') {
         return StatusCode::NOT_FOUND.into_response();
     }
-    match Dist::get("index.html") {
-        Some(page) => file_response("index.html", page.data.into_owned(), "no-cache"),
+    let page = if path.starts_with("lapangan/") {
+        "lapangan/index.html"
+    } else {
+        "index.html"
+    };
+    match Dist::get(page) {
+        Some(file) => file_response(page, file.data.into_owned(), "no-cache"),
         None => not_built(),
     }
 }
+
+/// The path of the Aplikasi Lapangan, below which its pages and service worker live.
+const FIELD_APP: &str = "lapangan";
 
 fn file_response(path: &str, bytes: Vec<u8>, cache: &'static str) -> Response {
     let mut response = Response::new(Body::from(bytes));

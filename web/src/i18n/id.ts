@@ -64,6 +64,8 @@ export const id = {
     forbidden: "Peran Anda tidak boleh membuka halaman ini.",
     notFound: "Tidak ditemukan di wilayah Anda.",
     network: "Server tidak dapat dihubungi.",
+    storage:
+      "Penyimpanan ponsel tidak dapat dibuka. Pastikan browser tidak dalam mode penyamaran dan ruang penyimpanan cukup.",
   },
   status: {
     pending: "Menunggu verifikasi",
@@ -445,6 +447,44 @@ export const id = {
     lainnya: "Lainnya",
   } as Record<string, string>,
   photoKind: (kind: string) => kind.replace(/_/g, " "),
+  lapangan: {
+    title: "e-Kemiskinan Lapangan",
+    loginIntro: "Masuk sekali saat ada sinyal. Sesudah itu aplikasi tetap bekerja tanpa sinyal.",
+    loginExpired: (name: string) =>
+      `Sesi ${name} telah berakhir. Masukkan kata sandi lagi; data di ponsel ini tetap aman.`,
+    loginOffline: "Tidak ada sinyal. Masuk pertama kali memerlukan jaringan; coba lagi saat ada sinyal.",
+    server: "Hubungan dengan server",
+    online: "Tersambung ke server",
+    offline: "Tanpa sinyal — data tersimpan di ponsel",
+    syncNow: "Perbarui sekarang",
+    syncing: "Memperbarui…",
+    neverSynced: "Belum pernah diperbarui dari server.",
+    lastSynced: (when: string) => `Terakhir diperbarui dari server: ${when}`,
+    synced: (n: string) => `${n} perubahan diterima dari server.`,
+    syncFailed: (why: string) => `Gagal memperbarui: ${why} Data di ponsel tetap ada.`,
+    workArea: "Wilayah kerja",
+    households: (n: string) => `${n} rumah tangga`,
+    search: "Cari nama, NIK atau alamat",
+    noMatch: "Tidak ada rumah tangga yang cocok.",
+    empty: "Belum ada rumah tangga di wilayah kerja Anda.",
+    noName: "(nama kepala rumah tangga belum diisi)",
+    desa: (name: string) => `Desa/Kel. ${name}`,
+    address: (parts: string) => parts,
+    rtRw: (rt: string, rw: string) => `RT ${rt}/RW ${rw}`,
+    returnedNote: (note: string) => `Catatan supervisor: ${note}`,
+    status: {
+      pending: "Terkirim",
+      resubmitted: "Terkirim ulang",
+      approved: "Disetujui",
+      returned: "Dikembalikan",
+      rejected: "Ditolak",
+      unknown: "Terkirim",
+    } satisfies Record<ReviewStatus, string>,
+    returned: (n: string) => `${n} rumah tangga dikembalikan supervisor`,
+    logout: "Keluar",
+    signedInAs: (name: string) => `Masuk sebagai ${name}`,
+    storageAsk: "Izinkan penyimpanan tetap agar data survei tidak dihapus browser saat ponsel penuh.",
+  },
 } as const;
 
 export type Catalogue = typeof id;

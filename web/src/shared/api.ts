@@ -24,6 +24,7 @@ import type {
   LoginResponse,
   Me,
   PhotoDetails,
+  PullResponse,
   QueueOrder,
   QueuePage,
   ResolveRequest,
@@ -121,6 +122,13 @@ export class Api {
 
   async logout(): Promise<void> {
     await this.send("POST", "/v1/auth/logout");
+  }
+
+  /** One page of the changes in the user's areas after `cursor` (PROTOCOL.md §6). */
+  pull(cursor: string | undefined, limit = 200): Promise<PullResponse> {
+    const params = new URLSearchParams({ limit: String(limit) });
+    if (cursor) params.set("cursor", cursor);
+    return this.json("GET", `/v1/sync/pull?${params}`);
   }
 
   me(): Promise<Me> {

@@ -28,3 +28,15 @@ export function waitText(seconds: number): string {
   if (seconds >= 60) return id.wait.minutes(Math.ceil(seconds / 60));
   return id.wait.seconds(Math.max(1, Math.round(seconds)));
 }
+
+/** Why a login failed, in words; `offline` when the server could not be reached. */
+export function loginProblem(error: unknown, offline: string): string {
+  if (error instanceof NetworkError) return offline;
+  if (error instanceof ApiError) {
+    if (error.body?.code === "invalid_credentials") return id.login.invalid;
+    if (error.body?.code === "login_throttled") {
+      return id.login.throttled(waitText(error.body.retry_after_seconds ?? 60));
+    }
+  }
+  return errorText(error);
+}

@@ -2,8 +2,8 @@ import { useState } from "preact/hooks";
 
 import type { LoginResponse } from "../../generated/protocol";
 import { id } from "../../i18n/id";
-import { type Api, ApiError, NetworkError } from "../../shared/api";
-import { errorText, waitText } from "../../shared/errors";
+import type { Api } from "../../shared/api";
+import { loginProblem } from "../../shared/errors";
 import { Dialog } from "../components/Dialog";
 
 /** The login form: full page when nobody is signed in, a dialog over the page when the
@@ -25,7 +25,7 @@ export function Login(props: {
     try {
       props.onLogin(await props.api.login(username.trim(), password));
     } catch (error) {
-      setProblem(loginProblem(error));
+      setProblem(loginProblem(error, id.login.offline));
     } finally {
       setBusy(false);
     }
@@ -77,15 +77,4 @@ export function Login(props: {
       {form}
     </main>
   );
-}
-
-function loginProblem(error: unknown): string {
-  if (error instanceof NetworkError) return id.login.offline;
-  if (error instanceof ApiError) {
-    if (error.body?.code === "invalid_credentials") return id.login.invalid;
-    if (error.body?.code === "login_throttled") {
-      return id.login.throttled(waitText(error.body.retry_after_seconds ?? 60));
-    }
-  }
-  return errorText(error);
 }

@@ -1,0 +1,88 @@
+import { useState } from "preact/hooks";
+
+import type { AreaRef, HouseholdSnapshot, JsonValue } from "../../generated/protocol";
+import { id } from "../../i18n/id";
+import { formatNumber } from "../../shared/format";
+
+const t = id.lapangan;
+
+function text(value: JsonValue | undefined): string {
+  return typeof value === "string" || typeof value === "number" ? String(value).trim() : "";
+}
+
+/** What a search matches: the head's name, the address and every member's name and NIK. */
+function haystack(h: HouseholdSnapshot): string {
+  const f = h.fields;
+  const words = [f.nama_kepala_rumah_tangga, f.alamat, f.dusun].map(text);
+  for (const m of h.members) {
+    if (m.removed) continue;
+    words.push(text(m.fields.nama), text(m.fields.nik));
+  }
+  return words.join(" ").toLowerCase();
+}
+
+function address(h: HouseholdSnapshot): string {
+  const f = h.fields;
+  const rt = text(f.rt);
+  const rw = text(f.rw);
+  return [text(f.alamat), text(f.dusun), rt || rw ? t.rtRw(rt || "–", rw || "–") : ""].filter(Boolean).join(", ");
+}
+
+/** The households of the work area by desa, with a search and where each stands. */
+export function Households(props: { households: HouseholdSnapshot[]; desa: AreaRef[] }) {
+  const [query, setQuery] = useState("");
+  const names = new Map(props.desa.map((d) => [d.code, d.name]));
+  const live = props.households.filter((h) => !h.deleted);
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  const shown = live.filter((h) => {
+    const hay = haystack(h);
+    return words.every((w) => hay.includes(w));
+  });
+  const groups = new Map<string, HouseholdSnapshot[]>();
+  for (const h of shown) groups.set(h.area_code, [...(groups.get(h.area_code) ?? []), h]);
+  const ordered = [...groups].sort(([a], [b]) => (names.get(a) ?? a).localeCompare(names.get(b) ?? b, "id"));
+  const returned = live.filter((h) => h.review_status === "returned").length;
+
+  return (
+    <section aria-labelledby="wilayah">
+      <h1 id="wilayah">{t.workArea}</h1>
+      <p>
+        {t.households(formatNumber(live.length))}
+        {returned > 0 && ` · ${t.returned(formatNumber(returned))}`}
+      </p>
+      <label class="search">
+        {t.search}
+        <input type="search" value={query} onInput={(e) => setQuery(e.currentTarget.value)} />
+      </label>
+      {live.length === 0 ? (
+        <p>{t.empty}</p>
+      ) : shown.length === 0 ? (
+        <p>{t.noMatch}</p>
+      ) : (
+        ordered.map(([code, list]) => (
+          <section key={code} class="desa" aria-labelledby={`desa-${code}`}>
+            <h2 id={`desa-${code}`}>
+              {t.desa(names.get(code) ?? code)} ({formatNumber(list.length)})
+            </h2>
+            <ul class="households">
+              {list
+                .sort((a, b) => text(a.fields.nama_kepala_rumah_tangga).localeCompare(text(b.fields.nama_kepala_rumah_tangga), "id"))
+                .map((h) => (
+                  <li key={h.id} class={h.review_status}>
+                    <div class="line">
+                      <strong>{text(h.fields.nama_kepala_rumah_tangga) || t.noName}</strong>
+                      <span class={`status ${h.review_status}`}>{t.status[h.review_status]}</span>
+                    </div>
+                    <div class="address">{address(h)}</div>
+                    {h.review_status === "returned" && h.review?.note && (
+                      <div class="note">{t.returnedNote(h.review.note)}</div>
+                    )}
+                  </li>
+                ))}
+            </ul>
+          </section>
+        ))
+      )}
+    </section>
+  );
+}
