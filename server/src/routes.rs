@@ -79,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         .route("/households/{id}/history", get(reviews::history))
         .route("/reviews/queue", get(reviews::queue))
         .route("/reviews/approve", post(reviews::approve_many))
+        .route("/forms", get(forms::list))
         .route("/forms/{id}/{version}", get(forms::get))
         .route("/users", get(users::list).post(users::create))
         .route("/users/{id}/areas", put(users::set_areas))

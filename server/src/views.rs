@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use sync_protocol::v1::form::FormSummary;
 use sync_protocol::v1::map::{
     FeatureCollectionType, FeatureType, Geometry, HouseholdPlaces, Place, PlaceFeature,
 };
@@ -19,6 +20,7 @@ use crate::domain::history::ValueChange;
 use crate::domain::scoring::{Criterion, Score};
 use crate::store::changes::VersionRow;
 use crate::store::conflicts::{StoredConflict, StoredResolution};
+use crate::store::forms::Listed;
 use crate::store::households::Current;
 use crate::store::indicators::DesaCounts;
 use crate::store::photos::{PhotoPosition, VisitPhoto};
@@ -174,6 +176,17 @@ pub fn geometry(boundary: &Boundary) -> Geometry {
         Geometry::MultiPolygon {
             coordinates: polygons,
         }
+    }
+}
+
+/// A published form version, without its questions.
+#[must_use]
+pub fn form_summary(f: Listed) -> FormSummary {
+    FormSummary {
+        id: f.id,
+        version: f.version,
+        title: f.title,
+        published_at: f.published_at,
     }
 }
 

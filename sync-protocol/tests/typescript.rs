@@ -9,7 +9,9 @@ use std::fmt::Write;
 
 use sync_protocol::hlc::Hlc;
 use sync_protocol::merge::{Authority, FieldPolicy, Stamp, Winner, Writer};
-use sync_protocol::v1::form::{Choice, FieldDef, FieldKind, FieldOwner, FormDefinition, PhotoDef};
+use sync_protocol::v1::form::{
+    Choice, FieldDef, FieldKind, FieldOwner, FormDefinition, FormList, FormSummary, PhotoDef,
+};
 use sync_protocol::v1::map::{
     DesaFeature, DesaMap, FeatureCollectionType, FeatureType, Geometry, HouseholdFeature,
     HouseholdMap, HouseholdMark, HouseholdPlaces, Place, PlaceFeature,
@@ -66,7 +68,7 @@ fn generate() -> (String, BTreeSet<String>) {
         ErrorBody, ErrorCode, FieldError, FieldErrorCode, LoginRequest, LoginResponse, Me,
         CreateUserRequest, SetAreasRequest, UserView,
         // Forms.
-        FormDefinition, FieldDef, FieldKind, FieldOwner, Choice, PhotoDef,
+        FormDefinition, FieldDef, FieldKind, FieldOwner, Choice, PhotoDef, FormSummary, FormList,
         // Office reads.
         ConflictView, HouseholdScore, CriterionView, AreaRef, AreaListing, LocatedArea, QualityFlagView,
         FlagEvidence, PhotoMatch, Severity, CheckState, VisitQuality, HouseholdQuality,

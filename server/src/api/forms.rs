@@ -1,12 +1,30 @@
-//! `GET /v1/forms/{id}/{version}`: a published form definition, for phones.
+//! `GET /v1/forms`: the newest version of every published form; `GET /v1/forms/{id}/{version}`:
+//! a published form definition, for phones.
 
 use axum::Json;
 use axum::extract::State;
 
 use super::extract::{ApiPath, AuthUser};
+use sync_protocol::v1::form::FormList;
+
 use crate::domain::form::FormDefinition;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::store::forms;
+use crate::views;
+
+/// `GET /v1/forms`
+pub async fn list(
+    State(app): State<AppState>,
+    _user: AuthUser,
+) -> Result<Json<FormList>, ApiError> {
+    let forms = forms::newest(&app.db)
+        .await?
+        .into_iter()
+        .map(views::form_summary)
+        .collect();
+    Ok(Json(FormList { forms }))
+}
 
 /// `GET /v1/forms/{id}/{version}`
 pub async fn get(

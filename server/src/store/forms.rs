@@ -1,7 +1,7 @@
 //! Published forms.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, QueryOrder, QuerySelect};
 
 use super::entities::form;
 use super::{StoreError, from_json, to_json};
@@ -29,6 +29,49 @@ pub async fn get(
         .await?
         .map(|m| from_json(m.definition, "form.definition"))
         .transpose()
+}
+
+/// A published form version, without its definition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    /// Form id.
+    pub id: String,
+    /// Version.
+    pub version: i32,
+    /// Title.
+    pub title: String,
+    /// When it was published.
+    pub published_at: DateTime<Utc>,
+}
+
+/// The newest version of every published form, by id.
+pub async fn newest(db: &impl ConnectionTrait) -> Result<Vec<Listed>, StoreError> {
+    let rows: Vec<(String, i32, String, DateTime<Utc>)> = form::Entity::find()
+        .select_only()
+        .columns([
+            form::Column::FormId,
+            form::Column::Version,
+            form::Column::Title,
+            form::Column::PublishedAt,
+        ])
+        .order_by_asc(form::Column::FormId)
+        .order_by_desc(form::Column::Version)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut newest: Vec<Listed> = Vec::new();
+    for (id, version, title, published_at) in rows {
+        if newest.last().is_some_and(|last| last.id == id) {
+            continue;
+        }
+        newest.push(Listed {
+            id,
+            version,
+            title,
+            published_at,
+        });
+    }
+    Ok(newest)
 }
 
 /// Publishes a definition. A published version never changes.

@@ -2,6 +2,7 @@
 //! `fixtures/forms/`): sections of questions with their types, choices and constraints, and the
 //! photos a survey asks for. The server validates answers against them; the phone renders them.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// A form definition as published (the JSON in `fixtures/forms/`).
@@ -138,4 +139,26 @@ pub struct PhotoDef {
     /// Must be taken in a complete visit.
     #[serde(default)]
     pub required: bool,
+}
+
+/// A published form, without its questions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct FormSummary {
+    /// Stable form id, e.g. `survei-rt`.
+    pub id: String,
+    /// Its newest published version.
+    pub version: i32,
+    /// Title shown to people.
+    pub title: String,
+    /// When that version was published.
+    pub published_at: DateTime<Utc>,
+}
+
+/// `GET /v1/forms`: the newest published version of every form, by id; new surveys use it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct FormList {
+    /// The forms.
+    pub forms: Vec<FormSummary>,
 }

@@ -33,6 +33,7 @@ mod concurrency;
 mod conflicts;
 mod dtsen;
 mod exports;
+mod forms;
 mod health;
 mod indicators;
 mod map;

@@ -956,6 +956,36 @@ label: string,
 required: boolean, };
 
 /**
+ * A published form, without its questions.
+ */
+export type FormSummary = { 
+/**
+ * Stable form id, e.g. `survei-rt`.
+ */
+id: string, 
+/**
+ * Its newest published version.
+ */
+version: number, 
+/**
+ * Title shown to people.
+ */
+title: string, 
+/**
+ * When that version was published.
+ */
+published_at: string, };
+
+/**
+ * `GET /v1/forms`: the newest published version of every form, by id; new surveys use it.
+ */
+export type FormList = { 
+/**
+ * The forms.
+ */
+forms: Array<FormSummary>, };
+
+/**
  * A stored same-field conflict, for a supervisor (`GET /v1/conflicts`).
  */
 export type ConflictView = { 
