@@ -84,8 +84,8 @@ async fn reload_boundaries(state: AppState, mut stop: watch::Receiver<bool>) {
 async fn keep_tallies(db: sea_orm::DatabaseConnection, mut stop: watch::Receiver<bool>) {
     while wait(TALLIES_EVERY, &mut stop).await {
         let refreshed = match tallies::behind(&db).await {
-            Ok(false) => continue,
-            Ok(true) => tallies::refresh(&db).await,
+            Ok(tallies::Lag::None | tallies::Lag::Held) => continue,
+            Ok(tallies::Lag::Countable) => tallies::refresh(&db).await,
             Err(e) => Err(e),
         };
         match refreshed {

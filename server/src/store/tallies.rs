@@ -8,6 +8,7 @@
 //! and before a read that would see stale counts ([`catch_up`]), so answers stay exact.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
 
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, Statement, TransactionTrait,
@@ -82,8 +83,20 @@ async fn counted(db: &impl ConnectionTrait) -> Result<Counted, StoreError> {
     .ok_or_else(|| StoreError::Corrupt("tally_position has no row".to_owned()))
 }
 
-/// Whether households changed since they were tallied (by log rows that may be counted).
-pub async fn behind(db: &impl ConnectionTrait) -> Result<bool, StoreError> {
+/// How far the tallies are behind the change log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lag {
+    /// Every change is counted.
+    None,
+    /// Changes wait that may be counted now.
+    Countable,
+    /// The next change is held back by an older transaction still running (PostgreSQL; usually
+    /// for a few milliseconds): it may not be counted yet.
+    Held,
+}
+
+/// How far households changed since they were tallied.
+pub async fn behind(db: &impl ConnectionTrait) -> Result<Lag, StoreError> {
     let backend = db.get_database_backend();
     let at = counted(db).await?;
     // The first row after the position, in log order (by the index, even when the planner
@@ -102,7 +115,11 @@ pub async fn behind(db: &impl ConnectionTrait) -> Result<bool, StoreError> {
     ))
     .one(db)
     .await?;
-    Ok(next.is_some_and(|row| !row.held))
+    Ok(match next {
+        None => Lag::None,
+        Some(row) if row.held => Lag::Held,
+        Some(_) => Lag::Countable,
+    })
 }
 
 #[derive(FromQueryResult)]
@@ -472,10 +489,28 @@ pub async fn of_desa_under(
 }
 
 /// Brings the tallies up to date when households changed since they were counted (the
-/// background refresh usually has done it): before a read that must see every change.
+/// background refresh usually has done it): before a read that must see every change. Changes
+/// held back by an older transaction still running are waited for up to a second.
 pub async fn catch_up(db: &DatabaseConnection) -> Result<(), StoreError> {
-    if behind(db).await? {
-        refresh(db).await?;
+    let mut waited = Duration::ZERO;
+    loop {
+        match behind(db).await? {
+            Lag::Countable => {
+                refresh(db).await?;
+            }
+            // A change committed just before this read may sort after one still being written:
+            // wait for it a little, as a pull does, rather than answer without it.
+            Lag::Held if waited < HELD_WAIT => {
+                tokio::time::sleep(HELD_POLL).await;
+                waited += HELD_POLL;
+            }
+            Lag::None | Lag::Held => return Ok(()),
+        }
     }
-    Ok(())
 }
+
+/// How long a read waits for changes held back by a transaction still running.
+const HELD_WAIT: Duration = Duration::from_secs(1);
+
+/// How often it looks again meanwhile.
+const HELD_POLL: Duration = Duration::from_millis(10);

@@ -1,4 +1,5 @@
-//! Pull never skips a change committed out of order.
+//! Pull never skips a change committed out of order, and the counts kept per desa never miss
+//! one either.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -109,6 +110,64 @@ async fn a_change_committed_after_a_later_one_is_still_pulled() {
         HashSet::from([h1, h2]),
         "the change committed last was not skipped"
     );
+}
+
+/// Households surveyed in Pattimang, as the indicators count them.
+async fn surveyed_in_pattimang(app: &TestApp, user: &tests::TestUser) -> u64 {
+    let figures: serde_json::Value = app
+        .get_json(
+            &format!("/v1/indicators?area={KEC_MALANGKE}&level=desa"),
+            user,
+        )
+        .await;
+    figures["areas"]
+        .as_array()
+        .expect("areas")
+        .iter()
+        .find(|a| a["code"] == PATTIMANG)
+        .and_then(|a| a["households_surveyed"].as_u64())
+        .expect("Pattimang")
+}
+
+#[tokio::test]
+async fn a_count_read_while_an_older_transaction_runs_waits_for_the_change_it_holds_back() {
+    let app = TestApp::spawn_on(Backend::Postgres).await;
+    let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let supervisor = app.user("supervisor", &[KEC_MALANGKE]).await;
+    let mut rng = StdRng::seed_from_u64(31);
+    let mut phone = app.client(&worker);
+    phone
+        .enqueue(fixtures::create_household(
+            Uuid::new_v4(),
+            PATTIMANG,
+            &mut rng,
+        ))
+        .unwrap();
+    phone.sync().await.unwrap();
+    assert_eq!(surveyed_in_pattimang(&app, &supervisor).await, 1);
+
+    // A transaction with an id, older than the next household's, still running: the new
+    // household's log row may not be counted until it ends.
+    let older = app.db.begin().await.unwrap();
+    older
+        .execute_unprepared("SELECT pg_current_xact_id()")
+        .await
+        .unwrap();
+    phone
+        .enqueue(fixtures::create_household(
+            Uuid::new_v4(),
+            PATTIMANG,
+            &mut rng,
+        ))
+        .unwrap();
+    phone.push().await.unwrap();
+    let ending = tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        older.commit().await.unwrap();
+    });
+    // Read while it runs: the answer waits for it rather than leave the new household out.
+    assert_eq!(surveyed_in_pattimang(&app, &supervisor).await, 2);
+    ending.await.unwrap();
 }
 
 async fn concurrent_writers_and_pullers_never_miss_a_change(backend: Backend) {
