@@ -1,12 +1,62 @@
-import { expect, test } from "@playwright/test";
+import { readFileSync } from "node:fs";
+
+import { expect, type Page, test } from "@playwright/test";
+
+import type { FieldDef, FormDefinition } from "../src/generated/protocol";
 
 import { expectAccessible, expectNoEnglish, PASSWORD, screenshot, token } from "./support";
 
 // A cheap Android phone: a 360 × 800 screen, touch.
 test.use({ viewport: { width: 360, height: 800 }, hasTouch: true, isMobile: true });
 
+interface PulledHousehold {
+  id: string;
+  area_code: string;
+  fields: Record<string, unknown>;
+  families: { no_kk?: string | null }[];
+  members: { fields: Record<string, unknown> }[];
+}
+
 interface Pulled {
-  changes: { op: string; household?: { id: string; fields: Record<string, unknown>; members: { fields: Record<string, unknown> }[] } }[];
+  changes: { op: string; household?: PulledHousehold }[];
+}
+
+const FORM = JSON.parse(readFileSync("../fixtures/forms/survei-rt.v1.json", "utf8")) as FormDefinition;
+
+async function pulledBy(request: import("@playwright/test").APIRequestContext, user: string): Promise<PulledHousehold[]> {
+  const bearer = await token(request, user);
+  const answer = await request.get("/v1/sync/pull?limit=1000", { headers: { authorization: `Bearer ${bearer}` } });
+  const page = (await answer.json()) as Pulled;
+  return page.changes.flatMap((c) => (c.household ? [c.household] : []));
+}
+
+async function logIn(page: Page, username: string): Promise<void> {
+  await page.goto("/lapangan/");
+  await page.getByLabel("Nama pengguna").fill(username);
+  await page.getByLabel("Kata sandi").fill(PASSWORD);
+  await page.getByRole("button", { name: "Masuk" }).click();
+  await expect(page.getByRole("heading", { name: "Wilayah kerja" })).toBeVisible();
+}
+
+/** Answers a required question the way a worker would, with a valid answer. */
+async function answer(page: Page, prefix: string, def: FieldDef, text: string | undefined): Promise<void> {
+  const control = page.locator(`#${prefix}-${def.name}`);
+  switch (def.type) {
+    case "select":
+      await control.selectOption(String(def.choices[0]?.code));
+      return;
+    case "boolean":
+      await page.locator("fieldset.question", { has: page.locator("legend", { hasText: def.label }) }).getByLabel("Tidak").check();
+      return;
+    case "integer":
+      await control.fill(String(Math.max(def.min ?? 1, 1)));
+      return;
+    case "decimal":
+      await control.fill("36,5");
+      return;
+    default:
+      await control.fill(text ?? "Uji");
+  }
 }
 
 test("the field app logs in once, then opens with its households and no signal", async ({ page, context, request }) => {
@@ -22,11 +72,7 @@ test("the field app logs in once, then opens with its households and no signal",
   await expect(page.getByRole("status")).toContainText("perubahan diterima dari server");
 
   // The phone holds what the server has in the worker's areas, by desa with their names.
-  const tksk = await token(request, "demo-tksk");
-  const pulled = (await (
-    await request.get("/v1/sync/pull?limit=1000", { headers: { authorization: `Bearer ${tksk}` } })
-  ).json()) as Pulled;
-  const households = pulled.changes.flatMap((c) => (c.household ? [c.household] : []));
+  const households = await pulledBy(request, "demo-tksk");
   expect(households.length).toBeGreaterThanOrEqual(5);
   const items = page.locator("ul.households > li");
   await expect(items).toHaveCount(households.length);
@@ -64,4 +110,94 @@ test("the field app logs in once, then opens with its households and no signal",
   await page.getByRole("button", { name: "Perbarui sekarang" }).click();
   await expect(page.getByText("Tersambung ke server")).toBeVisible();
   await expect(page.getByRole("status")).toHaveText("0 perubahan diterima dari server.");
+});
+
+test("a household surveyed with no signal survives reloads and reaches the server once", async ({
+  page,
+  context,
+  request,
+}) => {
+  // Standing in Pattimang, with a 9 m fix.
+  await context.grantPermissions(["geolocation"]);
+  await context.setGeolocation({ latitude: -2.7905, longitude: 120.3925, accuracy: 9 });
+  await logIn(page, "demo-tksk");
+  await expect(page.getByRole("button", { name: "Survei baru" })).toBeEnabled();
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await context.setOffline(true);
+
+  const head = `Uji Lapangan ${Date.now() % 100000}`;
+  await page.getByRole("button", { name: "Survei baru" }).click();
+  await expect(page.getByRole("heading", { name: "Survei rumah tangga baru" })).toBeVisible();
+  await page.getByLabel("Desa/kelurahan").selectOption({ label: "Pattimang" });
+  for (const def of FORM.household_fields.filter((d) => d.required && d.owner !== "supervisor")) {
+    await answer(page, "rt", def, def.name === "nama_kepala_rumah_tangga" ? head : "Jl. Uji Lapangan 1");
+  }
+  // A wrong number is said at once, in words, and fixed.
+  await page.locator("#rt-jumlah_anggota").fill("0");
+  await expect(page.getByText("paling kecil 1")).toBeVisible();
+  await page.locator("#rt-jumlah_anggota").fill("1");
+  await expect(page.getByText("paling kecil 1")).toHaveCount(0);
+  for (const def of FORM.member_fields.filter((d) => d.required)) {
+    await answer(page, "anggota-1", def, "Sitti Uji");
+  }
+  await page.locator("#anggota-1-nik").fill("7322015503900001");
+  await page.getByLabel("Kartu Keluarga 1 — No KK").fill("7322011503200001");
+  await page.getByRole("button", { name: "Ambil titik GPS" }).click();
+  await expect(page.getByText("-2,79050, 120,39250 · akurasi 9 m")).toBeVisible();
+  await expectAccessible(page);
+  await expectNoEnglish(page);
+  await screenshot(page, "lapangan-survei");
+
+  // The app closed in the middle (a reload with no signal): the draft is still there.
+  await page.reload();
+  const draft = page.locator("ul.drafts > li", { hasText: head });
+  await expect(draft).toContainText("Desa/Kel. Pattimang");
+  await draft.getByRole("button", { name: "Lanjutkan" }).click();
+  await expect(page.locator("#rt-alamat")).toHaveValue("Jl. Uji Lapangan 1");
+  await expect(page.locator("#anggota-1-nik")).toHaveValue("7322015503900001");
+  await page.getByRole("button", { name: "Selesai dan kirim" }).click();
+
+  // Finished: waiting in the outbox (the household, its KK, its member and the visit), also
+  // after another reload.
+  await expect(page.getByText("4 perubahan menunggu dikirim")).toBeVisible();
+  await page.reload();
+  await expect(page.getByText("4 perubahan menunggu dikirim")).toBeVisible();
+  const mine = page.locator("ul.households > li", { hasText: head });
+  await expect(mine).toContainText("Menunggu dikirim");
+
+  // Logging out asks first while work waits; staying keeps everything.
+  let asked = "";
+  page.once("dialog", (dialog) => {
+    asked = dialog.message();
+    void dialog.dismiss();
+  });
+  await page.getByRole("button", { name: "Keluar" }).click();
+  await expect.poll(() => asked).toContain("4 survei atau perubahan belum terkirim");
+  await expect(page.getByText("4 perubahan menunggu dikirim")).toBeVisible();
+
+  // Signal again: sent, and the server has it once, as typed, with the visit's fix.
+  await context.setOffline(false);
+  await page.getByRole("button", { name: "Perbarui sekarang" }).click();
+  await expect(page.getByText("Semua survei sudah terkirim.")).toBeVisible();
+  await expect(mine).toContainText("Terkirim");
+  await page.getByRole("button", { name: "Perbarui sekarang" }).click();
+  await expect(page.getByRole("status")).toContainText("perubahan diterima dari server");
+
+  const stored = (await pulledBy(request, "demo-tksk")).filter((h) => h.fields.nama_kepala_rumah_tangga === head);
+  expect(stored).toHaveLength(1);
+  const household = stored[0];
+  expect(household?.area_code).toBe("73.22.01.2001");
+  expect(household?.fields.luas_lantai_m2).toBe(36.5);
+  expect(household?.families.map((f) => f.no_kk)).toEqual(["7322011503200001"]);
+  expect(household?.members.map((m) => m.fields.nik)).toEqual(["7322015503900001"]);
+  const supervisor = await token(request, "demo-supervisor");
+  const places = (await (
+    await request.get(`/v1/households/${household?.id}/places`, { headers: { authorization: `Bearer ${supervisor}` } })
+  ).json()) as { features: { geometry: { coordinates: unknown }; properties: { place: string; accuracy_m?: number } }[] };
+  const visits = places.features.filter((f) => f.properties.place === "visit");
+  expect(visits).toHaveLength(1);
+  expect(visits[0]?.geometry.coordinates).toEqual([120.3925, -2.7905]);
+  expect(visits[0]?.properties.accuracy_m).toBe(9);
 });

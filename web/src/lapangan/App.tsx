@@ -1,14 +1,17 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 
-import type { AreaRef, HouseholdSnapshot, LoginResponse } from "../generated/protocol";
+import type { AreaRef, FormDefinition, HouseholdSnapshot, LoginResponse, Mutation } from "../generated/protocol";
 import { id } from "../i18n/id";
-import { Api, NetworkError } from "../shared/api";
+import { Api, ApiError, NetworkError } from "../shared/api";
 import { errorText } from "../shared/errors";
 import { formatDateTime, formatNumber } from "../shared/format";
 import { Households } from "./pages/Households";
-import { Login } from "./pages/Login";
-import { type Session, Store } from "./store";
-import { pull, refreshDesa } from "./sync";
+import { Login, Refusal } from "./pages/Login";
+import { Rejections } from "./pages/Rejections";
+import { type Rejected, type Session, Store } from "./store";
+import { type Draft, newDraft } from "./survey/draft";
+import { Survey } from "./survey/Survey";
+import { pull, push, refreshDesa, refreshForm, SequenceGap } from "./sync";
 
 const t = id.lapangan;
 
@@ -41,7 +44,10 @@ export function App() {
     return (
       <Login
         onLogin={async (answer) => {
-          await store.signIn(answer);
+          if ((await store.signIn(answer)) === "other_user_has_work") {
+            const owner = await store.owner();
+            throw new Refusal(t.otherUserHasWork(owner?.display_name ?? ""));
+          }
           // Ask the browser not to evict the survey data when the phone runs short of space.
           void navigator.storage?.persist?.();
           setSession((await store.session()) ?? null);
@@ -69,32 +75,42 @@ function Work(props: { store: Store; session: Session; onSession: (s: Session | 
   // (a phone "with signal" often cannot reach anything).
   const [online, setOnline] = useState(navigator.onLine);
   const [reachable, setReachable] = useState(true);
-  const [households, setHouseholds] = useState<HouseholdSnapshot[]>([]);
-  const [desa, setDesa] = useState<AreaRef[]>([]);
-  const [pulledAt, setPulledAt] = useState<string | undefined>(undefined);
+  const [local, setLocal] = useState<Local | null>(null);
   const [syncing, setSyncing] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
+  const [surveying, setSurveying] = useState<Draft | null>(null);
   const running = useRef(false);
+  const retry = useRef<number | undefined>(undefined);
 
   async function reload() {
-    setHouseholds(await store.households());
-    setDesa(await store.desa());
-    setPulledAt(await store.pulledAt());
+    setLocal(await readLocal(store));
   }
 
   async function sync() {
     if (running.current) return;
     running.current = true;
+    window.clearTimeout(retry.current);
     setSyncing(true);
     setMessage(null);
     try {
-      const pulled = await pull(api, store);
+      const pushed = await push(api, store);
+      const pulled = await pull(api, store, { beforeReset: async () => void (await push(api, store)) });
       await refreshDesa(api, store, session.user.areas);
+      await refreshForm(api, store);
       setReachable(true);
-      setMessage(t.synced(formatNumber(pulled.changes)));
+      const said = [t.synced(formatNumber(pulled.changes))];
+      if (pushed.answered > 0) said.unshift(t.sent(formatNumber(pushed.answered)));
+      setMessage(said.join(" "));
     } catch (error) {
       if (error instanceof NetworkError) setReachable(false);
-      setMessage(t.syncFailed(errorText(error)));
+      if (error instanceof SequenceGap) {
+        setMessage(t.gap);
+      } else {
+        const wait = retryAfter(error);
+        const again = wait !== null && (await store.outbox()).length > 0;
+        setMessage([t.syncFailed(errorText(error)), again ? t.retrying(formatNumber(wait)) : ""].join(" ").trim());
+        if (again) retry.current = window.setTimeout(() => void sync(), wait * 1000);
+      }
     } finally {
       running.current = false;
       setSyncing(false);
@@ -116,10 +132,13 @@ function Work(props: { store: Store; session: Session; onSession: (s: Session | 
     return () => {
       window.removeEventListener("online", up);
       window.removeEventListener("offline", down);
+      window.clearTimeout(retry.current);
     };
   }, []);
 
   async function logout() {
+    const unsent = (await store.outbox()).length + (await store.drafts()).length;
+    if (unsent > 0 && !confirm(t.logoutUnsent(formatNumber(unsent)))) return;
     api.logout().catch(() => undefined);
     await store.signOut();
     props.onSession(null);
@@ -131,7 +150,28 @@ function Work(props: { store: Store; session: Session; onSession: (s: Session | 
     props.onSession((await store.session()) ?? null);
   }
 
+  async function startSurvey() {
+    const form = local?.form;
+    if (!form) return;
+    const only = local.desa.length === 1 ? (local.desa[0]?.code ?? "") : "";
+    setSurveying(newDraft(form, only));
+  }
+
+  async function openDraft(householdId: string) {
+    const draft = await store.draft(householdId);
+    if (draft) setSurveying(draft);
+  }
+
+  async function surveyDone(said: string | null) {
+    setSurveying(null);
+    setMessage(said);
+    await reload();
+    if (navigator.onLine) void sync();
+  }
+
+  if (!local) return <p class="loading">{id.app.loading}</p>;
   const connected = online && reachable;
+  const waiting = local.outbox.length;
   return (
     <>
       <header class="bar">
@@ -143,22 +183,73 @@ function Work(props: { store: Store; session: Session; onSession: (s: Session | 
           {t.logout}
         </button>
       </header>
-      <main id="isi">
-        <section class="sync" aria-label={t.server}>
-          <p class={connected ? "net online" : "net offline"}>{connected ? t.online : t.offline}</p>
-          <p>{pulledAt ? t.lastSynced(formatDateTime(pulledAt)) : t.neverSynced}</p>
-          <button type="button" class="primary" disabled={syncing || !online} onClick={() => void sync()}>
-            {syncing ? t.syncing : t.syncNow}
-          </button>
-          {message && (
-            <p class="message" role="status">
-              {message}
+      {surveying && local.form ? (
+        <Survey store={store} form={local.form} desa={local.desa} initial={surveying} onDone={(m) => void surveyDone(m)} />
+      ) : (
+        <main id="isi">
+          <section class="sync" aria-label={t.server}>
+            <p class={connected ? "net online" : "net offline"}>{connected ? t.online : t.offline}</p>
+            <p class={waiting > 0 ? "waiting" : undefined}>
+              {waiting > 0 ? t.waiting(formatNumber(waiting)) : t.nothingWaiting}
             </p>
-          )}
-        </section>
-        <Households households={households} desa={desa} />
-      </main>
+            <p>{local.pulledAt ? t.lastSynced(formatDateTime(local.pulledAt)) : t.neverSynced}</p>
+            <button type="button" class="primary" disabled={syncing || !online} onClick={() => void sync()}>
+              {syncing ? t.syncing : t.syncNow}
+            </button>
+            {message && (
+              <p class="message" role="status">
+                {message}
+              </p>
+            )}
+          </section>
+          <Rejections store={store} rejected={local.rejected} onChange={() => void reload()} />
+          <button type="button" class="primary new" disabled={!local.form} onClick={() => void startSurvey()}>
+            {t.newSurvey}
+          </button>
+          {!local.form && <p>{t.noForm}</p>}
+          <Households
+            households={local.households}
+            outbox={local.outbox}
+            drafts={local.drafts}
+            desa={local.desa}
+            onOpenDraft={(h) => void openDraft(h)}
+          />
+        </main>
+      )}
       {expired && <Login expiredFor={session.user} onLogin={signedInAgain} />}
     </>
   );
+}
+
+/** What the phone holds, read at once for the screens. */
+interface Local {
+  households: HouseholdSnapshot[];
+  outbox: Mutation[];
+  drafts: Draft[];
+  rejected: Rejected[];
+  desa: AreaRef[];
+  form: FormDefinition | undefined;
+  pulledAt: string | undefined;
+}
+
+async function readLocal(store: Store): Promise<Local> {
+  const [households, outbox, drafts, rejected, desa, form, pulledAt] = await Promise.all([
+    store.households(),
+    store.outbox(),
+    store.drafts(),
+    store.rejections(),
+    store.desa(),
+    store.form(),
+    store.pulledAt(),
+  ]);
+  return { households, outbox, drafts, rejected, desa, form, pulledAt };
+}
+
+/** Seconds until trying again after `error`, `null` when trying again would not help. */
+function retryAfter(error: unknown): number | null {
+  if (error instanceof NetworkError) return 30;
+  if (error instanceof ApiError && (error.status === 503 || error.status === 429 || error.status >= 500)) {
+    return Math.min(Math.max(error.body?.retry_after_seconds ?? 30, 5), 300);
+  }
+  return null;
 }

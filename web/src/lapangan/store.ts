@@ -5,14 +5,33 @@
 //   logins), the session (token and user), the pull cursor, the time of the last pull, the
 //   names of the user's desa;
 // - `households`: the server's copy of every household in the user's areas, by id, as the
-//   last pull sent it.
+//   last pull sent it;
+// - `outbox`: the mutations not yet acknowledged by the server, by seq (1, 2, 3… for this
+//   device, no gaps); each written with the next seq and the clock in one transaction, before
+//   anything is sent;
+// - `drafts`: surveys being filled in, by household id, kept at every change;
+// - `rejections`: mutations the server refused, with its reasons, until the worker has seen
+//   them.
 //
 // A pulled page and its cursor are written in one transaction (PROTOCOL.md §6): a crash
 // between pages neither skips nor repeats a change.
 
 import { type DBSchema, type IDBPDatabase, openDB } from "idb";
 
-import type { AreaRef, Change, HouseholdSnapshot, LoginResponse, Me } from "../generated/protocol";
+import type {
+  AreaRef,
+  Change,
+  FormDefinition,
+  Hlc,
+  HouseholdSnapshot,
+  LoginResponse,
+  Me,
+  Mutation,
+  Op,
+  Receipt,
+} from "../generated/protocol";
+import { observe, tick } from "./engine/hlc";
+import type { Draft } from "./survey/draft";
 
 /** The signed-in user, as kept between app starts. */
 export interface Session {
@@ -21,17 +40,32 @@ export interface Session {
   user: Me;
 }
 
+/** A mutation the server refused, with what was sent. */
+export interface Rejected {
+  seq: number;
+  receipt: Receipt;
+  mutation: Mutation;
+}
+
 interface Meta {
   device_id: string;
   session: Session;
+  owner: Me;
   cursor: string;
   pulled_at: string;
+  pushed_at: string;
   desa: AreaRef[];
+  next_seq: number;
+  hlc: Hlc;
+  form: FormDefinition;
 }
 
 interface Schema extends DBSchema {
   meta: { key: keyof Meta; value: Meta[keyof Meta] };
   households: { key: string; value: HouseholdSnapshot; indexes: { area_code: string } };
+  outbox: { key: number; value: Mutation };
+  drafts: { key: string; value: Draft };
+  rejections: { key: number; value: Rejected };
 }
 
 const NAME = "ekemiskinan-lapangan";
@@ -40,11 +74,18 @@ export class Store {
   private constructor(private readonly db: IDBPDatabase<Schema>) {}
 
   static async open(name = NAME): Promise<Store> {
-    const db = await openDB<Schema>(name, 1, {
-      upgrade(db) {
-        db.createObjectStore("meta");
-        const households = db.createObjectStore("households", { keyPath: "id" });
-        households.createIndex("area_code", "area_code");
+    const db = await openDB<Schema>(name, 2, {
+      upgrade(db, from) {
+        if (from < 1) {
+          db.createObjectStore("meta");
+          const households = db.createObjectStore("households", { keyPath: "id" });
+          households.createIndex("area_code", "area_code");
+        }
+        if (from < 2) {
+          db.createObjectStore("outbox", { keyPath: "seq" });
+          db.createObjectStore("drafts", { keyPath: "household_id" });
+          db.createObjectStore("rejections", { keyPath: "seq" });
+        }
       },
     });
     return new Store(db);
@@ -70,24 +111,46 @@ export class Store {
     return this.get("session");
   }
 
+  /** The user whose copy, drafts and outbox the phone holds (kept after a logout). */
+  owner(): Promise<Me | undefined> {
+    return this.get("owner");
+  }
+
   /** Keeps the session of a login. A different user than before starts from an empty copy:
-   * the households of one worker never show to another on a shared phone. */
-  async signIn(answer: LoginResponse): Promise<void> {
-    const tx = this.db.transaction(["meta", "households"], "readwrite");
+   * the households of one worker never show to another on a shared phone. Refused while the
+   * previous user's outbox or drafts hold work: it would be sent under the wrong name or lost. */
+  async signIn(answer: LoginResponse): Promise<"ok" | "other_user_has_work"> {
+    const tx = this.db.transaction(["meta", "households", "outbox", "drafts", "rejections"], "readwrite");
     const meta = tx.objectStore("meta");
-    const before = (await meta.get("session")) as Session | undefined;
-    if (before && before.user.id !== answer.user.id) {
+    // The user whose copy this is stays known after a logout.
+    const owner = (await meta.get("owner")) as Me | undefined;
+    if (owner && owner.id !== answer.user.id) {
+      const waiting = (await tx.objectStore("outbox").count()) + (await tx.objectStore("drafts").count());
+      if (waiting > 0) {
+        tx.done.catch(() => undefined);
+        tx.abort();
+        return "other_user_has_work";
+      }
       await tx.objectStore("households").clear();
+      await tx.objectStore("rejections").clear();
       await meta.delete("cursor");
       await meta.delete("pulled_at");
       await meta.delete("desa");
+      await meta.delete("pushed_at");
+      // The server binds a device id to its first user: another user is another device.
+      await meta.put(crypto.randomUUID(), "device_id");
+      await meta.delete("next_seq");
+      await meta.delete("hlc");
     }
     const session: Session = { token: answer.token, expires_at: answer.expires_at, user: answer.user };
     await meta.put(session, "session");
+    await meta.put(answer.user, "owner");
     await tx.done;
+    return "ok";
   }
 
-  /** Forgets the token (the copy of the households stays for the same user's next login). */
+  /** Forgets the token. The copy of the households, the drafts and the outbox stay for the same
+   * user's next login (nothing unsent is ever dropped by logging out). */
   async signOut(): Promise<void> {
     await this.db.delete("meta", "session");
   }
@@ -128,6 +191,93 @@ export class Store {
     await tx.objectStore("households").clear();
     await tx.objectStore("meta").put(cursor, "cursor");
     await tx.done;
+  }
+
+  form(): Promise<FormDefinition | undefined> {
+    return this.get("form");
+  }
+
+  async setForm(form: FormDefinition): Promise<void> {
+    await this.db.put("meta", form, "form");
+  }
+
+  pushedAt(): Promise<string | undefined> {
+    return this.get("pushed_at");
+  }
+
+  /**
+   * Writes `ops` to the outbox as the next mutations of this device, each with its seq and a
+   * clock stamp, and removes the draft `draftId` when given — all in one transaction, so a
+   * survey is either a draft or waiting to be sent, never both or neither.
+   */
+  async enqueue(ops: Op[], draftId?: string): Promise<Mutation[]> {
+    const tx = this.db.transaction(["meta", "outbox", "drafts"], "readwrite");
+    const meta = tx.objectStore("meta");
+    const device = (await meta.get("device_id")) as string | undefined;
+    if (!device) throw new Error("no device id yet");
+    let seq = ((await meta.get("next_seq")) as number | undefined) ?? 1;
+    let clock = ((await meta.get("hlc")) as Hlc | undefined) ?? { wall_ms: 0, counter: 0, node: device };
+    const written: Mutation[] = [];
+    const deviceTime = new Date().toISOString();
+    for (const op of ops) {
+      clock = tick(clock, Date.now());
+      const mutation = { seq, hlc: clock, device_time: deviceTime, ...op } as Mutation;
+      await tx.objectStore("outbox").add(mutation);
+      written.push(mutation);
+      seq += 1;
+    }
+    await meta.put(seq, "next_seq");
+    await meta.put(clock, "hlc");
+    if (draftId) await tx.objectStore("drafts").delete(draftId);
+    await tx.done;
+    return written;
+  }
+
+  /** The outbox in seq order. */
+  outbox(): Promise<Mutation[]> {
+    return this.db.getAll("outbox");
+  }
+
+  /** After a push: drops every mutation up to `acked`, keeps the refused ones to show, moves
+   * the clock past the server's — in one transaction. */
+  async acknowledge(acked: number, receipts: Receipt[], server: Hlc, at: string): Promise<void> {
+    const tx = this.db.transaction(["meta", "outbox", "rejections"], "readwrite");
+    const outbox = tx.objectStore("outbox");
+    for (const receipt of receipts) {
+      if (receipt.status !== "rejected") continue;
+      const mutation = await outbox.get(receipt.seq);
+      if (mutation) await tx.objectStore("rejections").put({ seq: receipt.seq, receipt, mutation });
+    }
+    await outbox.delete(IDBKeyRange.upperBound(acked));
+    const meta = tx.objectStore("meta");
+    const clock = (await meta.get("hlc")) as Hlc | undefined;
+    if (clock) await meta.put(observe(clock, server, Date.now()), "hlc");
+    await meta.put(at, "pushed_at");
+    await tx.done;
+  }
+
+  rejections(): Promise<Rejected[]> {
+    return this.db.getAll("rejections");
+  }
+
+  async dismissRejection(seq: number): Promise<void> {
+    await this.db.delete("rejections", seq);
+  }
+
+  drafts(): Promise<Draft[]> {
+    return this.db.getAll("drafts");
+  }
+
+  draft(id: string): Promise<Draft | undefined> {
+    return this.db.get("drafts", id);
+  }
+
+  async saveDraft(draft: Draft): Promise<void> {
+    await this.db.put("drafts", draft);
+  }
+
+  async dropDraft(id: string): Promise<void> {
+    await this.db.delete("drafts", id);
   }
 
   households(): Promise<HouseholdSnapshot[]> {

@@ -1,8 +1,61 @@
 // The phone's side of the sync protocol (PROTOCOL.md), over the typed API and the IndexedDB
-// store. This version pulls; the outbox and push come with the survey form.
+// store: push the outbox, then pull; the same steps as the Rust reference client
+// (`sync_protocol::client`).
 
-import type { Api } from "../shared/api";
+import { type Api, ApiError } from "../shared/api";
 import type { Store } from "./store";
+
+/** Mutations sent per push. */
+const BATCH = 100;
+
+/** The server expects an earlier seq than the outbox holds: mutations the server never got
+ * are gone from the phone. Nothing can be sent until someone looks (PROTOCOL.md §4). */
+export class SequenceGap extends Error {
+  constructor(
+    readonly expected: number,
+    readonly first: number,
+  ) {
+    super(`the server expects seq ${expected}, the outbox starts at ${first}`);
+  }
+}
+
+/** What a push did. */
+export interface Pushed {
+  /** Mutations the server answered (applied, replayed or rejected). */
+  answered: number;
+  /** Of which rejected (kept to show the worker). */
+  rejected: number;
+}
+
+/**
+ * Sends the whole outbox, a batch at a time; each answer drops the mutations it acknowledges
+ * and keeps the rejected ones to show, in one transaction. A request whose answer is lost is
+ * simply sent again with the same seqs: the server answers the stored receipts and applies
+ * nothing twice.
+ */
+export async function push(api: Api, store: Store): Promise<Pushed> {
+  const device = await store.deviceId();
+  const result: Pushed = { answered: 0, rejected: 0 };
+  for (;;) {
+    const mutations = (await store.outbox()).slice(0, BATCH);
+    const first = mutations[0]?.seq;
+    if (first === undefined) return result;
+    let response;
+    try {
+      response = await api.push({ device_id: device, sent_at: new Date().toISOString(), mutations });
+    } catch (error) {
+      if (error instanceof ApiError && error.body?.code === "sequence_gap") {
+        throw new SequenceGap(error.body.expected_seq ?? 0, first);
+      }
+      throw error;
+    }
+    const acked = Math.max(0, ...response.receipts.map((r) => r.seq));
+    if (acked < first) throw new Error("the server answered the push without receipts");
+    await store.acknowledge(acked, response.receipts, response.server_hlc, response.server_time);
+    result.answered += response.receipts.length;
+    result.rejected += response.receipts.filter((r) => r.status === "rejected").length;
+  }
+}
 
 /** What a pull brought. */
 export interface Pulled {
@@ -40,6 +93,17 @@ export async function pull(
     cursor = page.cursor;
     if (!page.has_more) return result;
   }
+}
+
+/** Keeps the newest version of the survey form, for new surveys. */
+export async function refreshForm(api: Api, store: Store): Promise<void> {
+  const listed = await api.forms();
+  // One survey form per deployment (survei-rt); its newest version surveys new households.
+  const newest = listed.forms[0];
+  if (!newest) return;
+  const kept = await store.form();
+  if (kept && kept.id === newest.id && kept.version === newest.version) return;
+  await store.setForm(await api.form(newest.id, newest.version));
 }
 
 /** Keeps the names of the desa in the user's areas, for the list's headings. */

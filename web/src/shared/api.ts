@@ -13,6 +13,7 @@ import type {
   DecideResponse,
   ErrorBody,
   FormDefinition,
+  FormList,
   HouseholdHistory,
   HouseholdMap,
   HouseholdPhoto,
@@ -25,6 +26,8 @@ import type {
   Me,
   PhotoDetails,
   PullResponse,
+  PushRequest,
+  PushResponse,
   QueueOrder,
   QueuePage,
   ResolveRequest,
@@ -122,6 +125,16 @@ export class Api {
 
   async logout(): Promise<void> {
     await this.send("POST", "/v1/auth/logout");
+  }
+
+  /** Sends mutations of the phone's outbox (PROTOCOL.md §4). */
+  push(request: PushRequest): Promise<PushResponse> {
+    return this.json("POST", "/v1/sync/push", request);
+  }
+
+  /** The newest published version of every form. */
+  forms(): Promise<FormList> {
+    return this.json("GET", "/v1/forms");
   }
 
   /** One page of the changes in the user's areas after `cursor` (PROTOCOL.md §6). */

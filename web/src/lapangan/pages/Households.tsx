@@ -1,8 +1,10 @@
 import { useState } from "preact/hooks";
 
-import type { AreaRef, HouseholdSnapshot, JsonValue } from "../../generated/protocol";
+import type { AreaRef, HouseholdSnapshot, JsonValue, Mutation } from "../../generated/protocol";
 import { id } from "../../i18n/id";
 import { formatNumber } from "../../shared/format";
+import { applyLocal } from "../engine/local";
+import type { Draft } from "../survey/draft";
 
 const t = id.lapangan;
 
@@ -28,18 +30,40 @@ function address(h: HouseholdSnapshot): string {
   return [text(f.alamat), text(f.dusun), rt || rw ? t.rtRw(rt || "–", rw || "–") : ""].filter(Boolean).join(", ");
 }
 
-/** The households of the work area by desa, with a search and where each stands. */
-export function Households(props: { households: HouseholdSnapshot[]; desa: AreaRef[] }) {
+/** The server's copies with the outbox applied on top (what the phone shows before the server
+ * answers), and the ids of those with changes still to send. */
+function views(households: HouseholdSnapshot[], outbox: Mutation[]): [HouseholdSnapshot[], Set<string>] {
+  const byId = new Map(households.map((h) => [h.id, h]));
+  const waiting = new Set<string>();
+  const now = new Date().toISOString();
+  for (const m of outbox) {
+    waiting.add(m.household_id);
+    const view = applyLocal(byId.get(m.household_id), m, now);
+    if (view) byId.set(view.id, view);
+  }
+  return [[...byId.values()], waiting];
+}
+
+/** The households of the work area by desa, with a search and where each stands: drafts
+ * first, then by desa (a household waiting to be sent says so). */
+export function Households(props: {
+  households: HouseholdSnapshot[];
+  outbox: Mutation[];
+  drafts: Draft[];
+  desa: AreaRef[];
+  onOpenDraft: (householdId: string) => void;
+}) {
   const [query, setQuery] = useState("");
   const names = new Map(props.desa.map((d) => [d.code, d.name]));
-  const live = props.households.filter((h) => !h.deleted);
+  const [all, waiting] = views(props.households, props.outbox);
+  const live = all.filter((h) => !h.deleted);
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
-  const shown = live.filter((h) => {
+  const shownList = live.filter((h) => {
     const hay = haystack(h);
     return words.every((w) => hay.includes(w));
   });
   const groups = new Map<string, HouseholdSnapshot[]>();
-  for (const h of shown) groups.set(h.area_code, [...(groups.get(h.area_code) ?? []), h]);
+  for (const h of shownList) groups.set(h.area_code, [...(groups.get(h.area_code) ?? []), h]);
   const ordered = [...groups].sort(([a], [b]) => (names.get(a) ?? a).localeCompare(names.get(b) ?? b, "id"));
   const returned = live.filter((h) => h.review_status === "returned").length;
 
@@ -50,13 +74,32 @@ export function Households(props: { households: HouseholdSnapshot[]; desa: AreaR
         {t.households(formatNumber(live.length))}
         {returned > 0 && ` · ${t.returned(formatNumber(returned))}`}
       </p>
+      {props.drafts.length > 0 && (
+        <section aria-labelledby="draf">
+          <h2 id="draf">{t.draft}</h2>
+          <ul class="drafts">
+            {props.drafts.map((d) => (
+              <li key={d.household_id} class="draft">
+                <div class="line">
+                  <strong>{text(d.fields.nama_kepala_rumah_tangga) || t.noName}</strong>
+                  <span class="status draft">{t.draft}</span>
+                </div>
+                <div class="address">{d.area_code ? t.desa(names.get(d.area_code) ?? d.area_code) : t.noDesaYet}</div>
+                <button type="button" onClick={() => props.onOpenDraft(d.household_id)}>
+                  {t.continueDraft}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <label class="search">
         {t.search}
         <input type="search" value={query} onInput={(e) => setQuery(e.currentTarget.value)} />
       </label>
       {live.length === 0 ? (
         <p>{t.empty}</p>
-      ) : shown.length === 0 ? (
+      ) : shownList.length === 0 ? (
         <p>{t.noMatch}</p>
       ) : (
         ordered.map(([code, list]) => (
@@ -71,7 +114,11 @@ export function Households(props: { households: HouseholdSnapshot[]; desa: AreaR
                   <li key={h.id} class={h.review_status}>
                     <div class="line">
                       <strong>{text(h.fields.nama_kepala_rumah_tangga) || t.noName}</strong>
-                      <span class={`status ${h.review_status}`}>{t.status[h.review_status]}</span>
+                      {waiting.has(h.id) ? (
+                        <span class="status waiting">{t.pendingSend}</span>
+                      ) : (
+                        <span class={`status ${h.review_status}`}>{t.status[h.review_status]}</span>
+                      )}
                     </div>
                     <div class="address">{address(h)}</div>
                     {h.review_status === "returned" && h.review?.note && (

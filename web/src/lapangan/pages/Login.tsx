@@ -7,6 +7,9 @@ import { loginProblem } from "../../shared/errors";
 
 const t = id.lapangan;
 
+/** A login the app itself refuses, with the reason to show. */
+export class Refusal extends Error {}
+
 /** Logging in: once, online, at the start; again over the work when the session expired
  * (the phone's data stays as it is). */
 export function Login(props: { expiredFor?: Me; onLogin: (answer: LoginResponse) => Promise<void> }) {
@@ -30,7 +33,7 @@ export function Login(props: { expiredFor?: Me; onLogin: (answer: LoginResponse)
     try {
       await props.onLogin(await api.login(username.trim(), password));
     } catch (error) {
-      setProblem(loginProblem(error, t.loginOffline));
+      setProblem(error instanceof Refusal ? error.message : loginProblem(error, t.loginOffline));
     } finally {
       setBusy(false);
     }

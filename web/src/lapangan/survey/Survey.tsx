@@ -1,0 +1,306 @@
+import { useEffect, useRef, useState } from "preact/hooks";
+
+import type { AreaRef, FieldDef, FormDefinition, JsonValue } from "../../generated/protocol";
+import { id } from "../../i18n/id";
+import { formatCoordinate, formatDistance, formatNumber } from "../../shared/format";
+import type { Store } from "../store";
+import { type Draft, draftOps, hasBlockingProblems, problemsOf, workerFields } from "./draft";
+import { Question } from "./Question";
+
+const t = id.survey;
+
+/** Fixes less accurate than this are worth taking again. */
+const INACCURATE_M = 50;
+
+function sections(defs: FieldDef[]): [string, FieldDef[]][] {
+  const grouped = new Map<string, FieldDef[]>();
+  for (const def of defs) {
+    const section = def.section ?? "lainnya";
+    grouped.set(section, [...(grouped.get(section) ?? []), def]);
+  }
+  return [...grouped];
+}
+
+/** The survey of one household, kept as a draft at every change; finished, it goes to the
+ * outbox as the mutations of the sync protocol. */
+export function Survey(props: {
+  store: Store;
+  form: FormDefinition;
+  desa: AreaRef[];
+  initial: Draft;
+  onDone: (message: string | null) => void;
+}) {
+  const { store, form } = props;
+  const [draft, setDraft] = useState<Draft>(props.initial);
+  const [complete, setComplete] = useState(false);
+  const [locating, setLocating] = useState(false);
+  const [gpsProblem, setGpsProblem] = useState<string | null>(null);
+  const saving = useRef(Promise.resolve());
+  const summary = useRef<HTMLParagraphElement>(null);
+
+  function change(next: Draft) {
+    const stamped = { ...next, updated_at: new Date().toISOString() };
+    setDraft(stamped);
+    // One write after the other, so the last change is the one kept.
+    saving.current = saving.current.then(() => store.saveDraft(stamped)).catch(() => undefined);
+  }
+
+  useEffect(() => {
+    change(draft);
+  }, []);
+
+  const problems = problemsOf(form, draft, complete);
+  const blocking =
+    problems.household.size +
+    [...problems.members.values()].reduce((n, m) => n + m.size, 0) +
+    problems.families.size +
+    problems.survey.length;
+
+  function answer(name: string, value: JsonValue) {
+    const fields = { ...draft.fields };
+    if (value === null) delete fields[name];
+    else fields[name] = value;
+    change({ ...draft, fields });
+  }
+
+  function answerMember(memberId: string, name: string, value: JsonValue) {
+    change({
+      ...draft,
+      members: draft.members.map((m) => {
+        if (m.id !== memberId) return m;
+        const fields = { ...m.fields };
+        if (value === null) delete fields[name];
+        else fields[name] = value;
+        return { ...m, fields };
+      }),
+    });
+  }
+
+  function locate() {
+    if (!("geolocation" in navigator)) {
+      setGpsProblem(t.gpsFailed);
+      return;
+    }
+    setLocating(true);
+    setGpsProblem(null);
+    navigator.geolocation.getCurrentPosition(
+      (position) => {
+        setLocating(false);
+        change({
+          ...draft,
+          gps: {
+            latitude: position.coords.latitude,
+            longitude: position.coords.longitude,
+            accuracy_m: position.coords.accuracy,
+            mock: false,
+            fixed_at: new Date(position.timestamp).toISOString(),
+          },
+        });
+      },
+      (error) => {
+        setLocating(false);
+        setGpsProblem(error.code === error.PERMISSION_DENIED ? t.gpsDenied : t.gpsFailed);
+      },
+      { enableHighAccuracy: true, timeout: 60_000, maximumAge: 0 },
+    );
+  }
+
+  async function finish() {
+    setComplete(true);
+    const found = problemsOf(form, draft, true);
+    if (hasBlockingProblems(found)) {
+      requestAnimationFrame(() => summary.current?.focus());
+      return;
+    }
+    await saving.current;
+    await store.enqueue(draftOps(draft, new Date().toISOString()), draft.household_id);
+    props.onDone(t.queued);
+  }
+
+  async function leave() {
+    await saving.current;
+    props.onDone(t.saved);
+  }
+
+  async function discard() {
+    if (!confirm(t.discardConfirm)) return;
+    await saving.current;
+    await store.dropDraft(draft.household_id);
+    props.onDone(null);
+  }
+
+  const memberDefs = workerFields(form.member_fields);
+  return (
+    <main id="isi" class="survey">
+      <h1>{t.title}</h1>
+      {complete && blocking > 0 && (
+        <p class="problem" role="alert" tabIndex={-1} ref={summary}>
+          {t.blocked(formatNumber(blocking))}
+        </p>
+      )}
+      <div class="question">
+        <label for="desa">
+          <span>
+            {t.desa} <span class="required">({t.required})</span>
+          </span>
+        </label>
+        <select
+          id="desa"
+          value={draft.area_code}
+          onChange={(e) => change({ ...draft, area_code: e.currentTarget.value })}
+          aria-invalid={problems.survey.includes("desa") || undefined}
+        >
+          <option value="">{t.choose}</option>
+          {props.desa.map((d) => (
+            <option key={d.code} value={d.code}>
+              {d.name}
+            </option>
+          ))}
+        </select>
+        {problems.survey.includes("desa") && <p class="field-problem">{t.needDesa}</p>}
+      </div>
+
+      {sections(workerFields(form.household_fields)).map(([section, defs]) => (
+        <fieldset key={section} class="section">
+          <legend>{id.sections[section] ?? section}</legend>
+          {defs.map((def) => (
+            <Question
+              key={def.name}
+              def={def}
+              prefix="rt"
+              value={draft.fields[def.name]}
+              problem={problems.household.get(def.name)}
+              onChange={(v) => answer(def.name, v)}
+            />
+          ))}
+        </fieldset>
+      ))}
+
+      <fieldset class="section">
+        <legend>{t.families}</legend>
+        {draft.families.map((family, i) => (
+          <div class="question" key={family.id}>
+            <label for={`kk-${family.id}`}>
+              {t.family(i + 1)} — {t.noKk}
+            </label>
+            <input
+              id={`kk-${family.id}`}
+              inputMode="numeric"
+              maxLength={16}
+              autocomplete="off"
+              value={family.no_kk}
+              onInput={(e) =>
+                change({
+                  ...draft,
+                  families: draft.families.map((f) => (f.id === family.id ? { ...f, no_kk: e.currentTarget.value.trim() } : f)),
+                })
+              }
+            />
+            {problems.families.get(family.id) && <p class="field-problem">{problems.families.get(family.id)}</p>}
+            {problems.warnings.get(family.id) && (
+              <p class="field-warning">{t.checkNumber(problems.warnings.get(family.id) ?? "")}</p>
+            )}
+          </div>
+        ))}
+        <button
+          type="button"
+          onClick={() => change({ ...draft, families: [...draft.families, { id: crypto.randomUUID(), no_kk: "" }] })}
+        >
+          {t.addFamily}
+        </button>
+        {draft.members.map((member, i) => (
+          <fieldset class="member" key={member.id}>
+            <legend>{t.member(i + 1)}</legend>
+            {draft.families.length > 1 && (
+              <div class="question">
+                <label for={`kk-of-${member.id}`}>{t.memberFamily}</label>
+                <select
+                  id={`kk-of-${member.id}`}
+                  value={member.family_id}
+                  onChange={(e) =>
+                    change({
+                      ...draft,
+                      members: draft.members.map((m) => (m.id === member.id ? { ...m, family_id: e.currentTarget.value } : m)),
+                    })
+                  }
+                >
+                  {draft.families.map((f, n) => (
+                    <option key={f.id} value={f.id}>
+                      {t.family(n + 1)}
+                      {f.no_kk ? ` (${f.no_kk})` : ""}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            )}
+            {memberDefs.map((def) => (
+              <Question
+                key={def.name}
+                def={def}
+                prefix={`anggota-${i + 1}`}
+                value={member.fields[def.name]}
+                problem={problems.members.get(member.id)?.get(def.name)}
+                warning={def.name === "nik" ? problems.warnings.get(member.id) : undefined}
+                onChange={(v) => answerMember(member.id, def.name, v)}
+              />
+            ))}
+            <button
+              type="button"
+              class="danger"
+              onClick={() => change({ ...draft, members: draft.members.filter((m) => m.id !== member.id) })}
+            >
+              {t.removeMember}
+            </button>
+          </fieldset>
+        ))}
+        {problems.survey.includes("members") && <p class="field-problem">{t.needMember}</p>}
+        <button
+          type="button"
+          onClick={() =>
+            change({
+              ...draft,
+              members: [
+                ...draft.members,
+                { id: crypto.randomUUID(), family_id: draft.families[0]?.id ?? crypto.randomUUID(), fields: {} },
+              ],
+            })
+          }
+        >
+          {t.addMember}
+        </button>
+      </fieldset>
+
+      <fieldset class="section">
+        <legend>{t.gps}</legend>
+        {draft.gps ? (
+          <p class="fix">
+            {t.fix(
+              `${formatCoordinate(draft.gps.latitude)}, ${formatCoordinate(draft.gps.longitude)}`,
+              formatDistance(draft.gps.accuracy_m),
+            )}
+          </p>
+        ) : (
+          <p>{t.noGps}</p>
+        )}
+        {draft.gps && draft.gps.accuracy_m > INACCURATE_M && <p class="field-warning">{t.inaccurate}</p>}
+        {gpsProblem && <p class="field-problem">{gpsProblem}</p>}
+        {problems.survey.includes("gps") && <p class="field-problem">{t.needGps}</p>}
+        <button type="button" disabled={locating} onClick={locate}>
+          {locating ? t.takingGps : draft.gps ? t.retakeGps : t.takeGps}
+        </button>
+      </fieldset>
+
+      <div class="actions">
+        <button type="button" class="primary" onClick={() => void finish()}>
+          {t.finish}
+        </button>
+        <button type="button" onClick={() => void leave()}>
+          {t.back}
+        </button>
+        <button type="button" class="danger" onClick={() => void discard()}>
+          {t.discard}
+        </button>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,134 @@
+// A survey being filled in on the phone: kept in IndexedDB at every change, turned into the
+// mutations of the sync protocol when the worker finishes it (create the household, its
+// families with their No KK, its members, then the visit with the answers and the GPS fix).
+
+import type { FieldDef, FormDefinition, GpsFix, Op } from "../../generated/protocol";
+import type { Fields } from "../engine/local";
+import { fieldProblems, identityWarning } from "../engine/validate";
+
+export interface DraftFamily {
+  id: string;
+  no_kk: string;
+}
+
+export interface DraftMember {
+  id: string;
+  family_id: string;
+  fields: Fields;
+}
+
+export interface Draft {
+  household_id: string;
+  /** The desa or kelurahan; empty until the worker picks it. */
+  area_code: string;
+  form_id: string;
+  form_version: number;
+  fields: Fields;
+  families: DraftFamily[];
+  members: DraftMember[];
+  gps: GpsFix | null;
+  started_at: string;
+  updated_at: string;
+}
+
+/** The questions a field worker answers: those the form gives to supervisors are not theirs. */
+export function workerFields(defs: FieldDef[]): FieldDef[] {
+  return defs.filter((d) => d.owner !== "supervisor");
+}
+
+export function newDraft(form: FormDefinition, areaCode: string): Draft {
+  const now = new Date().toISOString();
+  const family = crypto.randomUUID();
+  return {
+    household_id: crypto.randomUUID(),
+    area_code: areaCode,
+    form_id: form.id,
+    form_version: form.version,
+    fields: {},
+    families: [{ id: family, no_kk: "" }],
+    members: [{ id: crypto.randomUUID(), family_id: family, fields: {} }],
+    gps: null,
+    started_at: now,
+    updated_at: now,
+  };
+}
+
+/** What stops a draft from being sent, and what only deserves a second look. */
+export interface Problems {
+  household: Map<string, string>;
+  members: Map<string, Map<string, string>>;
+  families: Map<string, string>;
+  /** Problems of the survey as a whole (no desa, no member, no GPS fix). */
+  survey: string[];
+  /** NIK and No KK that look wrong but may be what the card says, by member id or family id. */
+  warnings: Map<string, string>;
+}
+
+export function problemsOf(form: FormDefinition, draft: Draft, complete: boolean): Problems {
+  const household = fieldProblems(workerFields(form.household_fields), draft.fields, complete);
+  const members = new Map<string, Map<string, string>>();
+  const warnings = new Map<string, string>();
+  for (const m of draft.members) {
+    const found = fieldProblems(workerFields(form.member_fields), m.fields, complete);
+    if (found.size > 0) members.set(m.id, found);
+    const nik = m.fields.nik;
+    if (typeof nik === "string" && nik !== "") {
+      const warning = identityWarning(nik, "nik");
+      if (warning) warnings.set(m.id, warning);
+    }
+  }
+  const families = new Map<string, string>();
+  for (const f of draft.families) {
+    if (f.no_kk === "") continue;
+    if (!/^[0-9]{16}$/.test(f.no_kk)) families.set(f.id, "harus 16 digit angka");
+    else {
+      const warning = identityWarning(f.no_kk, "no_kk");
+      if (warning) warnings.set(f.id, warning);
+    }
+  }
+  const survey: string[] = [];
+  if (complete) {
+    if (!draft.area_code) survey.push("desa");
+    if (draft.members.length === 0) survey.push("members");
+    if (!draft.gps) survey.push("gps");
+  }
+  return { household, members, families, survey, warnings };
+}
+
+export function hasBlockingProblems(p: Problems): boolean {
+  return p.household.size > 0 || p.members.size > 0 || p.families.size > 0 || p.survey.length > 0;
+}
+
+/** The mutations that send a finished draft (a household the phone created: base version 0). */
+export function draftOps(draft: Draft, endedAt: string): Op[] {
+  const household_id = draft.household_id;
+  const ops: Op[] = [
+    {
+      op: "create_household",
+      household_id,
+      area_code: draft.area_code,
+      form_id: draft.form_id,
+      form_version: draft.form_version,
+      fields: draft.fields,
+    },
+  ];
+  for (const f of draft.families) {
+    ops.push({ op: "put_family", household_id, family_id: f.id, base_version: 0, no_kk: f.no_kk || null });
+  }
+  for (const m of draft.members) {
+    ops.push({ op: "add_member", household_id, member_id: m.id, base_version: 0, family_id: m.family_id, fields: m.fields });
+  }
+  ops.push({
+    op: "record_visit",
+    visit_id: crypto.randomUUID(),
+    household_id,
+    form_id: draft.form_id,
+    form_version: draft.form_version,
+    started_at: draft.started_at,
+    ended_at: endedAt,
+    answers: draft.fields,
+    gps: draft.gps,
+    photos: [],
+  });
+  return ops;
+}
