@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 
 import { expect, type Page, test } from "@playwright/test";
@@ -36,6 +37,31 @@ async function logIn(page: Page, username: string): Promise<void> {
   await page.getByLabel("Kata sandi").fill(PASSWORD);
   await page.getByRole("button", { name: "Masuk" }).click();
   await expect(page.getByRole("heading", { name: "Wilayah kerja" })).toBeVisible();
+}
+
+/** A JPEG of a scene drawn from `seed`, made by the browser's own encoder. */
+async function jpeg(page: Page, seed: number): Promise<Buffer> {
+  const bytes = await page.evaluate(async (start) => {
+    const canvas = document.createElement("canvas");
+    canvas.width = 640;
+    canvas.height = 480;
+    const g = canvas.getContext("2d");
+    if (!g) throw new Error("no 2d canvas");
+    let x = start;
+    const next = () => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let i = 0; i < 40; i++) {
+      g.fillStyle = `hsl(${next() * 360} 60% ${30 + next() * 40}%)`;
+      g.fillRect(next() * 640, next() * 480, next() * 300, next() * 300);
+    }
+    const blob = await new Promise<Blob | null>((done) => canvas.toBlob(done, "image/jpeg", 0.9));
+    if (!blob) throw new Error("no JPEG");
+    return [...new Uint8Array(await blob.arrayBuffer())];
+  }, seed);
+  return Buffer.from(bytes);
+}
+
+function sha256(bytes: Buffer): string {
+  return createHash("sha256").update(bytes).digest("hex");
 }
 
 /** Answers a required question the way a worker would, with a valid answer. */
@@ -146,6 +172,15 @@ test("a household surveyed with no signal survives reloads and reaches the serve
   await page.getByLabel("Kartu Keluarga 1 — No KK").fill("7322011503200001");
   await page.getByRole("button", { name: "Ambil titik GPS" }).click();
   await expect(page.getByText("-2,79050, 120,39250 · akurasi 9 m")).toBeVisible();
+  // The photos the form requires, from the camera (here: files the browser encoded).
+  const required = FORM.photos.filter((p) => p.required);
+  const taken = new Map<string, Buffer>();
+  for (const [i, def] of required.entries()) {
+    const bytes = await jpeg(page, 7919 * (i + 1));
+    taken.set(def.kind, bytes);
+    await page.locator(`#foto-${def.kind}`).setInputFiles({ name: `${def.kind}.jpg`, mimeType: "image/jpeg", buffer: bytes });
+  }
+  await expect(page.locator("img.preview")).toHaveCount(required.length);
   await expectAccessible(page);
   await expectNoEnglish(page);
   await screenshot(page, "lapangan-survei");
@@ -157,6 +192,7 @@ test("a household surveyed with no signal survives reloads and reaches the serve
   await draft.getByRole("button", { name: "Lanjutkan" }).click();
   await expect(page.locator("#rt-alamat")).toHaveValue("Jl. Uji Lapangan 1");
   await expect(page.locator("#anggota-1-nik")).toHaveValue("7322015503900001");
+  await expect(page.locator("img.preview")).toHaveCount(required.length);
   await page.getByRole("button", { name: "Selesai dan kirim" }).click();
 
   // Finished: waiting in the outbox (the household, its KK, its member and the visit), also
@@ -164,6 +200,7 @@ test("a household surveyed with no signal survives reloads and reaches the serve
   await expect(page.getByText("4 perubahan menunggu dikirim")).toBeVisible();
   await page.reload();
   await expect(page.getByText("4 perubahan menunggu dikirim")).toBeVisible();
+  await expect(page.getByText(`${required.length} foto menunggu dikirim`)).toBeVisible();
   const mine = page.locator("ul.households > li", { hasText: head });
   await expect(mine).toContainText("Menunggu dikirim");
 
@@ -200,4 +237,18 @@ test("a household surveyed with no signal survives reloads and reaches the serve
   expect(visits).toHaveLength(1);
   expect(visits[0]?.geometry.coordinates).toEqual([120.3925, -2.7905]);
   expect(visits[0]?.properties.accuracy_m).toBe(9);
+
+  // Every photo stored, byte for byte as the camera made it.
+  const photos = (await (
+    await request.get(`/v1/households/${household?.id}/photos`, { headers: { authorization: `Bearer ${supervisor}` } })
+  ).json()) as { kind: string; sha256: string; status: string }[];
+  expect(photos.map((p) => [p.kind, p.sha256, p.status]).sort()).toEqual(
+    [...taken].map(([kind, bytes]) => [kind, sha256(bytes), "stored"]).sort(),
+  );
+  for (const bytes of taken.values()) {
+    const original = await request.get(`/v1/photos/${sha256(bytes)}/original`, {
+      headers: { authorization: `Bearer ${supervisor}` },
+    });
+    expect(sha256(await original.body())).toBe(sha256(bytes));
+  }
 });

@@ -4,13 +4,14 @@ import type { AreaRef, FormDefinition, HouseholdSnapshot, LoginResponse, Mutatio
 import { id } from "../i18n/id";
 import { Api, ApiError, NetworkError } from "../shared/api";
 import { errorText } from "../shared/errors";
-import { formatDateTime, formatNumber } from "../shared/format";
+import { formatBytes, formatDateTime, formatNumber, formatPercent } from "../shared/format";
 import { Households } from "./pages/Households";
 import { Login, Refusal } from "./pages/Login";
 import { Rejections } from "./pages/Rejections";
 import { type Rejected, type Session, Store } from "./store";
 import { type Draft, newDraft } from "./survey/draft";
 import { Survey } from "./survey/Survey";
+import { type PhotoProgress, sendPhotos, UploadFailed } from "./photos";
 import { pull, push, refreshDesa, refreshForm, SequenceGap } from "./sync";
 
 const t = id.lapangan;
@@ -79,6 +80,7 @@ function Work(props: { store: Store; session: Session; onSession: (s: Session | 
   const [syncing, setSyncing] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const [surveying, setSurveying] = useState<Draft | null>(null);
+  const [photos, setPhotos] = useState<PhotoProgress | null>(null);
   const running = useRef(false);
   const retry = useRef<number | undefined>(undefined);
 
@@ -94,11 +96,14 @@ function Work(props: { store: Store; session: Session; onSession: (s: Session | 
     setMessage(null);
     try {
       const pushed = await push(api, store);
+      const sentPhotos = await sendPhotos(api, store, () => token.current, (p) => setPhotos({ ...p }));
+      setPhotos(null);
       const pulled = await pull(api, store, { beforeReset: async () => void (await push(api, store)) });
       await refreshDesa(api, store, session.user.areas);
       await refreshForm(api, store);
       setReachable(true);
       const said = [t.synced(formatNumber(pulled.changes))];
+      if (sentPhotos > 0) said.unshift(t.photosSent(formatNumber(sentPhotos)));
       if (pushed.answered > 0) said.unshift(t.sent(formatNumber(pushed.answered)));
       setMessage(said.join(" "));
     } catch (error) {
@@ -114,6 +119,7 @@ function Work(props: { store: Store; session: Session; onSession: (s: Session | 
     } finally {
       running.current = false;
       setSyncing(false);
+      setPhotos(null);
       await reload();
     }
   }
@@ -189,9 +195,29 @@ function Work(props: { store: Store; session: Session; onSession: (s: Session | 
         <main id="isi">
           <section class="sync" aria-label={t.server}>
             <p class={connected ? "net online" : "net offline"}>{connected ? t.online : t.offline}</p>
-            <p class={waiting > 0 ? "waiting" : undefined}>
-              {waiting > 0 ? t.waiting(formatNumber(waiting)) : t.nothingWaiting}
+            <p class={waiting + local.photosWaiting > 0 ? "waiting" : undefined}>
+              {waiting > 0 && t.waiting(formatNumber(waiting))}
+              {waiting > 0 && local.photosWaiting > 0 && " · "}
+              {local.photosWaiting > 0 && t.photosWaiting(formatNumber(local.photosWaiting))}
+              {waiting + local.photosWaiting === 0 && t.nothingWaiting}
             </p>
+            {photos && photos.total > 0 && (
+              <p>
+                <label class="progress">
+                  {t.photosSending(
+                    formatNumber(Math.min(photos.done + 1, photos.total)),
+                    formatNumber(photos.total),
+                    formatPercent(photos.size > 0 ? photos.sent / photos.size : 0),
+                  )}
+                  <progress max={photos.total} value={photos.done + (photos.size > 0 ? photos.sent / photos.size : 0)} />
+                </label>
+              </p>
+            )}
+            {local.storage && (
+              <p class={local.storage.low ? "field-warning" : "muted"}>
+                {local.storage.low ? t.storageLow : t.storage(local.storage.used, local.storage.free)}
+              </p>
+            )}
             <p>{local.pulledAt ? t.lastSynced(formatDateTime(local.pulledAt)) : t.neverSynced}</p>
             <button type="button" class="primary" disabled={syncing || !online} onClick={() => void sync()}>
               {syncing ? t.syncing : t.syncNow}
@@ -230,10 +256,23 @@ interface Local {
   desa: AreaRef[];
   form: FormDefinition | undefined;
   pulledAt: string | undefined;
+  photosWaiting: number;
+  storage: { used: string; free: string; low: boolean } | null;
+}
+
+/** Below this much free space the phone is warned before a day's work (photos of ~3 MB). */
+const LOW_STORAGE_BYTES = 300 * 1024 * 1024;
+
+async function storageLeft(): Promise<Local["storage"]> {
+  const estimate = await navigator.storage?.estimate?.().catch(() => undefined);
+  if (!estimate?.quota) return null;
+  const used = estimate.usage ?? 0;
+  const free = estimate.quota - used;
+  return { used: formatBytes(used), free: formatBytes(free), low: free < LOW_STORAGE_BYTES };
 }
 
 async function readLocal(store: Store): Promise<Local> {
-  const [households, outbox, drafts, rejected, desa, form, pulledAt] = await Promise.all([
+  const [households, outbox, drafts, rejected, desa, form, pulledAt, photos, storage] = await Promise.all([
     store.households(),
     store.outbox(),
     store.drafts(),
@@ -241,13 +280,16 @@ async function readLocal(store: Store): Promise<Local> {
     store.desa(),
     store.form(),
     store.pulledAt(),
+    store.photosToSend(),
+    storageLeft(),
   ]);
-  return { households, outbox, drafts, rejected, desa, form, pulledAt };
+  return { households, outbox, drafts, rejected, desa, form, pulledAt, photosWaiting: photos.length, storage };
 }
 
 /** Seconds until trying again after `error`, `null` when trying again would not help. */
 function retryAfter(error: unknown): number | null {
   if (error instanceof NetworkError) return 30;
+  if (error instanceof UploadFailed) return error.status === null || error.status >= 500 || error.status === 429 ? 30 : null;
   if (error instanceof ApiError && (error.status === 503 || error.status === 429 || error.status >= 500)) {
     return Math.min(Math.max(error.body?.retry_after_seconds ?? 30, 5), 300);
   }

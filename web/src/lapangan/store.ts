@@ -11,7 +11,9 @@
 //   anything is sent;
 // - `drafts`: surveys being filled in, by household id, kept at every change;
 // - `rejections`: mutations the server refused, with its reasons, until the worker has seen
-//   them.
+//   them;
+// - `photos`: the photo files as the camera made them (their EXIF matters to the checks), by
+//   SHA-256, until the server has them.
 //
 // A pulled page and its cursor are written in one transaction (PROTOCOL.md §6): a crash
 // between pages neither skips nor repeats a change.
@@ -40,6 +42,19 @@ export interface Session {
   user: Me;
 }
 
+/** A photo file kept on the phone until the server has it. */
+export interface PhotoFile {
+  sha256: string;
+  /** The file as taken; dropped once uploaded, to spare the phone's storage. */
+  blob: Blob | null;
+  household_id: string;
+  kind: string;
+  /** `draft`: named by a draft only; `queued`: named by a finished visit, to upload;
+   * `uploaded`: the server has it. */
+  state: "draft" | "queued" | "uploaded";
+  added_at: string;
+}
+
 /** A mutation the server refused, with what was sent. */
 export interface Rejected {
   seq: number;
@@ -66,6 +81,7 @@ interface Schema extends DBSchema {
   outbox: { key: number; value: Mutation };
   drafts: { key: string; value: Draft };
   rejections: { key: number; value: Rejected };
+  photos: { key: string; value: PhotoFile };
 }
 
 const NAME = "ekemiskinan-lapangan";
@@ -74,7 +90,7 @@ export class Store {
   private constructor(private readonly db: IDBPDatabase<Schema>) {}
 
   static async open(name = NAME): Promise<Store> {
-    const db = await openDB<Schema>(name, 2, {
+    const db = await openDB<Schema>(name, 3, {
       upgrade(db, from) {
         if (from < 1) {
           db.createObjectStore("meta");
@@ -86,6 +102,7 @@ export class Store {
           db.createObjectStore("drafts", { keyPath: "household_id" });
           db.createObjectStore("rejections", { keyPath: "seq" });
         }
+        if (from < 3) db.createObjectStore("photos", { keyPath: "sha256" });
       },
     });
     return new Store(db);
@@ -211,7 +228,7 @@ export class Store {
    * survey is either a draft or waiting to be sent, never both or neither.
    */
   async enqueue(ops: Op[], draftId?: string): Promise<Mutation[]> {
-    const tx = this.db.transaction(["meta", "outbox", "drafts"], "readwrite");
+    const tx = this.db.transaction(["meta", "outbox", "drafts", "photos"], "readwrite");
     const meta = tx.objectStore("meta");
     const device = (await meta.get("device_id")) as string | undefined;
     if (!device) throw new Error("no device id yet");
@@ -229,6 +246,15 @@ export class Store {
     await meta.put(seq, "next_seq");
     await meta.put(clock, "hlc");
     if (draftId) await tx.objectStore("drafts").delete(draftId);
+    // The photos a finished visit names are to be sent.
+    const photos = tx.objectStore("photos");
+    for (const op of ops) {
+      if (op.op !== "record_visit") continue;
+      for (const ref of op.photos) {
+        const file = await photos.get(ref.sha256);
+        if (file && file.state === "draft") await photos.put({ ...file, state: "queued" });
+      }
+    }
     await tx.done;
     return written;
   }
@@ -276,9 +302,50 @@ export class Store {
     await this.db.put("drafts", draft);
   }
 
+  /** Drops a draft and the photos only it named. */
   async dropDraft(id: string): Promise<void> {
-    await this.db.delete("drafts", id);
+    const tx = this.db.transaction(["drafts", "photos"], "readwrite");
+    await tx.objectStore("drafts").delete(id);
+    for (const file of await tx.objectStore("photos").getAll()) {
+      if (file.household_id === id && file.state === "draft") await tx.objectStore("photos").delete(file.sha256);
+    }
+    await tx.done;
   }
+
+  /** Keeps a photo file taken for a draft (the same file twice is kept once). */
+  async addPhoto(file: PhotoFile): Promise<void> {
+    const tx = this.db.transaction("photos", "readwrite");
+    const known = await tx.store.get(file.sha256);
+    if (!known) await tx.store.put(file);
+    await tx.done;
+  }
+
+  photo(sha256: string): Promise<PhotoFile | undefined> {
+    return this.db.get("photos", sha256);
+  }
+
+  /** Drops a draft's photo the worker replaced or removed. */
+  async dropDraftPhoto(sha256: string): Promise<void> {
+    const tx = this.db.transaction("photos", "readwrite");
+    const file = await tx.store.get(sha256);
+    if (file?.state === "draft") await tx.store.delete(sha256);
+    await tx.done;
+  }
+
+  /** Photos to send, oldest first. */
+  async photosToSend(): Promise<PhotoFile[]> {
+    const all = await this.db.getAll("photos");
+    return all.filter((f) => f.state === "queued").sort((a, b) => a.added_at.localeCompare(b.added_at));
+  }
+
+  /** The server has the photo: its file is no longer needed on the phone. */
+  async photoUploaded(sha256: string): Promise<void> {
+    const tx = this.db.transaction("photos", "readwrite");
+    const file = await tx.store.get(sha256);
+    if (file) await tx.store.put({ ...file, blob: null, state: "uploaded" });
+    await tx.done;
+  }
+
 
   households(): Promise<HouseholdSnapshot[]> {
     return this.db.getAll("households");

@@ -132,6 +132,11 @@ export class Api {
     return this.json("POST", "/v1/sync/push", request);
   }
 
+  /** Whether the server has the photo (`404` when not: an `ApiError`). */
+  async photoStored(sha256: string): Promise<void> {
+    await this.send("GET", `/v1/photos/${sha256}`);
+  }
+
   /** The newest published version of every form. */
   forms(): Promise<FormList> {
     return this.json("GET", "/v1/forms");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { formatCoordinate, formatDate, formatDateTime, formatDistance, formatNumber, formatRupiah, maskIdentity } from "./format";
+import { formatBytes, formatCoordinate, formatDate, formatDateTime, formatDistance, formatNumber, formatRupiah, maskIdentity } from "./format";
 
 describe("formatting for Indonesian readers", () => {
   it("writes times in WITA, eight hours ahead of UTC", () => {
@@ -14,6 +14,12 @@ describe("formatting for Indonesian readers", () => {
   it("groups thousands with dots and writes rupiah", () => {
     expect(formatNumber(12345)).toBe("12.345");
     expect(formatRupiah(600000).replace(/\s/g, " ")).toBe("Rp 600.000");
+  });
+
+  it("writes storage sizes as phones do", () => {
+    expect(formatBytes(850 * 1024)).toBe("850 KB");
+    expect(formatBytes(12.34 * 1024 * 1024)).toBe("12,3 MB");
+    expect(formatBytes(1.2 * 1024 ** 3)).toBe("1,2 GB");
   });
 
   it("writes coordinates to five decimals with a decimal comma", () => {

@@ -83,6 +83,13 @@ export function formatDistance(metres: number): string {
   return `${oneDecimal.format(metres / 1000)} km`;
 }
 
+/** "850 KB", "12,3 MB", "1,2 GB" (powers of 1024, as phones show storage). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${number.format(Math.round(bytes / 1024))} KB`;
+  if (bytes < 1024 ** 3) return `${oneDecimal.format(bytes / 1024 ** 2)} MB`;
+  return `${oneDecimal.format(bytes / 1024 ** 3)} GB`;
+}
+
 /** A NIK or No KK masked as in lists and exports: 7322********0001. */
 export function maskIdentity(digits: string): string {
   if (digits.length !== 16) return digits;

@@ -4,7 +4,9 @@ import type { AreaRef, FieldDef, FormDefinition, JsonValue } from "../../generat
 import { id } from "../../i18n/id";
 import { formatCoordinate, formatDistance, formatNumber } from "../../shared/format";
 import type { Store } from "../store";
-import { type Draft, draftOps, hasBlockingProblems, problemsOf, workerFields } from "./draft";
+import { sha256Hex } from "../photos";
+import { blockingCount, type Draft, draftOps, hasBlockingProblems, problemsOf, workerFields } from "./draft";
+import { PhotoSlot } from "./PhotoSlot";
 import { Question } from "./Question";
 
 const t = id.survey;
@@ -50,11 +52,7 @@ export function Survey(props: {
   }, []);
 
   const problems = problemsOf(form, draft, complete);
-  const blocking =
-    problems.household.size +
-    [...problems.members.values()].reduce((n, m) => n + m.size, 0) +
-    problems.families.size +
-    problems.survey.length;
+  const blocking = blockingCount(problems);
 
   function answer(name: string, value: JsonValue) {
     const fields = { ...draft.fields };
@@ -103,6 +101,23 @@ export function Survey(props: {
       },
       { enableHighAccuracy: true, timeout: 60_000, maximumAge: 0 },
     );
+  }
+
+  async function takePhoto(kind: string, file: File) {
+    const sha256 = await sha256Hex(file);
+    await store.addPhoto({
+      sha256,
+      blob: file,
+      household_id: draft.household_id,
+      kind,
+      state: "draft",
+      added_at: new Date().toISOString(),
+    });
+    const replaced = draft.photos.find((p) => p.kind === kind);
+    change({ ...draft, photos: [...draft.photos.filter((p) => p.kind !== kind), { kind, sha256 }] });
+    if (replaced && replaced.sha256 !== sha256 && !draft.photos.some((p) => p.kind !== kind && p.sha256 === replaced.sha256)) {
+      await store.dropDraftPhoto(replaced.sha256);
+    }
   }
 
   async function finish() {
@@ -288,6 +303,21 @@ export function Survey(props: {
         <button type="button" disabled={locating} onClick={locate}>
           {locating ? t.takingGps : draft.gps ? t.retakeGps : t.takeGps}
         </button>
+      </fieldset>
+
+      <fieldset class="section">
+        <legend>{t.photos}</legend>
+        <p class="hint">{t.photosHint}</p>
+        {form.photos.map((def) => (
+          <PhotoSlot
+            key={def.kind}
+            store={store}
+            def={def}
+            sha256={draft.photos.find((p) => p.kind === def.kind)?.sha256}
+            missing={problems.photos.has(def.kind)}
+            onFile={(file) => void takePhoto(def.kind, file)}
+          />
+        ))}
       </fieldset>
 
       <div class="actions">

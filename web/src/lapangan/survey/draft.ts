@@ -2,7 +2,7 @@
 // mutations of the sync protocol when the worker finishes it (create the household, its
 // families with their No KK, its members, then the visit with the answers and the GPS fix).
 
-import type { FieldDef, FormDefinition, GpsFix, Op } from "../../generated/protocol";
+import type { FieldDef, FormDefinition, GpsFix, Op, PhotoRef } from "../../generated/protocol";
 import type { Fields } from "../engine/local";
 import { fieldProblems, identityWarning } from "../engine/validate";
 
@@ -27,6 +27,8 @@ export interface Draft {
   families: DraftFamily[];
   members: DraftMember[];
   gps: GpsFix | null;
+  /** One photo per kind the form asks for, by hash (the files are in the store). */
+  photos: PhotoRef[];
   started_at: string;
   updated_at: string;
 }
@@ -48,6 +50,7 @@ export function newDraft(form: FormDefinition, areaCode: string): Draft {
     families: [{ id: family, no_kk: "" }],
     members: [{ id: crypto.randomUUID(), family_id: family, fields: {} }],
     gps: null,
+    photos: [],
     started_at: now,
     updated_at: now,
   };
@@ -60,6 +63,8 @@ export interface Problems {
   families: Map<string, string>;
   /** Problems of the survey as a whole (no desa, no member, no GPS fix). */
   survey: string[];
+  /** Required photos not taken, by kind. */
+  photos: Set<string>;
   /** NIK and No KK that look wrong but may be what the card says, by member id or family id. */
   warnings: Map<string, string>;
 }
@@ -87,16 +92,27 @@ export function problemsOf(form: FormDefinition, draft: Draft, complete: boolean
     }
   }
   const survey: string[] = [];
+  const photos = new Set<string>();
   if (complete) {
     if (!draft.area_code) survey.push("desa");
     if (draft.members.length === 0) survey.push("members");
     if (!draft.gps) survey.push("gps");
+    for (const def of form.photos) {
+      if (def.required && !draft.photos.some((p) => p.kind === def.kind)) photos.add(def.kind);
+    }
   }
-  return { household, members, families, survey, warnings };
+  return { household, members, families, survey, warnings, photos };
+}
+
+/** How many things stop the draft from being sent. */
+export function blockingCount(p: Problems): number {
+  let n = p.household.size + p.families.size + p.survey.length + p.photos.size;
+  for (const m of p.members.values()) n += m.size;
+  return n;
 }
 
 export function hasBlockingProblems(p: Problems): boolean {
-  return p.household.size > 0 || p.members.size > 0 || p.families.size > 0 || p.survey.length > 0;
+  return blockingCount(p) > 0;
 }
 
 /** The mutations that send a finished draft (a household the phone created: base version 0). */
@@ -128,7 +144,7 @@ export function draftOps(draft: Draft, endedAt: string): Op[] {
     ended_at: endedAt,
     answers: draft.fields,
     gps: draft.gps,
-    photos: [],
+    photos: draft.photos,
   });
   return ops;
 }
