@@ -5,7 +5,7 @@ import { expect, type Page, test } from "@playwright/test";
 
 import type { FieldDef, FormDefinition } from "../src/generated/protocol";
 
-import { expectAccessible, expectNoEnglish, PASSWORD, screenshot, token } from "./support";
+import { expectAccessible, expectNoEnglish, PASSWORD, screenshot, seeded, token } from "./support";
 
 // A cheap Android phone: a 360 × 800 screen, touch.
 test.use({ viewport: { width: 360, height: 800 }, hasTouch: true, isMobile: true });
@@ -251,4 +251,59 @@ test("a household surveyed with no signal survives reloads and reaches the serve
     });
     expect(sha256(await original.body())).toBe(sha256(bytes));
   }
+});
+
+test("a returned household shows the supervisor's notes on its answers, and fixing it resubmits it", async ({
+  page,
+  request,
+}) => {
+  // A supervisor returns a household with a note on one answer.
+  const supervisor = await token(request, "demo-supervisor");
+  const auth = { authorization: `Bearer ${supervisor}` };
+  const target = seeded.households[1];
+  const current = (await (await request.get(`/v1/households/${target}`, { headers: auth })).json()) as {
+    version: number;
+    fields: Record<string, unknown>;
+  };
+  const head = String(current.fields.nama_kepala_rumah_tangga);
+  const decided = await request.post(`/v1/households/${target}/review`, {
+    headers: auth,
+    data: {
+      version: current.version,
+      decision: "return",
+      note: "Luas lantai tidak sesuai foto",
+      field_notes: [{ target: { kind: "household", field: "luas_lantai_m2" }, note: "Ukur ulang luas lantai" }],
+    },
+  });
+  expect(decided.status()).toBe(200);
+
+  await logIn(page, "demo-tksk");
+  const item = page.locator("ul.households > li", { hasText: head });
+  await expect(item).toContainText("Dikembalikan");
+  await expect(item).toContainText("Catatan supervisor: Luas lantai tidak sesuai foto");
+  await item.getByRole("button", { name: "Perbaiki" }).click();
+
+  await expect(page.getByRole("heading", { name: `Perbaiki data: ${head}` })).toBeVisible();
+  await expect(page.locator(".review-note")).toContainText("Ukur ulang luas lantai");
+  const noted = page.locator(".question.noted");
+  await expect(noted).toHaveCount(1);
+  await expect(noted).toContainText("Catatan supervisor: Ukur ulang luas lantai");
+  await expect(noted.locator("input")).toHaveAttribute("id", "rt-luas_lantai_m2");
+  await expectAccessible(page);
+  await expectNoEnglish(page);
+  await screenshot(page, "lapangan-dikembalikan");
+  await noted.locator("input").fill("42,5");
+  await page.getByRole("button", { name: "Selesai dan kirim perbaikan" }).click();
+
+  // Sent (the app syncs at once with signal); the server has it resubmitted, with the fix.
+  await expect(page.getByText("Semua survei sudah terkirim.")).toBeVisible();
+  await expect(item).toContainText("Terkirim ulang");
+  const after = (await (await request.get(`/v1/households/${target}`, { headers: auth })).json()) as {
+    version: number;
+    review_status: string;
+    fields: Record<string, unknown>;
+  };
+  expect(after.review_status).toBe("resubmitted");
+  expect(after.fields.luas_lantai_m2).toBe(42.5);
+  expect(after.version).toBe(current.version + 2);
 });

@@ -9,7 +9,7 @@ import { Households } from "./pages/Households";
 import { Login, Refusal } from "./pages/Login";
 import { Rejections } from "./pages/Rejections";
 import { type Rejected, type Session, Store } from "./store";
-import { type Draft, newDraft } from "./survey/draft";
+import { type Draft, editDraft, newDraft } from "./survey/draft";
 import { Survey } from "./survey/Survey";
 import { type PhotoProgress, sendPhotos, UploadFailed } from "./photos";
 import { pull, push, refreshDesa, refreshForm, SequenceGap } from "./sync";
@@ -163,6 +163,12 @@ function Work(props: { store: Store; session: Session; onSession: (s: Session | 
     setSurveying(newDraft(form, only));
   }
 
+  /** An edit of a household as the phone shows it, based on the version last pulled. */
+  function editHousehold(view: HouseholdSnapshot) {
+    const pulled = local?.households.find((h) => h.id === view.id);
+    setSurveying(editDraft(view, pulled?.version ?? 0));
+  }
+
   async function openDraft(householdId: string) {
     const draft = await store.draft(householdId);
     if (draft) setSurveying(draft);
@@ -239,6 +245,7 @@ function Work(props: { store: Store; session: Session; onSession: (s: Session | 
             drafts={local.drafts}
             desa={local.desa}
             onOpenDraft={(h) => void openDraft(h)}
+            onEdit={editHousehold}
           />
         </main>
       )}

@@ -52,7 +52,9 @@ export function Households(props: {
   drafts: Draft[];
   desa: AreaRef[];
   onOpenDraft: (householdId: string) => void;
+  onEdit: (household: HouseholdSnapshot) => void;
 }) {
+  const drafted = new Set(props.drafts.map((d) => d.household_id));
   const [query, setQuery] = useState("");
   const names = new Map(props.desa.map((d) => [d.code, d.name]));
   const [all, waiting] = views(props.households, props.outbox);
@@ -123,6 +125,15 @@ export function Households(props: {
                     <div class="address">{address(h)}</div>
                     {h.review_status === "returned" && h.review?.note && (
                       <div class="note">{t.returnedNote(h.review.note)}</div>
+                    )}
+                    {!drafted.has(h.id) && (
+                      <button
+                        type="button"
+                        class={h.review_status === "returned" ? "edit primary" : "edit"}
+                        onClick={() => props.onEdit(h)}
+                      >
+                        {h.review_status === "returned" ? t.fix : t.edit}
+                      </button>
                     )}
                   </li>
                 ))}

@@ -30,6 +30,8 @@ export function Question(props: {
   prefix: string;
   problem?: string | undefined;
   warning?: string | undefined;
+  /** A supervisor's note on this answer, when the household was returned. */
+  noted?: string | undefined;
 }) {
   const { def, value, prefix } = props;
   const inputId = `${prefix}-${def.name}`;
@@ -43,15 +45,21 @@ export function Question(props: {
       {def.required && <span class="required"> ({t.required})</span>}
     </span>
   );
-  const noteLine = note && (
-    <p id={noteId} class={props.problem ? "field-problem" : "field-warning"}>
-      {note}
-    </p>
+  const noteLine = (
+    <>
+      {props.noted && <p class="supervisor-note">{t.noted(props.noted)}</p>}
+      {note && (
+        <p id={noteId} class={props.problem ? "field-problem" : "field-warning"}>
+          {note}
+        </p>
+      )}
+    </>
   );
+  const box = props.noted ? "question noted" : "question";
 
   if (def.type === "select") {
     return (
-      <div class="question">
+      <div class={box}>
         <label for={inputId}>{label}</label>
         <select
           id={inputId}
@@ -74,7 +82,7 @@ export function Question(props: {
   if (def.type === "multi_select" || def.type === "boolean") {
     const chosen = Array.isArray(value) ? value : [];
     return (
-      <fieldset class="question" {...described}>
+      <fieldset class={box} {...described}>
         <legend>{label}</legend>
         {def.type === "boolean"
           ? [true, false].map((answer) => (
@@ -109,7 +117,7 @@ export function Question(props: {
   const numeric = def.type === "integer" || (def.type === "text" && def.digits != null);
   const typed = (e: { currentTarget: HTMLInputElement }) => props.onChange(parse(def, e.currentTarget.value));
   return (
-    <div class="question">
+    <div class={box}>
       <label for={inputId}>{label}</label>
       {def.type === "date" ? (
         <input id={inputId} type="date" value={shown(value)} onInput={typed} {...described} {...invalid} />

@@ -128,7 +128,13 @@ export function Survey(props: {
       return;
     }
     await saving.current;
-    await store.enqueue(draftOps(draft, new Date().toISOString()), draft.household_id);
+    const ops = draftOps(form, draft, new Date().toISOString());
+    if (ops.length === 0) {
+      await store.dropDraft(draft.household_id);
+      props.onDone(t.nothingChanged);
+      return;
+    }
+    await store.enqueue(ops, draft.household_id);
     props.onDone(t.queued);
   }
 
@@ -145,9 +151,39 @@ export function Survey(props: {
   }
 
   const memberDefs = workerFields(form.member_fields);
+  const review = draft.base?.review_status === "returned" ? draft.base.review : undefined;
+  const notes = review?.field_notes ?? [];
+  const householdNote = (field: string) =>
+    notes.find((n) => n.target.kind === "household" && n.target.field === field)?.note;
+  const memberNotes = (memberId: string) => notes.filter((n) => n.target.kind === "member" && n.target.member_id === memberId);
+  const label = (field: string) => form.household_fields.find((d) => d.name === field)?.label ?? field;
+  const head = typeof draft.fields.nama_kepala_rumah_tangga === "string" ? draft.fields.nama_kepala_rumah_tangga : "";
   return (
     <main id="isi" class="survey">
-      <h1>{t.title}</h1>
+      <h1>{draft.base ? t.editTitle(head) : t.title}</h1>
+      {review && (
+        <section class="review-note" aria-labelledby="catatan">
+          <h2 id="catatan">{t.supervisorNote(review.decided_by)}</h2>
+          {review.note && <p>{review.note}</p>}
+          {notes.length > 0 && (
+            <>
+              <p>{t.notesTitle}</p>
+              <ul>
+                {notes.map((n, i) => (
+                  <li key={i}>
+                    {n.target.kind === "household"
+                      ? t.fieldNote(label(n.target.field), n.note)
+                      : n.target.kind === "member"
+                        ? t.fieldNote(memberName(draft, n.target.member_id), n.note)
+                        : t.fieldNote(t.photoNote, n.note)}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </section>
+      )}
+      {draft.base && <p class="hint">{t.editHint}</p>}
       {complete && blocking > 0 && (
         <p class="problem" role="alert" tabIndex={-1} ref={summary}>
           {t.blocked(formatNumber(blocking))}
@@ -185,6 +221,7 @@ export function Survey(props: {
               prefix="rt"
               value={draft.fields[def.name]}
               problem={problems.household.get(def.name)}
+              noted={householdNote(def.name)}
               onChange={(v) => answer(def.name, v)}
             />
           ))}
@@ -224,8 +261,15 @@ export function Survey(props: {
           {t.addFamily}
         </button>
         {draft.members.map((member, i) => (
-          <fieldset class="member" key={member.id}>
+          <fieldset class={memberNotes(member.id).length ? "member noted" : "member"} key={member.id}>
             <legend>{t.member(i + 1)}</legend>
+            {memberNotes(member.id)
+              .filter((n) => n.target.kind === "member" && !n.target.field)
+              .map((n, k) => (
+                <p class="supervisor-note" key={k}>
+                  {t.noted(n.note)}
+                </p>
+              ))}
             {draft.families.length > 1 && (
               <div class="question">
                 <label for={`kk-of-${member.id}`}>{t.memberFamily}</label>
@@ -256,6 +300,9 @@ export function Survey(props: {
                 value={member.fields[def.name]}
                 problem={problems.members.get(member.id)?.get(def.name)}
                 warning={def.name === "nik" ? problems.warnings.get(member.id) : undefined}
+                noted={
+                  memberNotes(member.id).find((n) => n.target.kind === "member" && n.target.field === def.name)?.note
+                }
                 onChange={(v) => answerMember(member.id, def.name, v)}
               />
             ))}
@@ -322,7 +369,7 @@ export function Survey(props: {
 
       <div class="actions">
         <button type="button" class="primary" onClick={() => void finish()}>
-          {t.finish}
+          {draft.base ? t.finishEdit : t.finish}
         </button>
         <button type="button" onClick={() => void leave()}>
           {t.back}
@@ -333,4 +380,10 @@ export function Survey(props: {
       </div>
     </main>
   );
+}
+
+function memberName(draft: Draft, memberId: string): string {
+  const member = draft.members.find((m) => m.id === memberId);
+  const name = member?.fields.nama;
+  return id.lapangan.memberLabel(typeof name === "string" && name ? name : "");
 }

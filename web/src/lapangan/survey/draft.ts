@@ -1,8 +1,11 @@
 // A survey being filled in on the phone: kept in IndexedDB at every change, turned into the
-// mutations of the sync protocol when the worker finishes it (create the household, its
-// families with their No KK, its members, then the visit with the answers and the GPS fix).
+// mutations of the sync protocol when the worker finishes it. A new household: create it, its
+// families with their No KK, its members, then the visit with the answers, the GPS fix and
+// the photos. A household pulled from the server (one a supervisor returned, say): only what
+// changed, based on the version the phone last pulled, and a visit when the worker took a new
+// GPS fix or new photos.
 
-import type { FieldDef, FormDefinition, GpsFix, Op, PhotoRef } from "../../generated/protocol";
+import type { FieldDef, FormDefinition, GpsFix, HouseholdSnapshot, JsonValue, Op, PhotoRef } from "../../generated/protocol";
 import type { Fields } from "../engine/local";
 import { fieldProblems, identityWarning } from "../engine/validate";
 
@@ -31,6 +34,31 @@ export interface Draft {
   photos: PhotoRef[];
   started_at: string;
   updated_at: string;
+  /** For a household pulled from the server: what the phone showed when the edit began. */
+  base?: HouseholdSnapshot;
+}
+
+/** An edit of a household as the phone shows it (its server copy with pending changes). */
+export function editDraft(view: HouseholdSnapshot, baseVersion: number): Draft {
+  const now = new Date().toISOString();
+  const families = view.families.map((f) => ({ id: f.id, no_kk: f.no_kk ?? "" }));
+  const members = view.members
+    .filter((m) => !m.removed)
+    .map((m) => ({ id: m.id, family_id: m.family_id ?? families[0]?.id ?? "", fields: { ...m.fields } }));
+  return {
+    household_id: view.id,
+    area_code: view.area_code,
+    form_id: view.form_id,
+    form_version: view.form_version,
+    fields: { ...view.fields },
+    families,
+    members,
+    gps: null,
+    photos: [],
+    started_at: now,
+    updated_at: now,
+    base: { ...view, version: baseVersion },
+  };
 }
 
 /** The questions a field worker answers: those the form gives to supervisors are not theirs. */
@@ -96,8 +124,9 @@ export function problemsOf(form: FormDefinition, draft: Draft, complete: boolean
   if (complete) {
     if (!draft.area_code) survey.push("desa");
     if (draft.members.length === 0) survey.push("members");
-    if (!draft.gps) survey.push("gps");
-    for (const def of form.photos) {
+    // A household already surveyed has its fix and photos; an edit adds to them.
+    if (!draft.gps && !draft.base) survey.push("gps");
+    for (const def of draft.base ? [] : form.photos) {
       if (def.required && !draft.photos.some((p) => p.kind === def.kind)) photos.add(def.kind);
     }
   }
@@ -115,8 +144,80 @@ export function hasBlockingProblems(p: Problems): boolean {
   return blockingCount(p) > 0;
 }
 
-/** The mutations that send a finished draft (a household the phone created: base version 0). */
-export function draftOps(draft: Draft, endedAt: string): Op[] {
+/** The mutations that send a finished draft. */
+export function draftOps(form: FormDefinition, draft: Draft, endedAt: string): Op[] {
+  // A visit records the worker's answers; those the form gives to supervisors are not theirs.
+  const own = new Set(workerFields(form.household_fields).map((d) => d.name));
+  const answers: Fields = Object.fromEntries(Object.entries(draft.fields).filter(([name]) => own.has(name)));
+  return draft.base ? editOps(draft, draft.base, endedAt, answers) : createOps(draft, endedAt, answers);
+}
+
+function same(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+/** The answers of `now` that differ from `before`; `null` clears one. */
+function changed(before: Fields, now: Fields): Fields {
+  const out: Fields = {};
+  for (const name of new Set([...Object.keys(before), ...Object.keys(now)])) {
+    if (!same(before[name], now[name])) out[name] = now[name] ?? null;
+  }
+  return out;
+}
+
+/** An edit of a pulled household: what changed since `base`, based on its version. */
+function editOps(draft: Draft, base: HouseholdSnapshot, endedAt: string, answers: Fields): Op[] {
+  const household_id = draft.household_id;
+  const base_version = base.version;
+  const ops: Op[] = [];
+  const fields = changed(base.fields, draft.fields);
+  if (Object.keys(fields).length > 0) ops.push({ op: "update_household", household_id, base_version, fields });
+  if (draft.area_code !== base.area_code) {
+    ops.push({ op: "move_household", household_id, base_version, area_code: draft.area_code });
+  }
+  for (const f of draft.families) {
+    const before = base.families.find((b) => b.id === f.id);
+    if (!before || (before.no_kk ?? "") !== f.no_kk) {
+      ops.push({ op: "put_family", household_id, family_id: f.id, base_version, no_kk: f.no_kk || null });
+    }
+  }
+  for (const m of draft.members) {
+    const before = base.members.find((b) => b.id === m.id && !b.removed);
+    if (!before) {
+      ops.push({ op: "add_member", household_id, member_id: m.id, base_version, family_id: m.family_id, fields: m.fields });
+      continue;
+    }
+    const memberFields = changed(before.fields, m.fields);
+    if (Object.keys(memberFields).length > 0) {
+      ops.push({ op: "update_member", household_id, member_id: m.id, base_version, fields: memberFields });
+    }
+  }
+  for (const before of base.members) {
+    if (!before.removed && !draft.members.some((m) => m.id === before.id)) {
+      ops.push({ op: "remove_member", household_id, member_id: before.id, base_version });
+    }
+  }
+  if (draft.gps || draft.photos.length > 0) ops.push(visit(draft, endedAt, answers));
+  return ops;
+}
+
+function visit(draft: Draft, endedAt: string, answers: Fields): Op {
+  return {
+    op: "record_visit",
+    visit_id: crypto.randomUUID(),
+    household_id: draft.household_id,
+    form_id: draft.form_id,
+    form_version: draft.form_version,
+    started_at: draft.started_at,
+    ended_at: endedAt,
+    answers,
+    gps: draft.gps,
+    photos: draft.photos,
+  };
+}
+
+/** A household the phone created: base version 0. */
+function createOps(draft: Draft, endedAt: string, answers: Fields): Op[] {
   const household_id = draft.household_id;
   const ops: Op[] = [
     {
@@ -134,17 +235,6 @@ export function draftOps(draft: Draft, endedAt: string): Op[] {
   for (const m of draft.members) {
     ops.push({ op: "add_member", household_id, member_id: m.id, base_version: 0, family_id: m.family_id, fields: m.fields });
   }
-  ops.push({
-    op: "record_visit",
-    visit_id: crypto.randomUUID(),
-    household_id,
-    form_id: draft.form_id,
-    form_version: draft.form_version,
-    started_at: draft.started_at,
-    ended_at: endedAt,
-    answers: draft.fields,
-    gps: draft.gps,
-    photos: draft.photos,
-  });
+  ops.push(visit(draft, endedAt, answers));
   return ops;
 }
