@@ -548,6 +548,9 @@ export const id = {
     retakeGps: "Ambil ulang titik GPS",
     noGps: "Belum ada titik GPS.",
     fix: (where: string, accuracy: string) => `${where} · akurasi ${accuracy}`,
+    fixInside: (desa: string) => `Titik GPS di dalam Desa/Kel. ${desa}.`,
+    fixOutside: (distance: string, desa: string, located: string | null) =>
+      `Titik GPS ${distance} di luar Desa/Kel. ${desa}${located ? `, di dalam Desa/Kel. ${located}` : ""}. Periksa desa yang dipilih, atau ambil ulang titik di rumah ini.`,
     inaccurate: "Akurasi rendah (lebih dari 50 m). Bila bisa, tunggu di luar rumah lalu ambil ulang.",
     gpsDenied: "Izin lokasi ditolak. Izinkan lokasi untuk aplikasi ini di pengaturan browser.",
     gpsFailed: "Titik GPS tidak didapat. Coba lagi di tempat terbuka.",

@@ -8,7 +8,7 @@ import { formatBytes, formatDateTime, formatNumber, formatPercent } from "../sha
 import { Households } from "./pages/Households";
 import { Login, Refusal } from "./pages/Login";
 import { Rejections } from "./pages/Rejections";
-import { type Rejected, type Session, Store } from "./store";
+import { type Boundaries, type Rejected, type Session, Store } from "./store";
 import { type Draft, editDraft, newDraft } from "./survey/draft";
 import { Survey } from "./survey/Survey";
 import { type PhotoProgress, sendPhotos, UploadFailed } from "./photos";
@@ -196,7 +196,12 @@ function Work(props: { store: Store; session: Session; onSession: (s: Session | 
         </button>
       </header>
       {surveying && local.form ? (
-        <Survey store={store} form={local.form} desa={local.desa} initial={surveying} onDone={(m) => void surveyDone(m)} />
+        <Survey
+          store={store}
+          form={local.form}
+          desa={local.desa}
+          boundaries={local.boundaries}
+          initial={surveying} onDone={(m) => void surveyDone(m)} />
       ) : (
         <main id="isi">
           <section class="sync" aria-label={t.server}>
@@ -261,6 +266,7 @@ interface Local {
   drafts: Draft[];
   rejected: Rejected[];
   desa: AreaRef[];
+  boundaries: Boundaries;
   form: FormDefinition | undefined;
   pulledAt: string | undefined;
   photosWaiting: number;
@@ -279,18 +285,19 @@ async function storageLeft(): Promise<Local["storage"]> {
 }
 
 async function readLocal(store: Store): Promise<Local> {
-  const [households, outbox, drafts, rejected, desa, form, pulledAt, photos, storage] = await Promise.all([
+  const [households, outbox, drafts, rejected, desa, boundaries, form, pulledAt, photos, storage] = await Promise.all([
     store.households(),
     store.outbox(),
     store.drafts(),
     store.rejections(),
     store.desa(),
+    store.boundaries(),
     store.form(),
     store.pulledAt(),
     store.photosToSend(),
     storageLeft(),
   ]);
-  return { households, outbox, drafts, rejected, desa, form, pulledAt, photosWaiting: photos.length, storage };
+  return { households, outbox, drafts, rejected, desa, boundaries, form, pulledAt, photosWaiting: photos.length, storage };
 }
 
 /** Seconds until trying again after `error`, `null` when trying again would not help. */

@@ -24,6 +24,7 @@ import type {
   AreaRef,
   Change,
   FormDefinition,
+  Geometry,
   Hlc,
   HouseholdSnapshot,
   LoginResponse,
@@ -41,6 +42,9 @@ export interface Session {
   expires_at: string;
   user: Me;
 }
+
+/** The boundaries of the desa in the user's areas that the server has, by code. */
+export type Boundaries = Record<string, Geometry>;
 
 /** A photo file kept on the phone until the server has it. */
 export interface PhotoFile {
@@ -70,6 +74,8 @@ interface Meta {
   pulled_at: string;
   pushed_at: string;
   desa: AreaRef[];
+  boundaries: Boundaries;
+  desa_fetched: { areas: string; at: string };
   next_seq: number;
   hlc: Hlc;
   form: FormDefinition;
@@ -153,6 +159,8 @@ export class Store {
       await meta.delete("cursor");
       await meta.delete("pulled_at");
       await meta.delete("desa");
+      await meta.delete("boundaries");
+      await meta.delete("desa_fetched");
       await meta.delete("pushed_at");
       // The server binds a device id to its first user: another user is another device.
       await meta.put(crypto.randomUUID(), "device_id");
@@ -186,6 +194,22 @@ export class Store {
 
   async setDesa(desa: AreaRef[]): Promise<void> {
     await this.db.put("meta", desa, "desa");
+  }
+
+  async boundaries(): Promise<Boundaries> {
+    return (await this.get("boundaries")) ?? {};
+  }
+
+  async setBoundaries(boundaries: Boundaries): Promise<void> {
+    await this.db.put("meta", boundaries, "boundaries");
+  }
+
+  desaFetched(): Promise<{ areas: string; at: string } | undefined> {
+    return this.get("desa_fetched");
+  }
+
+  async setDesaFetched(fetched: { areas: string; at: string }): Promise<void> {
+    await this.db.put("meta", fetched, "desa_fetched");
   }
 
   /** Applies one pulled page and stores its cursor, in one transaction. */

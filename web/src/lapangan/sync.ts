@@ -3,7 +3,7 @@
 // (`sync_protocol::client`).
 
 import { type Api, ApiError } from "../shared/api";
-import type { Store } from "./store";
+import type { Boundaries, Store } from "./store";
 
 /** Mutations sent per push. */
 const BATCH = 100;
@@ -106,12 +106,25 @@ export async function refreshForm(api: Api, store: Store): Promise<void> {
   await store.setForm(await api.form(newest.id, newest.version));
 }
 
-/** Keeps the names of the desa in the user's areas, for the list's headings. */
+/** Keeps the names of the desa in the user's areas (for the list's headings and the survey's
+ * choice) and their boundaries (to warn about a GPS fix outside the desa with no signal). */
 export async function refreshDesa(api: Api, store: Store, areas: string[]): Promise<void> {
+  // Boundaries change rarely and weigh on a 2G link: fetched again once a day, or when the
+  // user's areas changed.
+  const key = [...areas].sort().join(",");
+  const last = await store.desaFetched();
+  if (last && last.areas === key && Date.now() - Date.parse(last.at) < DESA_EVERY_MS) return;
   const names = new Map<string, string>();
+  const boundaries: Boundaries = {};
   for (const area of areas) {
     const listing = await api.areas(area, "desa");
     for (const desa of listing.areas) names.set(desa.code, desa.name);
+    const map = await api.mapDesa(area);
+    for (const desa of map.features) boundaries[desa.properties.code] = desa.geometry;
   }
   await store.setDesa([...names].map(([code, name]) => ({ code, name })));
+  await store.setBoundaries(boundaries);
+  await store.setDesaFetched({ areas: key, at: new Date().toISOString() });
 }
+
+const DESA_EVERY_MS = 24 * 60 * 60 * 1000;

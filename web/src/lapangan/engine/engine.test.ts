@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import type { FieldDef, HouseholdSnapshot } from "../../generated/protocol";
 import { observe, tick } from "./hlc";
+import { contains, distanceToEdgeM } from "./geo";
 import { applyLocal } from "./local";
 import { fieldProblems, identityWarning, valueProblem } from "./validate";
 
@@ -73,5 +74,39 @@ describe("checking answers as the server does", () => {
     expect(identityWarning("7322013213900001", "nik", today)).toBe("digit 7–12 bukan tanggal yang ada");
     expect(identityWarning("9922011503900001", "nik", today)).toBe("kode provinsi (digit 1–2) tidak dikenal");
     expect(identityWarning("7322011503900000", "nik", today)).toBe("nomor urut (digit 13–16) tidak boleh 0000");
+  });
+});
+
+describe("a fix against a desa boundary", () => {
+  // A square of 0.01° (about 1.1 km) with a square hole in its middle.
+  const desa = {
+    type: "Polygon" as const,
+    coordinates: [
+      [
+        [120.0, -3.0],
+        [120.01, -3.0],
+        [120.01, -2.99],
+        [120.0, -2.99],
+        [120.0, -3.0],
+      ] as [number, number][],
+      [
+        [120.004, -2.996],
+        [120.006, -2.996],
+        [120.006, -2.994],
+        [120.004, -2.994],
+        [120.004, -2.996],
+      ] as [number, number][],
+    ],
+  };
+
+  it("is inside the ring and outside its hole", () => {
+    expect(contains(desa, [120.002, -2.998])).toBe(true);
+    expect(contains(desa, [120.005, -2.995])).toBe(false);
+    expect(contains(desa, [120.02, -2.995])).toBe(false);
+  });
+
+  it("is as far outside as the nearest edge", () => {
+    // 0.01° east of the east edge, at latitude 3° S: 0.01 × 111.2 km × cos 3° ≈ 1,110 m.
+    expect(distanceToEdgeM(desa, [120.02, -2.995])).toBeCloseTo(1110.4, 0);
   });
 });

@@ -1,9 +1,10 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 
-import type { AreaRef, FieldDef, FormDefinition, JsonValue } from "../../generated/protocol";
+import type { AreaRef, FieldDef, FormDefinition, GpsFix, JsonValue } from "../../generated/protocol";
 import { id } from "../../i18n/id";
 import { formatCoordinate, formatDistance, formatNumber } from "../../shared/format";
-import type { Store } from "../store";
+import { contains, distanceToEdgeM } from "../engine/geo";
+import type { Boundaries, Store } from "../store";
 import { sha256Hex } from "../photos";
 import { blockingCount, type Draft, draftOps, hasBlockingProblems, problemsOf, workerFields } from "./draft";
 import { PhotoSlot } from "./PhotoSlot";
@@ -13,6 +14,20 @@ const t = id.survey;
 
 /** Fixes less accurate than this are worth taking again. */
 const INACCURATE_M = 50;
+
+/** Where the fix lies against the chosen desa, when the phone has its boundary. */
+function fixPlace(
+  gps: GpsFix | null,
+  desa: string,
+  boundaries: Boundaries,
+): { inside: true } | { inside: false; by: number; located: string | null } | null {
+  const boundary = boundaries[desa];
+  if (!gps || !boundary) return null;
+  const point: [number, number] = [gps.longitude, gps.latitude];
+  if (contains(boundary, point)) return { inside: true };
+  const located = Object.entries(boundaries).find(([, b]) => contains(b, point))?.[0] ?? null;
+  return { inside: false, by: distanceToEdgeM(boundary, point), located };
+}
 
 function sections(defs: FieldDef[]): [string, FieldDef[]][] {
   const grouped = new Map<string, FieldDef[]>();
@@ -29,6 +44,7 @@ export function Survey(props: {
   store: Store;
   form: FormDefinition;
   desa: AreaRef[];
+  boundaries: Boundaries;
   initial: Draft;
   onDone: (message: string | null) => void;
 }) {
@@ -158,6 +174,8 @@ export function Survey(props: {
   const memberNotes = (memberId: string) => notes.filter((n) => n.target.kind === "member" && n.target.member_id === memberId);
   const label = (field: string) => form.household_fields.find((d) => d.name === field)?.label ?? field;
   const head = typeof draft.fields.nama_kepala_rumah_tangga === "string" ? draft.fields.nama_kepala_rumah_tangga : "";
+  const place = fixPlace(draft.gps, draft.area_code, props.boundaries);
+  const desaName = (code: string) => props.desa.find((d) => d.code === code)?.name ?? code;
   return (
     <main id="isi" class="survey">
       <h1>{draft.base ? t.editTitle(head) : t.title}</h1>
@@ -345,6 +363,12 @@ export function Survey(props: {
           <p>{t.noGps}</p>
         )}
         {draft.gps && draft.gps.accuracy_m > INACCURATE_M && <p class="field-warning">{t.inaccurate}</p>}
+        {place?.inside === true && <p class="fix-ok">{t.fixInside(desaName(draft.area_code))}</p>}
+        {place?.inside === false && (
+          <p class="field-warning" role="alert">
+            {t.fixOutside(formatDistance(place.by), desaName(draft.area_code), place.located ? desaName(place.located) : null)}
+          </p>
+        )}
         {gpsProblem && <p class="field-problem">{gpsProblem}</p>}
         {problems.survey.includes("gps") && <p class="field-problem">{t.needGps}</p>}
         <button type="button" disabled={locating} onClick={locate}>
