@@ -39,25 +39,56 @@ async function logIn(page: Page, username: string): Promise<void> {
   await expect(page.getByRole("heading", { name: "Wilayah kerja" })).toBeVisible();
 }
 
-/** A JPEG of a scene drawn from `seed`, made by the browser's own encoder. */
-async function jpeg(page: Page, seed: number): Promise<Buffer> {
-  const bytes = await page.evaluate(async (start) => {
-    const canvas = document.createElement("canvas");
-    canvas.width = 640;
-    canvas.height = 480;
-    const g = canvas.getContext("2d");
-    if (!g) throw new Error("no 2d canvas");
-    let x = start;
-    const next = () => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
-    for (let i = 0; i < 40; i++) {
-      g.fillStyle = `hsl(${next() * 360} 60% ${30 + next() * 40}%)`;
-      g.fillRect(next() * 640, next() * 480, next() * 300, next() * 300);
-    }
-    const blob = await new Promise<Blob | null>((done) => canvas.toBlob(done, "image/jpeg", 0.9));
-    if (!blob) throw new Error("no JPEG");
-    return [...new Uint8Array(await blob.arrayBuffer())];
-  }, seed);
+/** A JPEG of a scene drawn from `seed`, made by the browser's own encoder; with `grain`, noise
+ * over it, so that it weighs as much as a camera's photo of its size. */
+async function jpeg(page: Page, seed: number, grain = 0): Promise<Buffer> {
+  const bytes = await page.evaluate(
+    async ([start, noise]) => {
+      const [w, h] = noise > 0 ? [1024, 768] : [640, 480];
+      const canvas = document.createElement("canvas");
+      canvas.width = w;
+      canvas.height = h;
+      const g = canvas.getContext("2d");
+      if (!g) throw new Error("no 2d canvas");
+      let x = start;
+      const next = () => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
+      for (let i = 0; i < 40; i++) {
+        g.fillStyle = `hsl(${next() * 360} 60% ${30 + next() * 40}%)`;
+        g.fillRect(next() * w, next() * h, next() * 300, next() * 300);
+      }
+      if (noise > 0) {
+        const image = g.getImageData(0, 0, w, h);
+        for (let i = 0; i < image.data.length; i++) image.data[i] = (image.data[i] ?? 0) + (next() - 0.5) * noise;
+        g.putImageData(image, 0, 0);
+      }
+      const blob = await new Promise<Blob | null>((done) => canvas.toBlob(done, "image/jpeg", 0.92));
+      if (!blob) throw new Error("no JPEG");
+      return [...new Uint8Array(await blob.arrayBuffer())];
+    },
+    [seed, grain] as const,
+  );
   return Buffer.from(bytes);
+}
+
+/** Fills in a new survey in Pattimang, with its required answers, a member, a KK, a fix and
+ * the required photos (the first one heavy); returns the photos by kind. */
+async function survey(page: Page, head: string): Promise<Map<string, Buffer>> {
+  await page.getByRole("button", { name: "Survei baru" }).click();
+  await page.getByLabel("Desa/kelurahan").selectOption({ label: "Pattimang" });
+  for (const def of FORM.household_fields.filter((d) => d.required && d.owner !== "supervisor")) {
+    await answer(page, "rt", def, def.name === "nama_kepala_rumah_tangga" ? head : "Jl. Uji Lapangan 2");
+  }
+  for (const def of FORM.member_fields.filter((d) => d.required)) await answer(page, "anggota-1", def, "Sitti Uji");
+  await page.getByRole("button", { name: "Ambil titik GPS" }).click();
+  await expect(page.getByText("Titik GPS di dalam Desa/Kel. Pattimang.")).toBeVisible();
+  const taken = new Map<string, Buffer>();
+  for (const [i, def] of FORM.photos.filter((p) => p.required).entries()) {
+    const bytes = await jpeg(page, 104_729 * (i + 3), i === 0 ? 90 : 0);
+    taken.set(def.kind, bytes);
+    await page.locator(`#foto-${def.kind}`).setInputFiles({ name: `${def.kind}.jpg`, mimeType: "image/jpeg", buffer: bytes });
+  }
+  await expect(page.locator("img.preview")).toHaveCount(taken.size);
+  return taken;
 }
 
 function sha256(bytes: Buffer): string {
@@ -311,4 +342,88 @@ test("a returned household shows the supervisor's notes on its answers, and fixi
   expect(after.review_status).toBe("resubmitted");
   expect(after.fields.luas_lantai_m2).toBe(42.5);
   expect(after.version).toBe(current.version + 2);
+});
+
+test.describe("on a 2G link", () => {
+  // Requests of the page itself, not answered from a service worker, so that they can be cut.
+  test.use({ serviceWorkers: "block" });
+
+  test("a push whose answer is lost and a photo upload cut midway each arrive once", async ({
+    page,
+    context,
+    request,
+  }) => {
+    test.setTimeout(180_000);
+    await context.grantPermissions(["geolocation"]);
+    await context.setGeolocation({ latitude: -2.7915, longitude: 120.3925, accuracy: 6 });
+    await logIn(page, "demo-tksk");
+    await expect(page.getByRole("button", { name: "Survei baru" })).toBeEnabled();
+    const cdp = await context.newCDPSession(page);
+    const slow = () =>
+      cdp.send("Network.emulateNetworkConditions", {
+        offline: false,
+        latency: 300,
+        downloadThroughput: (250 * 1000) / 8,
+        uploadThroughput: (250 * 1000) / 8,
+      });
+
+    // The first push reaches the server, which applies it, but its answer never arrives.
+    let pushes = 0;
+    await page.route("**/v1/sync/push", async (route) => {
+      pushes += 1;
+      if (pushes === 1) {
+        await route.fetch();
+        await route.abort("connectionreset");
+      } else {
+        await route.continue();
+      }
+    });
+    // What the photo uploads send: one creation per photo, and where each chunk starts.
+    const created: string[] = [];
+    const offsets: number[] = [];
+    page.on("request", (r) => {
+      if (r.method() === "POST" && r.url().endsWith("/v1/uploads")) created.push(r.headers()["upload-metadata"] ?? "");
+      if (r.method() === "PATCH") offsets.push(Number(r.headers()["upload-offset"]));
+    });
+
+    const head = `Uji Sinyal Lemah ${Date.now() % 100000}`;
+    const taken = await survey(page, head);
+    const heavy = [...taken.values()][0]?.length ?? 0;
+    expect(heavy).toBeGreaterThan(2 * 128 * 1024);
+    await slow();
+    await page.getByRole("button", { name: "Selesai dan kirim" }).click();
+    await expect(page.getByRole("status")).toContainText("Dicoba lagi otomatis");
+    expect(pushes).toBe(1);
+
+    // Sent again: the server answers the stored receipts; then the photos go, slowly. The link
+    // drops for a while in the middle of the first photo.
+    await page.getByRole("button", { name: "Perbarui sekarang" }).click();
+    await expect(page.getByText(/Mengirim foto 1 dari 4 \([5-9]\d/)).toBeVisible({ timeout: 60_000 });
+    await context.setOffline(true);
+    await page.waitForTimeout(3_000);
+    await context.setOffline(false);
+    await slow();
+    await expect(page.getByText("Semua survei sudah terkirim.")).toBeVisible({ timeout: 120_000 });
+    expect(pushes).toBe(2);
+
+    // Once each: one household, one visit, every photo stored as taken; each photo created
+    // once, and the cut one resumed where it stopped rather than from its start.
+    const stored = (await pulledBy(request, "demo-tksk")).filter((h) => h.fields.nama_kepala_rumah_tangga === head);
+    expect(stored).toHaveLength(1);
+    const supervisor = await token(request, "demo-supervisor");
+    const auth = { authorization: `Bearer ${supervisor}` };
+    const places = (await (await request.get(`/v1/households/${stored[0]?.id}/places`, { headers: auth })).json()) as {
+      features: { properties: { place: string } }[];
+    };
+    expect(places.features.filter((f) => f.properties.place === "visit")).toHaveLength(1);
+    const photos = (await (await request.get(`/v1/households/${stored[0]?.id}/photos`, { headers: auth })).json()) as {
+      sha256: string;
+      status: string;
+    }[];
+    expect(photos.map((p) => [p.sha256, p.status]).sort()).toEqual([...taken.values()].map((b) => [sha256(b), "stored"]).sort());
+    expect(created).toHaveLength(taken.size);
+    const restarts = offsets.filter((o) => o === 0).length;
+    expect(restarts).toBe(taken.size);
+    expect(offsets.some((o) => o > 0)).toBe(true);
+  });
 });
