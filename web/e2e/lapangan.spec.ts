@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 
-import { expect, type Page, test } from "@playwright/test";
+import { type Browser, expect, type Page, test } from "@playwright/test";
 
 import type { FieldDef, FormDefinition } from "../src/generated/protocol";
 
@@ -426,4 +426,90 @@ test.describe("on a 2G link", () => {
     expect(restarts).toBe(taken.size);
     expect(offsets.some((o) => o > 0)).toBe(true);
   });
+});
+
+/** A phone of its own: its own IndexedDB, so its own device id. */
+async function phone(browser: Browser, username: string): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 360, height: 800 },
+    hasTouch: true,
+    isMobile: true,
+    locale: "id-ID",
+    timezoneId: "Asia/Makassar",
+  });
+  const page = await context.newPage();
+  await logIn(page, username);
+  await expect(page.getByRole("status")).toContainText("perubahan diterima dari server");
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  return page;
+}
+
+/** What the phone shows for an answer of a household, read from its edit form (then left). */
+async function shown(page: Page, head: string, field: string): Promise<string> {
+  await page.locator("ul.households > li", { hasText: head }).getByRole("button").click();
+  const value = await page.locator(`#rt-${field}`).inputValue();
+  page.once("dialog", (dialog) => void dialog.accept());
+  await page.getByRole("button", { name: "Hapus draf ini" }).click();
+  await expect(page.getByRole("heading", { name: "Wilayah kerja" })).toBeVisible();
+  return value;
+}
+
+test("two phones changing the same answer offline keep both values and end up showing the same", async ({
+  browser,
+  request,
+}) => {
+  const supervisor = await token(request, "demo-supervisor");
+  const auth = { authorization: `Bearer ${supervisor}` };
+  const target = seeded.households[3];
+  const before = (await (await request.get(`/v1/households/${target}`, { headers: auth })).json()) as {
+    fields: Record<string, unknown>;
+  };
+  const head = String(before.fields.nama_kepala_rumah_tangga);
+  const floor = FORM.household_fields.find((d) => d.name === "jenis_lantai");
+  if (floor?.type !== "select") throw new Error("jenis_lantai is a choice");
+  const [andiChoice, budiChoice] = floor.choices.filter((c) => c.code !== before.fields.jenis_lantai);
+  if (!andiChoice || !budiChoice) throw new Error("two other choices");
+
+  const andi = await phone(browser, "demo-tksk");
+  const budi = await phone(browser, "demo-tksk-2");
+  for (const [page, choice] of [
+    [andi, andiChoice],
+    [budi, budiChoice],
+  ] as const) {
+    await page.context().setOffline(true);
+    await page.locator("ul.households > li", { hasText: head }).getByRole("button").click();
+    await page.locator("#rt-jenis_lantai").selectOption(String(choice.code));
+    await page.getByRole("button", { name: /^Selesai dan kirim/ }).click();
+    await expect(page.getByText("1 perubahan menunggu dikirim")).toBeVisible();
+  }
+
+  // Andi's phone gets signal first, then Budi's: Budi's value is the later one.
+  for (const page of [andi, budi]) {
+    await page.context().setOffline(false);
+    await page.getByRole("button", { name: "Perbarui sekarang" }).click();
+    await expect(page.getByText("Semua survei sudah terkirim.")).toBeVisible();
+  }
+  const notice = budi.locator("section.conflicts");
+  await expect(notice).toContainText(`${head} — Jenis lantai`);
+  await expect(notice).toContainText(`nilai Anda dipakai; nilai lain (${andiChoice.label}) disimpan untuk supervisor`);
+  await expectAccessible(budi);
+  await expectNoEnglish(budi);
+
+  // The server kept both, for a supervisor.
+  const conflicts = (await (await request.get(`/v1/conflicts?household_id=${target}`, { headers: auth })).json()) as {
+    target: { field?: string };
+    stored_value: unknown;
+    incoming_value: unknown;
+  }[];
+  const floorConflicts = conflicts.filter((c) => c.target.field === "jenis_lantai");
+  expect(floorConflicts).toHaveLength(1);
+  expect([floorConflicts[0]?.stored_value, floorConflicts[0]?.incoming_value]).toEqual([andiChoice.code, budiChoice.code]);
+
+  // Both phones pull and show the same answer.
+  await andi.getByRole("button", { name: "Perbarui sekarang" }).click();
+  await expect(andi.getByRole("status")).toContainText("perubahan diterima dari server");
+  expect(await shown(andi, head, "jenis_lantai")).toBe(String(budiChoice.code));
+  expect(await shown(budi, head, "jenis_lantai")).toBe(String(budiChoice.code));
 });

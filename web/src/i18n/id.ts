@@ -510,6 +510,14 @@ export const id = {
     memberLabel: (name: string) => (name ? `Anggota ${name}` : "Anggota"),
     edit: "Ubah data",
     noDesaYet: "Desa belum dipilih",
+    conflictsTitle: "Diubah juga oleh orang lain",
+    conflictsIntro: "Isian berikut juga diubah petugas lain. Kedua nilai disimpan dan diperiksa supervisor.",
+    conflictKeptYours: (household: string, what: string, other: string) =>
+      `${household} — ${what}: nilai Anda dipakai; nilai lain (${other}) disimpan untuk supervisor.`,
+    conflictKeptTheirs: (household: string, what: string, yours: string) =>
+      `${household} — ${what}: nilai lain dipakai; nilai Anda (${yours}) disimpan untuk supervisor.`,
+    memberField: (label: string) => `anggota, ${label}`,
+    emptyValue: "kosong",
     rejectedTitle: "Ditolak server",
     rejectedIntro: "Perubahan berikut tidak diterima server. Periksa lalu ulangi survei bila perlu.",
     rejectedItem: (what: string, message: string) => `${what}: ${message}`,

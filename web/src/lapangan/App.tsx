@@ -5,10 +5,11 @@ import { id } from "../i18n/id";
 import { Api, ApiError, NetworkError } from "../shared/api";
 import { errorText } from "../shared/errors";
 import { formatBytes, formatDateTime, formatNumber, formatPercent } from "../shared/format";
+import { Conflicts } from "./pages/Conflicts";
 import { Households } from "./pages/Households";
 import { Login, Refusal } from "./pages/Login";
 import { Rejections } from "./pages/Rejections";
-import { type Boundaries, type Rejected, type Session, Store } from "./store";
+import { type Boundaries, type ConflictSeen, type Rejected, type Session, Store } from "./store";
 import { type Draft, editDraft, newDraft } from "./survey/draft";
 import { Survey } from "./survey/Survey";
 import { type PhotoProgress, sendPhotos, UploadFailed } from "./photos";
@@ -240,6 +241,13 @@ function Work(props: { store: Store; session: Session; onSession: (s: Session | 
             )}
           </section>
           <Rejections store={store} rejected={local.rejected} onChange={() => void reload()} />
+          <Conflicts
+            store={store}
+            conflicts={local.conflicts}
+            households={local.households}
+            form={local.form}
+            onChange={() => void reload()}
+          />
           <button type="button" class="primary new" disabled={!local.form} onClick={() => void startSurvey()}>
             {t.newSurvey}
           </button>
@@ -265,6 +273,7 @@ interface Local {
   outbox: Mutation[];
   drafts: Draft[];
   rejected: Rejected[];
+  conflicts: ConflictSeen[];
   desa: AreaRef[];
   boundaries: Boundaries;
   form: FormDefinition | undefined;
@@ -285,11 +294,12 @@ async function storageLeft(): Promise<Local["storage"]> {
 }
 
 async function readLocal(store: Store): Promise<Local> {
-  const [households, outbox, drafts, rejected, desa, boundaries, form, pulledAt, photos, storage] = await Promise.all([
+  const [households, outbox, drafts, rejected, conflicts, desa, boundaries, form, pulledAt, photos, storage] = await Promise.all([
     store.households(),
     store.outbox(),
     store.drafts(),
     store.rejections(),
+    store.conflicts(),
     store.desa(),
     store.boundaries(),
     store.form(),
@@ -297,7 +307,7 @@ async function readLocal(store: Store): Promise<Local> {
     store.photosToSend(),
     storageLeft(),
   ]);
-  return { households, outbox, drafts, rejected, desa, boundaries, form, pulledAt, photosWaiting: photos.length, storage };
+  return { households, outbox, drafts, rejected, conflicts, desa, boundaries, form, pulledAt, photosWaiting: photos.length, storage };
 }
 
 /** Seconds until trying again after `error`, `null` when trying again would not help. */

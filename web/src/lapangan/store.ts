@@ -12,6 +12,8 @@
 // - `drafts`: surveys being filled in, by household id, kept at every change;
 // - `rejections`: mutations the server refused, with its reasons, until the worker has seen
 //   them;
+// - `conflicts`: the notes of the server's receipts where someone else had changed the same
+//   answer (both values are kept for a supervisor), until the worker has seen them;
 // - `photos`: the photo files as the camera made them (their EXIF matters to the checks), by
 //   SHA-256, until the server has them.
 //
@@ -23,6 +25,7 @@ import { type DBSchema, type IDBPDatabase, openDB } from "idb";
 import type {
   AreaRef,
   Change,
+  ConflictNote,
   FormDefinition,
   Geometry,
   Hlc,
@@ -59,6 +62,14 @@ export interface PhotoFile {
   added_at: string;
 }
 
+/** An answer someone else had changed too, as the server's receipt said. */
+export interface ConflictSeen {
+  conflict_id: string;
+  household_id: string;
+  note: ConflictNote;
+  at: string;
+}
+
 /** A mutation the server refused, with what was sent. */
 export interface Rejected {
   seq: number;
@@ -88,6 +99,7 @@ interface Schema extends DBSchema {
   drafts: { key: string; value: Draft };
   rejections: { key: number; value: Rejected };
   photos: { key: string; value: PhotoFile };
+  conflicts: { key: string; value: ConflictSeen };
 }
 
 const NAME = "ekemiskinan-lapangan";
@@ -96,7 +108,7 @@ export class Store {
   private constructor(private readonly db: IDBPDatabase<Schema>) {}
 
   static async open(name = NAME): Promise<Store> {
-    const db = await openDB<Schema>(name, 3, {
+    const db = await openDB<Schema>(name, 4, {
       upgrade(db, from) {
         if (from < 1) {
           db.createObjectStore("meta");
@@ -109,6 +121,7 @@ export class Store {
           db.createObjectStore("rejections", { keyPath: "seq" });
         }
         if (from < 3) db.createObjectStore("photos", { keyPath: "sha256" });
+        if (from < 4) db.createObjectStore("conflicts", { keyPath: "conflict_id" });
       },
     });
     return new Store(db);
@@ -143,7 +156,7 @@ export class Store {
    * the households of one worker never show to another on a shared phone. Refused while the
    * previous user's outbox or drafts hold work: it would be sent under the wrong name or lost. */
   async signIn(answer: LoginResponse): Promise<"ok" | "other_user_has_work"> {
-    const tx = this.db.transaction(["meta", "households", "outbox", "drafts", "rejections"], "readwrite");
+    const tx = this.db.transaction(["meta", "households", "outbox", "drafts", "rejections", "conflicts"], "readwrite");
     const meta = tx.objectStore("meta");
     // The user whose copy this is stays known after a logout.
     const owner = (await meta.get("owner")) as Me | undefined;
@@ -156,6 +169,7 @@ export class Store {
       }
       await tx.objectStore("households").clear();
       await tx.objectStore("rejections").clear();
+      await tx.objectStore("conflicts").clear();
       await meta.delete("cursor");
       await meta.delete("pulled_at");
       await meta.delete("desa");
@@ -291,9 +305,13 @@ export class Store {
   /** After a push: drops every mutation up to `acked`, keeps the refused ones to show, moves
    * the clock past the server's — in one transaction. */
   async acknowledge(acked: number, receipts: Receipt[], server: Hlc, at: string): Promise<void> {
-    const tx = this.db.transaction(["meta", "outbox", "rejections"], "readwrite");
+    const tx = this.db.transaction(["meta", "outbox", "rejections", "conflicts"], "readwrite");
     const outbox = tx.objectStore("outbox");
     for (const receipt of receipts) {
+      for (const note of receipt.conflicts ?? []) {
+        const household_id = receipt.household_id ?? "";
+        await tx.objectStore("conflicts").put({ conflict_id: note.conflict_id, household_id, note, at });
+      }
       if (receipt.status !== "rejected") continue;
       const mutation = await outbox.get(receipt.seq);
       if (mutation) await tx.objectStore("rejections").put({ seq: receipt.seq, receipt, mutation });
@@ -304,6 +322,14 @@ export class Store {
     if (clock) await meta.put(observe(clock, server, Date.now()), "hlc");
     await meta.put(at, "pushed_at");
     await tx.done;
+  }
+
+  conflicts(): Promise<ConflictSeen[]> {
+    return this.db.getAll("conflicts");
+  }
+
+  async dismissConflict(id: string): Promise<void> {
+    await this.db.delete("conflicts", id);
   }
 
   rejections(): Promise<Rejected[]> {
