@@ -31,6 +31,7 @@ mod bad_input;
 mod blob;
 mod concurrency;
 mod conflicts;
+mod conformance;
 mod dtsen;
 mod exports;
 mod forms;

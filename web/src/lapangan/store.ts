@@ -143,6 +143,13 @@ export class Store {
     return id;
   }
 
+  /** Takes `id` as this installation's device id (a phone restored with its id; the tests'
+   * recorded conversations). Only before anything was written with another. */
+  async useDeviceId(id: string): Promise<void> {
+    if ((await this.outbox()).length > 0) throw new Error("the outbox holds mutations of another device id");
+    await this.db.put("meta", id, "device_id");
+  }
+
   session(): Promise<Session | undefined> {
     return this.get("session");
   }

@@ -5,6 +5,9 @@
 import { type Api, ApiError } from "../shared/api";
 import type { Boundaries, Store } from "./store";
 
+/** What the engine asks of the server: the API, or a recorded conversation in the tests. */
+export type SyncApi = Pick<Api, "push" | "pull">;
+
 /** Mutations sent per push. */
 const BATCH = 100;
 
@@ -33,7 +36,7 @@ export interface Pushed {
  * simply sent again with the same seqs: the server answers the stored receipts and applies
  * nothing twice.
  */
-export async function push(api: Api, store: Store): Promise<Pushed> {
+export async function push(api: SyncApi, store: Store): Promise<Pushed> {
   const device = await store.deviceId();
   const result: Pushed = { answered: 0, rejected: 0 };
   for (;;) {
@@ -72,7 +75,7 @@ export interface Pulled {
  * work); a second reset in the same pull is an error, not a loop.
  */
 export async function pull(
-  api: Api,
+  api: SyncApi,
   store: Store,
   options: { limit?: number; beforeReset?: () => Promise<void> } = {},
 ): Promise<Pulled> {
