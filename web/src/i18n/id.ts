@@ -463,6 +463,7 @@ export const id = {
     neverSynced: "Belum pernah diperbarui dari server.",
     lastSynced: (when: string) => `Terakhir diperbarui dari server: ${when}`,
     synced: (n: string) => `${n} perubahan diterima dari server.`,
+    removed: (n: string) => `${n} rumah tangga pindah ke luar wilayah kerja Anda dan tidak lagi disimpan di ponsel ini.`,
     syncFailed: (why: string) => `Gagal memperbarui: ${why} Data di ponsel tetap ada.`,
     workArea: "Wilayah kerja",
     households: (n: string) => `${n} rumah tangga`,

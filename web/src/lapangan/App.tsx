@@ -104,6 +104,7 @@ function Work(props: { store: Store; session: Session; onSession: (s: Session | 
       await refreshForm(api, store);
       setReachable(true);
       const said = [t.synced(formatNumber(pulled.changes))];
+      if (pulled.removed > 0) said.push(t.removed(formatNumber(pulled.removed)));
       if (sentPhotos > 0) said.unshift(t.photosSent(formatNumber(sentPhotos)));
       if (pushed.answered > 0) said.unshift(t.sent(formatNumber(pushed.answered)));
       setMessage(said.join(" "));

@@ -64,6 +64,9 @@ export async function push(api: SyncApi, store: Store): Promise<Pushed> {
 export interface Pulled {
   /** Changes applied (puts and removes). */
   changes: number;
+  /** Households that left the user's areas (moved to a desa outside them), dropped from the
+   * phone. */
+  removed: number;
   /** Whether the server asked for a reset (the copy was dropped and pulled again). */
   reset: boolean;
 }
@@ -80,7 +83,7 @@ export async function pull(
   options: { limit?: number; beforeReset?: () => Promise<void> } = {},
 ): Promise<Pulled> {
   let cursor = await store.cursor();
-  const result: Pulled = { changes: 0, reset: false };
+  const result: Pulled = { changes: 0, removed: 0, reset: false };
   for (;;) {
     const page = await api.pull(cursor, options.limit);
     if (page.reset) {
@@ -93,6 +96,7 @@ export async function pull(
     }
     await store.applyPage(page.changes, page.cursor, page.server_time);
     result.changes += page.changes.length;
+    result.removed += page.changes.filter((c) => c.op === "remove").length;
     cursor = page.cursor;
     if (!page.has_more) return result;
   }
