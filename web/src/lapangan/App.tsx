@@ -9,7 +9,7 @@ import { Conflicts } from "./pages/Conflicts";
 import { Households } from "./pages/Households";
 import { Login, Refusal } from "./pages/Login";
 import { Rejections } from "./pages/Rejections";
-import { type Boundaries, type ConflictSeen, type Rejected, type Session, Store } from "./store";
+import { type Boundaries, type ConflictSeen, type PhotoFile, type Rejected, type Session, Store } from "./store";
 import { type Draft, editDraft, newDraft } from "./survey/draft";
 import { Survey } from "./survey/Survey";
 import { type PhotoProgress, sendPhotos, UploadFailed } from "./photos";
@@ -83,6 +83,7 @@ function Work(props: { store: Store; session: Session; onSession: (s: Session | 
   const [surveying, setSurveying] = useState<Draft | null>(null);
   const [photos, setPhotos] = useState<PhotoProgress | null>(null);
   const running = useRef(false);
+  const rerun = useRef(false);
   const retry = useRef<number | undefined>(undefined);
 
   async function reload() {
@@ -90,8 +91,13 @@ function Work(props: { store: Store; session: Session; onSession: (s: Session | 
   }
 
   async function sync() {
-    if (running.current) return;
+    // Asked while a sync runs (a survey finished during a long 2G sync): once more after it.
+    if (running.current) {
+      rerun.current = true;
+      return;
+    }
     running.current = true;
+    rerun.current = false;
     window.clearTimeout(retry.current);
     setSyncing(true);
     setMessage(null);
@@ -100,7 +106,10 @@ function Work(props: { store: Store; session: Session; onSession: (s: Session | 
       const sentPhotos = await sendPhotos(api, store, () => token.current, (p) => setPhotos({ ...p }));
       setPhotos(null);
       const pulled = await pull(api, store, { beforeReset: async () => void (await push(api, store)) });
-      await refreshDesa(api, store, session.user.areas);
+      // The user's areas as the server has them now (an admin may have changed them).
+      const me = await api.me();
+      await store.updateUser(me);
+      await refreshDesa(api, store, me.areas);
       await refreshForm(api, store);
       setReachable(true);
       const said = [t.synced(formatNumber(pulled.changes))];
@@ -114,7 +123,8 @@ function Work(props: { store: Store; session: Session; onSession: (s: Session | 
         setMessage(t.gap);
       } else {
         const wait = retryAfter(error);
-        const again = wait !== null && (await store.outbox()).length > 0;
+        const waitingWork = (await store.outbox()).length + (await store.photosToSend()).length;
+        const again = wait !== null && waitingWork > 0;
         setMessage([t.syncFailed(errorText(error)), again ? t.retrying(formatNumber(wait)) : ""].join(" ").trim());
         if (again) retry.current = window.setTimeout(() => void sync(), wait * 1000);
       }
@@ -123,6 +133,7 @@ function Work(props: { store: Store; session: Session; onSession: (s: Session | 
       setSyncing(false);
       setPhotos(null);
       await reload();
+      if (rerun.current) void sync();
     }
   }
 
@@ -235,13 +246,18 @@ function Work(props: { store: Store; session: Session; onSession: (s: Session | 
             <button type="button" class="primary" disabled={syncing || !online} onClick={() => void sync()}>
               {syncing ? t.syncing : t.syncNow}
             </button>
-            {message && (
-              <p class="message" role="status">
-                {message}
-              </p>
-            )}
+            {/* Always there, so that screen readers announce each new message. */}
+            <p class="message" role="status">
+              {message ?? ""}
+            </p>
           </section>
-          <Rejections store={store} rejected={local.rejected} onChange={() => void reload()} />
+          <Rejections
+            store={store}
+            rejected={local.rejected}
+            photos={local.refusedPhotos}
+            form={local.form}
+            onChange={() => void reload()}
+          />
           <Conflicts
             store={store}
             conflicts={local.conflicts}
@@ -280,6 +296,7 @@ interface Local {
   form: FormDefinition | undefined;
   pulledAt: string | undefined;
   photosWaiting: number;
+  refusedPhotos: PhotoFile[];
   storage: { used: string; free: string; low: boolean } | null;
 }
 
@@ -295,7 +312,8 @@ async function storageLeft(): Promise<Local["storage"]> {
 }
 
 async function readLocal(store: Store): Promise<Local> {
-  const [households, outbox, drafts, rejected, conflicts, desa, boundaries, form, pulledAt, photos, storage] = await Promise.all([
+  const [households, outbox, drafts, rejected, conflicts, desa, boundaries, form, pulledAt, photos, refusedPhotos, storage] =
+    await Promise.all([
     store.households(),
     store.outbox(),
     store.drafts(),
@@ -306,9 +324,10 @@ async function readLocal(store: Store): Promise<Local> {
     store.form(),
     store.pulledAt(),
     store.photosToSend(),
+    store.refusedPhotos(),
     storageLeft(),
   ]);
-  return { households, outbox, drafts, rejected, conflicts, desa, boundaries, form, pulledAt, photosWaiting: photos.length, storage };
+  return { households, outbox, drafts, rejected, conflicts, desa, boundaries, form, pulledAt, photosWaiting: photos.length, refusedPhotos, storage };
 }
 
 /** Seconds until trying again after `error`, `null` when trying again would not help. */

@@ -41,7 +41,19 @@ export async function sendPhotos(
     progress({ done, total: waiting.length, sent: 0, size: file.blob?.size ?? 0 });
     if (!(await stored(api, file.sha256))) {
       if (!file.blob) continue;
-      await upload(file, file.blob, token, (sent, size) => progress({ done, total: waiting.length, sent, size }));
+      try {
+        await upload(file, file.blob, token, (sent, size) => progress({ done, total: waiting.length, sent, size }));
+      } catch (error) {
+        // A file the server will never take must not hold up the photos after it.
+        if (error instanceof UploadFailed && error.refused) {
+          await store.photoRefused(file.sha256, error.message);
+          continue;
+        }
+        throw error;
+      }
+      // Every byte arrived; the server may still be storing it (its object store was busy:
+      // it tries again by itself). The file stays on the phone until the server has it.
+      if (!(await stored(api, file.sha256))) continue;
     }
     await store.photoUploaded(file.sha256);
     done += 1;
@@ -69,6 +81,12 @@ export class UploadFailed extends Error {
   ) {
     super(message);
   }
+
+  /** The server will not take this file, however often it is sent (not a photo, too large,
+   * its bytes not what their hash says). */
+  get refused(): boolean {
+    return this.status === 413 || this.status === 422 || this.status === 460;
+  }
 }
 
 function upload(file: PhotoFile, blob: Blob, token: () => string | null, onProgress: (sent: number, size: number) => void) {
@@ -89,8 +107,9 @@ function upload(file: PhotoFile, blob: Blob, token: () => string | null, onProgr
       onProgress: (sent, size) => onProgress(sent, size),
       onSuccess: () => resolve(),
       onError: (error) => {
-        const status = "originalResponse" in error ? (error.originalResponse?.getStatus() ?? null) : null;
-        reject(new UploadFailed(error.message, status || null));
+        const response = "originalResponse" in error ? error.originalResponse : null;
+        const status = response?.getStatus() || null;
+        reject(new UploadFailed(serverMessage(response?.getBody()) ?? error.message, status));
       },
     });
     tus
@@ -102,4 +121,15 @@ function upload(file: PhotoFile, blob: Blob, token: () => string | null, onProgr
       })
       .catch(reject);
   });
+}
+
+/** The server's own words from an error body, when it sent one. */
+function serverMessage(body: string | undefined): string | null {
+  if (!body) return null;
+  try {
+    const parsed = JSON.parse(body) as { message?: unknown };
+    return typeof parsed.message === "string" ? parsed.message : null;
+  } catch {
+    return null;
+  }
 }

@@ -57,9 +57,11 @@ export interface PhotoFile {
   household_id: string;
   kind: string;
   /** `draft`: named by a draft only; `queued`: named by a finished visit, to upload;
-   * `uploaded`: the server has it. */
-  state: "draft" | "queued" | "uploaded";
+   * `uploaded`: the server has it; `refused`: the server will not take the file (`error` says
+   * why), the worker is told. */
+  state: "draft" | "queued" | "uploaded" | "refused";
   added_at: string;
+  error?: string;
 }
 
 /** An answer someone else had changed too, as the server's receipt said. */
@@ -108,7 +110,14 @@ export class Store {
   private constructor(private readonly db: IDBPDatabase<Schema>) {}
 
   static async open(name = NAME): Promise<Store> {
+    let opened: IDBPDatabase<Schema> | null = null;
     const db = await openDB<Schema>(name, 4, {
+      // A newer app (another tab, after an update) needs a newer database: this tab closes its
+      // own and starts again as the newer app.
+      blocking() {
+        opened?.close();
+        if (typeof location !== "undefined") location.reload();
+      },
       upgrade(db, from) {
         if (from < 1) {
           db.createObjectStore("meta");
@@ -124,6 +133,7 @@ export class Store {
         if (from < 4) db.createObjectStore("conflicts", { keyPath: "conflict_id" });
       },
     });
+    opened = db;
     return new Store(db);
   }
 
@@ -154,6 +164,17 @@ export class Store {
     return this.get("session");
   }
 
+  /** The signed-in user as the server describes them now (name, areas). */
+  async updateUser(user: Me): Promise<void> {
+    const tx = this.db.transaction("meta", "readwrite");
+    const session = (await tx.store.get("session")) as Session | undefined;
+    if (session && session.user.id === user.id) {
+      await tx.store.put({ ...session, user }, "session");
+      await tx.store.put(user, "owner");
+    }
+    await tx.done;
+  }
+
   /** The user whose copy, drafts and outbox the phone holds (kept after a logout). */
   owner(): Promise<Me | undefined> {
     return this.get("owner");
@@ -163,12 +184,21 @@ export class Store {
    * the households of one worker never show to another on a shared phone. Refused while the
    * previous user's outbox or drafts hold work: it would be sent under the wrong name or lost. */
   async signIn(answer: LoginResponse): Promise<"ok" | "other_user_has_work"> {
-    const tx = this.db.transaction(["meta", "households", "outbox", "drafts", "rejections", "conflicts"], "readwrite");
+    const tx = this.db.transaction(
+      ["meta", "households", "outbox", "drafts", "rejections", "conflicts", "photos"],
+      "readwrite",
+    );
     const meta = tx.objectStore("meta");
     // The user whose copy this is stays known after a logout.
     const owner = (await meta.get("owner")) as Me | undefined;
     if (owner && owner.id !== answer.user.id) {
-      const waiting = (await tx.objectStore("outbox").count()) + (await tx.objectStore("drafts").count());
+      // Photos not yet sent and refusals not yet read are the last user's work too.
+      const photos = (await tx.objectStore("photos").getAll()).filter((f) => f.state !== "uploaded").length;
+      const waiting =
+        (await tx.objectStore("outbox").count()) +
+        (await tx.objectStore("drafts").count()) +
+        (await tx.objectStore("rejections").count()) +
+        photos;
       if (waiting > 0) {
         tx.done.catch(() => undefined);
         tx.abort();
@@ -177,6 +207,7 @@ export class Store {
       await tx.objectStore("households").clear();
       await tx.objectStore("rejections").clear();
       await tx.objectStore("conflicts").clear();
+      await tx.objectStore("photos").clear();
       await meta.delete("cursor");
       await meta.delete("pulled_at");
       await meta.delete("desa");
@@ -234,7 +265,7 @@ export class Store {
   }
 
   /** Applies one pulled page and stores its cursor, in one transaction. */
-  async applyPage(changes: Change[], cursor: string, at: string): Promise<void> {
+  async applyPage(changes: Change[], cursor: string, at: string, server?: Hlc): Promise<void> {
     const tx = this.db.transaction(["meta", "households"], "readwrite");
     const households = tx.objectStore("households");
     for (const change of changes) {
@@ -244,6 +275,8 @@ export class Store {
     const meta = tx.objectStore("meta");
     await meta.put(cursor, "cursor");
     await meta.put(at, "pulled_at");
+    const clock = (await meta.get("hlc")) as Hlc | undefined;
+    if (clock && server) await meta.put(observe(clock, server, Date.now()), "hlc");
     await tx.done;
   }
 
@@ -275,8 +308,12 @@ export class Store {
   async enqueue(ops: Op[], draftId?: string): Promise<Mutation[]> {
     const tx = this.db.transaction(["meta", "outbox", "drafts", "photos"], "readwrite");
     const meta = tx.objectStore("meta");
-    const device = (await meta.get("device_id")) as string | undefined;
-    if (!device) throw new Error("no device id yet");
+    let device = (await meta.get("device_id")) as string | undefined;
+    if (!device) {
+      // A phone that never synced yet: its id is made with its first change.
+      device = crypto.randomUUID();
+      await meta.put(device, "device_id");
+    }
     let seq = ((await meta.get("next_seq")) as number | undefined) ?? 1;
     let clock = ((await meta.get("hlc")) as Hlc | undefined) ?? { wall_ms: 0, counter: 0, node: device };
     const written: Mutation[] = [];
@@ -393,6 +430,23 @@ export class Store {
   async photosToSend(): Promise<PhotoFile[]> {
     const all = await this.db.getAll("photos");
     return all.filter((f) => f.state === "queued").sort((a, b) => a.added_at.localeCompare(b.added_at));
+  }
+
+  /** The server refused the file for good (not a photo, too large): kept, and shown. */
+  async photoRefused(sha256: string, error: string): Promise<void> {
+    const tx = this.db.transaction("photos", "readwrite");
+    const file = await tx.store.get(sha256);
+    if (file) await tx.store.put({ ...file, state: "refused", error });
+    await tx.done;
+  }
+
+  async refusedPhotos(): Promise<PhotoFile[]> {
+    return (await this.db.getAll("photos")).filter((f) => f.state === "refused");
+  }
+
+  /** The worker has read why a photo was refused: its file goes. */
+  async dismissPhoto(sha256: string): Promise<void> {
+    await this.db.delete("photos", sha256);
   }
 
   /** The server has the photo: its file is no longer needed on the phone. */

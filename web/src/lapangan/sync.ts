@@ -94,7 +94,7 @@ export async function pull(
       cursor = page.cursor;
       continue;
     }
-    await store.applyPage(page.changes, page.cursor, page.server_time);
+    await store.applyPage(page.changes, page.cursor, page.server_time, page.server_hlc);
     result.changes += page.changes.length;
     result.removed += page.changes.filter((c) => c.op === "remove").length;
     cursor = page.cursor;

@@ -1,11 +1,24 @@
+import type { FormDefinition } from "../../generated/protocol";
 import { id } from "../../i18n/id";
-import type { Rejected, Store } from "../store";
+import type { PhotoFile, Rejected, Store } from "../store";
 
 const t = id.lapangan;
 
 /** What the server refused, with its reasons, until the worker has read it. */
-export function Rejections(props: { store: Store; rejected: Rejected[]; onChange: () => void }) {
-  if (props.rejected.length === 0) return null;
+export function Rejections(props: {
+  store: Store;
+  rejected: Rejected[];
+  photos: PhotoFile[];
+  form: FormDefinition | undefined;
+  onChange: () => void;
+}) {
+  if (props.rejected.length === 0 && props.photos.length === 0) return null;
+  const label = (kind: string) => props.form?.photos.find((p) => p.kind === kind)?.label ?? id.photoKind(kind);
+  const fieldLabel = (path: string) => {
+    const name = path.split(".").pop() ?? path;
+    const def = [...(props.form?.household_fields ?? []), ...(props.form?.member_fields ?? [])].find((d) => d.name === name);
+    return def?.label ?? path;
+  };
   return (
     <section class="rejections" aria-labelledby="ditolak">
       <h2 id="ditolak">{t.rejectedTitle}</h2>
@@ -18,12 +31,20 @@ export function Rejections(props: { store: Store; rejected: Rejected[]; onChange
               <ul>
                 {r.receipt.rejection.fields.map((f) => (
                   <li key={f.field}>
-                    {f.field}: {f.message}
+                    {fieldLabel(f.field)}: {f.message}
                   </li>
                 ))}
               </ul>
             ) : null}
             <button type="button" onClick={() => void props.store.dismissRejection(r.seq).then(props.onChange)}>
+              {t.dismiss}
+            </button>
+          </li>
+        ))}
+        {props.photos.map((p) => (
+          <li key={p.sha256}>
+            <p>{t.photoRefused(label(p.kind), p.error ?? "")}</p>
+            <button type="button" onClick={() => void props.store.dismissPhoto(p.sha256).then(props.onChange)}>
               {t.dismiss}
             </button>
           </li>

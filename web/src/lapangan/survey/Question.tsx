@@ -1,3 +1,5 @@
+import { useState } from "preact/hooks";
+
 import type { FieldDef, JsonValue } from "../../generated/protocol";
 import { id } from "../../i18n/id";
 
@@ -34,6 +36,7 @@ export function Question(props: {
   noted?: string | undefined;
 }) {
   const { def, value, prefix } = props;
+  const [raw, setRaw] = useState<string | null>(null);
   const inputId = `${prefix}-${def.name}`;
   const noteId = `${inputId}-catatan`;
   const note = props.problem ?? (props.warning ? t.checkNumber(props.warning) : undefined);
@@ -115,7 +118,12 @@ export function Question(props: {
     );
   }
   const numeric = def.type === "integer" || (def.type === "text" && def.digits != null);
-  const typed = (e: { currentTarget: HTMLInputElement }) => props.onChange(parse(def, e.currentTarget.value));
+  const typed = (e: { currentTarget: HTMLInputElement }) => {
+    setRaw(e.currentTarget.value);
+    props.onChange(parse(def, e.currentTarget.value));
+  };
+  // What was typed stays as typed while it means the answer ("1,0", "1,05" on the way).
+  const text = raw !== null && JSON.stringify(parse(def, raw)) === JSON.stringify(value ?? null) ? raw : shown(value);
   return (
     <div class={box}>
       <label for={inputId}>{label}</label>
@@ -128,7 +136,7 @@ export function Question(props: {
           inputMode={numeric ? "numeric" : def.type === "decimal" ? "decimal" : undefined}
           maxLength={def.type === "text" ? def.max_length : undefined}
           autocomplete="off"
-          value={shown(value)}
+          value={text}
           onInput={typed}
           {...described}
           {...invalid}

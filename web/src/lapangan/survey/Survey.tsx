@@ -4,6 +4,7 @@ import type { AreaRef, FieldDef, FormDefinition, GpsFix, JsonValue } from "../..
 import { id } from "../../i18n/id";
 import { formatCoordinate, formatDistance, formatNumber } from "../../shared/format";
 import { contains, distanceToEdgeM } from "../engine/geo";
+import type { Fields } from "../engine/local";
 import type { Boundaries, Store } from "../store";
 import { sha256Hex } from "../photos";
 import { blockingCount, type Draft, draftOps, hasBlockingProblems, problemsOf, workerFields } from "./draft";
@@ -27,6 +28,14 @@ function fixPlace(
   if (contains(boundary, point)) return { inside: true };
   const located = Object.entries(boundaries).find(([, b]) => contains(b, point))?.[0] ?? null;
   return { inside: false, by: distanceToEdgeM(boundary, point), located };
+}
+
+/** `fields` with `name` answered `value` (`null` clears it). */
+function set(fields: Fields, name: string, value: JsonValue): Fields {
+  const next = { ...fields };
+  if (value === null) delete next[name];
+  else next[name] = value;
+  return next;
 }
 
 function sections(defs: FieldDef[]): [string, FieldDef[]][] {
@@ -53,41 +62,52 @@ export function Survey(props: {
   const [complete, setComplete] = useState(false);
   const [locating, setLocating] = useState(false);
   const [gpsProblem, setGpsProblem] = useState<string | null>(null);
+  const [saveFailed, setSaveFailed] = useState(false);
+  const unsaved = useRef(false);
   const saving = useRef(Promise.resolve());
   const summary = useRef<HTMLParagraphElement>(null);
+  // The draft as last changed: what a change made after a wait (a GPS fix, a photo's hash)
+  // starts from, so that nothing typed meanwhile is lost.
+  const latest = useRef<Draft>(props.initial);
+  // Once finished, the draft is in the outbox: nothing may write it again.
+  const finished = useRef(false);
+  const [finishing, setFinishing] = useState(false);
+  const busy = useRef(false);
 
-  function change(next: Draft) {
-    const stamped = { ...next, updated_at: new Date().toISOString() };
-    setDraft(stamped);
+  function change(update: (current: Draft) => Draft) {
+    if (finished.current) return;
+    const next = { ...update(latest.current), updated_at: new Date().toISOString() };
+    latest.current = next;
+    setDraft(next);
     // One write after the other, so the last change is the one kept.
-    saving.current = saving.current.then(() => store.saveDraft(stamped)).catch(() => undefined);
+    saving.current = saving.current
+      .then(() => store.saveDraft(next))
+      .then(() => {
+        unsaved.current = false;
+        setSaveFailed(false);
+      })
+      .catch(() => {
+        unsaved.current = true;
+        setSaveFailed(true);
+      });
   }
 
   useEffect(() => {
-    change(draft);
+    change((d) => d);
   }, []);
 
   const problems = problemsOf(form, draft, complete);
   const blocking = blockingCount(problems);
 
   function answer(name: string, value: JsonValue) {
-    const fields = { ...draft.fields };
-    if (value === null) delete fields[name];
-    else fields[name] = value;
-    change({ ...draft, fields });
+    change((d) => ({ ...d, fields: set(d.fields, name, value) }));
   }
 
   function answerMember(memberId: string, name: string, value: JsonValue) {
-    change({
-      ...draft,
-      members: draft.members.map((m) => {
-        if (m.id !== memberId) return m;
-        const fields = { ...m.fields };
-        if (value === null) delete fields[name];
-        else fields[name] = value;
-        return { ...m, fields };
-      }),
-    });
+    change((d) => ({
+      ...d,
+      members: d.members.map((m) => (m.id === memberId ? { ...m, fields: set(m.fields, name, value) } : m)),
+    }));
   }
 
   function locate() {
@@ -100,8 +120,8 @@ export function Survey(props: {
     navigator.geolocation.getCurrentPosition(
       (position) => {
         setLocating(false);
-        change({
-          ...draft,
+        change((d) => ({
+          ...d,
           gps: {
             latitude: position.coords.latitude,
             longitude: position.coords.longitude,
@@ -109,7 +129,7 @@ export function Survey(props: {
             mock: false,
             fixed_at: new Date(position.timestamp).toISOString(),
           },
-        });
+        }));
       },
       (error) => {
         setLocating(false);
@@ -124,45 +144,64 @@ export function Survey(props: {
     await store.addPhoto({
       sha256,
       blob: file,
-      household_id: draft.household_id,
+      household_id: latest.current.household_id,
       kind,
       state: "draft",
       added_at: new Date().toISOString(),
     });
-    const replaced = draft.photos.find((p) => p.kind === kind);
-    change({ ...draft, photos: [...draft.photos.filter((p) => p.kind !== kind), { kind, sha256 }] });
-    if (replaced && replaced.sha256 !== sha256 && !draft.photos.some((p) => p.kind !== kind && p.sha256 === replaced.sha256)) {
+    const replaced = latest.current.photos.find((p) => p.kind === kind);
+    change((d) => ({ ...d, photos: [...d.photos.filter((p) => p.kind !== kind), { kind, sha256 }] }));
+    // The file it replaced, unless another photo of the draft is the same file.
+    if (replaced && !latest.current.photos.some((p) => p.sha256 === replaced.sha256)) {
       await store.dropDraftPhoto(replaced.sha256);
     }
   }
 
   async function finish() {
+    // Taken at once: a second tap before the screen changes finds it taken.
+    if (finished.current || busy.current) return;
     setComplete(true);
-    const found = problemsOf(form, draft, true);
+    const current = latest.current;
+    const found = problemsOf(form, current, true);
     if (hasBlockingProblems(found)) {
       requestAnimationFrame(() => summary.current?.focus());
       return;
     }
-    await saving.current;
-    const ops = draftOps(form, draft, new Date().toISOString());
-    if (ops.length === 0) {
-      await store.dropDraft(draft.household_id);
-      props.onDone(t.nothingChanged);
-      return;
+    busy.current = true;
+    setFinishing(true);
+    try {
+      await saving.current;
+      const ops = draftOps(form, current, new Date().toISOString());
+      finished.current = true;
+      if (ops.length === 0) {
+        await store.dropDraft(current.household_id);
+        props.onDone(t.nothingChanged);
+        return;
+      }
+      await store.enqueue(ops, current.household_id);
+      props.onDone(t.queued);
+    } catch {
+      // Nothing was written (one transaction): the draft stays as it is, to try again.
+      finished.current = false;
+      setSaveFailed(true);
+    } finally {
+      busy.current = false;
+      setFinishing(false);
     }
-    await store.enqueue(ops, draft.household_id);
-    props.onDone(t.queued);
   }
 
   async function leave() {
     await saving.current;
+    // A draft the phone could not keep stays on the screen, with the reason above the buttons.
+    if (unsaved.current) return;
     props.onDone(t.saved);
   }
 
   async function discard() {
     if (!confirm(t.discardConfirm)) return;
+    finished.current = true;
     await saving.current;
-    await store.dropDraft(draft.household_id);
+    await store.dropDraft(latest.current.household_id);
     props.onDone(null);
   }
 
@@ -174,6 +213,7 @@ export function Survey(props: {
   const memberNotes = (memberId: string) => notes.filter((n) => n.target.kind === "member" && n.target.member_id === memberId);
   const label = (field: string) => form.household_fields.find((d) => d.name === field)?.label ?? field;
   const head = typeof draft.fields.nama_kepala_rumah_tangga === "string" ? draft.fields.nama_kepala_rumah_tangga : "";
+  const known = (memberId: string) => draft.base?.members.some((m) => m.id === memberId) ?? false;
   const place = fixPlace(draft.gps, draft.area_code, props.boundaries);
   const desaName = (code: string) => props.desa.find((d) => d.code === code)?.name ?? code;
   return (
@@ -216,7 +256,10 @@ export function Survey(props: {
         <select
           id="desa"
           value={draft.area_code}
-          onChange={(e) => change({ ...draft, area_code: e.currentTarget.value })}
+          onChange={(e) => {
+            const code = e.currentTarget.value;
+            change((d) => ({ ...d, area_code: code }));
+          }}
           aria-invalid={problems.survey.includes("desa") || undefined}
         >
           <option value="">{t.choose}</option>
@@ -259,12 +302,10 @@ export function Survey(props: {
               maxLength={16}
               autocomplete="off"
               value={family.no_kk}
-              onInput={(e) =>
-                change({
-                  ...draft,
-                  families: draft.families.map((f) => (f.id === family.id ? { ...f, no_kk: e.currentTarget.value.trim() } : f)),
-                })
-              }
+              onInput={(e) => {
+                const noKk = e.currentTarget.value.trim();
+                change((d) => ({ ...d, families: d.families.map((f) => (f.id === family.id ? { ...f, no_kk: noKk } : f)) }));
+              }}
             />
             {problems.families.get(family.id) && <p class="field-problem">{problems.families.get(family.id)}</p>}
             {problems.warnings.get(family.id) && (
@@ -274,7 +315,7 @@ export function Survey(props: {
         ))}
         <button
           type="button"
-          onClick={() => change({ ...draft, families: [...draft.families, { id: crypto.randomUUID(), no_kk: "" }] })}
+          onClick={() => change((d) => ({ ...d, families: [...d.families, { id: crypto.randomUUID(), no_kk: "" }] }))}
         >
           {t.addFamily}
         </button>
@@ -288,18 +329,20 @@ export function Survey(props: {
                   {t.noted(n.note)}
                 </p>
               ))}
-            {draft.families.length > 1 && (
+            {/* A member already on the server keeps their KK here: the protocol moves no member. */}
+            {draft.families.length > 1 && !known(member.id) && (
               <div class="question">
                 <label for={`kk-of-${member.id}`}>{t.memberFamily}</label>
                 <select
                   id={`kk-of-${member.id}`}
                   value={member.family_id}
-                  onChange={(e) =>
-                    change({
-                      ...draft,
-                      members: draft.members.map((m) => (m.id === member.id ? { ...m, family_id: e.currentTarget.value } : m)),
-                    })
-                  }
+                  onChange={(e) => {
+                    const family = e.currentTarget.value;
+                    change((d) => ({
+                      ...d,
+                      members: d.members.map((m) => (m.id === member.id ? { ...m, family_id: family } : m)),
+                    }));
+                  }}
                 >
                   {draft.families.map((f, n) => (
                     <option key={f.id} value={f.id}>
@@ -327,7 +370,7 @@ export function Survey(props: {
             <button
               type="button"
               class="danger"
-              onClick={() => change({ ...draft, members: draft.members.filter((m) => m.id !== member.id) })}
+              onClick={() => change((d) => ({ ...d, members: d.members.filter((m) => m.id !== member.id) }))}
             >
               {t.removeMember}
             </button>
@@ -337,13 +380,10 @@ export function Survey(props: {
         <button
           type="button"
           onClick={() =>
-            change({
-              ...draft,
-              members: [
-                ...draft.members,
-                { id: crypto.randomUUID(), family_id: draft.families[0]?.id ?? crypto.randomUUID(), fields: {} },
-              ],
-            })
+            change((d) => ({
+              ...d,
+              members: [...d.members, { id: crypto.randomUUID(), family_id: d.families[0]?.id ?? crypto.randomUUID(), fields: {} }],
+            }))
           }
         >
           {t.addMember}
@@ -392,7 +432,12 @@ export function Survey(props: {
       </fieldset>
 
       <div class="actions">
-        <button type="button" class="primary" onClick={() => void finish()}>
+        {saveFailed && (
+          <p class="problem" role="alert">
+            {t.saveFailed}
+          </p>
+        )}
+        <button type="button" class="primary" disabled={finishing} onClick={() => void finish()}>
           {draft.base ? t.finishEdit : t.finish}
         </button>
         <button type="button" onClick={() => void leave()}>
