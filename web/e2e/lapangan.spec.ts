@@ -519,3 +519,39 @@ test("two phones changing the same answer offline keep both values and end up sh
   await andi.context().close();
   await budi.context().close();
 });
+
+test("a file the server will not take as a photo is set aside, and the other photos still arrive", async ({
+  page,
+  context,
+  request,
+}) => {
+  await context.grantPermissions(["geolocation"]);
+  await context.setGeolocation({ latitude: -2.7925, longitude: 120.3925, accuracy: 7 });
+  await logIn(page, "demo-tksk");
+  const head = `Uji Bukan Foto ${Date.now() % 100000}`;
+  const taken = await survey(page, head);
+  // The floor "photo" is a text file that says it is a JPEG.
+  const junk = Buffer.from("ini bukan foto, hanya teks biasa");
+  await page.locator("#foto-lantai").setInputFiles({ name: "lantai.jpg", mimeType: "image/jpeg", buffer: junk });
+  taken.set("lantai", junk);
+  await page.getByRole("button", { name: "Selesai dan kirim" }).click();
+
+  const refused = page.locator("section.rejections");
+  await expect(refused).toContainText("Foto Lantai ditolak server:");
+  await expect(page.getByText("Semua survei sudah terkirim.")).toBeVisible();
+  await expectNoEnglish(page);
+
+  const stored = (await pulledBy(request, "demo-tksk")).filter((h) => h.fields.nama_kepala_rumah_tangga === head);
+  expect(stored).toHaveLength(1);
+  const supervisor = await token(request, "demo-supervisor");
+  const photos = (await (
+    await request.get(`/v1/households/${stored[0]?.id}/photos`, { headers: { authorization: `Bearer ${supervisor}` } })
+  ).json()) as { kind: string; sha256: string; status: string }[];
+  expect(photos.map((p) => [p.kind, p.status]).sort()).toEqual(
+    [...taken.keys()].map((kind) => [kind, kind === "lantai" ? "pending" : "stored"]).sort(),
+  );
+
+  // Read, and set aside for good.
+  await refused.getByRole("button", { name: "Tutup" }).click();
+  await expect(refused).toHaveCount(0);
+});
