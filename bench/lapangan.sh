@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The field app's figures on a low-end phone (web/bench/lapangan.bench.ts): the app shell's
-# size, opening the survey form and a keystroke's check with the CPU throttled 4×, syncing
-# 200 households surveyed offline on an emulated 3G link, and IndexedDB used per household.
+# The web apps' figures: the field app on a low-end phone (web/bench/lapangan.bench.ts: the app
+# shell's size, opening the survey form and a keystroke's check with the CPU throttled 4×,
+# syncing 200 households surveyed offline on an emulated 3G link, IndexedDB used per
+# household), and the console's household page with its photos (web/bench/konsol.bench.ts).
 #
 # bench/lapangan.sh
 #
@@ -42,5 +43,5 @@ done
 target/release/e2eseed --url "http://127.0.0.1:$port" --password "$password" \
     --out "$WORK/seed.json" >/dev/null
 cd web
-E2E_BASE_URL="http://127.0.0.1:$port" E2E_PASSWORD="$password" \
+E2E_BASE_URL="http://127.0.0.1:$port" E2E_PASSWORD="$password" E2E_SEED="$WORK/seed.json" \
     npx playwright test -c bench/playwright.config.ts
