@@ -555,3 +555,43 @@ test("a file the server will not take as a photo is set aside, and the other pho
   await refused.getByRole("button", { name: "Tutup" }).click();
   await expect(refused).toHaveCount(0);
 });
+
+test("a new survey the server refuses comes back as a draft, is fixed and sent", async ({ page, context, request }) => {
+  await context.grantPermissions(["geolocation"]);
+  await context.setGeolocation({ latitude: -2.7935, longitude: 120.3925, accuracy: 7 });
+  await logIn(page, "demo-tksk");
+  const head = `Uji Ditolak ${Date.now() % 100000}`;
+  await survey(page, head);
+  // The push leaves the phone naming a desa outside the worker's areas (as a phone with stale
+  // areas would): the server refuses the household, and what followed it.
+  let bent = false;
+  await page.route("**/v1/sync/push", async (route) => {
+    const body = route.request().postDataJSON() as { mutations: { op: string; area_code?: string }[] };
+    if (!bent && body.mutations.some((m) => m.op === "create_household")) {
+      bent = true;
+      for (const m of body.mutations) if (m.op === "create_household") m.area_code = "73.22.02.2001";
+      await route.continue({ postData: JSON.stringify(body) });
+    } else {
+      await route.continue();
+    }
+  });
+  await page.getByRole("button", { name: "Selesai dan kirim" }).click();
+  const refused = page.locator("section.rejections");
+  await expect(refused).toContainText("Rumah tangga baru:");
+  await refused.getByRole("button", { name: "Buka lagi sebagai draf untuk diperbaiki" }).click();
+  await expect(refused).toHaveCount(0);
+
+  const draft = page.locator("ul.drafts > li", { hasText: head });
+  await draft.getByRole("button", { name: "Lanjutkan" }).click();
+  await expect(page.locator("#rt-alamat")).toHaveValue("Jl. Uji Lapangan 2");
+  // The photos went up after the refused push; the draft still names them.
+  await expect(page.getByText("Foto ini sudah ada di server.")).toHaveCount(FORM.photos.filter((p) => p.required).length);
+  await page.getByLabel("Desa/kelurahan").selectOption({ label: "Pattimang" });
+  await page.getByRole("button", { name: "Selesai dan kirim" }).click();
+  await expect(page.getByText("Semua survei sudah terkirim.")).toBeVisible();
+
+  const stored = (await pulledBy(request, "demo-tksk")).filter((h) => h.fields.nama_kepala_rumah_tangga === head);
+  expect(stored).toHaveLength(1);
+  expect(stored[0]?.area_code).toBe("73.22.01.2001");
+  expect(stored[0]?.members).toHaveLength(1);
+});

@@ -525,6 +525,7 @@ export const id = {
     photoRefused: (label: string, message: string) =>
       `Foto ${label} ditolak server: ${message} Ambil ulang foto ini lewat "Ubah data".`,
     dismiss: "Tutup",
+    reopen: "Buka lagi sebagai draf untuk diperbaiki",
     op: {
       create_household: "Rumah tangga baru",
       update_household: "Perubahan jawaban",
@@ -591,6 +592,7 @@ export const id = {
     takePhoto: "Ambil foto",
     retakePhoto: "Ganti foto",
     noPhoto: "Belum ada foto.",
+    photoOnServer: "Foto ini sudah ada di server.",
     photoOf: (label: string) => `Foto ${label}`,
     needPhoto: (label: string) => `Foto wajib: ${label}.`,
   },

@@ -384,6 +384,19 @@ export class Store {
     await this.db.delete("rejections", seq);
   }
 
+  /** A refused new survey back as a draft: the draft written and its refusals (the `seqs`)
+   * removed in one transaction; its photos are the draft's again. */
+  async reopen(draft: Draft, seqs: number[]): Promise<void> {
+    const tx = this.db.transaction(["drafts", "rejections", "photos"], "readwrite");
+    await tx.objectStore("drafts").put(draft);
+    for (const seq of seqs) await tx.objectStore("rejections").delete(seq);
+    for (const ref of draft.photos) {
+      const file = await tx.objectStore("photos").get(ref.sha256);
+      if (file && file.state !== "uploaded") await tx.objectStore("photos").put({ ...file, state: "draft" });
+    }
+    await tx.done;
+  }
+
   drafts(): Promise<Draft[]> {
     return this.db.getAll("drafts");
   }

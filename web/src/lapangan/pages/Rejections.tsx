@@ -1,6 +1,7 @@
 import type { FormDefinition } from "../../generated/protocol";
 import { id } from "../../i18n/id";
 import type { PhotoFile, Rejected, Store } from "../store";
+import { draftFromRefused } from "../survey/draft";
 
 const t = id.lapangan;
 
@@ -13,6 +14,14 @@ export function Rejections(props: {
   onChange: () => void;
 }) {
   if (props.rejected.length === 0 && props.photos.length === 0) return null;
+  /** A refused new survey, with everything refused after it for the same household. */
+  const survey = (r: Rejected) => {
+    if (r.mutation.op !== "create_household") return null;
+    const household = r.mutation.household_id;
+    const related = props.rejected.filter((o) => o.mutation.household_id === household);
+    const draft = draftFromRefused(related.map((o) => o.mutation));
+    return draft ? { draft, seqs: related.map((o) => o.seq) } : null;
+  };
   const label = (kind: string) => props.form?.photos.find((p) => p.kind === kind)?.label ?? id.photoKind(kind);
   const fieldLabel = (path: string) => {
     const name = path.split(".").pop() ?? path;
@@ -36,6 +45,14 @@ export function Rejections(props: {
                 ))}
               </ul>
             ) : null}
+            {(() => {
+              const refused = survey(r);
+              return refused ? (
+                <button type="button" class="primary" onClick={() => void props.store.reopen(refused.draft, refused.seqs).then(props.onChange)}>
+                  {t.reopen}
+                </button>
+              ) : null;
+            })()}
             <button type="button" onClick={() => void props.store.dismissRejection(r.seq).then(props.onChange)}>
               {t.dismiss}
             </button>

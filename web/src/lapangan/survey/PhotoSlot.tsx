@@ -17,12 +17,19 @@ export function PhotoSlot(props: {
 }) {
   const { def } = props;
   const [preview, setPreview] = useState<string | null>(null);
+  // A photo the server already has (its file no longer on the phone).
+  const [sent, setSent] = useState(false);
   useEffect(() => {
     let url: string | null = null;
     let gone = false;
+    setSent(false);
     if (props.sha256) {
       void props.store.photo(props.sha256).then((file) => {
-        if (gone || !file?.blob) return;
+        if (gone) return;
+        if (!file?.blob) {
+          setSent(file?.state === "uploaded");
+          return;
+        }
         url = URL.createObjectURL(file.blob);
         setPreview(url);
       });
@@ -45,7 +52,7 @@ export function PhotoSlot(props: {
       {preview ? (
         <img src={preview} alt={t.photoOf(def.label)} class="preview" />
       ) : (
-        <p class="no-photo">{t.noPhoto}</p>
+        <p class="no-photo">{sent ? t.photoOnServer : t.noPhoto}</p>
       )}
       <label class="button" for={inputId}>
         {props.sha256 ? t.retakePhoto : t.takePhoto}

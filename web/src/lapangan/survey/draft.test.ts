@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { FormDefinition, HouseholdSnapshot } from "../../generated/protocol";
-import { draftOps, editDraft, newDraft, problemsOf } from "./draft";
+import { draftFromRefused, draftOps, editDraft, newDraft, problemsOf } from "./draft";
 
 const form: FormDefinition = {
   id: "survei-rt",
@@ -68,6 +68,27 @@ describe("a survey's mutations", () => {
     expect(ops.map((o) => o.op)).toEqual(["record_visit"]);
     const visit = ops[0];
     expect(visit?.op === "record_visit" && visit.answers).toEqual({ alamat: "Jl. Poros 1", luas_lantai_m2: 36 });
+  });
+
+  it("come back as the same draft when the server refused the new household", () => {
+    const draft = newDraft(form, "73.22.01.2001");
+    draft.fields = { alamat: "Jl. Baru 2", luas_lantai_m2: 20 };
+    draft.families = [{ id: "f", no_kk: "7322011503200001" }];
+    draft.members = [{ id: "m", family_id: "f", fields: { nama: "Sitti" } }];
+    draft.gps = { latitude: -2.79, longitude: 120.39, accuracy_m: 8, mock: false };
+    draft.photos = [{ kind: "tampak_depan", sha256: "b".repeat(64) }];
+    const again = draftFromRefused(draftOps(form, draft, "2026-12-07T09:00:00Z"));
+    expect(again).toMatchObject({
+      household_id: draft.household_id,
+      area_code: "73.22.01.2001",
+      fields: draft.fields,
+      families: draft.families,
+      members: draft.members,
+      gps: draft.gps,
+      photos: draft.photos,
+      started_at: draft.started_at,
+    });
+    expect(draftFromRefused([{ op: "update_household", household_id: "h", base_version: 7, fields: {} }])).toBeNull();
   });
 
   it("ask a new survey for its fix and required photos, not an edit", () => {

@@ -238,3 +238,36 @@ function createOps(draft: Draft, endedAt: string, answers: Fields): Op[] {
   ops.push(visit(draft, endedAt, answers));
   return ops;
 }
+
+/**
+ * A new survey the server refused (its `create_household` and what followed it for the same
+ * household), as a draft again, so that the worker fixes it (the desa, an answer) and sends it
+ * anew instead of surveying again. `null` when the refusals hold no new household.
+ */
+export function draftFromRefused(ops: Op[]): Draft | null {
+  const create = ops.find((o) => o.op === "create_household");
+  if (!create || create.op !== "create_household") return null;
+  const mine = ops.filter((o) => o.household_id === create.household_id);
+  const families: DraftFamily[] = [];
+  const members: DraftMember[] = [];
+  let visit: Extract<Op, { op: "record_visit" }> | undefined;
+  for (const o of mine) {
+    if (o.op === "put_family") families.push({ id: o.family_id, no_kk: o.no_kk ?? "" });
+    if (o.op === "add_member") members.push({ id: o.member_id, family_id: o.family_id ?? "", fields: { ...o.fields } });
+    if (o.op === "record_visit") visit = o;
+  }
+  const now = new Date().toISOString();
+  return {
+    household_id: create.household_id,
+    area_code: create.area_code,
+    form_id: create.form_id,
+    form_version: create.form_version,
+    fields: { ...create.fields },
+    families: families.length > 0 ? families : [{ id: crypto.randomUUID(), no_kk: "" }],
+    members,
+    gps: visit?.gps ?? null,
+    photos: visit?.photos ?? [],
+    started_at: visit?.started_at ?? now,
+    updated_at: now,
+  };
+}
