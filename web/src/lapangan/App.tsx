@@ -9,7 +9,16 @@ import { Conflicts } from "./pages/Conflicts";
 import { Households } from "./pages/Households";
 import { Login, Refusal } from "./pages/Login";
 import { Rejections } from "./pages/Rejections";
-import { type Boundaries, type ConflictSeen, type PhotoFile, type Rejected, type Session, Store } from "./store";
+import {
+  type Boundaries,
+  type ConflictSeen,
+  type Forms,
+  formKey,
+  type PhotoFile,
+  type Rejected,
+  type Session,
+  Store,
+} from "./store";
 import { type Draft, editDraft, newDraft } from "./survey/draft";
 import { Survey } from "./survey/Survey";
 import { type PhotoProgress, sendPhotos, UploadFailed } from "./photos";
@@ -196,6 +205,10 @@ function Work(props: { store: Store; session: Session; onSession: (s: Session | 
 
   if (!local) return <p class="loading">{id.app.loading}</p>;
   const connected = online && reachable;
+  // A draft is drawn with the form version it is surveyed with, when the phone has it.
+  const surveyForm = surveying
+    ? (local.forms[formKey(surveying.form_id, surveying.form_version)] ?? local.form)
+    : undefined;
   const waiting = local.outbox.length;
   return (
     <>
@@ -208,10 +221,10 @@ function Work(props: { store: Store; session: Session; onSession: (s: Session | 
           {t.logout}
         </button>
       </header>
-      {surveying && local.form ? (
+      {surveying && surveyForm ? (
         <Survey
           store={store}
-          form={local.form}
+          form={surveyForm}
           desa={local.desa}
           boundaries={local.boundaries}
           initial={surveying} onDone={(m) => void surveyDone(m)} />
@@ -294,6 +307,7 @@ interface Local {
   desa: AreaRef[];
   boundaries: Boundaries;
   form: FormDefinition | undefined;
+  forms: Forms;
   pulledAt: string | undefined;
   photosWaiting: number;
   refusedPhotos: PhotoFile[];
@@ -312,7 +326,7 @@ async function storageLeft(): Promise<Local["storage"]> {
 }
 
 async function readLocal(store: Store): Promise<Local> {
-  const [households, outbox, drafts, rejected, conflicts, desa, boundaries, form, pulledAt, photos, refusedPhotos, storage] =
+  const [households, outbox, drafts, rejected, conflicts, desa, boundaries, form, forms, pulledAt, photos, refusedPhotos, storage] =
     await Promise.all([
     store.households(),
     store.outbox(),
@@ -322,12 +336,27 @@ async function readLocal(store: Store): Promise<Local> {
     store.desa(),
     store.boundaries(),
     store.form(),
+    store.forms(),
     store.pulledAt(),
     store.photosToSend(),
     store.refusedPhotos(),
     storageLeft(),
   ]);
-  return { households, outbox, drafts, rejected, conflicts, desa, boundaries, form, pulledAt, photosWaiting: photos.length, refusedPhotos, storage };
+  return {
+    households,
+    outbox,
+    drafts,
+    rejected,
+    conflicts,
+    desa,
+    boundaries,
+    form,
+    forms,
+    pulledAt,
+    photosWaiting: photos.length,
+    refusedPhotos,
+    storage,
+  };
 }
 
 /** Seconds until trying again after `error`, `null` when trying again would not help. */

@@ -46,6 +46,13 @@ export interface Session {
   user: Me;
 }
 
+/** Form definitions by `id@version`. */
+export type Forms = Record<string, FormDefinition>;
+
+export function formKey(id: string, version: number): string {
+  return `${id}@${version}`;
+}
+
 /** The boundaries of the desa in the user's areas that the server has, by code. */
 export type Boundaries = Record<string, Geometry>;
 
@@ -92,6 +99,7 @@ interface Meta {
   next_seq: number;
   hlc: Hlc;
   form: FormDefinition;
+  forms: Forms;
 }
 
 interface Schema extends DBSchema {
@@ -288,12 +296,30 @@ export class Store {
     await tx.done;
   }
 
+  /** The newest form, for new surveys. */
   form(): Promise<FormDefinition | undefined> {
     return this.get("form");
   }
 
   async setForm(form: FormDefinition): Promise<void> {
-    await this.db.put("meta", form, "form");
+    const tx = this.db.transaction("meta", "readwrite");
+    await tx.store.put(form, "form");
+    const forms = ((await tx.store.get("forms")) as Forms | undefined) ?? {};
+    await tx.store.put({ ...forms, [formKey(form.id, form.version)]: form }, "forms");
+    await tx.done;
+  }
+
+  /** Every form version the phone keeps: a household or a draft is drawn and checked with
+   * the version it was surveyed with, not the newest. */
+  async forms(): Promise<Forms> {
+    return (await this.get("forms")) ?? {};
+  }
+
+  async addForm(form: FormDefinition): Promise<void> {
+    const tx = this.db.transaction("meta", "readwrite");
+    const forms = ((await tx.store.get("forms")) as Forms | undefined) ?? {};
+    await tx.store.put({ ...forms, [formKey(form.id, form.version)]: form }, "forms");
+    await tx.done;
   }
 
   pushedAt(): Promise<string | undefined> {

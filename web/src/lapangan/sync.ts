@@ -3,7 +3,7 @@
 // (`sync_protocol::client`).
 
 import { type Api, ApiError } from "../shared/api";
-import type { Boundaries, Store } from "./store";
+import { type Boundaries, formKey, type Store } from "./store";
 
 /** What the engine asks of the server: the API, or a recorded conversation in the tests. */
 export type SyncApi = Pick<Api, "push" | "pull">;
@@ -102,15 +102,24 @@ export async function pull(
   }
 }
 
-/** Keeps the newest version of the survey form, for new surveys. */
+/** Keeps the newest version of the survey form, for new surveys, and every version that a
+ * household or a draft on the phone was surveyed with. */
 export async function refreshForm(api: Api, store: Store): Promise<void> {
   const listed = await api.forms();
   // One survey form per deployment (survei-rt); its newest version surveys new households.
   const newest = listed.forms[0];
-  if (!newest) return;
   const kept = await store.form();
-  if (kept && kept.id === newest.id && kept.version === newest.version) return;
-  await store.setForm(await api.form(newest.id, newest.version));
+  if (newest && !(kept && kept.id === newest.id && kept.version === newest.version)) {
+    await store.setForm(await api.form(newest.id, newest.version));
+  }
+  const forms = await store.forms();
+  const used = [...(await store.households()), ...(await store.drafts())];
+  for (const h of used) {
+    if (forms[formKey(h.form_id, h.form_version)]) continue;
+    const form = await api.form(h.form_id, h.form_version);
+    forms[formKey(form.id, form.version)] = form;
+    await store.addForm(form);
+  }
 }
 
 /** Keeps the names of the desa in the user's areas (for the list's headings and the survey's
