@@ -2,7 +2,8 @@
 # PostgreSQL and Garage; sourced by scripts/test after scripts/services.sh started them
 # (TEST_DATABASE_URL, TEST_S3_*). Builds the server and the seeding tool, makes a database of
 # its own, seeds the demo region and users (`ekemiskinan seed-demo`) and surveys with photos
-# (tests/src/bin/e2eseed.rs), serves on a free port, and runs `npx playwright test` in web/.
+# (tests/src/bin/e2eseed.rs), serves on a free port with an offline basemap (a PMTiles file
+# made by web/e2e/make-basemap.mjs), and runs `npx playwright test` in web/.
 # Screenshots land in web/test-results/screenshots.
 
 install_chromium() {
@@ -49,6 +50,8 @@ run_e2e() {
     E2E_WORK=$(mktemp -d /tmp/ekemiskinan-e2e.XXXXXX)
     seed="$PWD/web/test-results/seed.json"
     mkdir -p web/test-results/screenshots
+    # An offline basemap of one colour (the map test looks for it under the desa).
+    node web/e2e/make-basemap.mjs "$E2E_WORK/basemap.pmtiles" dde8f0
     local env=(
         DATABASE_URL="$(database_url "$E2E_DB")"
         EKEMISKINAN__SERVER__BIND="127.0.0.1:$port"
@@ -60,6 +63,8 @@ run_e2e() {
         EKEMISKINAN__STORAGE__S3__PREFIX="e2e-$$/"
         EKEMISKINAN__STORAGE__S3__ACCESS_KEY_ID="$TEST_S3_ACCESS_KEY_ID"
         EKEMISKINAN__STORAGE__S3__SECRET_ACCESS_KEY="$TEST_S3_SECRET_ACCESS_KEY"
+        EKEMISKINAN__MAP__BASEMAP_PMTILES="$E2E_WORK/basemap.pmtiles"
+        EKEMISKINAN__MAP__BASEMAP_ATTRIBUTION="Peta dasar uji"
     )
     echo "$password" | env "${env[@]}" target/debug/ekemiskinan seed-demo >/dev/null
     env "${env[@]}" target/debug/ekemiskinan serve >"$E2E_WORK/server.log" 2>&1 &

@@ -52,6 +52,9 @@ pub struct Config {
     /// Supervisors' review.
     #[serde(default)]
     pub review: ReviewConfig,
+    /// The console's map.
+    #[serde(default)]
+    pub map: MapConfig,
     /// Logging.
     #[serde(default)]
     pub log: LogConfig,
@@ -327,6 +330,74 @@ impl ReviewConfig {
     }
 }
 
+/// `[map]`: an optional basemap under the desa polygons of the console's map. Without one the
+/// map needs no internet: its base layer is the boundaries the server has.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MapConfig {
+    /// Raster tiles from a tile server: a URL template with `{z}`, `{x}` and `{y}`
+    /// (`https://tiles.example.go.id/{z}/{x}/{y}.png`). Empty: none.
+    pub basemap_tiles: String,
+    /// Or a PMTiles file of raster tiles on this server's disk (an offline basemap of the
+    /// kabupaten), served to the console with range requests. Empty: none.
+    pub basemap_pmtiles: String,
+    /// Who to credit for the basemap, shown on the map.
+    pub basemap_attribution: String,
+}
+
+impl MapConfig {
+    /// Checks that the basemap can work: one of the two, a template with its three
+    /// placeholders, a file that is there.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |key, message: &str| {
+            Err(ConfigError::Invalid {
+                key,
+                message: message.into(),
+            })
+        };
+        if !self.basemap_tiles.is_empty() && !self.basemap_pmtiles.is_empty() {
+            return invalid(
+                "map.basemap_tiles",
+                "pilih satu peta dasar: basemap_tiles atau basemap_pmtiles, bukan keduanya",
+            );
+        }
+        if !self.basemap_tiles.is_empty()
+            && (self.tiles_origin().is_none()
+                || ["{z}", "{x}", "{y}"]
+                    .iter()
+                    .any(|p| !self.basemap_tiles.contains(p))
+                || self
+                    .basemap_tiles
+                    .chars()
+                    .any(|c| c.is_whitespace() || c == ';' || c == '\''))
+        {
+            return invalid(
+                "map.basemap_tiles",
+                "harus alamat http(s) dengan {z}, {x} dan {y}, contoh https://tiles.contoh.go.id/{z}/{x}/{y}.png",
+            );
+        }
+        if !self.basemap_pmtiles.is_empty() && !Path::new(&self.basemap_pmtiles).is_file() {
+            return invalid(
+                "map.basemap_pmtiles",
+                "berkas PMTiles tidak ditemukan (tulis jalur lengkap ke berkas .pmtiles)",
+            );
+        }
+        Ok(())
+    }
+
+    /// The origin of the tile server (`https://tiles.example.go.id`), which the pages' Content
+    /// Security Policy must let them fetch from.
+    #[must_use]
+    pub fn tiles_origin(&self) -> Option<&str> {
+        let url = self.basemap_tiles.as_str();
+        let rest = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"))?;
+        let host_end = rest.find('/').unwrap_or(rest.len());
+        Some(&url[..url.len() - rest.len() + host_end])
+    }
+}
+
 /// `[log]`
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -418,6 +489,7 @@ impl Config {
                 "harus diawali sqlite: atau postgres:// (contoh: postgres://user:sandi@127.0.0.1:5432/ekemiskinan)",
             );
         }
+        self.map.validate()?;
         if self.database.max_connections == 0 {
             return invalid("database.max_connections", "harus lebih dari 0");
         }

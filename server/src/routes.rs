@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::http::{Method, Request, Uri, header};
 use axum::response::{IntoResponse, Response};
@@ -72,6 +72,8 @@ pub fn router(state: AppState) -> Router {
         .route("/exports/indicators", get(exports::indicators))
         .route("/map/households", get(map::households))
         .route("/map/desa", get(map::desa))
+        .route("/map/basemap", get(map::basemap))
+        .route("/map/basemap.pmtiles", get(map::basemap_file))
         .route("/households/{id}", get(households::get))
         .route("/conflicts", get(conflicts::list))
         .route("/conflicts/{id}/resolve", post(conflicts::resolve))
@@ -132,7 +134,7 @@ fn panic_response() -> Response {
 /// Everything the routes above do not name. Under a protocol version it is the API's: `/v2/…`
 /// and other versions get `unsupported_protocol_version`, an unknown `/v1/…` a JSON 404.
 /// Anything else is the web apps' (files, and the pages of their routes).
-async fn fallback(method: Method, uri: Uri) -> Response {
+async fn fallback(State(app): State<AppState>, method: Method, uri: Uri) -> Response {
     let first = uri
         .path()
         .trim_start_matches('/')
@@ -142,7 +144,7 @@ async fn fallback(method: Method, uri: Uri) -> Response {
     let is_version =
         first.len() > 1 && first.starts_with('v') && first[1..].bytes().all(|b| b.is_ascii_digit());
     if !is_version {
-        return web::serve(&method, &uri);
+        return web::serve(&method, &uri, app.config.map.tiles_origin());
     }
     if first != &v1::PATH_PREFIX[1..] {
         return ApiError::UnsupportedVersion(first.to_owned()).into_response();

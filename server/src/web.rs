@@ -26,12 +26,29 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
     font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
     frame-ancestors 'none'";
 
+/// The policy, letting the map also fetch tiles from a basemap's tile server when one is
+/// configured (its origin, checked when the configuration is read).
+fn content_security_policy(tiles: Option<&str>) -> HeaderValue {
+    let policy = match tiles {
+        Some(origin) => CONTENT_SECURITY_POLICY
+            .replace(
+                "connect-src 'self'",
+                &format!("connect-src 'self' {origin}"),
+            )
+            .replace("img-src 'self'", &format!("img-src 'self' {origin}")),
+        None => CONTENT_SECURITY_POLICY.to_owned(),
+    };
+    HeaderValue::from_str(&policy)
+        .unwrap_or_else(|_| HeaderValue::from_static(CONTENT_SECURITY_POLICY))
+}
+
 /// Assets whose names carry their content hash: they never change.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
 /// Answers a GET or HEAD of anything that is not the API: a file of `web/dist`, or the app's
-/// page for the app's own routes (the console routes in the browser).
-pub fn serve(method: &Method, uri: &Uri) -> Response {
+/// page for the app's own routes (the console routes in the browser). `tiles` is the origin of
+/// a basemap's tile server, when one is configured.
+pub fn serve(method: &Method, uri: &Uri, tiles: Option<&str>) -> Response {
     if method != Method::GET && method != Method::HEAD {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     }
@@ -42,7 +59,7 @@ pub fn serve(method: &Method, uri: &Uri) -> Response {
         } else {
             "no-cache"
         };
-        return file_response(path, file.data.into_owned(), cache);
+        return file_response(path, file.data.into_owned(), cache, tiles);
     }
     // The field app's scope is `/lapangan/`: its service worker controls nothing above it.
     if path == FIELD_APP {
@@ -58,7 +75,7 @@ pub fn serve(method: &Method, uri: &Uri) -> Response {
         "index.html"
     };
     match Dist::get(page) {
-        Some(file) => file_response(page, file.data.into_owned(), "no-cache"),
+        Some(file) => file_response(page, file.data.into_owned(), "no-cache", tiles),
         None => not_built(),
     }
 }
@@ -66,7 +83,7 @@ pub fn serve(method: &Method, uri: &Uri) -> Response {
 /// The path of the Aplikasi Lapangan, below which its pages and service worker live.
 const FIELD_APP: &str = "lapangan";
 
-fn file_response(path: &str, bytes: Vec<u8>, cache: &'static str) -> Response {
+fn file_response(path: &str, bytes: Vec<u8>, cache: &'static str, tiles: Option<&str>) -> Response {
     let mut response = Response::new(Body::from(bytes));
     let headers = response.headers_mut();
     headers.insert(
@@ -81,7 +98,7 @@ fn file_response(path: &str, bytes: Vec<u8>, cache: &'static str) -> Response {
     if content_type(path).starts_with("text/html") {
         headers.insert(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+            content_security_policy(tiles),
         );
         headers.insert(
             header::REFERRER_POLICY,

@@ -13,7 +13,7 @@ use sync_protocol::v1::form::{
     Choice, FieldDef, FieldKind, FieldOwner, FormDefinition, FormList, FormSummary, PhotoDef,
 };
 use sync_protocol::v1::map::{
-    DesaFeature, DesaMap, FeatureCollectionType, FeatureType, Geometry, HouseholdFeature,
+    Basemap, DesaFeature, DesaMap, FeatureCollectionType, FeatureType, Geometry, HouseholdFeature,
     HouseholdMap, HouseholdMark, HouseholdPlaces, Place, PlaceFeature,
 };
 use sync_protocol::v1::office::{
@@ -84,7 +84,7 @@ fn generate() -> (String, BTreeSet<String>) {
         BulkApproveResponse, ReviewCounts,
         // The map.
         FeatureCollectionType, FeatureType, Geometry, HouseholdMark, HouseholdFeature,
-        HouseholdMap, DesaFeature, DesaMap, Place, PlaceFeature, HouseholdPlaces,
+        HouseholdMap, DesaFeature, DesaMap, Place, PlaceFeature, HouseholdPlaces, Basemap,
     );
     let missing = used.difference(&declared).cloned().collect();
     (out, missing)

@@ -5,6 +5,8 @@ import { drawn, find, rgb } from "./pixels";
 import { expectAccessible, expectNoEnglish, login, screenshot } from "./support";
 
 const SHADES = [...SHADE_COLORS, NO_DATA].map(rgb);
+/** The one colour of the offline basemap scripts/e2e.sh gives the server. */
+const BASEMAP = [rgb("#dde8f0")];
 const STATUSES = Object.values(STATUS_COLORS).map(rgb);
 
 test("the map draws the desa and the households, and a click on a point opens the household", async ({ page }) => {
@@ -21,8 +23,12 @@ test("the map draws the desa and the households, and a click on a point opens th
   await expect(page.getByRole("status")).toContainText("rumah tangga di tampilan ini");
 
   const map = page.getByTestId("peta");
-  const png = await drawn(page, map, (p) => find(p, STATUSES).inside !== null);
+  const png = await drawn(page, map, (p) => find(p, STATUSES).inside !== null && find(p, BASEMAP).inside !== null);
   const area = png.width * png.height;
+  // The offline basemap (a PMTiles file the server serves by range requests) shows around the
+  // desa, credited.
+  expect(find(png, BASEMAP).inside).not.toBeNull();
+  await expect(map).toContainText("Peta dasar uji");
   // The desa polygons cover a good part of the view (they were fitted into it) …
   expect(find(png, SHADES).count / area).toBeGreaterThan(0.1);
   // … and the households are drawn on them as points in a review status's color.

@@ -1,14 +1,19 @@
 //! The map: `GET /v1/map/households` (GeoJSON points of a viewport, or grid clusters when it
-//! holds more than a screen can show) and `GET /v1/map/desa` (desa polygons with their
-//! indicators, for a choropleth).
+//! holds more than a screen can show), `GET /v1/map/desa` (desa polygons with their
+//! indicators, for a choropleth), and the optional basemap (`GET /v1/map/basemap`, and its
+//! PMTiles file by range requests).
 
 use axum::Json;
+use axum::body::Body;
 use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use sync_protocol::v1::map::{DesaMap, HouseholdMap};
+use sync_protocol::v1::map::{Basemap, DesaMap, HouseholdMap};
 use tracing::instrument;
 
 use super::extract::{ApiQuery, AuthUser};
+use crate::basemap::{self, ByteRange};
 use crate::error::ApiError;
 use crate::map;
 use crate::state::AppState;
@@ -87,4 +92,82 @@ pub async fn desa(
         .await?
         .map(Json)
         .ok_or_else(|| ApiError::not_found(format!("wilayah {area} tidak dikenal")))
+}
+
+/// `GET /v1/map/basemap`: what the map draws under the desa polygons (configuration `[map]`).
+pub async fn basemap(State(app): State<AppState>, _user: AuthUser) -> Json<Basemap> {
+    Json(basemap::describe(&app.config.map))
+}
+
+/// `GET /v1/map/basemap.pmtiles` with `Range: bytes=…`: the PMTiles file, a range at a time
+/// (`206`); without a range, whole (`200`); a range outside it, `416`.
+pub async fn basemap_file(
+    State(app): State<AppState>,
+    _user: AuthUser,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    if app.config.map.basemap_pmtiles.is_empty() {
+        return Err(ApiError::not_found("tidak ada peta dasar PMTiles"));
+    }
+    let path = std::path::PathBuf::from(&app.config.map.basemap_pmtiles);
+    let failed =
+        |e: std::io::Error| ApiError::Internal(anyhow::anyhow!("basemap {}: {e}", path.display()));
+    let asked = headers
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(ByteRange::parse);
+    part(&path, asked).await.map_err(failed)
+}
+
+/// The file, or the part of it `asked` names, as an HTTP answer.
+async fn part(path: &std::path::Path, asked: Option<ByteRange>) -> std::io::Result<Response> {
+    let len = tokio::fs::metadata(path).await?.len();
+    let whole = len.checked_sub(1).map(|last| (0, last));
+    let Some((start, end)) = asked.map_or(whole, |r| r.within(len)) else {
+        return Ok(match asked {
+            Some(_) => with_header(
+                StatusCode::RANGE_NOT_SATISFIABLE.into_response(),
+                header::CONTENT_RANGE,
+                &format!("bytes */{len}"),
+            ),
+            None => StatusCode::OK.into_response(),
+        });
+    };
+    let bytes = basemap::read(path, start, end).await?;
+    let status = if asked.is_some() {
+        StatusCode::PARTIAL_CONTENT
+    } else {
+        StatusCode::OK
+    };
+    let mut response = (status, Body::from_stream(bytes)).into_response();
+    let out = response.headers_mut();
+    out.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/octet-stream"),
+    );
+    out.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    out.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=3600"),
+    );
+    let response = with_header(
+        response,
+        header::CONTENT_LENGTH,
+        &(end - start + 1).to_string(),
+    );
+    Ok(match asked {
+        Some(_) => with_header(
+            response,
+            header::CONTENT_RANGE,
+            &format!("bytes {start}-{end}/{len}"),
+        ),
+        None => response,
+    })
+}
+
+fn with_header(mut response: Response, name: header::HeaderName, value: &str) -> Response {
+    if let Ok(value) = HeaderValue::from_str(value) {
+        response.headers_mut().insert(name, value);
+    }
+    response
 }

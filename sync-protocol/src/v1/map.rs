@@ -201,3 +201,27 @@ pub struct HouseholdPlaces {
     /// The desa first, then the visits, then the photos.
     pub features: Vec<PlaceFeature>,
 }
+
+/// `GET /v1/map/basemap`: what the console's map draws under the desa polygons.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Basemap {
+    /// Nothing: the desa polygons are the base layer (no internet needed).
+    None,
+    /// Raster tiles from a tile server.
+    Tiles {
+        /// The URL template, with `{z}`, `{x}` and `{y}`.
+        url: String,
+        /// Who to credit.
+        attribution: String,
+    },
+    /// A PMTiles file of raster tiles served by this server with range requests (bearer token
+    /// as for the API).
+    Pmtiles {
+        /// Where: `/v1/map/basemap.pmtiles`.
+        url: String,
+        /// Who to credit.
+        attribution: String,
+    },
+}

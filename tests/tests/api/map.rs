@@ -334,3 +334,113 @@ async fn clusters_and_indicators_count_the_households_as_they_are_now(backend: B
 }
 
 on_both_backends!(clusters_and_indicators_count_the_households_as_they_are_now);
+
+#[tokio::test]
+async fn an_offline_basemap_is_served_a_byte_range_at_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("luwu-utara.pmtiles");
+    let bytes: Vec<u8> = (0..1000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&file, &bytes).unwrap();
+    let path = file.display().to_string();
+    let app = TestApp::spawn_with(Backend::Sqlite, |c| {
+        c.map.basemap_pmtiles = path;
+        c.map.basemap_attribution = "Peta dasar uji".to_owned();
+    })
+    .await;
+    let analyst = app.user("analyst", &[LUWU_UTARA]).await;
+    let described: Value = app.get_json("/v1/map/basemap", &analyst).await;
+    assert_eq!(
+        described,
+        serde_json::json!({"kind": "pmtiles", "url": "/v1/map/basemap.pmtiles", "attribution": "Peta dasar uji"})
+    );
+
+    let get = |range: Option<&'static str>| {
+        let mut request = app
+            .http
+            .get(app.url("/v1/map/basemap.pmtiles"))
+            .bearer_auth(&analyst.token);
+        if let Some(range) = range {
+            request = request.header("range", range);
+        }
+        request.send()
+    };
+    let part = get(Some("bytes=10-19")).await.unwrap();
+    assert_eq!(part.status(), 206);
+    assert_eq!(part.headers()["content-range"], "bytes 10-19/1000");
+    assert_eq!(part.headers()["accept-ranges"], "bytes");
+    assert_eq!(part.bytes().await.unwrap(), bytes[10..20]);
+    let tail = get(Some("bytes=-16")).await.unwrap();
+    assert_eq!(tail.status(), 206);
+    assert_eq!(tail.bytes().await.unwrap(), bytes[984..]);
+    let outside = get(Some("bytes=2000-")).await.unwrap();
+    assert_eq!(outside.status(), 416);
+    assert_eq!(outside.headers()["content-range"], "bytes */1000");
+    let whole = get(None).await.unwrap();
+    assert_eq!(whole.status(), 200);
+    assert_eq!(whole.bytes().await.unwrap(), bytes);
+    let anonymous = app
+        .http
+        .get(app.url("/v1/map/basemap.pmtiles"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+}
+
+#[tokio::test]
+async fn a_tile_server_basemap_is_described_and_let_through_the_pages_policy() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |c| {
+        c.map.basemap_tiles = "https://tiles.contoh.go.id/luwu/{z}/{x}/{y}.png".to_owned();
+    })
+    .await;
+    let supervisor = app.user("supervisor", &[LUWU_UTARA]).await;
+    let described: Value = app.get_json("/v1/map/basemap", &supervisor).await;
+    assert_eq!(described["kind"], "tiles");
+    assert_eq!(
+        described["url"],
+        "https://tiles.contoh.go.id/luwu/{z}/{x}/{y}.png"
+    );
+    let page = app.http.get(app.url("/peta")).send().await.unwrap();
+    let policy = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        policy.contains("connect-src 'self' https://tiles.contoh.go.id;"),
+        "{policy}"
+    );
+    assert!(
+        policy.contains("img-src 'self' https://tiles.contoh.go.id blob:"),
+        "{policy}"
+    );
+    let none = app.get("/v1/map/basemap.pmtiles", &supervisor.token).await;
+    assert_eq!(none.status(), 404);
+
+    // Without a basemap, nothing is let through but the server itself.
+    let plain = TestApp::spawn_on(Backend::Sqlite).await;
+    let user = plain.user("supervisor", &[LUWU_UTARA]).await;
+    let described: Value = plain.get_json("/v1/map/basemap", &user).await;
+    assert_eq!(described, serde_json::json!({"kind": "none"}));
+    let page = plain.http.get(plain.url("/peta")).send().await.unwrap();
+    assert!(
+        page.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("connect-src 'self';")
+    );
+}
+
+#[test]
+fn a_basemap_that_cannot_work_is_refused_when_the_configuration_is_read() {
+    let mut config = ekemiskinan::config::Config::default();
+    config.map.basemap_tiles = "https://tiles.contoh.go.id/{z}/{x}.png".to_owned();
+    assert!(config.validate().is_err(), "no {{y}}");
+    config.map.basemap_tiles = "ftp://tiles/{z}/{x}/{y}.png".to_owned();
+    assert!(config.validate().is_err(), "not http(s)");
+    config.map.basemap_tiles = "https://tiles.contoh.go.id/{z}/{x}/{y}.png".to_owned();
+    assert!(config.validate().is_ok());
+    config.map.basemap_pmtiles = "/tidak/ada.pmtiles".to_owned();
+    assert!(config.validate().is_err(), "both, and a missing file");
+    config.map.basemap_tiles.clear();
+    assert!(config.validate().is_err(), "a missing file");
+}

@@ -2575,3 +2575,24 @@ type: FeatureCollectionType,
  */
 features: Array<PlaceFeature>, };
 
+/**
+ * `GET /v1/map/basemap`: what the console's map draws under the desa polygons.
+ */
+export type Basemap = { "kind": "none" } | { "kind": "tiles", 
+/**
+ * The URL template, with `{z}`, `{x}` and `{y}`.
+ */
+url: string, 
+/**
+ * Who to credit.
+ */
+attribution: string, } | { "kind": "pmtiles", 
+/**
+ * Where: `/v1/map/basemap.pmtiles`.
+ */
+url: string, 
+/**
+ * Who to credit.
+ */
+attribution: string, };
+

@@ -4,6 +4,7 @@
 
 import type {
   AreaListing,
+  Basemap,
   BulkApproveRequest,
   BulkApproveResponse,
   ConflictView,
@@ -225,6 +226,16 @@ export class Api {
   }
 
   /** The desa under an area with their boundaries and figures. */
+  /** What the map draws under the desa: nothing, a tile server, or a PMTiles file. */
+  basemap(): Promise<Basemap> {
+    return this.json("GET", "/v1/map/basemap");
+  }
+
+  /** The bearer token, for requests a library makes itself (the map's basemap file). */
+  bearer(): string | null {
+    return this.token();
+  }
+
   mapDesa(area: string): Promise<DesaMap> {
     return this.json("GET", `/v1/map/desa?area=${encodeURIComponent(area)}`);
   }

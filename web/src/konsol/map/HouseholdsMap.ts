@@ -6,17 +6,20 @@
 import "maplibre-gl/dist/maplibre-gl.css";
 
 import {
+  addProtocol,
   type ExpressionSpecification,
   type GeoJSONSource,
   type LngLatBoundsLike,
   Map as MapLibreMap,
   NavigationControl,
+  type RasterSourceSpecification,
   ScaleControl,
 } from "maplibre-gl";
+import { FetchSource, PMTiles, Protocol } from "pmtiles";
 
 import type { FeatureCollection, Geometry as GeoJsonGeometry } from "geojson";
 
-import type { DesaMap, HouseholdMap } from "../../generated/protocol";
+import type { Basemap, DesaMap, HouseholdMap } from "../../generated/protocol";
 import { id } from "../../i18n/id";
 import type { Bbox } from "./bounds";
 import { LOCALE } from "./locale";
@@ -97,6 +100,28 @@ function pointColor(by: ColorBy): ExpressionSpecification {
   ];
 }
 
+/** MapLibre reads `pmtiles://` sources through this protocol, registered once. */
+let pmtiles: Protocol | null = null;
+
+/** The basemap's source, `null` without one. A PMTiles file is read with range requests that
+ * carry the bearer token, as the API's. */
+function basemapSource(basemap: Basemap | null, bearer: () => string | null): RasterSourceSpecification | null {
+  if (!basemap || basemap.kind === "none") return null;
+  if (basemap.kind === "tiles") {
+    return { type: "raster", tiles: [basemap.url], tileSize: 256, attribution: basemap.attribution, maxzoom: 19 };
+  }
+  if (!pmtiles) {
+    pmtiles = new Protocol();
+    addProtocol("pmtiles", pmtiles.tile);
+  }
+  const url = new URL(basemap.url, location.origin).href;
+  const headers = new Headers();
+  const token = bearer();
+  if (token) headers.set("Authorization", `Bearer ${token}`);
+  pmtiles.add(new PMTiles(new FetchSource(url, headers)));
+  return { type: "raster", url: `pmtiles://${url}`, tileSize: 256, attribution: basemap.attribution };
+}
+
 /** The map, drawn into `container`. */
 export class HouseholdsMap {
   private readonly map: MapLibreMap;
@@ -104,17 +129,26 @@ export class HouseholdsMap {
   private desa: DesaMap | null = null;
   private shade: Shade = "poor";
 
-  constructor(container: HTMLElement, events: MapEvents, start: Bbox | null) {
+  constructor(
+    container: HTMLElement,
+    events: MapEvents,
+    start: Bbox | null,
+    basemap: Basemap | null = null,
+    bearer: () => string | null = () => null,
+  ) {
+    const base = basemapSource(basemap, bearer);
     this.map = new MapLibreMap({
       container,
       style: {
         version: 8,
         sources: {
+          ...(base ? { basemap: base } : {}),
           desa: { type: "geojson", data: EMPTY, attribution: id.map.attribution },
           households: { type: "geojson", data: EMPTY },
         },
         layers: [
           { id: "background", type: "background", paint: { "background-color": "#f5f7f6" } },
+          ...(base ? [{ id: "basemap", type: "raster" as const, source: "basemap" }] : []),
           { id: "desa-fill", type: "fill", source: "desa", paint: { "fill-color": SHADE_FILL, "fill-opacity": 0.85 } },
           { id: "desa-line", type: "line", source: "desa", paint: { "line-color": OUTLINE, "line-width": 1 } },
           {

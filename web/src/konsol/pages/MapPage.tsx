@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 
-import type { AreaIndicators, AreaRef, DesaMap, HouseholdMap } from "../../generated/protocol";
+import type { AreaIndicators, AreaRef, Basemap, DesaMap, HouseholdMap } from "../../generated/protocol";
 import { id } from "../../i18n/id";
 import { errorText } from "../../shared/errors";
 import { formatNumber, formatPercent } from "../../shared/format";
@@ -89,8 +89,13 @@ export function MapPage(props: { search: string }) {
     };
     (async () => {
       let answer: DesaMap;
+      let basemap: Basemap | null = null;
       try {
-        answer = await api.mapDesa(area);
+        [answer, basemap] = await Promise.all([
+          api.mapDesa(area),
+          // Without its description the map still draws, on the desa alone.
+          api.basemap().catch(() => null),
+        ]);
       } catch (error) {
         if (!gone) setProblem(errorText(error));
         return;
@@ -110,6 +115,8 @@ export function MapPage(props: { search: string }) {
             selectDesa: setSelected,
           },
           start,
+          basemap,
+          () => api.bearer(),
         );
         await map.current.setDesa(answer, shade);
         await map.current.setColorBy(color);
