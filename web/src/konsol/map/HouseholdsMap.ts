@@ -148,7 +148,11 @@ export class HouseholdsMap {
         },
         layers: [
           { id: "background", type: "background", paint: { "background-color": "#f5f7f6" } },
-          ...(base ? [{ id: "basemap", type: "raster" as const, source: "basemap" }] : []),
+          // No fade-in: a tile shows whole at once (a fade left half-drawn when the map stops
+          // repainting is a washed-out basemap).
+          ...(base
+            ? [{ id: "basemap", type: "raster" as const, source: "basemap", paint: { "raster-fade-duration": 0 } }]
+            : []),
           { id: "desa-fill", type: "fill", source: "desa", paint: { "fill-color": SHADE_FILL, "fill-opacity": 0.85 } },
           { id: "desa-line", type: "line", source: "desa", paint: { "line-color": OUTLINE, "line-width": 1 } },
           {
