@@ -44,4 +44,4 @@ target/release/e2eseed --url "http://127.0.0.1:$port" --password "$password" \
     --out "$WORK/seed.json" >/dev/null
 cd web
 E2E_BASE_URL="http://127.0.0.1:$port" E2E_PASSWORD="$password" E2E_SEED="$WORK/seed.json" \
-    npx playwright test -c bench/playwright.config.ts
+    npx playwright test -c bench/playwright.config.ts lapangan.bench.ts konsol.bench.ts
