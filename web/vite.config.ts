@@ -27,7 +27,7 @@ export default defineConfig({
         // chunks named for what they hold, not for their first module.
         advancedChunks: { groups: [{ name: "maplibre", test: /node_modules[\\/]maplibre-gl/ }] },
         chunkFileNames: (chunk) => {
-          if (chunk.moduleIds.some((m) => m.includes("/src/shared/"))) return "assets/shared-[hash].js";
+          if (chunk.moduleIds.some((m) => m.includes("/src/common/"))) return "assets/shared-[hash].js";
           if (!chunk.isDynamicEntry && chunk.moduleIds.some((m) => m.includes("/src/konsol/map/"))) {
             return "assets/map-[hash].js";
           }

@@ -2,8 +2,8 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 
 import type { LoginResponse, Me } from "../generated/protocol";
 import { id } from "../i18n/id";
-import { Api } from "../shared/api";
-import { navigate, useLocation } from "../shared/router";
+import { Api } from "../common/api";
+import { navigate, useLocation } from "../common/router";
 import { Link } from "./components/Link";
 import { mayReview, SessionContext } from "./context";
 import { HouseholdPage } from "./pages/HouseholdPage";

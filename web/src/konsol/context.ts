@@ -4,7 +4,7 @@ import { createContext } from "preact";
 import { useContext } from "preact/hooks";
 
 import type { Me } from "../generated/protocol";
-import type { Api } from "../shared/api";
+import type { Api } from "../common/api";
 
 export interface Session {
   api: Api;

@@ -2,9 +2,9 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 
 import type { AreaRef, FormDefinition, HouseholdSnapshot, LoginResponse, Mutation } from "../generated/protocol";
 import { id } from "../i18n/id";
-import { Api, ApiError, NetworkError } from "../shared/api";
-import { errorText } from "../shared/errors";
-import { formatBytes, formatDateTime, formatNumber, formatPercent } from "../shared/format";
+import { Api, ApiError, NetworkError } from "../common/api";
+import { errorText } from "../common/errors";
+import { formatBytes, formatDateTime, formatNumber, formatPercent } from "../common/format";
 import { Conflicts } from "./pages/Conflicts";
 import { Households } from "./pages/Households";
 import { Login, Refusal } from "./pages/Login";

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 import type { Op, PullResponse, PushRequest, PushResponse } from "../generated/protocol";
-import { ApiError, NetworkError } from "../shared/api";
+import { ApiError, NetworkError } from "../common/api";
 import { Store } from "./store";
 import { pull, push, SequenceGap, type SyncApi } from "./sync";
 

@@ -4,7 +4,7 @@
 
 import { Upload } from "tus-js-client";
 
-import { type Api, ApiError } from "../shared/api";
+import { type Api, ApiError } from "../common/api";
 import type { PhotoFile, Store } from "./store";
 
 /** Bytes per request: small enough to get through on 2G before a link drops. */

@@ -3,7 +3,7 @@ import "fake-indexeddb/auto";
 import { describe, expect, it } from "vitest";
 
 import type { FormDefinition, FormList, HouseholdSnapshot } from "../generated/protocol";
-import type { Api } from "../shared/api";
+import type { Api } from "../common/api";
 import { formKey, Store } from "./store";
 import { refreshForm } from "./sync";
 

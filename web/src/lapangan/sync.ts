@@ -2,7 +2,7 @@
 // store: push the outbox, then pull; the same steps as the Rust reference client
 // (`sync_protocol::client`).
 
-import { type Api, ApiError } from "../shared/api";
+import { type Api, ApiError } from "../common/api";
 import { type Boundaries, formKey, type Store } from "./store";
 
 /** What the engine asks of the server: the API, or a recorded conversation in the tests. */

@@ -1,6 +1,6 @@
 import type { FieldDef, FormDefinition, JsonValue } from "../../generated/protocol";
 import { id } from "../../i18n/id";
-import { formatDate, formatDecimal, formatNumber, formatRupiah } from "../../shared/format";
+import { formatDate, formatDecimal, formatNumber, formatRupiah } from "../../common/format";
 
 /** An answer as people read it: the choice's label, Ya/Tidak, a date, a number. */
 export function answerText(field: FieldDef | undefined, value: JsonValue | undefined): string {

@@ -1,6 +1,6 @@
 import type { ConflictView, FormDefinition, JsonValue, Keep } from "../../generated/protocol";
 import { id } from "../../i18n/id";
-import { formatDateTime } from "../../shared/format";
+import { formatDateTime } from "../../common/format";
 import { answerText } from "./Answers";
 
 /** The name of what a conflict is about: a question's label where the form has one. */

@@ -12,9 +12,9 @@ import type {
   StaleVersion,
 } from "../../generated/protocol";
 import { id } from "../../i18n/id";
-import { ApiError } from "../../shared/api";
-import { errorText } from "../../shared/errors";
-import { formatDateTime } from "../../shared/format";
+import { ApiError } from "../../common/api";
+import { errorText } from "../../common/errors";
+import { formatDateTime } from "../../common/format";
 import { useSession } from "../context";
 import { answerText } from "./Answers";
 

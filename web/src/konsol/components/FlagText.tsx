@@ -1,6 +1,6 @@
 import type { QualityFlagView } from "../../generated/protocol";
 import { id } from "../../i18n/id";
-import { formatDecimal, formatDistance } from "../../shared/format";
+import { formatDecimal, formatDistance } from "../../common/format";
 
 /** The names of desa and kelurahan by code, for sentences about places. */
 export type AreaNames = Record<string, string>;

@@ -1,6 +1,6 @@
 import type { HouseholdQuality } from "../../generated/protocol";
 import { id } from "../../i18n/id";
-import { formatDateTime } from "../../shared/format";
+import { formatDateTime } from "../../common/format";
 import { type AreaNames, flagText } from "./FlagText";
 import { PhotoImage } from "./PhotoImage";
 

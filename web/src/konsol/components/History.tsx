@@ -1,6 +1,6 @@
 import type { FormDefinition, HouseholdHistory } from "../../generated/protocol";
 import { id } from "../../i18n/id";
-import { formatDateTime } from "../../shared/format";
+import { formatDateTime } from "../../common/format";
 import { answerText } from "./Answers";
 import { targetLabel } from "./Conflicts";
 

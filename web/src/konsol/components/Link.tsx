@@ -1,6 +1,6 @@
 import type { ComponentChildren } from "preact";
 
-import { onLinkClick } from "../../shared/router";
+import { onLinkClick } from "../../common/router";
 
 export function Link(props: { href: string; class?: string; children: ComponentChildren }) {
   return (

@@ -1,6 +1,6 @@
 import type { FormDefinition, HouseholdSnapshot } from "../../generated/protocol";
 import { id } from "../../i18n/id";
-import { maskIdentity } from "../../shared/format";
+import { maskIdentity } from "../../common/format";
 import { answerText } from "./Answers";
 
 /** Members and families (Kartu Keluarga). NIK and No KK are shown whole only to those who may

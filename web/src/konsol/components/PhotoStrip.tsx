@@ -2,8 +2,8 @@ import { useEffect, useState } from "preact/hooks";
 
 import type { FormDefinition, HouseholdPhoto, PhotoDetails } from "../../generated/protocol";
 import { id } from "../../i18n/id";
-import { errorText } from "../../shared/errors";
-import { formatDateTime } from "../../shared/format";
+import { errorText } from "../../common/errors";
+import { formatDateTime } from "../../common/format";
 import { useSession } from "../context";
 import { Dialog } from "./Dialog";
 import { PhotoImage } from "./PhotoImage";

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 
 import type { FormDefinition, HouseholdPlaces, PlaceFeature } from "../../generated/protocol";
 import { id } from "../../i18n/id";
-import { formatCoordinate, formatDateTime, formatDistance } from "../../shared/format";
+import { formatCoordinate, formatDateTime, formatDistance } from "../../common/format";
 import { PLACE_COLORS } from "../map/palette";
 
 type Removable = { remove(): void };

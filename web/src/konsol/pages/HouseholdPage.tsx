@@ -14,7 +14,7 @@ import type {
   Keep,
 } from "../../generated/protocol";
 import { id } from "../../i18n/id";
-import { errorText } from "../../shared/errors";
+import { errorText } from "../../common/errors";
 import { Answers } from "../components/Answers";
 import { Conflicts } from "../components/Conflicts";
 import { DecisionPanel } from "../components/DecisionPanel";

@@ -2,9 +2,9 @@ import { useEffect, useState } from "preact/hooks";
 
 import type { AreaIndicators, AreaRef, IndicatorsResponse } from "../../generated/protocol";
 import { id } from "../../i18n/id";
-import { errorText } from "../../shared/errors";
-import { formatNumber, formatPercent } from "../../shared/format";
-import { navigate } from "../../shared/router";
+import { errorText } from "../../common/errors";
+import { formatNumber, formatPercent } from "../../common/format";
+import { navigate } from "../../common/router";
 import { mayReview, useSession } from "../context";
 
 type Level = "kecamatan" | "desa";

@@ -2,8 +2,8 @@ import { useState } from "preact/hooks";
 
 import type { LoginResponse } from "../../generated/protocol";
 import { id } from "../../i18n/id";
-import type { Api } from "../../shared/api";
-import { loginProblem } from "../../shared/errors";
+import type { Api } from "../../common/api";
+import { loginProblem } from "../../common/errors";
 import { Dialog } from "../components/Dialog";
 
 /** The login form: full page when nobody is signed in, a dialog over the page when the

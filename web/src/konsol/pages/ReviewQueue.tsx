@@ -2,10 +2,10 @@ import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 
 import type { AreaRef, BulkApproveResponse, QueueItem, QueuePage } from "../../generated/protocol";
 import { id } from "../../i18n/id";
-import type { QueueQuery } from "../../shared/api";
-import { errorText } from "../../shared/errors";
-import { formatNumber } from "../../shared/format";
-import { navigate } from "../../shared/router";
+import type { QueueQuery } from "../../common/api";
+import { errorText } from "../../common/errors";
+import { formatNumber } from "../../common/format";
+import { navigate } from "../../common/router";
 import { Dialog } from "../components/Dialog";
 import { RiskBadge } from "../components/RiskBadge";
 import { useSession } from "../context";

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from "preact/hooks";
 
 import type { UserView } from "../../generated/protocol";
 import { id } from "../../i18n/id";
-import { errorText } from "../../shared/errors";
+import { errorText } from "../../common/errors";
 import { AreaPicker } from "../components/AreaPicker";
 import { Dialog } from "../components/Dialog";
 import { useSession } from "../context";

@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 
 import type { AreaRef, HouseholdSnapshot, JsonValue, Mutation } from "../../generated/protocol";
 import { id } from "../../i18n/id";
-import { formatNumber } from "../../shared/format";
+import { formatNumber } from "../../common/format";
 import { applyLocal } from "../engine/local";
 import type { Draft } from "../survey/draft";
 

@@ -2,8 +2,8 @@ import { useMemo, useState } from "preact/hooks";
 
 import type { LoginResponse, Me } from "../../generated/protocol";
 import { id } from "../../i18n/id";
-import { Api } from "../../shared/api";
-import { loginProblem } from "../../shared/errors";
+import { Api } from "../../common/api";
+import { loginProblem } from "../../common/errors";
 
 const t = id.lapangan;
 

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 
 import type { AreaRef, FieldDef, FormDefinition, GpsFix, JsonValue } from "../../generated/protocol";
 import { id } from "../../i18n/id";
-import { formatCoordinate, formatDistance, formatNumber } from "../../shared/format";
+import { formatCoordinate, formatDistance, formatNumber } from "../../common/format";
 import { contains, distanceToEdgeM } from "../engine/geo";
 import type { Fields } from "../engine/local";
 import type { Boundaries, Store } from "../store";
