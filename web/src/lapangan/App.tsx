@@ -7,7 +7,8 @@ import { errorText } from "../common/errors";
 import { formatBytes, formatDateTime, formatNumber, formatPercent } from "../common/format";
 import { Conflicts } from "./pages/Conflicts";
 import { Households } from "./pages/Households";
-import { Login, Refusal } from "./pages/Login";
+import { Refusal } from "../common/LoginForm";
+import { Login } from "./pages/Login";
 import { Rejections } from "./pages/Rejections";
 import {
   type Boundaries,

@@ -1,9 +1,7 @@
-import { useState } from "preact/hooks";
-
 import type { LoginResponse } from "../../generated/protocol";
 import { id } from "../../i18n/id";
 import type { Api } from "../../common/api";
-import { loginProblem } from "../../common/errors";
+import { LoginForm } from "../../common/LoginForm";
 import { Dialog } from "../components/Dialog";
 
 /** The login form: full page when nobody is signed in, a dialog over the page when the
@@ -13,58 +11,14 @@ export function Login(props: {
   expired?: boolean;
   onLogin: (answer: LoginResponse) => void;
 }) {
-  const [username, setUsername] = useState("");
-  const [password, setPassword] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-
-  async function submit(event: Event) {
-    event.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    try {
-      props.onLogin(await props.api.login(username.trim(), password));
-    } catch (error) {
-      setProblem(loginProblem(error, id.login.offline));
-    } finally {
-      setBusy(false);
-    }
-  }
-
   const form = (
-    <form class="login" onSubmit={submit} aria-labelledby="login-title">
-      <h1 id="login-title">{id.login.title}</h1>
-      <p>{props.expired ? id.login.expired : id.login.intro}</p>
-      <label>
-        {id.login.username}
-        <input
-          name="username"
-          autocomplete="username"
-          required
-          value={username}
-          onInput={(e) => setUsername(e.currentTarget.value)}
-        />
-      </label>
-      <label>
-        {id.login.password}
-        <input
-          name="password"
-          type="password"
-          autocomplete="current-password"
-          required
-          value={password}
-          onInput={(e) => setPassword(e.currentTarget.value)}
-        />
-      </label>
-      {problem && (
-        <p class="problem" role="alert">
-          {problem}
-        </p>
-      )}
-      <button type="submit" class="primary" disabled={busy}>
-        {busy ? id.login.submitting : id.login.submit}
-      </button>
-    </form>
+    <LoginForm
+      api={props.api}
+      class="login"
+      intro={props.expired ? id.login.expired : id.login.intro}
+      offline={id.login.offline}
+      onLogin={props.onLogin}
+    />
   );
   if (props.expired) {
     return <Dialog labelledBy="login-title">{form}</Dialog>;
