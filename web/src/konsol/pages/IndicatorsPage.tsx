@@ -5,6 +5,7 @@ import { id } from "../../i18n/id";
 import { errorText } from "../../common/errors";
 import { formatNumber, formatPercent } from "../../common/format";
 import { navigate } from "../../common/router";
+import { AreaOptions } from "../components/AreaOptions";
 import { mayReview, useSession } from "../context";
 
 type Level = "kecamatan" | "desa";
@@ -103,18 +104,11 @@ export function IndicatorsPage(props: { search: string }) {
         <label>
           {id.indicators.kecamatanOf}
           <select value={area} onChange={(e) => go({ area: e.currentTarget.value })}>
-            {me.areas.map((a) => (
-              <option key={a} value={a}>
-                {a === root && data?.area.code === a ? data.area.name : a}
-              </option>
-            ))}
-            {kecamatan
-              .filter((k) => !me.areas.includes(k.code))
-              .map((k) => (
-                <option key={k.code} value={k.code}>
-                  {k.name}
-                </option>
-              ))}
+            <AreaOptions
+              areas={me.areas}
+              kecamatan={kecamatan}
+              name={(a) => (a === root && data && data.area.code === a ? data.area.name : a)}
+            />
           </select>
         </label>
         <label>

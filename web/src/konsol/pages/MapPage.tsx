@@ -5,6 +5,7 @@ import { id } from "../../i18n/id";
 import { errorText } from "../../common/errors";
 import { formatNumber, formatPercent } from "../../common/format";
 import { navigate } from "../../common/router";
+import { AreaOptions } from "../components/AreaOptions";
 import { Link } from "../components/Link";
 import { useSession } from "../context";
 import type { Bbox, HouseholdsMap } from "../map/HouseholdsMap";
@@ -149,18 +150,11 @@ export function MapPage(props: { search: string }) {
         <label>
           {id.map.area}
           <select value={area} onChange={(e) => go({ area: e.currentTarget.value })}>
-            {me.areas.map((a) => (
-              <option key={a} value={a}>
-                {kecamatan.find((k) => k.code === a)?.name ?? (a === root ? id.map.allAreas : a)}
-              </option>
-            ))}
-            {kecamatan
-              .filter((k) => !me.areas.includes(k.code))
-              .map((k) => (
-                <option key={k.code} value={k.code}>
-                  {k.name}
-                </option>
-              ))}
+            <AreaOptions
+              areas={me.areas}
+              kecamatan={kecamatan}
+              name={(a) => kecamatan.find((k) => k.code === a)?.name ?? (a === root ? id.map.allAreas : a)}
+            />
           </select>
         </label>
         <label>
