@@ -36,9 +36,6 @@ import {
   VERDICT_COLORS,
 } from "./palette";
 
-export type { Bbox } from "./bounds";
-export { boundsOf } from "./bounds";
-
 /** What the map tells the page. */
 export interface MapEvents {
   /** The viewport settled (after the first draw and after every move). */

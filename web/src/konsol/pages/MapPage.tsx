@@ -8,7 +8,8 @@ import { navigate } from "../../common/router";
 import { AreaOptions } from "../components/AreaOptions";
 import { Link } from "../components/Link";
 import { useSession } from "../context";
-import type { Bbox, HouseholdsMap } from "../map/HouseholdsMap";
+import { type Bbox, boundsOf } from "../map/bounds";
+import type { HouseholdsMap } from "../map/HouseholdsMap";
 import {
   CLUSTER_COLOR,
   type ColorBy,
@@ -106,7 +107,7 @@ export function MapPage(props: { search: string }) {
       try {
         const drawing = await import("../map/HouseholdsMap");
         if (gone || !container.current) return;
-        const start = drawing.boundsOf(answer.features.map((f) => f.geometry));
+        const start = boundsOf(answer.features.map((f) => f.geometry));
         map.current?.remove();
         map.current = new drawing.HouseholdsMap(
           container.current,
