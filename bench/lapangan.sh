@@ -15,33 +15,15 @@ LOG_PREFIX=bench/lapangan
 # shellcheck source=scripts/services.sh
 . scripts/services.sh
 
-WORK=$(mktemp -d /tmp/ekemiskinan-bench-lapangan.XXXXXX)
-SERVER_PID=""
-stop() {
-    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
-    rm -rf "$WORK"
-}
-trap stop EXIT
-
 cargo build --release -q -p ekemiskinan-server --bin ekemiskinan -p tests --bin e2eseed
-(cd web && { [ -d node_modules ] || npm ci --no-audit --no-fund; })
+# shellcheck source=bench/web_server.sh
+. bench/web_server.sh
 port=$(free_port)
 password="kata-sandi-bench-$$"
-root=$PWD
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); release build; Chromium $(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}')"
-(
-    cd "$WORK"
-    echo "$password" | "$root/target/release/ekemiskinan" seed-demo >/dev/null
-    EKEMISKINAN__SERVER__BIND="127.0.0.1:$port" EKEMISKINAN__LOG__FILTER=warn \
-        exec "$root/target/release/ekemiskinan" serve >"$WORK/server.log" 2>&1
-) &
-SERVER_PID=$!
-for _ in $(seq 200); do
-    curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
-    sleep 0.1
-done
+(cd "$BENCH_WORK" && echo "$password" | "$OLDPWD/target/release/ekemiskinan" seed-demo >/dev/null)
+bench_serve "$port"
 target/release/e2eseed --url "http://127.0.0.1:$port" --password "$password" \
-    --out "$WORK/seed.json" >/dev/null
+    --out "$BENCH_WORK/seed.json" >/dev/null
 cd web
-E2E_BASE_URL="http://127.0.0.1:$port" E2E_PASSWORD="$password" E2E_SEED="$WORK/seed.json" \
+E2E_BASE_URL="http://127.0.0.1:$port" E2E_PASSWORD="$password" E2E_SEED="$BENCH_WORK/seed.json" \
     npx playwright test -c bench/playwright.config.ts lapangan.bench.ts konsol.bench.ts
