@@ -87,6 +87,24 @@ impl Form {
         self.member.contains_key(name)
     }
 
+    /// The household answers in `fields` that the form gives to supervisors, as errors:
+    /// field workers may not write them.
+    #[must_use]
+    pub fn supervisor_household_fields(&self, fields: &Fields, prefix: &str) -> Vec<FieldError> {
+        owned_by_supervisor(
+            &self.definition.household_fields,
+            &self.household,
+            fields,
+            prefix,
+        )
+    }
+
+    /// The member answers in `fields` that the form gives to supervisors, as errors.
+    #[must_use]
+    pub fn supervisor_member_fields(&self, fields: &Fields, prefix: &str) -> Vec<FieldError> {
+        owned_by_supervisor(&self.definition.member_fields, &self.member, fields, prefix)
+    }
+
     /// The conflict policy of a household field.
     #[must_use]
     pub fn household_policy(&self, name: &str) -> FieldPolicy {
@@ -131,6 +149,29 @@ fn policy(defs: &[FieldDef], index: &HashMap<String, usize>, name: &str) -> Fiel
         Some(FieldOwner::Supervisor) => FieldPolicy::PreferSupervisor,
         _ => FieldPolicy::LastWriterWins,
     }
+}
+
+fn owned_by_supervisor(
+    defs: &[FieldDef],
+    index: &HashMap<String, usize>,
+    fields: &Fields,
+    prefix: &str,
+) -> Vec<FieldError> {
+    fields
+        .keys()
+        .filter(|name| {
+            index
+                .get(name.as_str())
+                .is_some_and(|&i| defs[i].owner == FieldOwner::Supervisor)
+        })
+        .map(|name| {
+            FieldError::new(
+                format!("{prefix}.{name}"),
+                FieldErrorCode::OwnedBySupervisor,
+                "jawaban ini diisi oleh supervisor, bukan petugas lapangan",
+            )
+        })
+        .collect()
 }
 
 fn check(

@@ -173,4 +173,6 @@ pub enum FieldErrorCode {
     UnknownField,
     /// The value is longer than allowed.
     TooLong,
+    /// The form gives this answer to supervisors; a field worker may not write it.
+    OwnedBySupervisor,
 }

@@ -545,6 +545,9 @@ pub enum RejectCode {
     VisitImmutable,
     /// `base_version` is negative or newer than the household.
     InvalidBaseVersion,
+    /// A field worker wrote an answer the form gives to supervisors (`"owner": "supervisor"`);
+    /// `fields` names them.
+    FieldOwnedBySupervisor,
 }
 
 /// A same-field conflict met by a mutation.

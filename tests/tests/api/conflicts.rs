@@ -6,8 +6,8 @@ use serde_json::{Value, json};
 use sync_protocol::client::SyncClient;
 use sync_protocol::v1::office::ConflictView;
 use sync_protocol::v1::{
-    AddMember, ConflictTarget, DeleteHousehold, Fields, Kept, MoveHousehold, Op, PutFamily,
-    RemoveMember, UpdateHousehold, UpdateMember,
+    AddMember, ConflictTarget, DeleteHousehold, FieldErrorCode, Fields, Kept, MoveHousehold, Op,
+    PutFamily, ReceiptStatus, RejectCode, RemoveMember, UpdateHousehold, UpdateMember,
 };
 use tests::fixtures::{self, BONE_BONE, KEC_BONE_BONE, KEC_MALANGKE, LUWU_UTARA, PATTIMANG};
 use tests::{Backend, TestApp, TestUser};
@@ -153,7 +153,9 @@ async fn the_same_field_changed_on_two_phones_keeps_the_later_and_stores_both_va
     assert_eq!(c.id, note.conflict_id);
 }
 
-async fn a_field_worker_does_not_overwrite_a_supervisors_value_but_both_are_kept(backend: Backend) {
+async fn a_field_worker_cannot_write_a_supervisor_owned_answer_even_on_the_current_version(
+    backend: Backend,
+) {
     let app = TestApp::spawn_on(backend).await;
     let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
     let supervisor = app.user("supervisor", &[LUWU_UTARA]).await;
@@ -166,26 +168,56 @@ async fn a_field_worker_does_not_overwrite_a_supervisors_value_but_both_are_kept
             &[("catatan_supervisor", json!("cek ulang luas lantai"))],
         ))
         .unwrap();
-    office.push().await.unwrap();
+    let receipts = office.push().await.unwrap();
+    assert_eq!(receipts[0].status, ReceiptStatus::Applied);
+    // The phone has seen the supervisor's note: its edit is based on the current version, so
+    // no conflict rule would stop it.
+    phone.pull().await.unwrap();
+    let before = phone.server_copy(household).unwrap().clone();
     phone
         .enqueue(update(
             &phone,
             household,
-            &[("catatan_supervisor", json!("sudah dicek"))],
+            &[
+                ("catatan_supervisor", json!("sudah dicek")),
+                ("jenis_atap", json!(4)),
+            ],
         ))
         .unwrap();
     let receipts = phone.push().await.unwrap();
-    assert_eq!(receipts[0].conflicts[0].kept, Kept::Theirs);
-    phone.pull().await.unwrap();
+    assert_eq!(receipts[0].status, ReceiptStatus::Rejected);
+    let rejection = receipts[0].rejection.as_ref().unwrap();
+    assert_eq!(rejection.code, RejectCode::FieldOwnedBySupervisor);
+    let named: Vec<_> = rejection
+        .fields
+        .iter()
+        .map(|f| (f.field.as_str(), f.code))
+        .collect();
     assert_eq!(
-        phone.server_copy(household).unwrap().fields["catatan_supervisor"],
-        json!("cek ulang luas lantai")
+        named,
+        [(
+            "fields.catatan_supervisor",
+            FieldErrorCode::OwnedBySupervisor
+        )]
     );
-    let stored = conflicts(&app, &supervisor).await;
-    assert_eq!(stored[0].incoming_value, json!("sudah dicek"));
+    // Nothing of the mutation is stored, and there is no conflict to settle.
+    phone.pull().await.unwrap();
+    let after = phone.server_copy(household).unwrap();
+    assert_eq!(after.version, before.version);
+    assert_eq!(after.fields, before.fields);
+    assert!(conflicts(&app, &supervisor).await.is_empty());
+
+    // Not in a new household either.
+    let mut rng = StdRng::seed_from_u64(11);
+    let mut create = fixtures::create_household(Uuid::new_v4(), PATTIMANG, &mut rng);
+    if let Op::CreateHousehold(c) = &mut create {
+        c.fields.insert("prioritas_intervensi".to_owned(), json!(1));
+    }
+    phone.enqueue(create).unwrap();
+    let receipts = phone.push().await.unwrap();
     assert_eq!(
-        serde_json::to_value(stored[0].winner).unwrap(),
-        json!("stored")
+        receipts[0].rejection.as_ref().map(|r| r.code),
+        Some(RejectCode::FieldOwnedBySupervisor)
     );
 }
 
@@ -419,7 +451,7 @@ async fn conflicts_follow_a_household_moved_to_another_kecamatan(backend: Backen
 on_both_backends!(
     edits_of_different_fields_on_two_phones_both_apply_without_conflict,
     the_same_field_changed_on_two_phones_keeps_the_later_and_stores_both_values,
-    a_field_worker_does_not_overwrite_a_supervisors_value_but_both_are_kept,
+    a_field_worker_cannot_write_a_supervisor_owned_answer_even_on_the_current_version,
     a_delete_loses_against_a_concurrent_edit,
     an_edit_made_without_seeing_a_delete_revives_the_household_and_one_that_saw_it_is_rejected,
     members_are_an_add_wins_set_and_a_removal_loses_against_a_concurrent_edit,

@@ -70,8 +70,19 @@ fn random_fields(rng: &mut StdRng, fields: &[Choices]) -> Fields {
     out
 }
 
+/// The household fields a phone may write: a field worker never writes the supervisor's
+/// (the server refuses it, `field_owned_by_supervisor`).
+fn writable_household_fields(supervisor: bool) -> Vec<Choices> {
+    household_fields()
+        .into_iter()
+        .filter(|(name, _)| supervisor || *name != "catatan_supervisor")
+        .collect()
+}
+
 /// One random offline edit, based on what the phone has seen.
-fn random_op(phone: &SyncClient, households: &[Uuid], rng: &mut StdRng) -> Op {
+fn random_op(phone: &Phone, households: &[Uuid], rng: &mut StdRng) -> Op {
+    let supervisor = phone.supervisor;
+    let phone = &phone.client;
     let household_id = *pick(rng, households);
     let base_version = phone.base_version(household_id);
     let members: Vec<Uuid> = phone
@@ -110,7 +121,7 @@ fn random_op(phone: &SyncClient, households: &[Uuid], rng: &mut StdRng) -> Op {
         _ => Op::UpdateHousehold(UpdateHousehold {
             household_id,
             base_version,
-            fields: random_fields(rng, &household_fields()),
+            fields: random_fields(rng, &writable_household_fields(supervisor)),
         }),
     }
 }
@@ -339,7 +350,7 @@ async fn simulate(
     for round in 0..6 {
         for phone in phones.iter_mut() {
             for _ in 0..rng.random_range(1..=4) {
-                let op = random_op(&phone.client, &households, &mut rng);
+                let op = random_op(phone, &households, &mut rng);
                 enqueue(phone, op);
             }
         }

@@ -356,7 +356,7 @@ fields?: Array<FieldError>, };
 /**
  * Mutation rejection codes.
  */
-export type RejectCode = "malformed_mutation" | "validation_failed" | "area_out_of_scope" | "unknown_area" | "unknown_form" | "household_not_found" | "household_already_exists" | "household_deleted" | "member_not_found" | "member_already_exists" | "member_removed" | "family_not_found" | "visit_immutable" | "invalid_base_version";
+export type RejectCode = "malformed_mutation" | "validation_failed" | "area_out_of_scope" | "unknown_area" | "unknown_form" | "household_not_found" | "household_already_exists" | "household_deleted" | "member_not_found" | "member_already_exists" | "member_removed" | "family_not_found" | "visit_immutable" | "invalid_base_version" | "field_owned_by_supervisor";
 
 /**
  * A same-field conflict met by a mutation.
@@ -677,7 +677,7 @@ message: string, };
 /**
  * Field-level error codes.
  */
-export type FieldErrorCode = "required" | "wrong_type" | "out_of_range" | "invalid_choice" | "invalid_format" | "unknown_field" | "too_long";
+export type FieldErrorCode = "required" | "wrong_type" | "out_of_range" | "invalid_choice" | "invalid_format" | "unknown_field" | "too_long" | "owned_by_supervisor";
 
 /**
  * `POST /v1/auth/login`.

@@ -11,7 +11,8 @@ use sync_protocol::v1::{
 };
 
 use super::{
-    Applied, Ctx, Failure, begin, finish, form, invalid, reject, revive, village_in_scope,
+    Applied, Ctx, Failure, begin, finish, form, invalid, reject, revive, supervisors_only,
+    village_in_scope,
 };
 use crate::household::{self, Author, household_field};
 use crate::store::batch::WriteBatch;
@@ -28,6 +29,10 @@ pub(super) async fn create<C: ConnectionTrait>(
     if !errors.is_empty() {
         return Err(invalid(errors));
     }
+    supervisors_only(
+        ctx.actor,
+        form.supervisor_household_fields(&m.fields, "fields"),
+    )?;
     let edit = Edit {
         base_version: 0,
         new_version: 1,
@@ -74,6 +79,12 @@ pub(super) async fn update<C: ConnectionTrait>(
     if !errors.is_empty() {
         return Err(invalid(errors));
     }
+    supervisors_only(
+        ctx.actor,
+        editing
+            .form
+            .supervisor_household_fields(&m.fields, "fields"),
+    )?;
     revive(&mut editing, &ctx.writer)?;
     let edit = editing.edit(&ctx.writer);
     let form = editing.form.clone();

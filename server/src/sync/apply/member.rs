@@ -9,7 +9,7 @@ use sync_protocol::v1::{
 };
 use uuid::Uuid;
 
-use super::{Applied, Ctx, Failure, begin, finish, invalid, reject, revive};
+use super::{Applied, Ctx, Failure, begin, finish, invalid, reject, revive, supervisors_only};
 use crate::domain::history::{ADDED_FIELD, REMOVED_FIELD};
 use crate::household::Editing;
 use crate::store::batch::WriteBatch;
@@ -51,6 +51,10 @@ pub(super) async fn add<C: ConnectionTrait>(
     if !errors.is_empty() {
         return Err(invalid(errors));
     }
+    supervisors_only(
+        ctx.actor,
+        editing.form.supervisor_member_fields(&m.fields, "fields"),
+    )?;
     if let Some(family_id) = m.family_id {
         let family = families::find(ctx.db, family_id).await?;
         if family.is_none_or(|f| f.household_id != m.household_id) {
@@ -96,6 +100,10 @@ pub(super) async fn update<C: ConnectionTrait>(
     if !errors.is_empty() {
         return Err(invalid(errors));
     }
+    supervisors_only(
+        ctx.actor,
+        editing.form.supervisor_member_fields(&m.fields, "fields"),
+    )?;
     revive(&mut editing, &ctx.writer)?;
     let edit = editing.edit(&ctx.writer);
     // A member brought back counts again for other households holding its NIK, as a NIK

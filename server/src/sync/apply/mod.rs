@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
-use sync_protocol::merge::{FieldConflict, Winner, Writer};
+use sync_protocol::merge::{Authority, FieldConflict, Winner, Writer};
 use sync_protocol::v1::{
     ChangeKind, ConflictNote, ConflictTarget, FieldError, Kept, Mutation, Op, Receipt,
     ReceiptStatus, RejectCode, Rejection,
@@ -83,6 +83,20 @@ pub(crate) fn invalid(fields: Vec<FieldError>) -> Failure {
         message: "isian tidak valid; lihat daftar field".to_owned(),
         fields,
     })
+}
+
+/// Refuses a field worker's mutation that writes answers the form gives to supervisors
+/// (`owned`, from `Form::supervisor_household_fields` or `supervisor_member_fields`): field
+/// workers never write them, not even where no supervisor has written yet.
+pub(crate) fn supervisors_only(actor: &Actor, owned: Vec<FieldError>) -> Result<(), Failure> {
+    if owned.is_empty() || matches!(actor.role.authority(), Authority::Supervisor) {
+        return Ok(());
+    }
+    Err(Failure::Reject(Rejection {
+        code: RejectCode::FieldOwnedBySupervisor,
+        message: "jawaban yang diisi supervisor tidak dapat diubah petugas lapangan".to_owned(),
+        fields: owned,
+    }))
 }
 
 /// Applies one parsed mutation and returns its receipt; `Err` only for storage failures.

@@ -4,7 +4,7 @@ use sea_orm::ConnectionTrait;
 use sha2::Digest;
 use sync_protocol::v1::{ChangeKind, FieldError, FieldErrorCode, RecordVisit, RejectCode};
 
-use super::{Applied, Ctx, Failure, finish, form, invalid, reject};
+use super::{Applied, Ctx, Failure, finish, form, invalid, reject, supervisors_only};
 use crate::domain::sha256::Sha256;
 use crate::household::Editing;
 use crate::store::batch::WriteBatch;
@@ -79,6 +79,10 @@ pub(super) async fn record<C: ConnectionTrait>(
     if !errors.is_empty() {
         return Err(invalid(errors));
     }
+    supervisors_only(
+        ctx.actor,
+        form.supervisor_household_fields(&m.answers, "answers"),
+    )?;
     let body = serde_json::to_vec(m).expect("wire types serialize to JSON infallibly");
     let hash = hex::encode(sha2::Sha256::digest(&body));
     let by = visits::Recorded {
