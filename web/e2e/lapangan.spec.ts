@@ -595,3 +595,46 @@ test("a new survey the server refuses comes back as a draft, is fixed and sent",
   expect(stored[0]?.area_code).toBe("73.22.01.2001");
   expect(stored[0]?.members).toHaveLength(1);
 });
+
+test("a session ended on the server keeps the survey on the phone, and it goes after logging in again", async ({
+  page,
+  context,
+  request,
+}) => {
+  await context.grantPermissions(["geolocation"]);
+  await context.setGeolocation({ latitude: -2.7935, longitude: 120.3925, accuracy: 7 });
+  await logIn(page, "demo-tksk");
+  // The admin ends the worker's sessions (a phone reported lost, then found).
+  const worker = await token(request, "demo-tksk");
+  const me = (await (await request.get("/v1/me", { headers: { authorization: `Bearer ${worker}` } })).json()) as { id: string };
+  const admin = await token(request, "demo-admin");
+  const revoked = await request.delete(`/v1/users/${me.id}/sessions`, { headers: { authorization: `Bearer ${admin}` } });
+  expect(revoked.status()).toBe(204);
+
+  const head = `Uji Sesi ${Date.now() % 100000}`;
+  await survey(page, head);
+  await page.getByRole("button", { name: "Selesai dan kirim" }).click();
+  // The server refuses the old token: a dialog asks for the password only, over the work.
+  const dialog = page.getByRole("dialog", { name: "Masuk" });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByLabel("Nama pengguna")).toHaveValue("demo-tksk");
+  await expect(dialog.getByLabel("Kata sandi")).toBeFocused();
+  await expectAccessible(page);
+  await expectNoEnglish(page);
+  await screenshot(page, "lapangan-sesi-berakhir");
+
+  // The worker goes on working: the survey waits on the phone, and the app says why.
+  await dialog.getByRole("button", { name: "Nanti saja (lanjut bekerja di ponsel)" }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByText("Sesi Anda berakhir.", { exact: false })).toBeVisible();
+  await expect(page.getByText(/^\d+ perubahan menunggu dikirim/)).toBeVisible();
+  expect((await pulledBy(request, "demo-tksk")).filter((h) => h.fields.nama_kepala_rumah_tangga === head)).toHaveLength(0);
+
+  await page.getByRole("button", { name: "Masuk lagi" }).click();
+  await dialog.getByLabel("Kata sandi").fill(PASSWORD);
+  await dialog.getByRole("button", { name: "Masuk" }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByText("Semua survei sudah terkirim.")).toBeVisible();
+  const stored = (await pulledBy(request, "demo-tksk")).filter((h) => h.fields.nama_kepala_rumah_tangga === head);
+  expect(stored).toHaveLength(1);
+});

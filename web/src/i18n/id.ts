@@ -454,6 +454,9 @@ export const id = {
     loginIntro: "Masuk sekali saat ada sinyal. Sesudah itu aplikasi tetap bekerja tanpa sinyal.",
     loginExpired: (name: string) =>
       `Sesi ${name} telah berakhir. Masukkan kata sandi lagi; data di ponsel ini tetap aman.`,
+    loginLater: "Nanti saja (lanjut bekerja di ponsel)",
+    sessionExpired: "Sesi Anda berakhir. Data tetap tersimpan di ponsel, tetapi baru terkirim setelah Anda masuk lagi.",
+    loginAgain: "Masuk lagi",
     loginOffline: "Tidak ada sinyal. Masuk pertama kali memerlukan jaringan; coba lagi saat ada sinyal.",
     server: "Hubungan dengan server",
     online: "Tersambung ke server",

@@ -75,6 +75,8 @@ function Work(props: { store: Store; session: Session; onSession: (s: Session | 
   const token = useRef(session.token);
   token.current = session.token;
   const [expired, setExpired] = useState(false);
+  /** The worker chose to go on working and log in later. */
+  const [later, setLater] = useState(false);
   const api = useMemo(
     () =>
       new Api(
@@ -175,8 +177,12 @@ function Work(props: { store: Store; session: Session; onSession: (s: Session | 
 
   async function signedInAgain(answer: LoginResponse) {
     await store.signIn(answer);
+    token.current = answer.token;
     setExpired(false);
+    setLater(false);
     props.onSession((await store.session()) ?? null);
+    // What waited for the login goes now.
+    if (navigator.onLine) void sync();
   }
 
   async function startSurvey() {
@@ -257,9 +263,18 @@ function Work(props: { store: Store; session: Session; onSession: (s: Session | 
               </p>
             )}
             <p>{local.pulledAt ? t.lastSynced(formatDateTime(local.pulledAt)) : t.neverSynced}</p>
-            <button type="button" class="primary" disabled={syncing || !online} onClick={() => void sync()}>
-              {syncing ? t.syncing : t.syncNow}
-            </button>
+            {expired ? (
+              <>
+                <p class="field-warning">{t.sessionExpired}</p>
+                <button type="button" class="primary" onClick={() => setLater(false)}>
+                  {t.loginAgain}
+                </button>
+              </>
+            ) : (
+              <button type="button" class="primary" disabled={syncing || !online} onClick={() => void sync()}>
+                {syncing ? t.syncing : t.syncNow}
+              </button>
+            )}
             {/* Always there, so that screen readers announce each new message. */}
             <p class="message" role="status">
               {message ?? ""}
@@ -293,7 +308,9 @@ function Work(props: { store: Store; session: Session; onSession: (s: Session | 
           />
         </main>
       )}
-      {expired && <Login expiredFor={session.user} onLogin={signedInAgain} />}
+      {expired && !later && (
+        <Login expiredFor={session.user} onLogin={signedInAgain} onLater={() => setLater(true)} />
+      )}
     </>
   );
 }

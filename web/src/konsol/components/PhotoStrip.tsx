@@ -5,7 +5,7 @@ import { id } from "../../i18n/id";
 import { errorText } from "../../common/errors";
 import { formatDateTime } from "../../common/format";
 import { useSession } from "../context";
-import { Dialog } from "./Dialog";
+import { Dialog } from "../../common/Dialog";
 import { PhotoImage } from "./PhotoImage";
 
 function kindLabel(form: FormDefinition, kind: string): string {

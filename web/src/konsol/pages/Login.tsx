@@ -2,7 +2,7 @@ import type { LoginResponse } from "../../generated/protocol";
 import { id } from "../../i18n/id";
 import type { Api } from "../../common/api";
 import { LoginForm } from "../../common/LoginForm";
-import { Dialog } from "../components/Dialog";
+import { Dialog } from "../../common/Dialog";
 
 /** The login form: full page when nobody is signed in, a dialog over the page when the
  * session expired (the page underneath keeps what was typed). */

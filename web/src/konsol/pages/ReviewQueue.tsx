@@ -6,7 +6,7 @@ import type { QueueQuery } from "../../common/api";
 import { errorText } from "../../common/errors";
 import { formatNumber } from "../../common/format";
 import { navigate } from "../../common/router";
-import { Dialog } from "../components/Dialog";
+import { Dialog } from "../../common/Dialog";
 import { RiskBadge } from "../components/RiskBadge";
 import { useSession } from "../context";
 

@@ -4,7 +4,7 @@ import type { UserView } from "../../generated/protocol";
 import { id } from "../../i18n/id";
 import { errorText } from "../../common/errors";
 import { AreaPicker } from "../components/AreaPicker";
-import { Dialog } from "../components/Dialog";
+import { Dialog } from "../../common/Dialog";
 import { useSession } from "../context";
 
 const ROLES = ["enumerator", "supervisor", "analyst", "admin"] as const;

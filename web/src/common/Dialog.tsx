@@ -7,7 +7,9 @@ export function Dialog(props: {
   label?: string;
   labelledBy?: string;
   wide?: boolean;
-  onClose?: () => void;
+  /** Another class of the dialog's box. */
+  class?: string;
+  onClose?: (() => void) | undefined;
   children: ComponentChildren;
 }) {
   const box = useRef<HTMLDivElement>(null);
@@ -16,7 +18,7 @@ export function Dialog(props: {
   useEffect(() => {
     const before = document.activeElement as HTMLElement | null;
     box.current
-      ?.querySelector<HTMLElement>("input, select, textarea, button, a[href]")
+      ?.querySelector<HTMLElement>("input:not([readonly]), select, textarea, button, a[href]")
       ?.focus();
     const onKey = (event: KeyboardEvent) => {
       if (event.key === "Escape" && onClose.current) onClose.current();
@@ -35,7 +37,7 @@ export function Dialog(props: {
       aria-label={props.label}
       aria-labelledby={props.labelledBy}
     >
-      <div ref={box} class={props.wide ? "dialog wide" : "dialog"}>
+      <div ref={box} class={["dialog", props.wide ? "wide" : "", props.class ?? ""].join(" ").trim()}>
         {props.children}
       </div>
     </div>
