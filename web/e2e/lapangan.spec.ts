@@ -536,7 +536,7 @@ test("a file the server will not take as a photo is set aside, and the other pho
   taken.set("lantai", junk);
   await page.getByRole("button", { name: "Selesai dan kirim" }).click();
 
-  const refused = page.locator("section.rejections");
+  const refused = page.locator("section.rejections:not(.lost-photos)");
   await expect(refused).toContainText("Foto Lantai ditolak server:");
   await expect(page.getByText("Semua survei sudah terkirim.")).toBeVisible();
   await expectNoEnglish(page);
@@ -551,9 +551,14 @@ test("a file the server will not take as a photo is set aside, and the other pho
     [...taken.keys()].map((kind) => [kind, kind === "lantai" ? "pending" : "stored"]).sort(),
   );
 
-  // Read, and set aside for good.
+  // Read, and set aside for good. The server still waits for a floor photo of that visit:
+  // the app says which household to photograph again.
   await refused.getByRole("button", { name: "Tutup" }).click();
   await expect(refused).toHaveCount(0);
+  const lost = page.locator("section.lost-photos");
+  await expect(lost).toContainText("Server menunggu");
+  await expect(lost.getByRole("listitem").filter({ hasText: head })).toHaveCount(1);
+  await expectAccessible(page);
 });
 
 test("a new survey the server refuses comes back as a draft, is fixed and sent", async ({ page, context, request }) => {
@@ -576,7 +581,7 @@ test("a new survey the server refuses comes back as a draft, is fixed and sent",
     }
   });
   await page.getByRole("button", { name: "Selesai dan kirim" }).click();
-  const refused = page.locator("section.rejections");
+  const refused = page.locator("section.rejections:not(.lost-photos)");
   await expect(refused).toContainText("Rumah tangga baru:");
   await refused.getByRole("button", { name: "Buka lagi sebagai draf untuk diperbaiki" }).click();
   await expect(refused).toHaveCount(0);

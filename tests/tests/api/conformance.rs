@@ -5,6 +5,7 @@
 //! gets the recorded answer, or its connection closed when the answer is to be lost.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::io::Read;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -46,6 +47,8 @@ struct Expected {
 #[derive(Debug, Clone, Deserialize)]
 struct Answer {
     status: u16,
+    #[serde(default)]
+    headers: BTreeMap<String, String>,
     body: Value,
 }
 
@@ -195,11 +198,15 @@ async fn answer(mut stream: TcpStream, script: Arc<Mutex<Script>>) {
         // A lost answer: the request was taken, the connection closes without one.
         let Some(reply) = reply else { return };
         let body = reply.body.to_string();
-        let head = format!(
-            "HTTP/1.1 {} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+        let mut head = format!(
+            "HTTP/1.1 {} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n",
             reply.status,
             body.len()
         );
+        for (name, value) in &reply.headers {
+            write!(head, "{name}: {value}\r\n").expect("writing to a String cannot fail");
+        }
+        head.push_str("\r\n");
         if stream.write_all(head.as_bytes()).await.is_err()
             || stream.write_all(body.as_bytes()).await.is_err()
         {
@@ -259,6 +266,21 @@ async fn run(name: &str, conversation: Conversation) {
             if let Some(cursor) = expect.get("cursor") {
                 assert_eq!(state.cursor.as_deref(), cursor.as_str(), "{at}: cursor");
             }
+            if let Some(conflicts) = expect.get("conflicts") {
+                let ids: Vec<String> = state
+                    .conflicts
+                    .iter()
+                    .map(|c| c.conflict_id.to_string())
+                    .collect();
+                assert_eq!(Value::from(ids), *conflicts, "{at}: conflicts");
+            }
+            if let Some(missing) = expect.get("missing_photos") {
+                assert_eq!(
+                    Value::from(state.missing_photos.clone()),
+                    *missing,
+                    "{at}: missing photos"
+                );
+            }
         } else {
             let (exchanges, pushing) = match (step.get("push"), step.get("pull")) {
                 (Some(e), _) => (e, true),
@@ -299,7 +321,7 @@ async fn the_reference_client_holds_every_recorded_conversation() {
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
     files.sort();
-    assert!(files.len() >= 5, "{files:?}");
+    assert!(files.len() >= 9, "{files:?}");
     for file in files {
         let name = file.file_name().unwrap().to_string_lossy().into_owned();
         let conversation: Conversation =

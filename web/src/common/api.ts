@@ -42,6 +42,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly body: ErrorBody | null,
+    /** Seconds to wait before asking again, from the `Retry-After` header (`503`, `429`). */
+    readonly retryAfterSeconds: number | null = null,
   ) {
     super(body?.message ?? `HTTP ${status}`);
   }
@@ -50,6 +52,13 @@ export class ApiError extends Error {
   get unauthorized(): boolean {
     return this.status === 401;
   }
+}
+
+/** The seconds of a `Retry-After` header; `null` when absent or not a number of seconds (the
+ * server never sends the date form). */
+export function retryAfterHeader(value: string | null | undefined): number | null {
+  if (!value || !/^\d+$/.test(value.trim())) return null;
+  return Number(value.trim());
 }
 
 /** The server could not be reached at all. */
@@ -105,7 +114,7 @@ export class Api {
     } catch {
       error = null;
     }
-    const failure = new ApiError(response.status, error);
+    const failure = new ApiError(response.status, error, retryAfterHeader(response.headers.get("retry-after")));
     if (failure.unauthorized && token) this.unauthorized();
     throw failure;
   }

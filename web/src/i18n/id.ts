@@ -522,6 +522,10 @@ export const id = {
       `${household} — ${what}: nilai lain dipakai; nilai Anda (${yours}) disimpan untuk supervisor.`,
     memberField: (label: string) => `anggota, ${label}`,
     emptyValue: "kosong",
+    lostPhotosTitle: "Foto yang belum diterima server",
+    lostPhotosIntro: (count: string) =>
+      `Server menunggu ${count} foto dari kunjungan Anda, tetapi berkasnya tidak ada di ponsel ini. Kunjungi lagi dan foto ulang rumah tangga berikut:`,
+    lostPhotoUnknownHousehold: "rumah tangga yang tidak tersimpan di ponsel ini",
     rejectedTitle: "Ditolak server",
     rejectedIntro: "Perubahan berikut tidak diterima server. Periksa lalu ulangi survei bila perlu.",
     rejectedItem: (what: string, message: string) => `${what}: ${message}`,

@@ -2,18 +2,19 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 
 import type { AreaRef, FormDefinition, HouseholdSnapshot, LoginResponse, Mutation } from "../generated/protocol";
 import { id } from "../i18n/id";
-import { Api, ApiError, NetworkError } from "../common/api";
+import { Api, NetworkError } from "../common/api";
 import { errorText } from "../common/errors";
 import { formatBytes, formatDateTime, formatNumber, formatPercent } from "../common/format";
 import { Conflicts } from "./pages/Conflicts";
 import { Households } from "./pages/Households";
 import { Refusal } from "../common/LoginForm";
 import { Login } from "./pages/Login";
-import { Rejections } from "./pages/Rejections";
+import { LostPhotos, Rejections } from "./pages/Rejections";
 import {
   type Boundaries,
   type ConflictSeen,
   type Forms,
+  type LostPhoto,
   formKey,
   type PhotoFile,
   type Rejected,
@@ -22,8 +23,8 @@ import {
 } from "./store";
 import { type Draft, editDraft, newDraft } from "./survey/draft";
 import { Survey } from "./survey/Survey";
-import { type PhotoProgress, sendPhotos, UploadFailed } from "./photos";
-import { pull, push, refreshDesa, refreshForm, SequenceGap } from "./sync";
+import { type PhotoProgress, sendPhotos } from "./photos";
+import { pull, push, refreshDesa, refreshForm, retryDelayMs, SequenceGap } from "./sync";
 
 const t = id.lapangan;
 
@@ -97,6 +98,8 @@ function Work(props: { store: Store; session: Session; onSession: (s: Session | 
   const running = useRef(false);
   const rerun = useRef(false);
   const retry = useRef<number | undefined>(undefined);
+  /** Syncs that failed in a row: the wait before the next automatic one grows with them. */
+  const failures = useRef(0);
 
   async function reload() {
     setLocal(await readLocal(store));
@@ -124,6 +127,7 @@ function Work(props: { store: Store; session: Session; onSession: (s: Session | 
       await refreshDesa(api, store, me.areas);
       await refreshForm(api, store);
       setReachable(true);
+      failures.current = 0;
       const said = [t.synced(formatNumber(pulled.changes))];
       if (pulled.removed > 0) said.push(t.removed(formatNumber(pulled.removed)));
       if (sentPhotos > 0) said.unshift(t.photosSent(formatNumber(sentPhotos)));
@@ -134,11 +138,13 @@ function Work(props: { store: Store; session: Session; onSession: (s: Session | 
       if (error instanceof SequenceGap) {
         setMessage(t.gap);
       } else {
-        const wait = retryAfter(error);
+        const wait = retryDelayMs(error, failures.current);
+        failures.current += 1;
         const waitingWork = (await store.outbox()).length + (await store.photosToSend()).length;
         const again = wait !== null && waitingWork > 0;
-        setMessage([t.syncFailed(errorText(error)), again ? t.retrying(formatNumber(wait)) : ""].join(" ").trim());
-        if (again) retry.current = window.setTimeout(() => void sync(), wait * 1000);
+        const seconds = formatNumber(Math.ceil((wait ?? 0) / 1000));
+        setMessage([t.syncFailed(errorText(error)), again ? t.retrying(seconds) : ""].join(" ").trim());
+        if (again) retry.current = window.setTimeout(() => void sync(), wait);
       }
     } finally {
       running.current = false;
@@ -287,6 +293,7 @@ function Work(props: { store: Store; session: Session; onSession: (s: Session | 
             form={local.form}
             onChange={() => void reload()}
           />
+          <LostPhotos lost={local.lostPhotos} households={local.households} />
           <Conflicts
             store={store}
             conflicts={local.conflicts}
@@ -329,6 +336,7 @@ interface Local {
   pulledAt: string | undefined;
   photosWaiting: number;
   refusedPhotos: PhotoFile[];
+  lostPhotos: LostPhoto[];
   storage: { used: string; free: string; low: boolean } | null;
 }
 
@@ -344,7 +352,7 @@ async function storageLeft(): Promise<Local["storage"]> {
 }
 
 async function readLocal(store: Store): Promise<Local> {
-  const [households, outbox, drafts, rejected, conflicts, desa, boundaries, form, forms, pulledAt, photos, refusedPhotos, storage] =
+  const [households, outbox, drafts, rejected, conflicts, desa, boundaries, form, forms, pulledAt, photos, refusedPhotos, lostPhotos, storage] =
     await Promise.all([
     store.households(),
     store.outbox(),
@@ -358,6 +366,7 @@ async function readLocal(store: Store): Promise<Local> {
     store.pulledAt(),
     store.photosToSend(),
     store.refusedPhotos(),
+    store.lostPhotos(),
     storageLeft(),
   ]);
   return {
@@ -373,16 +382,8 @@ async function readLocal(store: Store): Promise<Local> {
     pulledAt,
     photosWaiting: photos.length,
     refusedPhotos,
+    lostPhotos,
     storage,
   };
 }
 
-/** Seconds until trying again after `error`, `null` when trying again would not help. */
-function retryAfter(error: unknown): number | null {
-  if (error instanceof NetworkError) return 30;
-  if (error instanceof UploadFailed) return error.status === null || error.status >= 500 || error.status === 429 ? 30 : null;
-  if (error instanceof ApiError && (error.status === 503 || error.status === 429 || error.status >= 500)) {
-    return Math.min(Math.max(error.body?.retry_after_seconds ?? 30, 5), 300);
-  }
-  return null;
-}

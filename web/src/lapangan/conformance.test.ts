@@ -11,13 +11,13 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 import type { Op, PullResponse, PushRequest, PushResponse } from "../generated/protocol";
-import { ApiError, NetworkError } from "../common/api";
+import { ApiError, NetworkError, retryAfterHeader } from "../common/api";
 import { Store } from "./store";
-import { pull, push, SequenceGap, type SyncApi } from "./sync";
+import { pull, push, retryDelayMs, SequenceGap, type SyncApi } from "./sync";
 
 interface Exchange {
   request: { method: string; path: string; query?: Record<string, string>; body?: unknown };
-  response?: { status: number; body: unknown };
+  response?: { status: number; headers?: Record<string, string>; body: unknown };
   lost?: boolean;
 }
 
@@ -26,6 +26,8 @@ interface Expect {
   rejected?: number[];
   households?: string[];
   cursor?: string;
+  conflicts?: string[];
+  missing_photos?: string[];
 }
 
 type Step =
@@ -91,7 +93,9 @@ class Script implements SyncApi {
     if (exchange.lost) throw new NetworkError("the answer was lost");
     const response = exchange.response;
     if (!response) throw new Error(`exchange ${this.used} has neither a response nor "lost"`);
-    if (response.status >= 400) throw new ApiError(response.status, response.body as never);
+    if (response.status >= 400) {
+      throw new ApiError(response.status, response.body as never, retryAfterHeader(response.headers?.["retry-after"]));
+    }
     return response.body;
   }
 
@@ -105,15 +109,19 @@ class Script implements SyncApi {
   }
 }
 
-/** Runs `step` as the app does: a lost answer is tried again (the app does it on its timer). */
+/** Runs `step` as the app does: what the app would try again on its timer (a lost answer, a
+ * busy server) is tried again at once, after checking that the wait honours `Retry-After`. */
 async function again(step: () => Promise<unknown>): Promise<void> {
   for (let tries = 0; ; tries++) {
     try {
       await step();
       return;
     } catch (error) {
-      if (error instanceof NetworkError && tries < 3) continue;
-      throw error;
+      const wait = retryDelayMs(error, tries, () => 0);
+      if (wait === null || tries >= 3) throw error;
+      if (error instanceof ApiError && error.retryAfterSeconds !== null) {
+        expect(wait, "the wait the server asked for").toBeGreaterThanOrEqual(error.retryAfterSeconds * 1000);
+      }
     }
   }
 }
@@ -153,6 +161,12 @@ async function run(conversation: Conversation, name: string): Promise<void> {
         expect((await store.households()).map((h) => h.id).sort(), `${at}: households`).toEqual(want.households);
       }
       if (want.cursor) expect(await store.cursor(), `${at}: cursor`).toBe(want.cursor);
+      if (want.conflicts) {
+        expect((await store.conflicts()).map((c) => c.conflict_id), `${at}: conflicts`).toEqual(want.conflicts);
+      }
+      if (want.missing_photos) {
+        expect(await store.missingPhotos(), `${at}: missing photos`).toEqual(want.missing_photos);
+      }
     }
   }
 }
@@ -160,7 +174,7 @@ async function run(conversation: Conversation, name: string): Promise<void> {
 describe("the recorded conversations of sync protocol v1", () => {
   const files = readdirSync(DIR).filter((f: string) => f.endsWith(".json"));
   it("are there", () => {
-    expect(files.length).toBeGreaterThanOrEqual(5);
+    expect(files.length).toBeGreaterThanOrEqual(9);
   });
   for (const file of files) {
     const conversation = JSON.parse(readFileSync(`${DIR}${file}`, "utf8")) as Conversation;

@@ -4,7 +4,7 @@
 
 import { Upload } from "tus-js-client";
 
-import { type Api, ApiError } from "../common/api";
+import { type Api, ApiError, retryAfterHeader } from "../common/api";
 import type { PhotoFile, Store } from "./store";
 
 /** Bytes per request: small enough to get through on 2G before a link drops. */
@@ -78,6 +78,8 @@ export class UploadFailed extends Error {
     message: string,
     /** The server's status, when it answered. */
     readonly status: number | null,
+    /** Seconds to wait, when the server said (`Retry-After`). */
+    readonly retryAfterSeconds: number | null = null,
   ) {
     super(message);
   }
@@ -109,7 +111,8 @@ function upload(file: PhotoFile, blob: Blob, token: () => string | null, onProgr
       onError: (error) => {
         const response = "originalResponse" in error ? error.originalResponse : null;
         const status = response?.getStatus() || null;
-        reject(new UploadFailed(serverMessage(response?.getBody()) ?? error.message, status));
+        const wait = retryAfterHeader(response?.getHeader("Retry-After"));
+        reject(new UploadFailed(serverMessage(response?.getBody()) ?? error.message, status, wait));
       },
     });
     tus

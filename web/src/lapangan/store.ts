@@ -65,8 +65,9 @@ export interface PhotoFile {
   kind: string;
   /** `draft`: named by a draft only; `queued`: named by a finished visit, to upload;
    * `uploaded`: the server has it; `refused`: the server will not take the file (`error` says
-   * why), the worker is told. */
-  state: "draft" | "queued" | "uploaded" | "refused";
+   * why), the worker is told; `dismissed`: a refused file the worker has read about, dropped
+   * (the record stays, to name its household when the server asks for the photo again). */
+  state: "draft" | "queued" | "uploaded" | "refused" | "dismissed";
   added_at: string;
   error?: string;
 }
@@ -100,6 +101,17 @@ interface Meta {
   hlc: Hlc;
   form: FormDefinition;
   forms: Forms;
+  /** The photos the user's visits name that the server does not have, as of the last pull. */
+  missing_photos: string[];
+}
+
+/** A photo the server waits for that this phone cannot send: its file is not here (taken on
+ * another phone, or the app's data was cleared), or was dropped after the server had it and
+ * the server lost it since (restored from a backup). */
+export interface LostPhoto {
+  sha256: string;
+  /** The household, when the phone knows which one the photo was for. */
+  household_id: string | null;
 }
 
 interface Schema extends DBSchema {
@@ -201,7 +213,7 @@ export class Store {
     const owner = (await meta.get("owner")) as Me | undefined;
     if (owner && owner.id !== answer.user.id) {
       // Photos not yet sent and refusals not yet read are the last user's work too.
-      const photos = (await tx.objectStore("photos").getAll()).filter((f) => f.state !== "uploaded").length;
+      const photos = (await tx.objectStore("photos").getAll()).filter((f) => f.state !== "uploaded" && f.state !== "dismissed").length;
       const waiting =
         (await tx.objectStore("outbox").count()) +
         (await tx.objectStore("drafts").count()) +
@@ -273,7 +285,9 @@ export class Store {
   }
 
   /** Applies one pulled page and stores its cursor, in one transaction. */
-  async applyPage(changes: Change[], cursor: string, at: string, server?: Hlc): Promise<void> {
+  /** Applies one pull page with its cursor in one transaction; the last page also says which
+   * photos the server still waits for (`missing`). */
+  async applyPage(changes: Change[], cursor: string, at: string, server?: Hlc, missing?: string[]): Promise<void> {
     const tx = this.db.transaction(["meta", "households"], "readwrite");
     const households = tx.objectStore("households");
     for (const change of changes) {
@@ -283,6 +297,7 @@ export class Store {
     const meta = tx.objectStore("meta");
     await meta.put(cursor, "cursor");
     await meta.put(at, "pulled_at");
+    if (missing) await meta.put(missing, "missing_photos");
     const clock = (await meta.get("hlc")) as Hlc | undefined;
     if (clock && server) await meta.put(observe(clock, server, Date.now()), "hlc");
     await tx.done;
@@ -418,7 +433,7 @@ export class Store {
     for (const seq of seqs) await tx.objectStore("rejections").delete(seq);
     for (const ref of draft.photos) {
       const file = await tx.objectStore("photos").get(ref.sha256);
-      if (file && file.state !== "uploaded") await tx.objectStore("photos").put({ ...file, state: "draft" });
+      if (file?.blob) await tx.objectStore("photos").put({ ...file, state: "draft" });
     }
     await tx.done;
   }
@@ -471,6 +486,23 @@ export class Store {
     return all.filter((f) => f.state === "queued").sort((a, b) => a.added_at.localeCompare(b.added_at));
   }
 
+  /** The photos the server waits for, as of the last pull. */
+  async missingPhotos(): Promise<string[]> {
+    return (await this.get("missing_photos")) ?? [];
+  }
+
+  /** The photos the server waits for that this phone has no file of (see `LostPhoto`). Those
+   * still queued or refused are not lost: they are sent, or shown with their refusal. */
+  async lostPhotos(): Promise<LostPhoto[]> {
+    const lost: LostPhoto[] = [];
+    for (const sha256 of await this.missingPhotos()) {
+      const file = await this.db.get("photos", sha256);
+      if (file?.blob && file.state !== "uploaded") continue;
+      lost.push({ sha256, household_id: file?.household_id ?? null });
+    }
+    return lost;
+  }
+
   /** The server refused the file for good (not a photo, too large): kept, and shown. */
   async photoRefused(sha256: string, error: string): Promise<void> {
     const tx = this.db.transaction("photos", "readwrite");
@@ -485,7 +517,10 @@ export class Store {
 
   /** The worker has read why a photo was refused: its file goes. */
   async dismissPhoto(sha256: string): Promise<void> {
-    await this.db.delete("photos", sha256);
+    const tx = this.db.transaction("photos", "readwrite");
+    const file = await tx.store.get(sha256);
+    if (file) await tx.store.put({ ...file, blob: null, state: "dismissed" });
+    await tx.done;
   }
 
   /** The server has the photo: its file is no longer needed on the phone. */

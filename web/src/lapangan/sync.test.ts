@@ -3,9 +3,10 @@ import "fake-indexeddb/auto";
 import { describe, expect, it } from "vitest";
 
 import type { FormDefinition, FormList, HouseholdSnapshot } from "../generated/protocol";
-import type { Api } from "../common/api";
+import { type Api, ApiError, NetworkError } from "../common/api";
+import { UploadFailed } from "./photos";
 import { formKey, Store } from "./store";
-import { refreshForm } from "./sync";
+import { refreshForm, retryDelayMs, SequenceGap } from "./sync";
 
 function form(version: number): FormDefinition {
   return { id: "survei-rt", version, title: `Survei v${version}`, household_fields: [], member_fields: [], photos: [] };
@@ -46,5 +47,66 @@ describe("the forms a phone keeps", () => {
     // Asked again: nothing fetched twice.
     await refreshForm(server as unknown as Api, store);
     expect(server.asked).toEqual(["survei-rt@2", "survei-rt@1"]);
+  });
+});
+
+describe("the wait before an automatic sync", () => {
+  const low = () => 0;
+  const high = () => 0.999;
+
+  it("doubles with each failure in a row up to five minutes, with a random part", () => {
+    const lost = new NetworkError("gone");
+    expect([0, 1, 2].map((n) => retryDelayMs(lost, n, low))).toEqual([2_500, 5_000, 10_000]);
+    expect(retryDelayMs(lost, 0, high)).toBeGreaterThan(4_990);
+    expect(retryDelayMs(lost, 30, high)).toBeLessThanOrEqual(300_000);
+    expect(retryDelayMs(lost, 30, low)).toBe(150_000);
+  });
+
+  it("is at least what the server's Retry-After header says", () => {
+    const busy = new ApiError(503, { code: "service_unavailable", message: "sibuk" }, 7);
+    expect(retryDelayMs(busy, 0, low)).toBe(7_000);
+    expect(retryDelayMs(busy, 5, high)).toBeLessThanOrEqual(8_400);
+    const throttled = new ApiError(429, { code: "login_throttled", message: "tunggu", retry_after_seconds: 40 });
+    expect(retryDelayMs(throttled, 0, low)).toBe(40_000);
+    const upload = new UploadFailed("sibuk", 503, 3);
+    expect(retryDelayMs(upload, 0, low)).toBe(3_000);
+  });
+
+  it("is not there for what trying again cannot fix", () => {
+    expect(retryDelayMs(new ApiError(401, null), 0)).toBeNull();
+    expect(retryDelayMs(new ApiError(422, null), 0)).toBeNull();
+    expect(retryDelayMs(new UploadFailed("bukan foto", 422), 0)).toBeNull();
+    expect(retryDelayMs(new SequenceGap(3, 5), 0)).toBeNull();
+  });
+});
+
+describe("the photos the server waits for", () => {
+  it("that the phone cannot send are the ones it has no file of", async () => {
+    const store = await Store.open(`lost-${crypto.randomUUID()}`);
+    const photo = (sha256: string, state: "queued" | "uploaded" | "refused") =>
+      store.addPhoto({
+        sha256,
+        blob: state === "uploaded" ? null : new Blob(["x"]),
+        household_id: `rumah-${sha256}`,
+        kind: "tampak_depan",
+        state,
+        added_at: "2026-12-07T00:00:00Z",
+      });
+    await photo("a", "queued");
+    await photo("b", "uploaded");
+    await photo("c", "refused");
+    await photo("e", "refused");
+    await store.dismissPhoto("e");
+    await store.applyPage([], "c1", "2026-12-07T00:00:00Z", undefined, ["a", "b", "c", "d", "e"]);
+    expect(await store.lostPhotos()).toEqual([
+      { sha256: "b", household_id: "rumah-b" },
+      { sha256: "d", household_id: null },
+      { sha256: "e", household_id: "rumah-e" },
+    ]);
+    // A page that is not the last says nothing of them; the last one that names none clears them.
+    await store.applyPage([], "c2", "2026-12-07T00:00:00Z");
+    expect(await store.missingPhotos()).toEqual(["a", "b", "c", "d", "e"]);
+    await store.applyPage([], "c3", "2026-12-07T00:00:00Z", undefined, []);
+    expect(await store.lostPhotos()).toEqual([]);
   });
 });

@@ -2,7 +2,8 @@
 // store: push the outbox, then pull; the same steps as the Rust reference client
 // (`sync_protocol::client`).
 
-import { type Api, ApiError } from "../common/api";
+import { type Api, ApiError, NetworkError } from "../common/api";
+import { UploadFailed } from "./photos";
 import { type Boundaries, formKey, type Store } from "./store";
 
 /** What the engine asks of the server: the API, or a recorded conversation in the tests. */
@@ -69,6 +70,8 @@ export interface Pulled {
   removed: number;
   /** Whether the server asked for a reset (the copy was dropped and pulled again). */
   reset: boolean;
+  /** The photos the user's visits name that the server does not have yet. */
+  missingPhotos: string[];
 }
 
 /**
@@ -83,7 +86,7 @@ export async function pull(
   options: { limit?: number; beforeReset?: () => Promise<void> } = {},
 ): Promise<Pulled> {
   let cursor = await store.cursor();
-  const result: Pulled = { changes: 0, removed: 0, reset: false };
+  const result: Pulled = { changes: 0, removed: 0, reset: false, missingPhotos: [] };
   for (;;) {
     const page = await api.pull(cursor, options.limit);
     if (page.reset) {
@@ -94,7 +97,10 @@ export async function pull(
       cursor = page.cursor;
       continue;
     }
-    await store.applyPage(page.changes, page.cursor, page.server_time, page.server_hlc);
+    // The last page says which photos the server waits for (none named: it waits for none).
+    const missing = page.has_more ? undefined : (page.missing_photos ?? []);
+    await store.applyPage(page.changes, page.cursor, page.server_time, page.server_hlc, missing);
+    if (missing) result.missingPhotos = missing;
     result.changes += page.changes.length;
     result.removed += page.changes.filter((c) => c.op === "remove").length;
     cursor = page.cursor;
@@ -144,3 +150,36 @@ export async function refreshDesa(api: Api, store: Store, areas: string[]): Prom
 }
 
 const DESA_EVERY_MS = 24 * 60 * 60 * 1000;
+
+/** The first wait after a failed sync; doubled per failure in a row. */
+const FIRST_WAIT_MS = 5_000;
+/** The longest wait between automatic tries. */
+const LONGEST_WAIT_MS = 5 * 60_000;
+
+/**
+ * How long to wait before syncing again after `error`, the `attempt`-th failure in a row
+ * (0 for the first); `null` when trying again by itself would not help (a refusal, an expired
+ * session, a sequence gap). A wait the server named (`Retry-After`) is kept at least; otherwise
+ * the wait doubles from 5 s up to 5 min. Either way a random part is added, so that the phones
+ * of a kecamatan that lost the server together do not all come back in the same second.
+ */
+export function retryDelayMs(error: unknown, attempt: number, random: () => number = Math.random): number | null {
+  let said: number | null;
+  if (error instanceof NetworkError) {
+    said = null;
+  } else if (error instanceof UploadFailed) {
+    if (error.status !== null && error.status < 500 && error.status !== 429) return null;
+    said = error.retryAfterSeconds;
+  } else if (error instanceof ApiError) {
+    if (error.status < 500 && error.status !== 429) return null;
+    said = error.retryAfterSeconds ?? error.body?.retry_after_seconds ?? null;
+  } else {
+    return null;
+  }
+  if (said !== null) {
+    const wait = Math.min(said * 1000, LONGEST_WAIT_MS);
+    return Math.round(wait + random() * Math.max(wait * 0.2, 1_000));
+  }
+  const ceiling = Math.min(FIRST_WAIT_MS * 2 ** Math.min(attempt, 20), LONGEST_WAIT_MS);
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}

@@ -1,6 +1,7 @@
-import type { FormDefinition } from "../../generated/protocol";
+import type { FormDefinition, HouseholdSnapshot } from "../../generated/protocol";
 import { id } from "../../i18n/id";
-import type { PhotoFile, Rejected, Store } from "../store";
+import { formatNumber } from "../../common/format";
+import type { LostPhoto, PhotoFile, Rejected, Store } from "../store";
 import { draftFromRefused } from "../survey/draft";
 
 const t = id.lapangan;
@@ -65,6 +66,32 @@ export function Rejections(props: {
               {t.dismiss}
             </button>
           </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** Photos the server waits for that this phone cannot send: the worker photographs the
+ * households again (a new visit), or the supervisor will see them missing. */
+export function LostPhotos(props: { lost: LostPhoto[]; households: HouseholdSnapshot[] }) {
+  if (props.lost.length === 0) return null;
+  const names = new Map<string, string>();
+  for (const photo of props.lost) {
+    const household = props.households.find((h) => h.id === photo.household_id);
+    const name = household?.fields.nama_kepala_rumah_tangga;
+    const key = photo.household_id ?? "";
+    if (!names.has(key)) {
+      names.set(key, typeof name === "string" && name.trim() ? name : t.lostPhotoUnknownHousehold);
+    }
+  }
+  return (
+    <section class="rejections lost-photos" aria-labelledby="foto-hilang">
+      <h2 id="foto-hilang">{t.lostPhotosTitle}</h2>
+      <p>{t.lostPhotosIntro(formatNumber(props.lost.length))}</p>
+      <ul>
+        {[...names].map(([key, name]) => (
+          <li key={key}>{name}</li>
         ))}
       </ul>
     </section>
