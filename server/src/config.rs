@@ -9,6 +9,7 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
@@ -70,6 +71,25 @@ pub struct ServerConfig {
     pub max_body_bytes: usize,
     /// How long a shutdown waits for requests in flight before giving up, in seconds.
     pub shutdown_grace_seconds: u64,
+    /// How long a request may wait for the database or the object store (retries included),
+    /// in seconds, once its body has arrived; past it the answer is `503` with `Retry-After`.
+    pub unavailable_after_seconds: u64,
+    /// How long `/readyz` waits for the database and the object store, in seconds.
+    pub ready_timeout_seconds: u64,
+}
+
+impl ServerConfig {
+    /// [`unavailable_after_seconds`](Self::unavailable_after_seconds) as a duration.
+    #[must_use]
+    pub fn unavailable_after(&self) -> Duration {
+        Duration::from_secs(self.unavailable_after_seconds)
+    }
+
+    /// [`ready_timeout_seconds`](Self::ready_timeout_seconds) as a duration.
+    #[must_use]
+    pub fn ready_timeout(&self) -> Duration {
+        Duration::from_secs(self.ready_timeout_seconds)
+    }
 }
 
 impl Default for ServerConfig {
@@ -78,6 +98,8 @@ impl Default for ServerConfig {
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             max_body_bytes: 4 * 1024 * 1024,
             shutdown_grace_seconds: 30,
+            unavailable_after_seconds: 10,
+            ready_timeout_seconds: 2,
         }
     }
 }
@@ -487,6 +509,18 @@ impl Config {
             return invalid(
                 "database.url",
                 "harus diawali sqlite: atau postgres:// (contoh: postgres://user:sandi@127.0.0.1:5432/ekemiskinan)",
+            );
+        }
+        if self.server.unavailable_after_seconds == 0 {
+            return invalid(
+                "server.unavailable_after_seconds",
+                "harus lebih dari 0 (bawaan 10 detik)",
+            );
+        }
+        if self.server.ready_timeout_seconds == 0 {
+            return invalid(
+                "server.ready_timeout_seconds",
+                "harus lebih dari 0 (bawaan 2 detik)",
             );
         }
         self.map.validate()?;

@@ -277,7 +277,7 @@ impl IntoResponse for ApiError {
                         retry_after_seconds: Some(retry),
                         ..ErrorBody::new(
                             ErrorCode::ServiceUnavailable,
-                            "layanan sedang sibuk atau terganggu; tidak ada yang tersimpan, coba lagi",
+                            "layanan sedang sibuk atau terganggu; kirim permintaan yang sama lagi nanti (aman diulang)",
                         )
                     },
                     Some(retry),

@@ -68,7 +68,7 @@ impl Application {
             std::fs::create_dir_all(&dir)
                 .with_context(|| format!("membuat direktori basis data {}", dir.display()))?;
         }
-        store::connect(&config.database)
+        store::connect(&config.database, config.server.unavailable_after())
             .await
             .context("menghubungkan ke basis data")
     }

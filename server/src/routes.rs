@@ -6,6 +6,7 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::http::{Method, Request, Uri, header};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, head, post, put};
 use sync_protocol::v1;
@@ -21,8 +22,8 @@ use tower_http::trace::TraceLayer;
 use tracing::info_span;
 
 use crate::api::{
-    areas, auth, conflicts, exports, forms, health, households, indicators, map, photos, reviews,
-    sync, uploads, users,
+    areas, auth, budget, conflicts, exports, forms, health, households, indicators, map, photos,
+    reviews, sync, uploads, users,
 };
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -68,8 +69,6 @@ pub fn router(state: AppState) -> Router {
         .route("/areas", get(areas::list))
         .route("/areas/locate", get(areas::locate))
         .route("/indicators", get(indicators::get))
-        .route("/exports/households", get(exports::households))
-        .route("/exports/indicators", get(exports::indicators))
         .route("/map/households", get(map::households))
         .route("/map/desa", get(map::desa))
         .route("/map/basemap", get(map::basemap))
@@ -95,6 +94,16 @@ pub fn router(state: AppState) -> Router {
         .route("/photos/{sha256}/details", get(photos::details))
         .route("/photos/{sha256}/similar", get(photos::similar))
         .route("/photos/{sha256}/thumbnail/{side}", get(photos::thumbnail))
+        // Every route above answers within `server.unavailable_after_seconds` once its body
+        // has arrived; the ones below may take longer by nature and bound their own waits.
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            budget::bounded,
+        ))
+        // A list of a kabupaten's households takes longer than the budget to write.
+        .route("/exports/households", get(exports::households))
+        .route("/exports/indicators", get(exports::indicators))
+        // Bodies streamed over 2G for minutes.
         .nest("/uploads", tus());
     Router::new()
         .route("/healthz", get(health::live))

@@ -6,6 +6,7 @@
 //! gets its own `CREATE DATABASE … TEMPLATE …`, dropped afterwards unless `KEEP_TEST_DB=1`.
 
 pub mod fixtures;
+pub mod freezer;
 pub mod garage;
 pub mod images;
 
@@ -56,6 +57,33 @@ fn postgres_base_url() -> String {
     std::env::var("TEST_DATABASE_URL").expect(
         "TEST_DATABASE_URL is not set: run the tests with scripts/test, which starts a throwaway PostgreSQL",
     )
+}
+
+/// `url` with its host and port replaced by `addr` (to go through a [`freezer::Freezer`]).
+#[must_use]
+pub fn through(url: &str, addr: SocketAddr) -> String {
+    let mut url = reqwest::Url::parse(url).expect("a URL");
+    url.set_ip_host(addr.ip()).expect("a URL with a host");
+    url.set_port(Some(addr.port())).expect("a URL with a port");
+    url.to_string()
+}
+
+/// Where the tests' PostgreSQL listens.
+#[must_use]
+pub fn postgres_addr() -> SocketAddr {
+    address_of(&postgres_base_url())
+}
+
+/// The address a URL's host and port name (a literal IP, or `localhost`).
+#[must_use]
+pub fn address_of(url: &str) -> SocketAddr {
+    let url = reqwest::Url::parse(url).expect("a URL");
+    let host = match url.host_str().expect("a URL with a host") {
+        "localhost" => "127.0.0.1",
+        other => other,
+    };
+    let port = url.port_or_known_default().expect("a URL with a port");
+    SocketAddr::new(host.parse().expect("an IP address"), port)
 }
 
 fn with_database(base: &str, name: &str) -> String {

@@ -50,6 +50,15 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// `413 payload_too_large`: a body over `server.max_body_bytes`.
+pub(crate) fn payload_too_large() -> ApiError {
+    ApiError::client(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorCode::PayloadTooLarge,
+        "isi permintaan terlalu besar; kirim dalam beberapa bagian",
+    )
+}
+
 fn json_rejection(rejection: &JsonRejection) -> ApiError {
     match rejection {
         JsonRejection::JsonSyntaxError(e) => ApiError::client(
@@ -65,11 +74,7 @@ fn json_rejection(rejection: &JsonRejection) -> ApiError {
             ErrorCode::UnsupportedMediaType,
             "kirim dengan header Content-Type: application/json",
         ),
-        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::client(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            ErrorCode::PayloadTooLarge,
-            "isi permintaan terlalu besar; kirim dalam beberapa bagian",
-        ),
+        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => payload_too_large(),
         other => ApiError::invalid(format!(
             "isi permintaan tidak dapat dibaca: {}",
             other.body_text()
@@ -149,10 +154,17 @@ impl FromRequestParts<AppState> for AuthUser {
             .ok_or_else(ApiError::unauthenticated)?;
         // The lookup only reads: safe to repeat after a transient failure.
         let transient = |e: &AuthError| matches!(e, AuthError::Store(s) if s.is_transient());
-        let actor = retry_transient(state.config.database.retry_attempts(), transient, || {
+        let lookup = retry_transient(state.config.database.retry_attempts(), transient, || {
             accounts::authenticate(&state.db, &state.sessions, token, Utc::now())
-        })
-        .await;
+        });
+        // Bounded here too, for the routes whose bodies stream (tus) and are not bounded whole.
+        let budget = state.config.server.unavailable_after();
+        let Ok(actor) = tokio::time::timeout(budget, lookup).await else {
+            return Err(ApiError::Unavailable(format!(
+                "no session lookup within {} s",
+                budget.as_secs()
+            )));
+        };
         match actor {
             Ok(actor) => Ok(AuthUser {
                 actor,

@@ -2,6 +2,7 @@
 
 pub mod areas;
 pub mod auth;
+pub mod budget;
 pub mod conflicts;
 pub mod exports;
 pub mod extract;

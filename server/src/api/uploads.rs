@@ -18,6 +18,7 @@ use sync_protocol::v1::ErrorCode;
 use uuid::Uuid;
 
 use super::extract::{ApiPath, AuthUser};
+use crate::api::budget::within;
 use crate::blob::BlobError;
 use crate::domain::sha256::Sha256;
 use crate::error::ApiError;
@@ -173,16 +174,20 @@ pub async fn create(
     require_tus(&headers)?;
     let length = number(&headers, "upload-length")?;
     let sha256 = declared_sha256(&headers)?;
-    let upload = uploads::create(
-        &app.db,
-        &app.config.uploads,
-        &user.actor,
-        length,
-        &sha256,
-        Utc::now(),
-    )
-    .await
-    .map_err(upload_error)?;
+    let budget = app.config.server.unavailable_after();
+    let upload = within(budget, async {
+        uploads::create(
+            &app.db,
+            &app.config.uploads,
+            &user.actor,
+            length,
+            &sha256,
+            Utc::now(),
+        )
+        .await
+        .map_err(upload_error)
+    })
+    .await?;
     let mut response = StatusCode::CREATED.into_response();
     let headers = response.headers_mut();
     let location = format!("/v1/uploads/{}", upload.id);
@@ -203,9 +208,13 @@ pub async fn head(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     require_tus(&headers)?;
-    let upload = uploads::status(&app.db, &user.actor, id, Utc::now())
-        .await
-        .map_err(upload_error)?;
+    let budget = app.config.server.unavailable_after();
+    let upload = within(budget, async {
+        uploads::status(&app.db, &user.actor, id, Utc::now())
+            .await
+            .map_err(upload_error)
+    })
+    .await?;
     let mut response = StatusCode::OK.into_response();
     let out = response.headers_mut();
     out.insert("upload-offset", HeaderValue::from(upload.offset));
@@ -235,9 +244,13 @@ pub async fn patch(
     let checksum = chunk_checksum(&headers)?;
     // Another user's or an unknown upload, or the wrong offset, is answered before the chunk
     // takes one of the instance's few turns. (`append` checks again, under the upload's lock.)
-    let upload = uploads::status(&app.db, &user.actor, id, Utc::now())
-        .await
-        .map_err(upload_error)?;
+    let budget = app.config.server.unavailable_after();
+    let upload = within(budget, async {
+        uploads::status(&app.db, &user.actor, id, Utc::now())
+            .await
+            .map_err(upload_error)
+    })
+    .await?;
     if upload.offset != offset {
         return Err(upload_error(UploadError::OffsetMismatch {
             current: upload.offset,
@@ -258,17 +271,23 @@ pub async fn patch(
         checksum,
         data,
     };
-    let end = uploads::append(
-        &app.db,
-        app.blobs.as_ref(),
-        &app.photos,
-        &user.actor,
-        id,
-        chunk,
-        Utc::now(),
-    )
-    .await
-    .map_err(upload_error)?;
+    // The chunk is in; storing it (and, at the last one, the photo) waits for the database and
+    // the object store. Cut short at the last chunk, the upload stays complete and the server
+    // stores the photo by itself once the store answers again (a zero-byte PATCH asks too).
+    let end = within(budget, async {
+        uploads::append(
+            &app.db,
+            app.blobs.as_ref(),
+            &app.photos,
+            &user.actor,
+            id,
+            chunk,
+            Utc::now(),
+        )
+        .await
+        .map_err(upload_error)
+    })
+    .await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
     let out = response.headers_mut();
     out.insert("upload-offset", HeaderValue::from(end));
@@ -361,8 +380,11 @@ pub async fn terminate(
     headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
     require_tus(&headers)?;
-    uploads::terminate(&app.db, &app.photos, &user.actor, id, Utc::now())
-        .await
-        .map_err(upload_error)?;
+    within(app.config.server.unavailable_after(), async {
+        uploads::terminate(&app.db, &app.photos, &user.actor, id, Utc::now())
+            .await
+            .map_err(upload_error)
+    })
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -104,13 +104,18 @@ fn is_transient_sqlx(err: &SqlxError) -> bool {
 }
 
 /// Opens the connection pool. For SQLite, creates the file's directory, and turns on WAL
-/// (readers do not block the writer), `synchronous=NORMAL` and foreign keys.
-pub async fn connect(config: &DatabaseConfig) -> Result<DatabaseConnection, StoreError> {
+/// (readers do not block the writer), `synchronous=NORMAL` and foreign keys. A connection is
+/// waited for at most `wait` (`server.unavailable_after_seconds`): with the database down, a
+/// request learns it within that time rather than once per retry.
+pub async fn connect(
+    config: &DatabaseConfig,
+    wait: Duration,
+) -> Result<DatabaseConnection, StoreError> {
     let url = config.url.expose_secret();
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .max_connections(config.max_connections)
-        .acquire_timeout(Duration::from_secs(10))
+        .acquire_timeout(wait)
         // Ping only connections idle long enough to have been dropped by the server or a
         // firewall: a ping on every checkout is a round trip per request.
         .test_before_acquire_if_idle_for(Duration::from_secs(30))

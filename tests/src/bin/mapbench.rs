@@ -93,7 +93,7 @@ async fn main() -> anyhow::Result<()> {
         max_connections: 4,
         migrate_on_start: true,
     };
-    let db = store::connect(&config).await?;
+    let db = store::connect(&config, std::time::Duration::from_secs(10)).await?;
     store::migrate(&db).await?;
     seed::demo(&db, "kata-sandi-bench").await?;
     let mut files = Vec::new();

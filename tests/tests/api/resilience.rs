@@ -6,11 +6,13 @@ use ekemiskinan::store::StoreError;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use sea_orm::{ConnectionTrait, Database, TransactionTrait};
+use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Value, json};
 use sync_protocol::v1::{Op, PushResponse, ReceiptStatus, UpdateHousehold};
-use tests::TestApp;
 use tests::fixtures::{self, KEC_MALANGKE, PATTIMANG};
+use tests::freezer::Freezer;
 use tests::wire::{mutation, push_body, to_value};
+use tests::{Backend, TestApp};
 use uuid::Uuid;
 
 /// Polls `check` until it holds (or fails the test after five seconds).
@@ -200,4 +202,67 @@ async fn shutdown_lets_a_push_in_flight_finish_and_stores_it() {
     assert_eq!(body.receipts[0].household_version, Some(2));
     server.await.unwrap().unwrap();
     assert_eq!(app.count("household WHERE version = 2").await, 1);
+}
+
+/// What a client sees within ten seconds (five times the two the tests configure). Before the
+/// bound, a push waited 90–120 s with the database down, and forever with it hung.
+async fn answered_soon<T>(request: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(10), request)
+        .await
+        .expect("the server answered within 10 s")
+}
+
+async fn assert_unavailable(response: reqwest::Response, what: &str) {
+    assert_eq!(response.status(), 503, "{what}");
+    assert!(response.headers().contains_key("retry-after"), "{what}");
+    let error: Value = response.json().await.unwrap();
+    assert_eq!(error["code"], "service_unavailable", "{what}");
+}
+
+#[tokio::test]
+async fn a_hung_or_stopped_database_is_answered_503_in_time_and_the_same_push_applies_once_after() {
+    let proxy = Freezer::start(tests::postgres_addr()).await;
+    let app = TestApp::spawn_with(Backend::Postgres, |c| {
+        let url = tests::through(c.database.url.expose_secret(), proxy.addr());
+        c.database.url = SecretString::from(url);
+        c.server.unavailable_after_seconds = 2;
+        c.server.ready_timeout_seconds = 1;
+    })
+    .await;
+    let user = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let device = Uuid::new_v4();
+    let mut rng = StdRng::seed_from_u64(61);
+    let household = Uuid::new_v4();
+    let body = push_body(
+        device,
+        &[to_value(&mutation(
+            1,
+            device,
+            fixtures::create_household(household, PATTIMANG, &mut rng),
+        ))],
+    );
+    let login = json!({"username": user.username, "password": tests::PASSWORD});
+
+    for (state, cut) in [
+        ("hung", Freezer::hang as fn(&Freezer)),
+        ("down", Freezer::down),
+    ] {
+        cut(&proxy);
+        let pushed = answered_soon(app.post("/v1/sync/push", &user.token, &body)).await;
+        assert_unavailable(pushed, &format!("push, database {state}")).await;
+        let logged_in =
+            answered_soon(app.http.post(app.url("/v1/auth/login")).json(&login).send()).await;
+        assert_unavailable(logged_in.unwrap(), &format!("login, database {state}")).await;
+        let ready = answered_soon(app.http.get(app.url("/readyz")).send()).await;
+        assert_unavailable(ready.unwrap(), &format!("readyz, database {state}")).await;
+        proxy.open();
+    }
+
+    // Back: the phone sends the same push; it is applied once, however often it was cut.
+    let retried = app.post("/v1/sync/push", &user.token, &body).await;
+    assert_eq!(retried.status(), 200);
+    let answer: PushResponse = retried.json().await.unwrap();
+    assert_eq!(answer.receipts[0].status, ReceiptStatus::Applied);
+    assert_eq!(answer.receipts[0].household_version, Some(1));
+    assert_eq!(app.count("household").await, 1);
 }

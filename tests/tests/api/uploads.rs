@@ -10,6 +10,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::time::Duration;
 use tests::fixtures::KEC_MALANGKE;
+use tests::freezer::Freezer;
 use tests::garage::TestGarage;
 use tests::images;
 use tests::{Backend, TestApp, TestUser, test_s3};
@@ -666,3 +667,53 @@ on_both_backends!(
     a_bad_chunk_is_refused_and_leaves_the_upload_where_it_was,
     a_file_without_its_declared_hash_is_discarded_and_not_stored,
 );
+
+/// The object store hangs (its process stopped: connections open, nothing answered) while a
+/// photo's last chunk arrives: the chunk is answered 503 with Retry-After within the
+/// configured time, not after the store's own timeouts (361 s before), `/readyz` too; every
+/// byte stays, and once the store answers again a zero-byte `PATCH` stores the photo.
+#[tokio::test]
+async fn a_hung_object_store_is_answered_503_in_time_and_the_upload_completes_after() {
+    let mut s3 = test_s3(&format!("hung-{}", Uuid::new_v4().simple()));
+    let proxy = Freezer::start(tests::address_of(&s3.endpoint)).await;
+    s3.endpoint = tests::through(&s3.endpoint, proxy.addr())
+        .trim_end_matches('/')
+        .to_owned();
+    let app = TestApp::spawn_with(Backend::Postgres, |c| {
+        c.storage.kind = StorageKind::S3;
+        c.storage.s3 = Some(s3);
+        c.server.unavailable_after_seconds = 2;
+        c.server.ready_timeout_seconds = 1;
+    })
+    .await;
+    let user = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let (bytes, sha) = photo(CHUNK + 100, 95);
+    let at = location(&create(&app, &user, bytes.len(), &sha).await);
+
+    proxy.hang();
+    let soon = Duration::from_secs(10);
+    let last = tokio::time::timeout(soon, patch(&app, &user, &at, 0, &bytes))
+        .await
+        .expect("the last chunk was answered within 10 s");
+    assert_retry_later(last).await;
+    let ready = tokio::time::timeout(soon, app.http.get(app.url("/readyz")).send())
+        .await
+        .expect("readyz answered within 10 s")
+        .unwrap();
+    assert_eq!(ready.status(), 503);
+    assert_eq!(
+        offset_of(&app, &user, &at).await,
+        Some(bytes.len() as u64),
+        "every byte is kept"
+    );
+
+    proxy.open();
+    let resumed = patch(&app, &user, &at, bytes.len(), &[]).await;
+    assert_eq!(
+        resumed.status(),
+        204,
+        "a zero-byte PATCH at the end stores it"
+    );
+    let exists = app.get(&format!("/v1/photos/{sha}"), &user.token).await;
+    assert_eq!(exists.status(), 200);
+}
