@@ -608,10 +608,10 @@ async fn a_photo_reused_for_another_household_is_found_by_its_perceptual_hash(ba
         hashes.push(sha);
     }
     for sha in &hashes {
-        assert_eq!(
-            analysed(&app, &worker, sha).await.processing,
-            Processing::Done
-        );
+        let details = analysed(&app, &worker, sha).await;
+        assert_eq!(details.processing, Processing::Done);
+        // No EXIF: the picture is upright as stored, EXIF's orientation 1.
+        assert_eq!(details.orientation, Some(1), "{details:?}");
     }
     let supervisor = app.user("supervisor", &[KEC_MALANGKE]).await;
     let found: Vec<SimilarPhoto> = similar(&app, &supervisor, &hashes[0], "").await;

@@ -5,7 +5,7 @@
 use exif::{In, Reader, Tag, Value};
 
 /// What the EXIF says.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExifData {
     /// Local time on the camera's clock, `YYYY-MM-DDTHH:MM:SS` (EXIF has no time zone unless
     /// `OffsetTimeOriginal` is set, which is then appended).
@@ -16,6 +16,18 @@ pub struct ExifData {
     pub orientation: u16,
     /// Make and model, e.g. `samsung SM-A155F`.
     pub camera: Option<String>,
+}
+
+/// No EXIF: no time, no place, upright as stored.
+impl Default for ExifData {
+    fn default() -> Self {
+        Self {
+            taken_at: None,
+            gps: None,
+            orientation: 1,
+            camera: None,
+        }
+    }
 }
 
 /// Reads the EXIF of a JPEG, PNG, WebP or HEIF file: what could be read, and why not all of
