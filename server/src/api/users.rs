@@ -2,8 +2,9 @@
 //! `DELETE /v1/users/{id}/sessions`.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{FromRequestParts, State};
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use chrono::Utc;
 use sync_protocol::v1::ErrorCode;
 use sync_protocol::v1::office::{CreateUserRequest, SetAreasRequest, UserView};
@@ -29,11 +30,27 @@ fn view(user: User, areas: &[AreaCode]) -> UserView {
     }
 }
 
-fn require_admin(actor: &Actor) -> Result<(), ApiError> {
-    if actor.role.may_administer() {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden("hanya admin yang mengelola pengguna"))
+/// The authenticated user, who must be an admin: anyone else is refused (`403`) before the
+/// path and the body are read, so that their errors tell a non-admin nothing.
+pub struct Admin(AuthUser);
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let user = AuthUser::from_request_parts(parts, state).await?;
+        if !user.actor.role.may_administer() {
+            return Err(ApiError::forbidden("hanya admin yang mengelola pengguna"));
+        }
+        Ok(Self(user))
+    }
+}
+
+impl std::ops::Deref for Admin {
+    type Target = AuthUser;
+
+    fn deref(&self) -> &AuthUser {
+        &self.0
     }
 }
 
@@ -64,9 +81,8 @@ fn new_user_error(e: NewUserError) -> ApiError {
 #[instrument(skip_all, fields(user.id = %user.actor.id))]
 pub async fn list(
     State(app): State<AppState>,
-    user: AuthUser,
+    user: Admin,
 ) -> Result<Json<Vec<UserView>>, ApiError> {
-    require_admin(&user.actor)?;
     let all = users::all_with_areas(&app.db).await?;
     Ok(Json(
         all.into_iter()
@@ -80,10 +96,9 @@ pub async fn list(
 #[instrument(skip_all, fields(user.id = %user.actor.id, new_user = %req.username))]
 pub async fn create(
     State(app): State<AppState>,
-    user: AuthUser,
+    user: Admin,
     ApiJson(req): ApiJson<CreateUserRequest>,
 ) -> Result<(StatusCode, Json<UserView>), ApiError> {
-    require_admin(&user.actor)?;
     let areas = accounts::parse_areas(&app.db, &req.areas)
         .await
         .map_err(new_user_error)?;
@@ -105,11 +120,10 @@ pub async fn create(
 #[instrument(skip_all, fields(user.id = %user.actor.id, target.id = %id))]
 pub async fn set_areas(
     State(app): State<AppState>,
-    user: AuthUser,
+    user: Admin,
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(req): ApiJson<SetAreasRequest>,
 ) -> Result<Json<UserView>, ApiError> {
-    require_admin(&user.actor)?;
     let target = users::get(&app.db, id)
         .await?
         .ok_or_else(|| ApiError::not_found("pengguna tidak ditemukan"))?;
@@ -128,10 +142,9 @@ pub async fn set_areas(
 #[instrument(skip_all, fields(user.id = %user.actor.id, target.id = %id))]
 pub async fn revoke_sessions(
     State(app): State<AppState>,
-    user: AuthUser,
+    user: Admin,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<StatusCode, ApiError> {
-    require_admin(&user.actor)?;
     users::get(&app.db, id)
         .await?
         .ok_or_else(|| ApiError::not_found("pengguna tidak ditemukan"))?;
