@@ -174,6 +174,16 @@ fn owned_by_supervisor(
         .collect()
 }
 
+/// A field name as a rejection echoes it: whole up to 64 characters (the longest a form's name
+/// may be), cut there otherwise — a phone that sent 500 KB of name gets none of it back.
+fn shown(name: &str) -> std::borrow::Cow<'_, str> {
+    const LONGEST: usize = 64;
+    match name.char_indices().nth(LONGEST) {
+        None => name.into(),
+        Some((cut, _)) => format!("{}…", &name[..cut]).into(),
+    }
+}
+
 fn check(
     defs: &[FieldDef],
     index: &HashMap<String, usize>,
@@ -183,7 +193,7 @@ fn check(
 ) -> Vec<FieldError> {
     let mut errors = Vec::new();
     for (name, value) in fields {
-        let path = format!("{prefix}.{name}");
+        let path = format!("{prefix}.{}", shown(name));
         let Some(&i) = index.get(name) else {
             errors.push(FieldError::new(
                 path,

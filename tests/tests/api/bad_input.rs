@@ -187,6 +187,39 @@ async fn answers_of_the_wrong_type_are_rejected_field_by_field() {
     assert_eq!(app.count("household").await, 0);
 }
 
+/// A field name of 500 KB is not echoed back whole: the rejection names its start.
+#[tokio::test]
+async fn an_enormous_unknown_field_name_is_echoed_only_in_part() {
+    let app = TestApp::spawn().await;
+    let user = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let device = Uuid::new_v4();
+    let mut rng = StdRng::seed_from_u64(12);
+    let Op::CreateHousehold(mut create) =
+        fixtures::create_household(Uuid::new_v4(), PATTIMANG, &mut rng)
+    else {
+        unreachable!()
+    };
+    let name = "x".repeat(500 * 1024);
+    create.fields.insert(name, json!(1));
+    let body = push_body(
+        device,
+        &[to_value(&mutation(1, device, Op::CreateHousehold(create)))],
+    );
+    let response = app.post("/v1/sync/push", &user.token, &body).await;
+    assert_eq!(response.status(), 200);
+    let text = response.text().await.unwrap();
+    assert!(text.len() < 2048, "an answer of {} bytes", text.len());
+    let response: PushResponse = serde_json::from_str(&text).unwrap();
+    let rejection = response.receipts[0].rejection.as_ref().unwrap();
+    assert_eq!(rejection.fields.len(), 1);
+    assert_eq!(rejection.fields[0].code, FieldErrorCode::UnknownField);
+    assert_eq!(
+        rejection.fields[0].field,
+        format!("fields.{}…", "x".repeat(64))
+    );
+    assert_eq!(app.count("household").await, 0);
+}
+
 /// PostgreSQL stores no NUL character. A mutation holding one, in an answer or in a key, is
 /// rejected with the place named, and the phone's queue goes on (it used to be answered 503
 /// for ever: PostgreSQL's error was taken for a busy SQLite file).
