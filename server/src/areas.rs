@@ -109,7 +109,10 @@ async fn store_all(
 ) -> Result<ImportSummary, ImportError> {
     let txn = db.begin().await?;
     let existing = store::areas::codes(&txn).await?;
-    let codes: Vec<&AreaCode> = records.iter().map(|(r, _)| &r.code).collect();
+    let codes: Vec<(&AreaCode, String)> = records
+        .iter()
+        .map(|(r, file)| (&r.code, format!("{file} {}", r.place)))
+        .collect();
     let provinces = area_file::check_parents(&codes, &existing).map_err(ImportError::Invalid)?;
     let national = "daftar provinsi nasional (bawaan)";
     let writes: Vec<(&AreaRecord, &str)> = provinces

@@ -26,6 +26,9 @@ pub struct AreaRecord {
     pub name: String,
     /// Boundary, from GeoJSON only.
     pub boundary: Option<Boundary>,
+    /// Where its file holds it (`fitur 3 (73.22.01.2001)`, `baris 4`), for the problems found
+    /// once every file is read.
+    pub place: String,
 }
 
 /// A problem at a place in a file.
@@ -132,8 +135,9 @@ pub fn parse_geojson(bytes: &[u8]) -> Result<Vec<AreaRecord>, Vec<Problem>> {
     for (i, value) in features.into_iter().enumerate() {
         let number = i + 1;
         match parse_feature(value) {
-            Ok(record) => {
+            Ok(mut record) => {
                 let place = format!("fitur {number} ({})", record.code);
+                record.place.clone_from(&place);
                 if let Some(first) = seen.insert(record.code.clone(), number) {
                     problems.push(problem(
                         place,
@@ -196,6 +200,7 @@ fn parse_feature(value: serde_json::Value) -> Result<AreaRecord, (Option<String>
         code,
         name,
         boundary: Some(boundary),
+        place: String::new(),
     })
 }
 
@@ -246,7 +251,8 @@ pub(crate) fn parse_csv(bytes: &[u8]) -> Result<Vec<AreaRecord>, Vec<Problem>> {
             name_col,
             level_col,
         ) {
-            Ok(record) => {
+            Ok(mut record) => {
+                record.place.clone_from(&place);
                 if let Some(first) = seen.insert(record.code.clone(), line) {
                     problems.push(problem(
                         place,
@@ -307,6 +313,7 @@ fn parse_csv_row(
         code,
         name,
         boundary: None,
+        place: String::new(),
     })
 }
 
@@ -348,18 +355,18 @@ fn split_csv_line(line: &str, separator: char) -> Result<Vec<String>, String> {
     Ok(cells)
 }
 
-/// Checks that the parent of every area (by its code in the files) exists, in the files or
-/// among `existing` codes. A missing province is taken from the national list
+/// Checks that the parent of every area (its code, and where the files hold it) exists, in the
+/// files or among `existing` codes. A missing province is taken from the national list
 /// ([`province_name`]) and returned to be created with the rest.
 pub fn check_parents<S: std::hash::BuildHasher>(
-    codes: &[&AreaCode],
+    codes: &[(&AreaCode, String)],
     existing: &HashSet<String, S>,
 ) -> Result<Vec<AreaRecord>, Vec<Problem>> {
-    let in_files: HashSet<&str> = codes.iter().map(|c| c.as_str()).collect();
+    let in_files: HashSet<&str> = codes.iter().map(|(c, _)| c.as_str()).collect();
     let mut added = Vec::new();
     let mut added_codes = HashSet::new();
     let mut problems = Vec::new();
-    for code in codes {
+    for (code, place) in codes {
         let Some(parent) = code.parent() else {
             continue;
         };
@@ -377,11 +384,12 @@ pub fn check_parents<S: std::hash::BuildHasher>(
                 code: parent,
                 name: name.to_owned(),
                 boundary: None,
+                place: "daftar provinsi nasional".to_owned(),
             });
             continue;
         }
         problems.push(problem(
-            code.as_str(),
+            place.as_str(),
             format!("kode induk {parent} tidak ada di berkas maupun di basis data"),
         ));
         if problems.len() >= csv_text::MAX_PROBLEMS {

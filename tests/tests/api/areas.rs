@@ -176,7 +176,7 @@ async fn bad_files_are_refused_whole_with_their_places_and_store_nothing(backend
         ),
         (
             vec![file("a.geojson", &collection(&[good.clone(), orphan]))],
-            "73.22.09.2001: kode induk 73.22.09 tidak ada di berkas maupun di basis data",
+            "a.geojson fitur 2 (73.22.09.2001): kode induk 73.22.09 tidak ada di berkas maupun di basis data",
         ),
         (
             vec![file(

@@ -178,13 +178,15 @@ fn record(code: &str) -> AreaRecord {
         code: AreaCode::parse(code).expect("valid"),
         name: code.to_owned(),
         boundary: None,
+        place: code.to_owned(),
     }
 }
 
 #[test]
 fn a_parent_must_be_in_the_file_or_stored_and_a_missing_province_comes_from_the_national_list() {
     let records = [record("73.22"), record("73.22.01"), record("73.22.01.2001")];
-    let records: Vec<&AreaCode> = records.iter().map(|r| &r.code).collect();
+    let records: Vec<(&AreaCode, String)> =
+        records.iter().map(|r| (&r.code, r.place.clone())).collect();
     let added = check_parents(&records, &HashSet::new()).expect("province added");
     assert_eq!(added.len(), 1);
     assert_eq!(
@@ -200,7 +202,8 @@ fn a_parent_must_be_in_the_file_or_stored_and_a_missing_province_comes_from_the_
         record("73.22.02.1001"),
         record("99.01"),
     ];
-    let orphans: Vec<&AreaCode> = orphans.iter().map(|r| &r.code).collect();
+    let orphans: Vec<(&AreaCode, String)> =
+        orphans.iter().map(|r| (&r.code, r.place.clone())).collect();
     let problems = places(&check_parents(&orphans, &existing).unwrap_err());
     assert_eq!(
         problems,
