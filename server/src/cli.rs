@@ -102,7 +102,12 @@ enum UserCommand {
 /// Runs a parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = Config::load(cli.config.as_deref())?;
-    telemetry::init(&config.log);
+    let audience = if matches!(cli.command, Command::Serve) {
+        telemetry::Audience::Server
+    } else {
+        telemetry::Audience::Command
+    };
+    telemetry::init(&config.log, audience);
     match cli.command {
         Command::Serve => {
             Application::build(config)

@@ -277,7 +277,7 @@ impl TestApp {
                 filter: "warn".to_owned(),
                 ..ekemiskinan::config::LogConfig::default()
             };
-            ekemiskinan::telemetry::init(&log);
+            ekemiskinan::telemetry::init(&log, ekemiskinan::telemetry::Audience::Server);
         });
         let test_db = TestDb::new(backend).await;
         let tmp = tempfile::tempdir().expect("temp dir");
