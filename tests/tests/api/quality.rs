@@ -471,7 +471,83 @@ async fn copied_coordinates_are_flagged_on_the_earlier_household_too(backend: Ba
     );
 }
 
+/// A phone sends the worker's later visit (3.3 km away, a minute after) before the earlier one.
+/// Neither is flagged at first; once the earlier one arrives, the later one is checked again
+/// against it and flagged, as if they had come in order.
+async fn a_far_visit_sent_before_the_earlier_one_is_flagged_once_the_earlier_arrives(
+    backend: Backend,
+) {
+    let app = TestApp::spawn_on(backend).await;
+    let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let supervisor = app.user("supervisor", &[KEC_MALANGKE]).await;
+    let mut phone = app.client(&worker);
+    let mut rng = StdRng::seed_from_u64(9);
+    let t0 = Utc::now() - chrono::Duration::hours(8);
+    let minutes = |m: i64| t0 + chrono::Duration::minutes(m);
+    let (earlier, earlier_ops) = survey(
+        &mut rng,
+        2,
+        (-2.80, 120.40),
+        8.0,
+        false,
+        (minutes(0), minutes(35)),
+    );
+    let earlier_visit = earlier_ops
+        .iter()
+        .find_map(|op| match op {
+            Op::RecordVisit(v) => Some(v.visit_id),
+            _ => None,
+        })
+        .expect("a visit");
+    let (later, later_ops) = survey(
+        &mut rng,
+        2,
+        (-2.80, 120.43),
+        8.0,
+        false,
+        (minutes(36), minutes(60)),
+    );
+    // No NIK shared between them: a shared NIK would have the later one checked again anyway.
+    let without_nik = |ops: Vec<Op>| -> Vec<Op> {
+        ops.into_iter()
+            .map(|op| match op {
+                Op::AddMember(mut m) => {
+                    m.fields.remove("nik");
+                    Op::AddMember(m)
+                }
+                other => other,
+            })
+            .collect()
+    };
+    let (earlier_ops, later_ops) = (without_nik(earlier_ops), without_nik(later_ops));
+    let travels = |quality: &HouseholdQuality| {
+        quality.visits[0]
+            .flags
+            .iter()
+            .find(|f| f.code() == "impossible_travel")
+            .map(|f| f.evidence()["previous_visit"].clone())
+    };
+
+    for op in later_ops {
+        phone.enqueue(op).expect("enqueue");
+    }
+    phone.push().await.expect("push");
+    assert_eq!(travels(&checked(&app, &supervisor, later).await), None);
+
+    for op in earlier_ops {
+        phone.enqueue(op).expect("enqueue");
+    }
+    phone.push().await.expect("push");
+    assert_eq!(
+        travels(&checked(&app, &supervisor, later).await),
+        Some(json!(earlier_visit)),
+        "the later visit is checked again against the earlier one"
+    );
+    assert_eq!(travels(&checked(&app, &supervisor, earlier).await), None);
+}
+
 on_both_backends!(
+    a_far_visit_sent_before_the_earlier_one_is_flagged_once_the_earlier_arrives,
     flags_are_raised_on_arrival_with_evidence_and_a_risk_score,
     a_deleted_household_no_longer_raises_flags_on_others,
     a_member_brought_back_counts_again_for_others_with_its_nik,

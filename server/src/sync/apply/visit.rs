@@ -109,6 +109,9 @@ pub(super) async fn record<C: ConnectionTrait>(
         let photos: Vec<&str> = m.photos.iter().map(|p| p.sha256.as_str()).collect();
         let position = m.gps.as_ref().map(|g| (g.latitude, g.longitude));
         quality::requeue_neighbours(batch, m.household_id, position, &photos, ctx.now);
+        if position.is_some() {
+            quality::requeue_next_of_worker(batch, ctx.actor.id, m.visit_id, m.started_at, ctx.now);
+        }
         if let Some(gps) = &m.gps {
             map::queue_position(
                 batch,
