@@ -56,6 +56,9 @@ pub struct Config {
     /// The console's map.
     #[serde(default)]
     pub map: MapConfig,
+    /// What analysts may learn from aggregates.
+    #[serde(default)]
+    pub privacy: PrivacyConfig,
     /// Logging.
     #[serde(default)]
     pub log: LogConfig,
@@ -352,6 +355,21 @@ impl ReviewConfig {
     }
 }
 
+/// `[privacy]`: the disclosure rule for analysts, who read aggregates only.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PrivacyConfig {
+    /// Map cells and areas with fewer households than this are withheld from analysts, and
+    /// counted in no figure they read (so no total minus the others reveals them).
+    pub min_cell: u64,
+}
+
+impl Default for PrivacyConfig {
+    fn default() -> Self {
+        Self { min_cell: 5 }
+    }
+}
+
 /// `[map]`: an optional basemap under the desa polygons of the console's map. Without one the
 /// map needs no internet: its base layer is the boundaries the server has.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -509,6 +527,12 @@ impl Config {
             return invalid(
                 "database.url",
                 "harus diawali sqlite: atau postgres:// (contoh: postgres://user:sandi@127.0.0.1:5432/ekemiskinan)",
+            );
+        }
+        if self.privacy.min_cell == 0 {
+            return invalid(
+                "privacy.min_cell",
+                "minimal 1 (1: tanpa penyembunyian; bawaan 5 rumah tangga)",
             );
         }
         if self.server.unavailable_after_seconds == 0 {

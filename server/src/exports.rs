@@ -257,8 +257,20 @@ pub fn indicator_rows(response: &sync_protocol::v1::office::IndicatorsResponse) 
     .collect();
     header.extend(criteria.iter().map(|c| Cell::Text(format!("kriteria_{c}"))));
     let count = |n: u64| Cell::Number(i64::try_from(n).unwrap_or(i64::MAX));
+    let width = header.len();
     let mut rows = vec![header];
     for a in &response.areas {
+        if a.suppressed {
+            // Too few households for this reader: said, with no figure.
+            let mut row = vec![
+                Cell::Text(a.code.clone()),
+                Cell::Text(a.name.clone()),
+                Cell::Text("disembunyikan".to_owned()),
+            ];
+            row.resize_with(width, || Cell::Empty);
+            rows.push(row);
+            continue;
+        }
         let mut row = vec![
             Cell::Text(a.code.clone()),
             Cell::Text(a.name.clone()),

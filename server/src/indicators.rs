@@ -1,6 +1,7 @@
 //! Administrative indicators per kecamatan or desa under an area: households surveyed and by
 //! review status, local verdicts and their share (the denominator stated with it), criteria
-//! met, flags. For analysts as much as supervisors; aggregates only.
+//! met, flags. For analysts as much as supervisors; aggregates only, and for analysts only
+//! aggregates of enough households (see [`Disclosure`]).
 
 use std::collections::BTreeMap;
 
@@ -8,8 +9,9 @@ use chrono::Utc;
 use sea_orm::DatabaseConnection;
 use sync_protocol::v1::office::{AreaRef, IndicatorsResponse};
 
-use crate::config::ReviewConfig;
+use crate::config::{PrivacyConfig, ReviewConfig};
 use crate::domain::area::AreaCode;
+use crate::domain::role::Role;
 use crate::store::StoreError;
 use crate::store::indicators::DesaCounts;
 use crate::store::{areas, indicators, tallies};
@@ -58,13 +60,39 @@ impl Level {
     }
 }
 
+/// How much of the figures a reader may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Disclosure {
+    /// Every household counts (supervisors and admins, who may open the households anyway).
+    Whole,
+    /// Only desa with at least this many households count, at every level (analysts): a
+    /// kecamatan's or the kabupaten's figures add up the same desa the desa level shows, so no
+    /// total minus the shown desa reveals a withheld one; an area left with none is
+    /// `suppressed`.
+    AtLeast(u64),
+}
+
+impl Disclosure {
+    /// The rule for a reader of `role`.
+    #[must_use]
+    pub fn for_role(role: Role, privacy: &PrivacyConfig) -> Self {
+        if role == Role::Analyst {
+            Disclosure::AtLeast(privacy.min_cell)
+        } else {
+            Disclosure::Whole
+        }
+    }
+}
+
 /// The figures of every area at `level` under `area` (an area the caller may read), also of
-/// those without households; `None` when the area is not known.
+/// those without households, as `disclosure` lets the reader see them; `None` when the area is
+/// not known.
 pub async fn compute(
     db: &DatabaseConnection,
     review: &ReviewConfig,
     area: &AreaCode,
     level: Level,
+    disclosure: Disclosure,
 ) -> Result<Option<IndicatorsResponse>, StoreError> {
     let (levels, depth) = level.levels();
     let Some(name) = areas::names(db, &[area.as_str()])
@@ -81,15 +109,31 @@ pub async fn compute(
         .iter()
         .map(|(code, _)| (code.as_str(), DesaCounts::default()))
         .collect();
+    // Areas with households that the disclosure rule withholds.
+    let mut withheld = std::collections::BTreeSet::new();
     for (desa, c) in &counts {
         let prefix: String = desa.split('.').take(depth).collect::<Vec<_>>().join(".");
-        if let Some(total) = totals.get_mut(prefix.as_str()) {
-            add(total, c);
+        let Some(total) = totals.get_mut(prefix.as_str()) else {
+            continue;
+        };
+        match disclosure {
+            Disclosure::AtLeast(min) if c.households < min => {
+                if c.households > 0 {
+                    withheld.insert(prefix);
+                }
+            }
+            _ => add(total, c),
         }
     }
     let areas = listed
         .iter()
-        .map(|(code, name)| views::area_indicators(code, name, &totals[code.as_str()]))
+        .map(|(code, name)| {
+            let total = &totals[code.as_str()];
+            let mut figures = views::area_indicators(code, name, total);
+            // Every desa counted holds at least the minimum: an area with some is shown.
+            figures.suppressed = total.households == 0 && withheld.contains(code.as_str());
+            figures
+        })
         .collect();
     Ok(Some(IndicatorsResponse {
         area: AreaRef {

@@ -1,7 +1,8 @@
 //! The map: the households of a viewport, as points or as grid clusters, and the desa with
 //! their figures. Clusters are read from counts kept per grid cell (`store::map`), so a
 //! viewport over the whole kabupaten costs about as much as one over a street. Analysts never
-//! see a single household: they get whole cells, without cells of few households.
+//! see a single household: they get whole cells, without cells of few households, which no
+//! count they read includes.
 
 use sea_orm::DatabaseConnection;
 use sync_protocol::v1::ReviewStatus;
@@ -14,7 +15,7 @@ use crate::config::ReviewConfig;
 use crate::domain::area::AreaCode;
 use crate::domain::area_index::AreaIndex;
 use crate::domain::role::Role;
-use crate::indicators::{self, Level, POOR_SHARE_BASIS};
+use crate::indicators::{self, Disclosure, Level, POOR_SHARE_BASIS};
 use crate::store::StoreError;
 use crate::store::map::{self, BoundingBox};
 use crate::store::tallies;
@@ -27,14 +28,13 @@ const GRID: f64 = 64.0;
 pub const MAX_POINTS: u64 = 2000;
 
 /// Analysts' clusters are cells at least this level (0.01°, about 1.1 km, wide) and hold at
-/// least [`ANALYST_MIN_HOUSEHOLDS`]: no viewport, however small or shifted, singles out a
+/// least `privacy.min_cell` households: no viewport, however small or shifted, singles out a
 /// household. The cells are those of a fixed grid (from 180° W, 90° S), whole, whatever part
 /// of them the viewport shows, so that moving or widening the viewport never moves one
-/// household from cell to cell.
+/// household from cell to cell. Cells of fewer households are left out of the answer and of
+/// its counts alike: `households` is what the cells shown hold, `suppressed` 0, so that no
+/// difference between two viewports locates a lone household.
 const ANALYST_MIN_LEVEL: u8 = 3;
-
-/// Analysts' cells with fewer households are left out (and counted as `suppressed`).
-const ANALYST_MIN_HOUSEHOLDS: i64 = 5;
 
 /// The level of the cells for a viewport of `bbox`: the smallest whose cells are at least
 /// 1/[`GRID`] of its longer side (and, for analysts, not below [`ANALYST_MIN_LEVEL`]).
@@ -50,13 +50,14 @@ fn level_for(bbox: BoundingBox, analyst: bool) -> u8 {
 /// points (id, desa, review status, local verdict, criteria met); beyond that as clusters:
 /// the cells of a fixed grid at least 1/64 of the box's longer side wide, each at its
 /// households' mean position. Analysts always get clusters, as described at
-/// [`ANALYST_MIN_LEVEL`].
+/// [`ANALYST_MIN_LEVEL`], with cells of at least `min_cell` households.
 pub async fn households(
     db: &DatabaseConnection,
     role: Role,
     area: &AreaCode,
     bbox: BoundingBox,
     max_points: u64,
+    min_cell: u64,
 ) -> Result<HouseholdMap, StoreError> {
     let max_points = max_points.min(MAX_POINTS);
     let analyst = role == Role::Analyst;
@@ -96,7 +97,7 @@ pub async fn households(
         });
     }
     if analyst {
-        cells.retain(|c| c.households >= ANALYST_MIN_HOUSEHOLDS);
+        cells.retain(|c| count(c) >= min_cell);
     }
     let shown: u64 = cells.iter().map(count).sum();
     let size = map::cell_size(level);
@@ -127,9 +128,9 @@ pub async fn households(
         .collect();
     Ok(HouseholdMap {
         kind: FeatureCollectionType::FeatureCollection,
-        households: total,
+        households: if analyst { shown } else { total },
         clustered: true,
-        suppressed: total - shown,
+        suppressed: if analyst { 0 } else { total - shown },
         features,
     })
 }
@@ -142,15 +143,17 @@ fn feature(coordinates: [f64; 2], mark: HouseholdMark) -> HouseholdFeature {
     }
 }
 
-/// Every desa and kelurahan under `area` that has a boundary, with its figures; `None` when
-/// the area is not known.
+/// Every desa and kelurahan under `area` that has a boundary, with its figures as
+/// `disclosure` lets the reader see them; `None` when the area is not known.
 pub async fn desa(
     db: &DatabaseConnection,
     review: &ReviewConfig,
     index: &AreaIndex,
     area: &AreaCode,
+    disclosure: Disclosure,
 ) -> Result<Option<DesaMap>, StoreError> {
-    let Some(figures) = indicators::compute(db, review, area, Level::Desa).await? else {
+    let Some(figures) = indicators::compute(db, review, area, Level::Desa, disclosure).await?
+    else {
         return Ok(None);
     };
     let features = figures

@@ -275,6 +275,7 @@ pub fn area_indicators(code: &str, name: &str, c: &DesaCounts) -> AreaIndicators
             rejected: c.rejected,
             overdue: c.overdue,
         },
+        suppressed: false,
     }
 }
 

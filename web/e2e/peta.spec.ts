@@ -55,7 +55,7 @@ test("an analyst's map shows no single household", async ({ page }) => {
   await login(page, "demo-analis");
   await page.getByRole("link", { name: "Peta" }).click();
   // The seeded households lie in cells of fewer than five: every one is held back.
-  await expect(page.getByRole("status")).toContainText("tidak ditampilkan demi kerahasiaan");
+  await expect(page.getByRole("status")).toContainText("tidak ditampilkan dan tidak dihitung");
   await expect(page.getByLabel("Warnai titik menurut")).toHaveCount(0);
   const map = page.getByTestId("peta");
   const png = await drawn(page, map, (p) => find(p, SHADES).count > 0);

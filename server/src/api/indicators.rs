@@ -10,7 +10,7 @@ use tracing::instrument;
 use super::extract::{ApiQuery, AuthUser};
 use crate::domain::area::AreaCode;
 use crate::error::ApiError;
-use crate::indicators::{self, Level};
+use crate::indicators::{self, Disclosure, Level};
 use crate::state::AppState;
 
 /// The question.
@@ -46,7 +46,8 @@ pub(super) async fn compute(
     query: &IndicatorsQuery,
 ) -> Result<IndicatorsResponse, ApiError> {
     let (area, level) = query.parse(user)?;
-    indicators::compute(&app.db, &app.config.review, &area, level)
+    let disclosure = Disclosure::for_role(user.actor.role, &app.config.privacy);
+    indicators::compute(&app.db, &app.config.review, &area, level, disclosure)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("wilayah {area} tidak dikenal")))
 }

@@ -15,6 +15,7 @@ use tracing::instrument;
 use super::extract::{ApiQuery, AuthUser};
 use crate::basemap::{self, ByteRange};
 use crate::error::ApiError;
+use crate::indicators::Disclosure;
 use crate::map;
 use crate::state::AppState;
 use crate::store::map::BoundingBox;
@@ -67,8 +68,9 @@ pub async fn households(
     let area = user.area_in_scope(&query.area)?;
     let bbox = parse_bbox(&query.bbox)?;
     let max_points = query.max_points.unwrap_or(map::MAX_POINTS);
+    let min_cell = app.config.privacy.min_cell;
     Ok(Json(
-        map::households(&app.db, user.actor.role, &area, bbox, max_points).await?,
+        map::households(&app.db, user.actor.role, &area, bbox, max_points, min_cell).await?,
     ))
 }
 
@@ -88,7 +90,8 @@ pub async fn desa(
 ) -> Result<Json<DesaMap>, ApiError> {
     let area = user.area_in_scope(&query.area)?;
     let index = app.boundaries.index();
-    map::desa(&app.db, &app.config.review, &index, &area)
+    let disclosure = Disclosure::for_role(user.actor.role, &app.config.privacy);
+    map::desa(&app.db, &app.config.review, &index, &area, disclosure)
         .await?
         .map(Json)
         .ok_or_else(|| ApiError::not_found(format!("wilayah {area} tidak dikenal")))

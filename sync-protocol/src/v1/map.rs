@@ -107,7 +107,8 @@ pub struct HouseholdMap {
     pub households: u64,
     /// Whether the features are clusters.
     pub clustered: bool,
-    /// Households left out (analysts: in cells of too few households).
+    /// Households left out. Always 0 for analysts: their cells of too few households are left
+    /// out of every count, `households` included, so that no viewport reveals one.
     pub suppressed: u64,
     /// The points.
     pub features: Vec<HouseholdFeature>,

@@ -255,4 +255,8 @@ pub struct AreaIndicators {
     /// Households by review status, and those waiting longer than `review.due_days`.
     #[serde(default)]
     pub review: super::ReviewCounts,
+    /// For analysts: the area has households, but too few to show (`privacy.min_cell`); every
+    /// figure above is withheld (0).
+    #[serde(default)]
+    pub suppressed: bool,
 }

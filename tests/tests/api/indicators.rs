@@ -135,7 +135,7 @@ async fn indicators_agree_with_the_households_and_stay_in_scope(backend: Backend
     }
 
     // The kecamatan row is the sum of its desa; Bone Bone, in the regency, has none.
-    let regency = app.user("analyst", &[LUWU_UTARA]).await;
+    let regency = app.user("supervisor", &[LUWU_UTARA]).await;
     let response: IndicatorsResponse = json(
         &app,
         &format!("/v1/indicators?area={LUWU_UTARA}&level=kecamatan"),
@@ -184,6 +184,112 @@ async fn refusals(app: &TestApp, supervisor: &TestUser, regency: &TestUser) {
 }
 
 on_both_backends!(indicators_agree_with_the_households_and_stay_in_scope);
+
+/// Five households in Pattimang, two in Malangke. An analyst sees Pattimang's figures, not
+/// Malangke's (fewer than `privacy.min_cell`, 5), and the kecamatan's figures are Pattimang's
+/// alone, so that the kecamatan minus Pattimang does not give Malangke away; the choropleth
+/// says the same. A supervisor sees all seven.
+async fn an_analyst_reads_no_figure_of_fewer_than_five_households_nor_derives_one(
+    backend: Backend,
+) {
+    let app = TestApp::spawn_on(backend).await;
+    let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let mut phone = app.client(&worker);
+    let mut rng = StdRng::seed_from_u64(13);
+    for desa in [PATTIMANG; 5].into_iter().chain([MALANGKE; 2]) {
+        let (_, ops) = fixtures::survey(desa, 2, &mut rng);
+        for op in ops {
+            phone.enqueue(op).expect("enqueue");
+        }
+    }
+    phone.push().await.expect("push");
+    let analyst = app.user("analyst", &[LUWU_UTARA]).await;
+    let supervisor = app.user("supervisor", &[LUWU_UTARA]).await;
+    let desa_path = format!("/v1/indicators?area={KEC_MALANGKE}&level=desa");
+    let kecamatan_path = format!("/v1/indicators?area={LUWU_UTARA}&level=kecamatan");
+
+    let seen: IndicatorsResponse = json(&app, &desa_path, &analyst).await;
+    let shown = |r: &IndicatorsResponse, code: &str| {
+        let a = r.areas.iter().find(|a| a.code == code).expect("listed");
+        (a.households_surveyed, a.suppressed)
+    };
+    assert_eq!(shown(&seen, PATTIMANG), (5, false));
+    assert_eq!(shown(&seen, MALANGKE), (0, true));
+    assert_eq!(shown(&seen, "73.22.01.2003"), (0, false), "none surveyed");
+    let malangke = seen
+        .areas
+        .iter()
+        .find(|a| a.code == MALANGKE)
+        .expect("listed");
+    assert_eq!(
+        (malangke.poor, malangke.not_poor, malangke.poor_share),
+        (0, 0, None)
+    );
+    assert!(malangke.criteria_met.values().all(|&n| n == 0));
+    assert!(malangke.flags.is_empty());
+    let kecamatan: IndicatorsResponse = json(&app, &kecamatan_path, &analyst).await;
+    assert_eq!(shown(&kecamatan, KEC_MALANGKE), (5, false));
+    let pattimang = seen
+        .areas
+        .iter()
+        .find(|a| a.code == PATTIMANG)
+        .expect("listed");
+    let whole = kecamatan
+        .areas
+        .iter()
+        .find(|a| a.code == KEC_MALANGKE)
+        .expect("listed");
+    assert_eq!(
+        (whole.poor, whole.households_flagged, &whole.criteria_met),
+        (
+            pattimang.poor,
+            pattimang.households_flagged,
+            &pattimang.criteria_met
+        ),
+        "the kecamatan adds up the desa shown, nothing else"
+    );
+
+    let map: serde_json::Value =
+        json(&app, &format!("/v1/map/desa?area={KEC_MALANGKE}"), &analyst).await;
+    let properties = |code: &str| {
+        map["features"]
+            .as_array()
+            .expect("features")
+            .iter()
+            .find(|f| f["properties"]["code"] == code)
+            .expect("a feature")["properties"]
+            .clone()
+    };
+    assert_eq!(properties(MALANGKE)["suppressed"], true);
+    assert_eq!(properties(MALANGKE)["households_surveyed"], 0);
+    assert_eq!(properties(PATTIMANG)["households_surveyed"], 5);
+    assert_eq!(properties(PATTIMANG)["suppressed"], false);
+
+    let csv = app
+        .get(
+            &format!("/v1/exports/indicators?area={KEC_MALANGKE}&level=desa"),
+            &analyst.token,
+        )
+        .await
+        .text()
+        .await
+        .expect("csv");
+    let line = csv
+        .lines()
+        .find(|l| l.starts_with(MALANGKE))
+        .expect("Malangke's line");
+    assert!(
+        line.starts_with(&format!("{MALANGKE},Malangke,disembunyikan,,")),
+        "{line}"
+    );
+
+    let office: IndicatorsResponse = json(&app, &desa_path, &supervisor).await;
+    assert_eq!(shown(&office, MALANGKE), (2, false));
+    let office: IndicatorsResponse = json(&app, &kecamatan_path, &supervisor).await;
+    assert_eq!(shown(&office, KEC_MALANGKE), (7, false));
+}
+
+on_both_backends!(an_analyst_reads_no_figure_of_fewer_than_five_households_nor_derives_one);
 
 /// Scores stored before the criteria mask existed get it from their JSON when migrated.
 async fn the_criteria_mask_is_filled_in_for_scores_stored_before_it(backend: Backend) {

@@ -622,7 +622,12 @@ async fn the_queue_puts_the_riskiest_first_filters_and_pages(backend: Backend) {
 }
 
 async fn a_household_waiting_longer_than_the_due_days_is_overdue(backend: Backend) {
-    let app = TestApp::spawn_with(backend, |c| c.review.due_days = 1).await;
+    // The analyst below reads a desa of two households: no disclosure rule here.
+    let app = TestApp::spawn_with(backend, |c| {
+        c.review.due_days = 1;
+        c.privacy.min_cell = 1;
+    })
+    .await;
     let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
     let supervisor = app.user("supervisor", &[LUWU_UTARA]).await;
     let analyst = app.user("analyst", &[LUWU_UTARA]).await;

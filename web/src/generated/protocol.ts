@@ -1705,7 +1705,12 @@ flags: { [key in string]: number },
 /**
  * Households by review status, and those waiting longer than `review.due_days`.
  */
-review: ReviewCounts, };
+review: ReviewCounts, 
+/**
+ * For analysts: the area has households, but too few to show (`privacy.min_cell`); every
+ * figure above is withheld (0).
+ */
+suppressed: boolean, };
 
 /**
  * `GET /v1/photos/{sha256}` when the server has the photo.
@@ -2459,7 +2464,8 @@ households: number,
  */
 clustered: boolean, 
 /**
- * Households left out (analysts: in cells of too few households).
+ * Households left out. Always 0 for analysts: their cells of too few households are left
+ * out of every count, `households` included, so that no viewport reveals one.
  */
 suppressed: number, 
 /**

@@ -340,6 +340,7 @@ export const id = {
     inViewClustered: (n: string, groups: string) =>
       `${n} rumah tangga di tampilan ini, dalam ${groups} kelompok. Perbesar peta untuk melihat tiap rumah tangga.`,
     suppressed: (n: string) => `${n} rumah tangga di kelompok kecil tidak ditampilkan demi kerahasiaan.`,
+    smallGroupsHidden: "Kelompok rumah tangga yang kecil tidak ditampilkan dan tidak dihitung, demi kerahasiaan.",
     screenReader: "Angka tiap desa juga tersedia sebagai tabel:",
     toIndicators: "Indikator per desa",
     noWebgl:
@@ -366,6 +367,9 @@ export const id = {
   },
   indicators: {
     title: "Indikator kemiskinan",
+    withheld: "disembunyikan",
+    withheldNote:
+      "Wilayah dengan terlalu sedikit rumah tangga disembunyikan demi kerahasiaan dan tidak dihitung dalam jumlah mana pun.",
     area: "Wilayah",
     level: "Rinci per",
     byKecamatan: "Kecamatan",

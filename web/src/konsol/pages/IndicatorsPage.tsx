@@ -33,6 +33,7 @@ function total(areas: AreaIndicators[]): AreaIndicators {
     households_flagged: 0,
     flags: {},
     review: { pending: 0, resubmitted: 0, approved: 0, returned: 0, rejected: 0, overdue: 0 },
+    suppressed: false,
   };
   for (const a of areas) {
     sum.households_surveyed += a.households_surveyed;
@@ -127,6 +128,7 @@ export function IndicatorsPage(props: { search: string }) {
       {data && sum && (
         <>
           <p class="hint">{data.poor_share_basis}</p>
+          {data.areas.some((a) => a.suppressed) && <p class="hint">{id.indicators.withheldNote}</p>}
           <div class="scroll" tabIndex={0} role="region" aria-label={id.indicators.title}>
             <table class="figures">
               <caption>{data.area.name}</caption>
@@ -148,7 +150,15 @@ export function IndicatorsPage(props: { search: string }) {
                 </tr>
               </thead>
               <tbody>
-                {[...data.areas, sum].map((a) => (
+                {[...data.areas, sum].map((a) =>
+                  a.suppressed ? (
+                    <tr key={a.code}>
+                      <th scope="row">{a.name}</th>
+                      <td colSpan={12} class="muted">
+                        {id.indicators.withheld}
+                      </td>
+                    </tr>
+                  ) : (
                   <tr key={a.code || "jumlah"} class={a.code ? undefined : "sum"}>
                     <th scope="row">{a.name}</th>
                     <td>{cell(a.households_surveyed)}</td>
@@ -164,7 +174,8 @@ export function IndicatorsPage(props: { search: string }) {
                     <td>{cell(a.review.rejected)}</td>
                     <td>{cell(a.review.overdue)}</td>
                   </tr>
-                ))}
+                  ),
+                )}
               </tbody>
             </table>
           </div>

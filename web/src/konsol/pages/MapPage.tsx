@@ -193,7 +193,7 @@ export function MapPage(props: { search: string }) {
           <div ref={container} class="map" data-testid="peta" />
         </div>
         <aside class="map-side" aria-label={id.map.legendTitle}>
-          <Summary households={households} />
+          <Summary households={households} analyst={me.role === "analyst"} />
           <Legend shade={shade} color={color} analyst={me.role === "analyst"} basis={desa?.poor_share_basis} />
           {chosen && <DesaFigures desa={chosen} />}
           <p class="hint">
@@ -205,7 +205,7 @@ export function MapPage(props: { search: string }) {
   );
 }
 
-function Summary(props: { households: HouseholdMap | null }) {
+function Summary(props: { households: HouseholdMap | null; analyst: boolean }) {
   const { households } = props;
   if (!households) return <p class="hint">{id.app.loading}</p>;
   return (
@@ -213,8 +213,11 @@ function Summary(props: { households: HouseholdMap | null }) {
       {households.clustered
         ? id.map.inViewClustered(formatNumber(households.households), formatNumber(households.features.length))
         : id.map.inView(formatNumber(households.households))}
-      {households.suppressed > 0 && (
-        <span class="sub">{id.map.suppressed(formatNumber(households.suppressed))}</span>
+      {/* Analysts' small groups are neither shown nor counted: said always, never how many. */}
+      {props.analyst ? (
+        <span class="sub">{id.map.smallGroupsHidden}</span>
+      ) : (
+        households.suppressed > 0 && <span class="sub">{id.map.suppressed(formatNumber(households.suppressed))}</span>
       )}
     </p>
   );
@@ -276,6 +279,14 @@ function Legend(props: { shade: Shade; color: ColorBy; analyst: boolean; basis: 
 function DesaFigures(props: { desa: AreaIndicators }) {
   const { desa } = props;
   const flagged = shadeValue(desa, "flagged");
+  if (desa.suppressed) {
+    return (
+      <section class="desa-figures" aria-labelledby="desa-terpilih">
+        <h2 id="desa-terpilih">{desa.name}</h2>
+        <p>{id.indicators.withheldNote}</p>
+      </section>
+    );
+  }
   return (
     <section class="desa-figures" aria-labelledby="desa-terpilih">
       <h2 id="desa-terpilih">{desa.name}</h2>
