@@ -12,10 +12,10 @@ use tokio::task::JoinHandle;
 use tracing::{debug, info, warn};
 
 use crate::photos::pipeline::Pipeline;
-use crate::photos::uploads::finish_interrupted;
+use crate::photos::uploads::{finish_interrupted, sweep_expired};
 use crate::quality::Checker;
 use crate::state::AppState;
-use crate::store::{photo_jobs, tallies, uploads};
+use crate::store::{photo_jobs, tallies};
 
 /// How often the sweep runs.
 const SWEEP_EVERY: Duration = Duration::from_mins(10);
@@ -43,11 +43,7 @@ pub fn spawn(state: &AppState, stop: &watch::Receiver<bool>) -> Vec<JoinHandle<(
     for _ in 0..state.config.photos.workers {
         tasks.push(tokio::spawn(pipeline.clone().run(stop.clone())));
     }
-    tasks.push(tokio::spawn(sweep(
-        state.db.clone(),
-        state.config.photos.max_attempts,
-        stop.clone(),
-    )));
+    tasks.push(tokio::spawn(sweep(state.clone(), stop.clone())));
     tasks.push(tokio::spawn(reload_boundaries(state.clone(), stop.clone())));
     tasks.push(tokio::spawn(finish_uploads(state.clone(), stop.clone())));
     tasks.push(tokio::spawn(keep_tallies(state.db.clone(), stop.clone())));
@@ -107,18 +103,15 @@ async fn finish_uploads(state: AppState, mut stop: watch::Receiver<bool>) {
     }
 }
 
-async fn sweep(
-    db: sea_orm::DatabaseConnection,
-    max_attempts: u32,
-    mut stop: watch::Receiver<bool>,
-) {
+async fn sweep(state: AppState, mut stop: watch::Receiver<bool>) {
+    let (db, max_attempts) = (&state.db, state.config.photos.max_attempts);
     while !*stop.borrow() {
-        match uploads::delete_expired(&db, Utc::now()).await {
+        match sweep_expired(db, &state.photos, Utc::now()).await {
             Ok(0) => {}
             Ok(removed) => info!(removed, "expired uploads removed"),
             Err(e) => warn!(error = %e, "removing expired uploads failed"),
         }
-        match photo_jobs::give_up(&db, Utc::now(), max_attempts).await {
+        match photo_jobs::give_up(db, Utc::now(), max_attempts).await {
             Ok(0) => {}
             Ok(abandoned) => warn!(
                 abandoned,

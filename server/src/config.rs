@@ -263,6 +263,9 @@ pub struct UploadConfig {
     /// idle for long, must not hold a chunk turn for good either. Far below a 2G link
     /// (GPRS, the slowest mobile data, carries thousands of bytes per second).
     pub chunk_min_bytes_per_second: u32,
+    /// Where the bytes of uploads in progress are kept, a file per upload, until the photo is
+    /// stored. Instances that share uploads share this directory.
+    pub partial_dir: PathBuf,
 }
 
 impl Default for UploadConfig {
@@ -272,6 +275,7 @@ impl Default for UploadConfig {
             expire_hours: 24 * 7,
             chunk_idle_seconds: 60,
             chunk_min_bytes_per_second: 256,
+            partial_dir: PathBuf::from("data/uploads"),
         }
     }
 }

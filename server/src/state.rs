@@ -47,6 +47,7 @@ impl AppState {
             photos: Arc::new(PhotoRuntime::new(
                 config.photos.limits(),
                 config.database.retry_attempts(),
+                config.uploads.partial_dir.clone(),
             )),
             db,
             blobs,

@@ -283,6 +283,7 @@ impl TestApp {
         let tmp = tempfile::tempdir().expect("temp dir");
         let mut config = Config::default();
         config.storage.path = tmp.path().join("objects");
+        config.uploads.partial_dir = tmp.path().join("uploads");
         config.database.url = SecretString::from(test_db.url.clone());
         config.database.max_connections = 8;
         config.server.bind = SocketAddr::from(([127, 0, 0, 1], 0));
@@ -459,6 +460,12 @@ impl TestApp {
             );
             tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         }
+    }
+
+    /// Files of uploads in progress (`uploads.partial_dir`).
+    #[must_use]
+    pub fn partial_files(&self) -> usize {
+        std::fs::read_dir(&self.config.uploads.partial_dir).map_or(0, Iterator::count)
     }
 
     /// Counts rows of a table.

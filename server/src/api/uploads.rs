@@ -23,7 +23,7 @@ use crate::blob::BlobError;
 use crate::domain::sha256::Sha256;
 use crate::error::ApiError;
 use crate::photos::analysis::Rejection;
-use crate::photos::uploads::{self, UploadError};
+use crate::photos::uploads::{self, ChunkSink, UploadError};
 use crate::state::AppState;
 
 /// The tus protocol version spoken.
@@ -265,23 +265,24 @@ pub async fn patch(
         idle: Duration::from_secs(u64::from(app.config.uploads.chunk_idle_seconds)),
         min_bytes_per_second: app.config.uploads.chunk_min_bytes_per_second,
     };
-    let data = read_chunk(body, app.config.server.max_body_bytes, pace).await?;
-    let chunk = uploads::Chunk {
-        offset,
-        checksum,
-        data,
-    };
-    // The chunk is in; storing it (and, at the last one, the photo) waits for the database and
-    // the object store. Cut short at the last chunk, the upload stays complete and the server
-    // stores the photo by itself once the store answers again (a zero-byte PATCH asks too).
+    let mut sink = within(budget, async {
+        uploads::begin_chunk(&app.db, &app.photos, &user.actor, id, offset, Utc::now())
+            .await
+            .map_err(upload_error)
+    })
+    .await?;
+    receive(body, &mut sink, pace).await?;
+    // The chunk is in its file; committing it (and, at the last one, storing the photo) waits
+    // for the database and the object store. Cut short at the last chunk, the upload stays
+    // complete and the server stores the photo by itself once the store answers again (a
+    // zero-byte PATCH asks too).
     let end = within(budget, async {
-        uploads::append(
+        uploads::finish_chunk(
             &app.db,
             app.blobs.as_ref(),
             &app.photos,
-            &user.actor,
-            id,
-            chunk,
+            sink,
+            checksum,
             Utc::now(),
         )
         .await
@@ -314,18 +315,12 @@ impl Pace {
     }
 }
 
-/// Reads a chunk's body, at most `limit` bytes. Each piece must come within `pace.idle` of the
-/// one before, and the body as a whole no slower than `pace.min_bytes_per_second` once its
+/// Writes a chunk's body into its upload's file as it arrives (up to the upload's length, not
+/// `server.max_body_bytes`: a whole photo in one `PATCH` is fine). Each piece must come within
+/// `pace.idle` of the one before, and the body as a whole no slower than `pace.min_bytes_per_second` once its
 /// first `pace.idle` has passed: a connection that died mid-chunk, or that trickles a byte at
 /// a time, is given up rather than left holding a chunk turn for good.
-async fn read_chunk(body: Body, limit: usize, pace: Pace) -> Result<Vec<u8>, ApiError> {
-    let too_large = || {
-        ApiError::client(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            ErrorCode::PayloadTooLarge,
-            format!("potongan maksimal {limit} byte"),
-        )
-    };
+async fn receive(body: Body, sink: &mut ChunkSink, pace: Pace) -> Result<(), ApiError> {
     let stalled = |message: String| {
         ApiError::client(
             StatusCode::REQUEST_TIMEOUT,
@@ -335,9 +330,9 @@ async fn read_chunk(body: Body, limit: usize, pace: Pace) -> Result<Vec<u8>, Api
     };
     let began = tokio::time::Instant::now();
     let mut pieces = body.into_data_stream();
-    let mut data = Vec::new();
     loop {
-        let deadline = began + pace.allowance(data.len());
+        let received = usize::try_from(sink.written()).unwrap_or(usize::MAX);
+        let deadline = began + pace.allowance(received);
         let wait = pace
             .idle
             .min(deadline.saturating_duration_since(tokio::time::Instant::now()));
@@ -359,9 +354,9 @@ async fn read_chunk(body: Body, limit: usize, pace: Pace) -> Result<Vec<u8>, Api
                 })
             })?;
         match piece {
-            None => return Ok(data),
-            Some(Ok(bytes)) if data.len() + bytes.len() > limit => return Err(too_large()),
-            Some(Ok(bytes)) => data.extend_from_slice(&bytes),
+            None => return Ok(()),
+            // Written as it comes: a chunk of any size holds one piece in memory at a time.
+            Some(Ok(bytes)) => sink.write(&bytes).await.map_err(upload_error)?,
             // A body that breaks off: the connection is gone, or the bytes were not readable.
             Some(Err(_)) => {
                 return Err(ApiError::invalid(

@@ -5,6 +5,7 @@
 //! until the upload completes.
 
 pub mod analysis;
+pub mod partial;
 pub mod pipeline;
 pub mod uploads;
 
@@ -18,6 +19,7 @@ use tokio::sync::{Notify, Semaphore, SemaphorePermit};
 use uuid::Uuid;
 
 use self::analysis::{Inspection, Limits, Rejection};
+use self::partial::Partials;
 
 use crate::blob::{BlobError, BlobReader, BlobStore};
 use crate::domain::actor::Actor;
@@ -32,9 +34,9 @@ const SIMILAR_CANDIDATES: usize = 5_000;
 /// How many look-alikes are answered.
 const SIMILAR_ANSWERED: usize = 200;
 
-/// Chunks read and stored at once. Each holds its body (up to `server.max_body_bytes`) two or
-/// three times over on its way into the database; the database takes them one by one anyway.
-const CONCURRENT_CHUNKS: usize = 8;
+/// Chunks read and written at once. Each holds a piece of its body at a time, whatever its
+/// size; the turns bound open files and disk writes.
+const CONCURRENT_CHUNKS: usize = 32;
 
 /// What uploads and the pipeline workers share on one instance.
 #[derive(Debug)]
@@ -52,28 +54,56 @@ pub struct PhotoRuntime {
     /// the socket, not in memory.
     chunks: Semaphore,
     /// Uploads this instance is completing now, which the server's own retry leaves alone.
-    completing: Mutex<HashSet<Uuid>>,
+    completing: Claims,
+    /// Uploads a chunk of which this instance is receiving now: one at a time per upload.
+    writing: Claims,
+    /// Where the bytes of uploads in progress are kept.
+    pub partials: Partials,
 }
 
-/// An upload being completed, until dropped.
-pub struct Completing<'a> {
-    runtime: &'a PhotoRuntime,
+/// A set of uploads some work holds, each until its [`Claim`] is dropped.
+#[derive(Debug, Default)]
+struct Claims(Mutex<HashSet<Uuid>>);
+
+impl Claims {
+    fn ids(&self) -> std::sync::MutexGuard<'_, HashSet<Uuid>> {
+        // The set stays whole even if a holder panicked: it is only inserted into and removed
+        // from.
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn claim(&self, id: Uuid) -> Claim<'_> {
+        let first = self.ids().insert(id);
+        Claim {
+            claims: self,
+            id,
+            first,
+        }
+    }
+}
+
+/// An upload held (being completed, or receiving a chunk), until dropped.
+pub struct Claim<'a> {
+    claims: &'a Claims,
     id: Uuid,
     first: bool,
 }
 
-impl Drop for Completing<'_> {
+impl Drop for Claim<'_> {
     fn drop(&mut self) {
         if self.first {
-            self.runtime.completing_ids().remove(&self.id);
+            self.claims.ids().remove(&self.id);
         }
     }
 }
 
 impl PhotoRuntime {
-    /// A runtime with the configured caps and database retries.
+    /// A runtime with the configured caps and database retries, keeping partial uploads in
+    /// `partial_dir`.
     #[must_use]
-    pub fn new(limits: Limits, db_attempts: u32) -> Self {
+    pub fn new(limits: Limits, db_attempts: u32, partial_dir: PathBuf) -> Self {
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         Self {
             limits,
@@ -81,32 +111,27 @@ impl PhotoRuntime {
             wake: Notify::new(),
             completions: Semaphore::new(cores.min(4)),
             chunks: Semaphore::new(CONCURRENT_CHUNKS),
-            completing: Mutex::new(HashSet::new()),
+            completing: Claims::default(),
+            writing: Claims::default(),
+            partials: Partials::new(partial_dir),
         }
     }
 
     /// Marks an upload as being completed on this instance until the guard is dropped.
-    pub fn completing(&self, id: Uuid) -> Completing<'_> {
-        let first = self.completing_ids().insert(id);
-        Completing {
-            runtime: self,
-            id,
-            first,
-        }
+    pub fn completing(&self, id: Uuid) -> Claim<'_> {
+        self.completing.claim(id)
     }
 
     /// Marks an upload as being completed on this instance, unless it already is: `None` then.
-    pub fn try_completing(&self, id: Uuid) -> Option<Completing<'_>> {
-        let guard = self.completing(id);
+    pub fn try_completing(&self, id: Uuid) -> Option<Claim<'_>> {
+        let guard = self.completing.claim(id);
         guard.first.then_some(guard)
     }
 
-    fn completing_ids(&self) -> std::sync::MutexGuard<'_, HashSet<Uuid>> {
-        // The set stays whole even if a holder panicked: it is only inserted into and removed
-        // from.
-        self.completing
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    /// Marks an upload as receiving a chunk on this instance, unless it already is.
+    pub fn try_writing(&self, id: Uuid) -> Option<Claim<'_>> {
+        let guard = self.writing.claim(id);
+        guard.first.then_some(guard)
     }
 
     /// Waits for a turn to read and store a chunk; the turn ends when the permit is dropped.

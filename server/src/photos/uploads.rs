@@ -1,23 +1,22 @@
 //! Resumable photo uploads (tus 1.0: core, creation, checksum, termination, expiration).
 //!
 //! The phone declares the photo's SHA-256 when it creates an upload, then sends the bytes in
-//! chunks (64 KiB or more) at the offset the server reports. Each chunk is stored in the
-//! database together with the new offset, in one transaction: any server instance can take
-//! the next chunk, a restart loses nothing, and a chunk sent twice is refused by its offset.
-//! When the last byte arrives the server streams the chunks into a temporary file, checks the
-//! SHA-256, and stores the file once, at `sha256/<hex>`, however often it is uploaded.
-
-use std::path::PathBuf;
+//! chunks of any size at the offset the server reports. Each chunk's body is written to the
+//! upload's file as it arrives ([`super::partial`]), flushed, and only then is the new offset
+//! committed: a restart loses nothing acknowledged, memory does not grow with the chunk size,
+//! and a chunk sent twice is refused by its offset. When the last byte arrives the server
+//! checks the file's SHA-256 and stores it once, at `sha256/<hex>`, however often it is
+//! uploaded.
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use sha2::Digest;
-use tokio::io::AsyncWriteExt;
 use tracing::warn;
 use uuid::Uuid;
 
 use super::PhotoRuntime;
 use super::analysis::Rejection;
+use super::partial::ChunkWriter;
 use crate::blob::{BlobError, BlobStore};
 use crate::config::UploadConfig;
 use crate::domain::actor::Actor;
@@ -123,76 +122,143 @@ pub async fn status(
     owned(uploads::find(db, id).await?, actor, now)
 }
 
-/// A chunk of an upload as the phone sent it.
-#[derive(Debug, Clone)]
-pub struct Chunk {
-    /// Where it starts (`Upload-Offset`).
-    pub offset: u64,
-    /// The SHA-256 the phone sent for it (`Upload-Checksum`), if any.
-    pub checksum: Option<[u8; 32]>,
-    /// Its bytes.
-    pub data: Vec<u8>,
+/// A chunk being received: written to a segment file piece by piece, counted and hashed (for
+/// its `Upload-Checksum`), until [`finish_chunk`] appends and commits it.
+pub struct ChunkSink {
+    upload: Upload,
+    offset: u64,
+    /// `None` for a chunk at the end of a complete upload, which may carry no byte.
+    writer: Option<ChunkWriter>,
+    hasher: sha2::Sha256,
+    written: u64,
 }
 
-/// Appends a chunk (`PATCH`); completes the upload when the last byte arrives. Returns the
-/// new offset.
-pub async fn append(
+impl ChunkSink {
+    /// Writes a piece of the chunk's body as it arrives.
+    pub async fn write(&mut self, piece: &[u8]) -> Result<(), UploadError> {
+        let end = self.offset + self.written + piece.len() as u64;
+        let Some(writer) = self.writer.as_mut().filter(|_| end <= self.upload.length) else {
+            return Err(UploadError::BadRequest(format!(
+                "potongan melewati panjang unggahan ({} byte)",
+                self.upload.length
+            )));
+        };
+        writer.write(piece).await.map_err(BlobError::from)?;
+        self.hasher.update(piece);
+        self.written += piece.len() as u64;
+        Ok(())
+    }
+
+    /// Bytes of the chunk written so far.
+    #[must_use]
+    pub fn written(&self) -> u64 {
+        self.written
+    }
+}
+
+/// Begins a chunk (`PATCH`) at `offset`: the upload must be the user's and at that offset.
+pub async fn begin_chunk(
     db: &DatabaseConnection,
-    blobs: &dyn BlobStore,
     runtime: &PhotoRuntime,
     actor: &Actor,
     id: Uuid,
-    chunk: Chunk,
-    now: DateTime<Utc>,
-) -> Result<u64, UploadError> {
-    let Chunk {
-        offset,
-        checksum,
-        data,
-    } = chunk;
-    if checksum.is_some_and(|expected| sha2::Sha256::digest(&data)[..] != expected[..]) {
-        return Err(UploadError::ChecksumMismatch);
-    }
-    let (upload, end) = retry_transient(runtime.db_attempts, UploadError::is_transient, || {
-        write_chunk(db, actor, id, offset, &data, now)
-    })
-    .await?;
-    if end == upload.length {
-        complete(db, blobs, runtime, &upload, now).await?;
-    }
-    Ok(end)
-}
-
-/// Stores a chunk at `offset` with the upload's new offset, in one transaction. Returns the
-/// upload as it was and the new offset.
-async fn write_chunk(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    id: Uuid,
     offset: u64,
-    data: &[u8],
     now: DateTime<Utc>,
-) -> Result<(Upload, u64), UploadError> {
-    let txn = db.begin().await.map_err(StoreError::from)?;
-    let upload = owned(uploads::lock(&txn, id).await?, actor, now)?;
+) -> Result<ChunkSink, UploadError> {
+    let upload = owned(uploads::find(db, id).await?, actor, now)?;
     if offset != upload.offset {
         return Err(UploadError::OffsetMismatch {
             current: upload.offset,
         });
     }
-    if offset + data.len() as u64 > upload.length {
-        return Err(UploadError::BadRequest(format!(
-            "potongan melewati panjang unggahan ({} byte)",
-            upload.length
-        )));
-    }
-    let end = if data.is_empty() {
-        offset
+    let writer = if offset == upload.length {
+        None
     } else {
-        uploads::append(&txn, id, offset, data).await?
+        Some(
+            runtime
+                .partials
+                .segment(id)
+                .await
+                .map_err(BlobError::from)?,
+        )
     };
-    txn.commit().await.map_err(StoreError::from)?;
-    Ok((upload, end))
+    Ok(ChunkSink {
+        upload,
+        offset,
+        writer,
+        hasher: sha2::Sha256::new(),
+        written: 0,
+    })
+}
+
+/// Commits a chunk whose body has all arrived: checked against the phone's `checksum` (if it
+/// sent one), appended to the upload's file and flushed, then the offset moved past it — the
+/// first of two tries of the same chunk to get there wins, the other is told the new offset.
+/// Completes the upload when that was its last byte. Returns the new offset.
+pub async fn finish_chunk(
+    db: &DatabaseConnection,
+    blobs: &dyn BlobStore,
+    runtime: &PhotoRuntime,
+    sink: ChunkSink,
+    checksum: Option<[u8; 32]>,
+    now: DateTime<Utc>,
+) -> Result<u64, UploadError> {
+    let ChunkSink {
+        mut upload,
+        offset,
+        writer,
+        hasher,
+        written,
+    } = sink;
+    let segment = match writer {
+        Some(writer) => Some(writer.finish().await.map_err(BlobError::from)?),
+        None => None,
+    };
+    if checksum.is_some_and(|expected| hasher.finalize()[..] != expected[..]) {
+        return Err(UploadError::ChecksumMismatch);
+    }
+    let end = offset + written;
+    if let Some(segment) = segment.filter(|_| written > 0) {
+        // One chunk of an upload is appended at a time on this instance; the others wait the
+        // few milliseconds it takes.
+        let _appending = loop {
+            if let Some(claim) = runtime.try_writing(upload.id) {
+                break claim;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        };
+        let current = uploads::find(db, upload.id)
+            .await?
+            .filter(|u| u.expires_at > now)
+            .ok_or(UploadError::NotFound)?
+            .offset;
+        if current != offset {
+            return Err(UploadError::OffsetMismatch { current });
+        }
+        let held = runtime
+            .partials
+            .append(upload.id, offset, segment)
+            .await
+            .map_err(BlobError::from)?;
+        if held < offset {
+            warn!(upload.id = %upload.id, offset, held, "an upload's file lost bytes; resuming earlier");
+            uploads::move_offset(db, upload.id, offset, held).await?;
+            return Err(UploadError::OffsetMismatch { current: held });
+        }
+        let moved = retry_transient(runtime.db_attempts, StoreError::is_transient, || {
+            uploads::move_offset(db, upload.id, offset, end)
+        })
+        .await?;
+        if !moved {
+            // Abandoned meanwhile, or moved by another instance.
+            return Err(UploadError::NotFound);
+        }
+    }
+    if end == upload.length {
+        upload.offset = end;
+        complete(db, blobs, runtime, &upload, now).await?;
+    }
+    Ok(end)
 }
 
 /// Stores the uploads whose bytes all arrived while the object store was down, without waiting
@@ -220,15 +286,46 @@ pub async fn finish_interrupted(
     Ok(finished)
 }
 
+/// Removes the uploads that expired before `now`, with their files, and the files no upload
+/// owns any more (a crash between storing a photo and removing its file). Returns how many
+/// uploads expired.
+pub async fn sweep_expired(
+    db: &DatabaseConnection,
+    runtime: &PhotoRuntime,
+    now: DateTime<Utc>,
+) -> Result<usize, UploadError> {
+    let expired = uploads::delete_expired(db, now).await?;
+    for id in &expired {
+        runtime
+            .partials
+            .remove(*id)
+            .await
+            .map_err(BlobError::from)?;
+    }
+    let stale = std::time::Duration::from_secs(u64::from(STALE_SEGMENT_HOURS) * 3600);
+    for id in runtime.partials.ids(stale).await.map_err(BlobError::from)? {
+        // An upload is created before its file: a file of no upload is left over, unless it
+        // is being written or stored right now.
+        let busy = runtime.try_writing(id).is_none() || runtime.try_completing(id).is_none();
+        if !busy && uploads::find(db, id).await?.is_none() {
+            runtime.partials.remove(id).await.map_err(BlobError::from)?;
+        }
+    }
+    Ok(expired.len())
+}
+
+/// A chunk's segment this old is left over from a crash: no chunk takes that long.
+const STALE_SEGMENT_HOURS: u16 = 24;
+
 /// How many interrupted uploads [`finish_interrupted`] takes on at a time.
 const FINISHED_PER_ROUND: u64 = 100;
 
-/// Assembles the chunks into a temporary file, checks the SHA-256 and that the file is an
-/// acceptable image, stores the photo and queues it for the pipeline. On a mismatch or an
-/// unacceptable file the upload is discarded. If the object store fails, the upload stays
-/// complete: a `PATCH` of zero bytes at its end, or the server's own retry, stores it later.
-/// When two requests complete the same upload at once, the one that finds the chunks gone
-/// finds the photo stored, and succeeds too.
+/// Checks the upload's file against its SHA-256 and that it is an acceptable image, stores
+/// the photo and queues it for the pipeline. On a mismatch or an unacceptable file the upload
+/// is discarded. If the object store fails, the upload stays complete: a `PATCH` of zero
+/// bytes at its end, or the server's own retry, stores it later. When two requests complete
+/// the same upload at once, the one that finds the file gone finds the photo stored, and
+/// succeeds too.
 async fn complete(
     db: &DatabaseConnection,
     blobs: &dyn BlobStore,
@@ -238,11 +335,11 @@ async fn complete(
 ) -> Result<(), UploadError> {
     let _completing = runtime.completing(upload.id);
     match store_photo(db, blobs, runtime, upload, now).await {
-        Err(UploadError::ChecksumMismatch | UploadError::Store(StoreError::Corrupt(_)))
-            if photos::find(db, &upload.sha256).await?.is_some() =>
-        {
-            Ok(())
-        }
+        Err(
+            UploadError::ChecksumMismatch
+            | UploadError::OffsetMismatch { .. }
+            | UploadError::Store(StoreError::Corrupt(_)),
+        ) if photos::find(db, &upload.sha256).await?.is_some() => Ok(()),
         outcome => outcome,
     }
 }
@@ -254,36 +351,36 @@ async fn store_photo(
     upload: &Upload,
     now: DateTime<Utc>,
 ) -> Result<(), UploadError> {
+    let partials = &runtime.partials;
     if photos::find(db, &upload.sha256).await?.is_some() {
         uploads::delete(db, upload.id).await?;
+        partials.remove(upload.id).await.map_err(BlobError::from)?;
         return Ok(());
     }
     // Fifty phones finishing at once take turns here, so memory and blocking threads stay
     // bounded; the others wait a little longer for their last chunk's answer.
     let _turn = runtime.admit().await?;
-    let file = TempFile::new();
-    let mut out = tokio::fs::File::create(&file.0)
-        .await
-        .map_err(BlobError::from)?;
-    let mut hasher = sha2::Sha256::new();
-    // One chunk in memory at a time.
-    for offset in uploads::chunk_offsets(db, upload.id).await? {
-        let bytes = uploads::chunk(db, upload.id, offset).await?;
-        hasher.update(&bytes);
-        out.write_all(&bytes).await.map_err(BlobError::from)?;
+    let path = partials.path(upload.id);
+    let held = partials.held(upload.id).await.map_err(BlobError::from)?;
+    if held != upload.length {
+        // The file lost bytes (or went with a completion that raced this one): the phone
+        // sends them again from where the file ends.
+        let current = held.min(upload.length);
+        uploads::move_offset(db, upload.id, upload.offset, current).await?;
+        return Err(UploadError::OffsetMismatch { current });
     }
-    out.sync_all().await.map_err(BlobError::from)?;
-    drop(out);
-    if hex::encode(hasher.finalize()) != upload.sha256 {
+    if hash_file(&path).await.map_err(BlobError::from)? != upload.sha256 {
         uploads::delete(db, upload.id).await?;
+        partials.remove(upload.id).await.map_err(BlobError::from)?;
         return Err(UploadError::ChecksumMismatch);
     }
-    if let Err(rejection) = runtime.inspect_file(&file.0).await? {
+    if let Err(rejection) = runtime.inspect_file(&path).await? {
         uploads::delete(db, upload.id).await?;
+        partials.remove(upload.id).await.map_err(BlobError::from)?;
         return Err(rejection.into());
     }
     blobs
-        .put_file(&format!("sha256/{}", upload.sha256), &file.0)
+        .put_file(&format!("sha256/{}", upload.sha256), &path)
         .await?;
     retry_transient(runtime.db_attempts, StoreError::is_transient, || async {
         let txn = db.begin().await?;
@@ -294,14 +391,30 @@ async fn store_photo(
         Ok::<(), StoreError>(())
     })
     .await?;
+    // Stored: a file left behind by a failure here is swept with the expired uploads.
+    partials.remove(upload.id).await.map_err(BlobError::from)?;
     runtime.wake.notify_one();
     Ok(())
 }
 
+/// The SHA-256 of a file in hex, read a block at a time on a blocking thread.
+async fn hash_file(path: &std::path::Path) -> std::io::Result<String> {
+    let path = path.to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        let mut file = std::fs::File::open(path)?;
+        let mut hasher = sha2::Sha256::new();
+        std::io::copy(&mut file, &mut hasher)?;
+        Ok(hex::encode(hasher.finalize()))
+    })
+    .await
+    .map_err(std::io::Error::other)?
+}
+
 /// Abandons an upload (`DELETE`) whose bytes have not all arrived. Once they have, it is
 /// being completed (stored, or discarded if it is not the declared photo) and the `DELETE` is
-/// refused: one racing the last chunk either comes first, and the chunk finds no upload, or
-/// waits for the chunk's lock and is refused, never answered 204 for a photo stored after all.
+/// refused: one racing the last chunk either comes first, and the chunk's commit finds no
+/// upload, or comes after the commit and is refused — never answered 204 for a photo stored
+/// after all. Its file goes with it.
 pub async fn terminate(
     db: &DatabaseConnection,
     runtime: &PhotoRuntime,
@@ -319,20 +432,10 @@ pub async fn terminate(
         txn.commit().await.map_err(StoreError::from)?;
         Ok(())
     })
-    .await
-}
-
-/// A file in the system's temporary directory, removed when dropped.
-struct TempFile(PathBuf);
-
-impl TempFile {
-    fn new() -> Self {
-        Self(std::env::temp_dir().join(format!("ekemiskinan-upload-{}", Uuid::new_v4().simple())))
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
+    .await?;
+    runtime
+        .partials
+        .remove(id)
+        .await
+        .map_err(|e| UploadError::Blob(e.into()))
 }

@@ -79,56 +79,25 @@ pub async fn lock(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<Upload>,
         .map(to_upload))
 }
 
-/// Stores a chunk at `offset` and moves the upload's offset past it.
-pub async fn append(
+/// Moves the upload's offset from `from` to `to` (a chunk written and flushed to its file, or
+/// bytes found lost), unless it is no longer at `from`. Returns whether it moved.
+pub async fn move_offset(
     db: &impl ConnectionTrait,
     id: Uuid,
-    offset: u64,
-    data: &[u8],
-) -> Result<u64, StoreError> {
-    let end = offset + data.len() as u64;
-    let chunk = upload_chunk::ActiveModel {
-        upload_id: Set(id),
-        offset: Set(signed(offset)),
-        data: Set(data.to_vec()),
-    };
-    upload_chunk::Entity::insert(chunk)
-        .exec_without_returning(db)
-        .await?;
-    upload::Entity::update_many()
-        .col_expr(upload::Column::Offset, Expr::value(signed(end)))
+    from: u64,
+    to: u64,
+) -> Result<bool, StoreError> {
+    let moved = upload::Entity::update_many()
+        .col_expr(upload::Column::Offset, Expr::value(signed(to)))
         .filter(upload::Column::Id.eq(id))
+        .filter(upload::Column::Offset.eq(signed(from)))
         .exec(db)
-        .await?;
-    Ok(end)
-}
-
-/// The offsets of an upload's chunks, in order.
-pub async fn chunk_offsets(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<i64>, StoreError> {
-    Ok(upload_chunk::Entity::find()
-        .select_only()
-        .column(upload_chunk::Column::Offset)
-        .filter(upload_chunk::Column::UploadId.eq(id))
-        .order_by_asc(upload_chunk::Column::Offset)
-        .into_tuple::<i64>()
-        .all(db)
-        .await?)
-}
-
-/// One chunk's bytes.
-pub async fn chunk(
-    db: &impl ConnectionTrait,
-    id: Uuid,
-    offset: i64,
-) -> Result<Vec<u8>, StoreError> {
-    upload_chunk::Entity::find_by_id((id, offset))
-        .one(db)
         .await?
-        .map(|c| c.data)
-        .ok_or_else(|| StoreError::Corrupt(format!("upload {id} lost its chunk at {offset}")))
+        .rows_affected;
+    Ok(moved == 1)
 }
 
-/// Removes an upload and its chunks.
+/// Removes an upload (and the chunks an older version kept in the database).
 pub async fn delete(db: &impl ConnectionTrait, id: Uuid) -> Result<(), StoreError> {
     upload_chunk::Entity::delete_many()
         .filter(upload_chunk::Column::UploadId.eq(id))
@@ -157,27 +126,30 @@ pub async fn complete_unstored(
         .collect())
 }
 
-/// Removes uploads that expired before `now`, with their chunks. Returns how many.
+/// Removes uploads that expired before `now` (with the chunks an older version kept in the
+/// database). Returns their ids, whose files go too.
 pub async fn delete_expired(
     db: &sea_orm::DatabaseConnection,
     now: DateTime<Utc>,
-) -> Result<u64, StoreError> {
+) -> Result<Vec<Uuid>, StoreError> {
     let txn = sea_orm::TransactionTrait::begin(db).await?;
-    let expired = upload::Entity::find()
+    let expired: Vec<Uuid> = upload::Entity::find()
         .select_only()
         .column(upload::Column::Id)
-        .filter(upload::Column::ExpiresAt.lte(now));
-    upload_chunk::Entity::delete_many()
-        .filter(
-            upload_chunk::Column::UploadId.in_subquery(sea_orm::QueryTrait::into_query(expired)),
-        )
-        .exec(&txn)
-        .await?;
-    let removed = upload::Entity::delete_many()
         .filter(upload::Column::ExpiresAt.lte(now))
-        .exec(&txn)
-        .await?
-        .rows_affected;
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    for ids in expired.chunks(500) {
+        upload_chunk::Entity::delete_many()
+            .filter(upload_chunk::Column::UploadId.is_in(ids.iter().copied()))
+            .exec(&txn)
+            .await?;
+        upload::Entity::delete_many()
+            .filter(upload::Column::Id.is_in(ids.iter().copied()))
+            .exec(&txn)
+            .await?;
+    }
     txn.commit().await?;
-    Ok(removed)
+    Ok(expired)
 }

@@ -246,9 +246,9 @@ async fn a_photo_sent_in_small_chunks_resumes_after_a_restart_and_is_stored_once
         "the stored object is the photo, byte for byte"
     );
     assert_eq!(
-        app.count("upload_chunk").await,
+        app.partial_files(),
         0,
-        "the chunks are gone once the photo is stored"
+        "the partial file is gone once the photo is stored"
     );
 
     // The same photo again: the upload is complete at once, and stored once.
@@ -648,7 +648,7 @@ async fn uploads_interrupted_by_a_stopped_object_store_complete_after_it_returns
         assert_eq!(exists.status(), 200);
     }
     assert_eq!(app.count("photo").await, 5);
-    assert_eq!(app.count("upload_chunk").await, 0);
+    assert_eq!(app.partial_files(), 0);
     let early_object = app
         .state
         .blobs
@@ -667,6 +667,64 @@ on_both_backends!(
     a_bad_chunk_is_refused_and_leaves_the_upload_where_it_was,
     a_file_without_its_declared_hash_is_discarded_and_not_stored,
 );
+
+/// A stock tus client sends a whole photo in one `PATCH`: the body is written to disk as it
+/// arrives, so it may be larger than any other request's (`server.max_body_bytes`, here
+/// 64 KiB) and the server holds a piece of it at a time.
+#[tokio::test]
+async fn a_whole_photo_in_one_patch_larger_than_a_request_body_is_stored() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |c| c.server.max_body_bytes = 64 * 1024).await;
+    let user = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let (bytes, sha) = photo(1024 * 1024, 96);
+    let at = location(&create(&app, &user, bytes.len(), &sha).await);
+    let sent = patch(&app, &user, &at, 0, &bytes).await;
+    assert_eq!(sent.status(), 204);
+    assert_eq!(sent.headers()["upload-offset"], bytes.len().to_string());
+    let stored = app.get(&format!("/v1/photos/{sha}"), &user.token).await;
+    assert_eq!(stored.status(), 200);
+    assert_eq!(app.partial_files(), 0, "its partial file is gone");
+}
+
+/// The server stopped after a chunk reached the upload's file but before its offset was
+/// committed: those bytes do not count. The phone resumes at the committed offset, the extra
+/// bytes are dropped, and the stored photo is the phone's, byte for byte.
+#[tokio::test]
+async fn bytes_written_past_the_committed_offset_are_dropped_when_the_upload_resumes() {
+    let app = TestApp::spawn_on(Backend::Sqlite).await;
+    let user = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let (bytes, sha) = photo(3 * CHUNK, 97);
+    let at = location(&create(&app, &user, bytes.len(), &sha).await);
+    assert_eq!(
+        patch(&app, &user, &at, 0, &bytes[..CHUNK]).await.status(),
+        204
+    );
+    let id: Uuid = at.rsplit('/').next().unwrap().parse().unwrap();
+    let file = app
+        .config
+        .uploads
+        .partial_dir
+        .join(format!("{}.part", id.simple()));
+    let mut extra = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&file)
+        .unwrap();
+    std::io::Write::write_all(&mut extra, &[0xAB; 5000]).unwrap();
+    drop(extra);
+
+    assert_eq!(offset_of(&app, &user, &at).await, Some(CHUNK as u64));
+    send_chunks(&app, &user, &at, &bytes, 1..3).await;
+    let object = app
+        .state
+        .blobs
+        .get(&format!("sha256/{sha}"))
+        .await
+        .unwrap()
+        .expect("stored");
+    assert!(
+        object == bytes,
+        "the stored photo is the phone's, byte for byte"
+    );
+}
 
 /// The object store hangs (its process stopped: connections open, nothing answered) while a
 /// photo's last chunk arrives: the chunk is answered 503 with Retry-After within the

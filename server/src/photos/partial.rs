@@ -1,0 +1,192 @@
+//! The bytes of uploads in progress: one file per upload in `uploads.partial_dir`, so that
+//! memory does not grow with the chunk size and the database never carries photo bytes.
+//! A chunk's body is written as it arrives to a segment file of its own, so that a chunk whose
+//! connection stalls holds up nobody (the phone's next try of the same chunk goes through).
+//! Once whole, the segment is appended to the upload's file (or becomes it, at offset 0) and
+//! flushed, and only then is the upload's offset committed in the database: the offset says
+//! how much of the file counts, and bytes past it (a crash between the two) are dropped when
+//! the next chunk is appended.
+//!
+//! Instances that share uploads behind a load balancer share this directory too (or route
+//! each upload to one instance); an instance that finds fewer bytes than the offset says
+//! moves the offset back, and the phone resumes from there (`HEAD`).
+
+use std::io::SeekFrom;
+use std::path::{Path, PathBuf};
+
+use tokio::fs::{File, OpenOptions};
+use tokio::io::{AsyncSeekExt, AsyncWriteExt};
+use uuid::Uuid;
+
+/// The directory of partial uploads.
+#[derive(Debug, Clone)]
+pub struct Partials {
+    dir: PathBuf,
+}
+
+impl Partials {
+    /// Partial uploads in `dir` (created when the first chunk arrives).
+    #[must_use]
+    pub fn new(dir: PathBuf) -> Self {
+        Self { dir }
+    }
+
+    /// The file of upload `id`.
+    #[must_use]
+    pub fn path(&self, id: Uuid) -> PathBuf {
+        self.dir.join(format!("{}.part", id.simple()))
+    }
+
+    /// A new segment file for a chunk of upload `id`, removed when the writer is dropped
+    /// unless it was appended.
+    pub async fn segment(&self, id: Uuid) -> std::io::Result<ChunkWriter> {
+        tokio::fs::create_dir_all(&self.dir).await?;
+        let path = self
+            .dir
+            .join(format!("{}-{}.seg", id.simple(), Uuid::new_v4().simple()));
+        let file = OpenOptions::new()
+            .create_new(true)
+            .write(true)
+            .open(&path)
+            .await?;
+        Ok(ChunkWriter {
+            file: Some(file),
+            path,
+        })
+    }
+
+    /// Appends a whole, flushed segment to the file of upload `id` at `offset`, after dropping
+    /// any bytes past it, and flushes the file. Returns how many bytes the file held before,
+    /// which is less than `offset` when bytes the database counted are gone (the file was
+    /// lost): nothing is appended then.
+    pub async fn append(&self, id: Uuid, offset: u64, segment: Segment) -> std::io::Result<u64> {
+        let target = self.path(id);
+        if offset == 0 {
+            tokio::fs::rename(&segment.path, &target).await?;
+            return Ok(0);
+        }
+        let mut file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&target)
+            .await?;
+        let held = file.metadata().await?.len();
+        if held < offset {
+            return Ok(held);
+        }
+        if held > offset {
+            file.set_len(offset).await?;
+        }
+        file.seek(SeekFrom::Start(offset)).await?;
+        let mut source = File::open(&segment.path).await?;
+        tokio::io::copy(&mut source, &mut file).await?;
+        file.flush().await?;
+        file.sync_data().await?;
+        Ok(offset)
+    }
+
+    /// How many bytes the file of upload `id` holds (0 when there is none).
+    pub async fn held(&self, id: Uuid) -> std::io::Result<u64> {
+        match tokio::fs::metadata(self.path(id)).await {
+            Ok(m) => Ok(m.len()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(0),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Removes the file of upload `id`, if there is one.
+    pub async fn remove(&self, id: Uuid) -> std::io::Result<()> {
+        remove_file(&self.path(id)).await
+    }
+
+    /// The uploads that have a file here, by id; and removes the segments left older than
+    /// `stale` (a crash while a chunk arrived).
+    pub async fn ids(&self, stale: std::time::Duration) -> std::io::Result<Vec<Uuid>> {
+        let mut entries = match tokio::fs::read_dir(&self.dir).await {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        let mut ids = Vec::new();
+        while let Some(entry) = entries.next_entry().await? {
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else { continue };
+            // The server names these files itself, in lower case.
+            if Path::new(name).extension().is_some_and(|e| e == "seg") {
+                let age = entry
+                    .metadata()
+                    .await?
+                    .modified()?
+                    .elapsed()
+                    .unwrap_or_default();
+                if age > stale {
+                    remove_file(&entry.path()).await?;
+                }
+                continue;
+            }
+            if let Some(id) = name
+                .strip_suffix(".part")
+                .and_then(|stem| Uuid::parse_str(stem).ok())
+            {
+                ids.push(id);
+            }
+        }
+        Ok(ids)
+    }
+}
+
+/// Writes a chunk's pieces to its segment file as they arrive.
+pub struct ChunkWriter {
+    file: Option<File>,
+    path: PathBuf,
+}
+
+impl ChunkWriter {
+    /// Writes one piece.
+    pub async fn write(&mut self, piece: &[u8]) -> std::io::Result<()> {
+        match self.file.as_mut() {
+            Some(file) => file.write_all(piece).await,
+            None => Err(std::io::Error::other("segment already closed")),
+        }
+    }
+
+    /// Flushes everything written to disk: the segment, whole, to append.
+    pub async fn finish(mut self) -> std::io::Result<Segment> {
+        if let Some(mut file) = self.file.take() {
+            file.flush().await?;
+            file.sync_data().await?;
+        }
+        Ok(Segment {
+            path: std::mem::take(&mut self.path),
+        })
+    }
+}
+
+impl Drop for ChunkWriter {
+    fn drop(&mut self) {
+        // A chunk cut off or refused: its bytes are not kept.
+        if !self.path.as_os_str().is_empty() {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// A chunk's whole body on disk, removed when dropped (after it was appended, or not).
+pub struct Segment {
+    path: PathBuf,
+}
+
+impl Drop for Segment {
+    fn drop(&mut self) {
+        // Gone already when it became the upload's file.
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+async fn remove_file(path: &Path) -> std::io::Result<()> {
+    match tokio::fs::remove_file(path).await {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
