@@ -228,7 +228,9 @@ impl Default for PhotosConfig {
             workers: 1,
             // 200-megapixel phone cameras exist; their JPEGs decode at 1/8 scale.
             max_megapixels: 210,
-            max_decode_mib: 64,
+            // A 12-megapixel progressive JPEG with full-resolution colour keeps 73 MB of
+            // coefficients while it decodes; 256 MiB takes such photos up to about 35 MP.
+            max_decode_mib: 256,
             poll_ms: 5_000,
             max_attempts: 10,
         }

@@ -192,6 +192,25 @@ pub fn jpeg(width: u16, height: u16, seed: u32, exif: Option<&PhoneExif>, qualit
     out
 }
 
+/// A progressive JPEG with full-resolution colour (4:4:4), as some phones and editors save
+/// them: its decoder keeps every coefficient of the picture until the last scan.
+#[must_use]
+pub fn progressive_jpeg(width: u16, height: u16, seed: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut encoder = jpeg_encoder::Encoder::new(&mut out, 85);
+    encoder.set_progressive(true);
+    encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::R_4_4_4);
+    encoder
+        .encode(
+            &pixels(width, height, seed),
+            width,
+            height,
+            jpeg_encoder::ColorType::Rgb,
+        )
+        .expect("encoding");
+    out
+}
+
 /// A JPEG whose EXIF segment has an IFD offset pointing far outside the segment.
 #[must_use]
 pub fn jpeg_with_broken_exif() -> Vec<u8> {

@@ -135,7 +135,19 @@ fn upload_error(e: UploadError) -> ApiError {
                 ),
                 Rejection::TooLarge { width, height } => (
                     ErrorCode::ImageTooLarge,
-                    format!("foto {width}×{height} piksel melebihi batas server"),
+                    format!("foto {width}×{height} piksel melebihi batas jumlah piksel server"),
+                ),
+                Rejection::NeedsTooMuchMemory {
+                    width,
+                    height,
+                    needed_mib,
+                    limit_mib,
+                } => (
+                    ErrorCode::ImageTooLarge,
+                    format!(
+                        "membaca foto {width}×{height} piksel ini memerlukan {needed_mib} MiB \
+                         memori, di atas batas server {limit_mib} MiB (photos.max_decode_mib)"
+                    ),
                 ),
                 Rejection::Polyglot(_) => (
                     ErrorCode::ImagePolyglot,

@@ -591,6 +591,26 @@ async fn settled_checks(
     }
 }
 
+/// A 12-megapixel progressive JPEG with full-resolution colour, as some phones and editors
+/// save them, was refused at upload (`image_too_large`) by the cap on decode memory; it is
+/// taken now, and analysed: thumbnails made, at its size.
+#[tokio::test]
+async fn a_twelve_megapixel_progressive_photo_with_full_colour_is_taken_and_analysed() {
+    let app = app_with_storage(Backend::Sqlite).await;
+    let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let bytes = images::progressive_jpeg(4000, 3000, 21);
+    let sha = hex::encode(Sha256::digest(&bytes));
+    survey_naming(&app, &worker, &[&sha]).await;
+    upload(&app, &worker, &bytes, &sha).await;
+    let details = analysed(&app, &worker, &sha).await;
+    assert_eq!(details.processing, Processing::Done, "{details:?}");
+    assert_eq!((details.width, details.height), (Some(4000), Some(3000)));
+    let thumbnail = app
+        .get(&format!("/v1/photos/{sha}/thumbnail/256"), &worker.token)
+        .await;
+    assert_eq!(thumbnail.status(), 200);
+}
+
 async fn a_photo_reused_for_another_household_is_found_by_its_perceptual_hash(backend: Backend) {
     let app = app_with_storage(backend).await;
     let worker = app.user("enumerator", &[KEC_MALANGKE]).await;

@@ -58,13 +58,27 @@ pub enum Rejection {
     /// Not a JPEG, PNG, WebP or HEIC file, or its structure is broken or cut short.
     #[error("not an image: {0}")]
     NotAnImage(&'static str),
-    /// Declared dimensions above the caps: a decompression bomb or a panorama too large.
+    /// Declared dimensions above the megapixel cap: a decompression bomb or a panorama too
+    /// large.
     #[error("image too large: {width}×{height}")]
     TooLarge {
         /// Declared width.
         width: u32,
         /// Declared height.
         height: u32,
+    },
+    /// Within the megapixel cap, but decoding it would take more memory than the cap on one
+    /// decode (a progressive JPEG keeps every coefficient of the picture).
+    #[error("image {width}×{height} needs {needed_mib} MiB to decode, over {limit_mib} MiB")]
+    NeedsTooMuchMemory {
+        /// Declared width.
+        width: u32,
+        /// Declared height.
+        height: u32,
+        /// Memory the decode would take, in MiB (rounded up).
+        needed_mib: u64,
+        /// The cap, in MiB.
+        limit_mib: u64,
     },
     /// Another format hidden inside or after the image.
     #[error("file is also {0}")]
@@ -199,8 +213,17 @@ fn check_size(
     if width == 0 || height == 0 {
         return Err(Rejection::NotAnImage("zero width or height"));
     }
-    if pixels > limits.max_pixels || decode_bytes > limits.max_decode_bytes {
+    if pixels > limits.max_pixels {
         return Err(Rejection::TooLarge { width, height });
+    }
+    if decode_bytes > limits.max_decode_bytes {
+        const MIB: u64 = 1024 * 1024;
+        return Err(Rejection::NeedsTooMuchMemory {
+            width,
+            height,
+            needed_mib: decode_bytes.div_ceil(MIB),
+            limit_mib: limits.max_decode_bytes / MIB,
+        });
     }
     Ok(())
 }
