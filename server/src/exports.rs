@@ -127,9 +127,28 @@ struct Pager {
 }
 
 impl Pager {
-    async fn new(db: &DatabaseConnection, area: &AreaCode) -> Result<Self, StoreError> {
+    /// The pages of `area`'s households; with `desa_at_least`, only of the desa holding at
+    /// least that many (an analyst's list leaves out the desa withheld from their figures,
+    /// whose rows would give those figures away).
+    async fn new(
+        db: &DatabaseConnection,
+        area: &AreaCode,
+        desa_at_least: Option<u64>,
+    ) -> Result<Self, StoreError> {
+        let mut desa = desa_codes(db, area).await?;
+        if let Some(min) = desa_at_least {
+            crate::store::tallies::catch_up(db).await?;
+            let small: std::collections::HashSet<String> =
+                crate::store::tallies::of_desa_under(db, area)
+                    .await?
+                    .into_iter()
+                    .filter(|t| t.households < min)
+                    .map(|t| t.desa)
+                    .collect();
+            desa.retain(|d| !small.contains(d));
+        }
         Ok(Self {
-            desa: desa_codes(db, area).await?,
+            desa,
             current: 0,
             after: None,
         })
@@ -162,6 +181,7 @@ pub fn households_csv(
     db: DatabaseConnection,
     area: AreaCode,
     unmasked: bool,
+    desa_at_least: Option<u64>,
 ) -> impl Stream<Item = Result<Bytes, StoreError>> {
     let header = format!("\u{feff}{}", csv_line(HEADERS));
     let first = futures::stream::once(async move { Ok(Bytes::from(header)) });
@@ -170,7 +190,7 @@ pub fn households_csv(
         async move {
             let mut pager = match pager {
                 Some(pager) => pager,
-                None => Pager::new(&db, &area).await?,
+                None => Pager::new(&db, &area, desa_at_least).await?,
             };
             let Some(rows) = pager.next(&db).await? else {
                 return Ok(None);
@@ -204,6 +224,7 @@ pub fn households_xlsx(
     db: &DatabaseConnection,
     area: &AreaCode,
     unmasked: bool,
+    desa_at_least: Option<u64>,
 ) -> Result<tempfile::NamedTempFile, XlsxError> {
     use rust_xlsxwriter::{Format, Workbook};
     let write = |e: rust_xlsxwriter::XlsxError| XlsxError::Write(e.to_string());
@@ -219,7 +240,7 @@ pub fn households_xlsx(
         .collect();
     write_row(sheet, 0, &header, Some(&bold))?;
     let mut row_number = 1u32;
-    let mut pager = handle.block_on(Pager::new(db, area))?;
+    let mut pager = handle.block_on(Pager::new(db, area, desa_at_least))?;
     while let Some(rows) = handle.block_on(pager.next(db))? {
         for row in &rows {
             write_row(sheet, row_number, &cells(row, unmasked), None)?;

@@ -63,7 +63,7 @@ pub async fn households(
     let analyst = role == Role::Analyst;
     let level = level_for(bbox, analyst);
     tallies::catch_up(db).await?;
-    let mut cells = map::cells(db, area, level, bbox).await?;
+    let mut cells = map::cells(db, area, level, bbox, analyst.then_some(min_cell)).await?;
     let count = |c: &map::Cell| u64::try_from(c.households).unwrap_or(0);
     let total: u64 = cells.iter().map(count).sum();
     // The cells the viewport touches hold at least the households inside it: few enough

@@ -16,6 +16,7 @@ use super::extract::{ApiQuery, AuthUser};
 use crate::domain::area::AreaCode;
 use crate::error::ApiError;
 use crate::exports::{self, XlsxError};
+use crate::indicators::Disclosure;
 use crate::state::AppState;
 use crate::store::{StoreError, audit};
 
@@ -62,25 +63,35 @@ pub async fn households(
     )
     .await?;
     let file_name = format!("rumah-tangga-{}.{format}", area.as_str().replace('.', ""));
+    let desa_at_least = match Disclosure::for_role(role, &app.config.privacy) {
+        Disclosure::AtLeast(min) => Some(min),
+        Disclosure::Whole => None,
+    };
     let (content_type, body) = if format == "csv" {
-        let stream = exports::households_csv(app.db.clone(), area.clone(), query.unmasked)
-            .inspect_err(|e| tracing::warn!(error = %e, "CSV export cut short"));
+        let stream =
+            exports::households_csv(app.db.clone(), area.clone(), query.unmasked, desa_at_least)
+                .inspect_err(|e| tracing::warn!(error = %e, "CSV export cut short"));
         ("text/csv; charset=utf-8", Body::from_stream(stream))
     } else {
         (
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            xlsx_body(&app, &area, query.unmasked).await?,
+            xlsx_body(&app, &area, query.unmasked, desa_at_least).await?,
         )
     };
     Ok(attachment(body, content_type, &file_name))
 }
 
 /// Builds the workbook on a blocking thread, then streams the file.
-async fn xlsx_body(app: &AppState, area: &AreaCode, unmasked: bool) -> Result<Body, ApiError> {
+async fn xlsx_body(
+    app: &AppState,
+    area: &AreaCode,
+    unmasked: bool,
+    desa_at_least: Option<u64>,
+) -> Result<Body, ApiError> {
     let (db, area) = (app.db.clone(), area.clone());
     let handle = tokio::runtime::Handle::current();
     let file = tokio::task::spawn_blocking(move || {
-        exports::households_xlsx(&handle, &db, &area, unmasked)
+        exports::households_xlsx(&handle, &db, &area, unmasked, desa_at_least)
     })
     .await
     .map_err(|e| ApiError::Internal(anyhow::anyhow!("XLSX export: {e}")))?

@@ -184,24 +184,36 @@ pub async fn cells(
     area: &AreaCode,
     level: u8,
     bbox: BoundingBox,
+    desa_at_least: Option<u64>,
 ) -> Result<Vec<Cell>, StoreError> {
     let backend = db.get_database_backend();
-    let p: [&str; 6] = match backend {
-        DbBackend::Postgres => ["$1", "$2", "$3", "$4", "$5", "$6"],
-        _ => ["?1", "?2", "?3", "?4", "?5", "?6"],
+    let p: [&str; 7] = match backend {
+        DbBackend::Postgres => ["$1", "$2", "$3", "$4", "$5", "$6", "$7"],
+        _ => ["?1", "?2", "?3", "?4", "?5", "?6", "?7"],
     };
     let size = cell_size(level);
     let (under, area_value) = super::households_under("desa", p[5], area);
+    // Analysts: the households of a desa too small to show are counted in no cell either, or
+    // a cell total minus the desa figures would give the desa away.
+    let withheld = if desa_at_least.is_some() {
+        format!(
+            "AND desa NOT IN (SELECT desa FROM desa_tally WHERE households > 0 \
+             AND households < {})",
+            p[6]
+        )
+    } else {
+        String::new()
+    };
     let sql = format!(
         "SELECT cell_x, cell_y, CAST(SUM(households) AS BIGINT) AS households, \
            CAST(SUM(poor) AS BIGINT) AS poor, SUM(sum_latitude) AS sum_latitude, \
            SUM(sum_longitude) AS sum_longitude \
          FROM map_cell WHERE level = {} AND cell_x BETWEEN {} AND {} \
-           AND cell_y BETWEEN {} AND {} AND {under} \
+           AND cell_y BETWEEN {} AND {} AND {under} {withheld} \
          GROUP BY cell_x, cell_y ORDER BY 3 DESC",
         p[0], p[1], p[2], p[3], p[4]
     );
-    let values = vec![
+    let mut values = vec![
         i16::from(level).into(),
         cell_of(bbox[0], 180.0, size).into(),
         cell_of(bbox[2], 180.0, size).into(),
@@ -209,6 +221,9 @@ pub async fn cells(
         cell_of(bbox[3], 90.0, size).into(),
         area_value,
     ];
+    if let Some(min) = desa_at_least {
+        values.push(i64::try_from(min).unwrap_or(i64::MAX).into());
+    }
     Ok(
         Cell::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
             .all(db)

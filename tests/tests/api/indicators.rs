@@ -283,10 +283,41 @@ async fn an_analyst_reads_no_figure_of_fewer_than_five_households_nor_derives_on
         "{line}"
     );
 
+    nothing_of_a_withheld_desa_in_cells_or_lists(&app, &analyst, &supervisor).await;
+
     let office: IndicatorsResponse = json(&app, &desa_path, &supervisor).await;
     assert_eq!(shown(&office, MALANGKE), (2, false));
     let office: IndicatorsResponse = json(&app, &kecamatan_path, &supervisor).await;
     assert_eq!(shown(&office, KEC_MALANGKE), (7, false));
+}
+
+/// The map counts Malangke's households in no cell (all seven lie in one cell of a wide
+/// viewport), and the household list leaves them out.
+async fn nothing_of_a_withheld_desa_in_cells_or_lists(
+    app: &TestApp,
+    analyst: &TestUser,
+    supervisor: &TestUser,
+) {
+    let wide = format!("/v1/map/households?area={KEC_MALANGKE}&bbox=110,-12,125,3");
+    let cells: serde_json::Value = json(app, &wide, analyst).await;
+    assert_eq!(cells["households"], 5, "{cells}");
+    let everyone: serde_json::Value = json(app, &wide, supervisor).await;
+    assert_eq!(everyone["households"], 7, "{everyone}");
+    let list = app
+        .get(
+            &format!("/v1/exports/households?area={KEC_MALANGKE}&format=csv"),
+            &analyst.token,
+        )
+        .await
+        .text()
+        .await
+        .expect("csv");
+    let rows_of = |desa: &str| {
+        list.lines()
+            .filter(|l| l.split(',').nth(1) == Some(desa))
+            .count()
+    };
+    assert_eq!((rows_of(PATTIMANG), rows_of(MALANGKE)), (5, 0), "{list}");
 }
 
 on_both_backends!(an_analyst_reads_no_figure_of_fewer_than_five_households_nor_derives_one);
