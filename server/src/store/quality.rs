@@ -139,29 +139,25 @@ pub fn requeue_neighbours(
     }
 }
 
-/// Checks again, in the push's own transaction, the same worker's next visit (by start) after
-/// a visit with a fix just recorded: when a phone sends an earlier visit after a later one,
-/// the later one's `impossible_travel` check must now compare it with the earlier one.
+/// Checks again, in the push's own transaction, the same worker's next visit (by end, the
+/// order in which a check picks the previous visit) after a visit with a fix just recorded:
+/// when a phone sends an earlier visit after a later one, the later one's `impossible_travel`
+/// check must now compare it with the earlier one.
 pub fn requeue_next_of_worker(
     batch: &mut WriteBatch,
     user_id: Uuid,
     visit_id: Uuid,
-    started_at: DateTime<Utc>,
+    ended_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) {
-    // Ordered by `started_at`, the worker's visits are read through `idx_visit_user_id_started_at`.
+    // A worker's visits, a few thousand a year, are found through `idx_visit_user_id_started_at`.
     let sql = format!(
-        "{REQUEUE}visit_id = (SELECT id FROM visit WHERE user_id = $2 AND started_at >= $3 \
-         AND id <> $4 AND latitude IS NOT NULL ORDER BY started_at, id LIMIT 1)"
+        "{REQUEUE}visit_id = (SELECT id FROM visit WHERE user_id = $2 AND ended_at >= $3 \
+         AND id <> $4 AND latitude IS NOT NULL ORDER BY ended_at, id LIMIT 1)"
     );
     batch.push_sql(
         &sql,
-        [
-            now.into(),
-            user_id.into(),
-            started_at.into(),
-            visit_id.into(),
-        ],
+        [now.into(), user_id.into(), ended_at.into(), visit_id.into()],
     );
 }
 

@@ -110,7 +110,7 @@ pub(super) async fn record<C: ConnectionTrait>(
         let position = m.gps.as_ref().map(|g| (g.latitude, g.longitude));
         quality::requeue_neighbours(batch, m.household_id, position, &photos, ctx.now);
         if position.is_some() {
-            quality::requeue_next_of_worker(batch, ctx.actor.id, m.visit_id, m.started_at, ctx.now);
+            quality::requeue_next_of_worker(batch, ctx.actor.id, m.visit_id, m.ended_at, ctx.now);
         }
         if let Some(gps) = &m.gps {
             map::queue_position(
