@@ -266,7 +266,7 @@ pub struct UploadConfig {
     /// (GPRS, the slowest mobile data, carries thousands of bytes per second).
     pub chunk_min_bytes_per_second: u32,
     /// Where the bytes of uploads in progress are kept, a file per upload, until the photo is
-    /// stored. Instances that share uploads share this directory.
+    /// stored. Instances behind one address send each upload to the same instance.
     pub partial_dir: PathBuf,
 }
 

@@ -255,7 +255,7 @@ pub async fn patch(
     let offset = number(&headers, "upload-offset")?;
     let checksum = chunk_checksum(&headers)?;
     // Another user's or an unknown upload, or the wrong offset, is answered before the chunk
-    // takes one of the instance's few turns. (`append` checks again, under the upload's lock.)
+    // takes one of the instance's turns. (`finish_chunk` checks the offset again when it commits.)
     let budget = app.config.server.unavailable_after();
     let upload = within(budget, async {
         uploads::status(&app.db, &user.actor, id, Utc::now())

@@ -7,9 +7,9 @@
 //! how much of the file counts, and bytes past it (a crash between the two) are dropped when
 //! the next chunk is appended.
 //!
-//! Instances that share uploads behind a load balancer share this directory too (or route
-//! each upload to one instance); an instance that finds fewer bytes than the offset says
-//! moves the offset back, and the phone resumes from there (`HEAD`).
+//! Instances behind one address must send each upload (its URL) to the same instance, whose
+//! directory holds its bytes; an instance that finds fewer bytes than the offset says moves
+//! the offset back, and the phone resumes from there (`HEAD`).
 
 use std::io::SeekFrom;
 use std::path::{Path, PathBuf};
@@ -63,6 +63,8 @@ impl Partials {
         let target = self.path(id);
         if offset == 0 {
             tokio::fs::rename(&segment.path, &target).await?;
+            // The new name, too, is on disk before the offset is committed.
+            File::open(&self.dir).await?.sync_all().await?;
             return Ok(0);
         }
         let mut file = OpenOptions::new()
@@ -114,13 +116,13 @@ impl Partials {
             let Some(name) = name.to_str() else { continue };
             // The server names these files itself, in lower case.
             if Path::new(name).extension().is_some_and(|e| e == "seg") {
-                let age = entry
-                    .metadata()
-                    .await?
-                    .modified()?
-                    .elapsed()
-                    .unwrap_or_default();
-                if age > stale {
+                // Gone meanwhile: its chunk was appended.
+                let modified = match entry.metadata().await {
+                    Ok(m) => m.modified()?,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                    Err(e) => return Err(e),
+                };
+                if modified.elapsed().unwrap_or_default() > stale {
                     remove_file(&entry.path()).await?;
                 }
                 continue;

@@ -250,8 +250,14 @@ pub async fn finish_chunk(
         })
         .await?;
         if !moved {
-            // Abandoned meanwhile, or moved by another instance.
-            return Err(UploadError::NotFound);
+            // Abandoned meanwhile (404), or another try of the chunk got there first (409 at
+            // where it is now).
+            return Err(match uploads::find(db, upload.id).await? {
+                Some(now) => UploadError::OffsetMismatch {
+                    current: now.offset,
+                },
+                None => UploadError::NotFound,
+            });
         }
     }
     if end == upload.length {
@@ -335,11 +341,14 @@ async fn complete(
 ) -> Result<(), UploadError> {
     let _completing = runtime.completing(upload.id);
     match store_photo(db, blobs, runtime, upload, now).await {
-        Err(
-            UploadError::ChecksumMismatch
-            | UploadError::OffsetMismatch { .. }
-            | UploadError::Store(StoreError::Corrupt(_)),
-        ) if photos::find(db, &upload.sha256).await?.is_some() => Ok(()),
+        // Whatever went wrong here (the file gone under it, say), the photo is stored.
+        Err(e) if !e.is_transient() => {
+            if photos::find(db, &upload.sha256).await?.is_some() {
+                Ok(())
+            } else {
+                Err(e)
+            }
+        }
         outcome => outcome,
     }
 }
