@@ -42,6 +42,8 @@ cleanup_e2e() {
 run_e2e() {
     install_chromium
     cargo build -q -p ekemiskinan-server --bin ekemiskinan -p tests --bin e2eseed
+    # Where cargo put them: its own target directory, or the one CARGO_TARGET_DIR names.
+    local bin="${CARGO_TARGET_DIR:-$PWD/target}/debug"
     local port password seed
     E2E_DB="e2e_$(date +%s)_$$"
     "$(find_pg_bin)/psql" -q "$TEST_DATABASE_URL" -c "CREATE DATABASE $E2E_DB" >/dev/null
@@ -65,9 +67,10 @@ run_e2e() {
         EKEMISKINAN__STORAGE__S3__SECRET_ACCESS_KEY="$TEST_S3_SECRET_ACCESS_KEY"
         EKEMISKINAN__MAP__BASEMAP_PMTILES="$E2E_WORK/basemap.pmtiles"
         EKEMISKINAN__MAP__BASEMAP_ATTRIBUTION="Peta dasar uji"
+        EKEMISKINAN__UPLOADS__PARTIAL_DIR="$E2E_WORK/uploads"
     )
-    echo "$password" | env "${env[@]}" target/debug/ekemiskinan seed-demo >/dev/null
-    env "${env[@]}" target/debug/ekemiskinan serve >"$E2E_WORK/server.log" 2>&1 &
+    echo "$password" | env "${env[@]}" "$bin/ekemiskinan" seed-demo >/dev/null
+    env "${env[@]}" "$bin/ekemiskinan" serve >"$E2E_WORK/server.log" 2>&1 &
     E2E_SERVER_PID=$!
     local ready=""
     for _ in $(seq 200); do
@@ -80,7 +83,7 @@ run_e2e() {
         status=1
     fi
     if [ "$status" = 0 ]; then
-        target/debug/e2eseed --url "http://127.0.0.1:$port" --password "$password" --out "$seed" \
+        "$bin/e2eseed" --url "http://127.0.0.1:$port" --password "$password" --out "$seed" \
             || status=$?
     fi
     if [ "$status" = 0 ]; then
