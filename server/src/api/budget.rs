@@ -19,13 +19,14 @@ use crate::state::AppState;
 
 /// Runs `work` within `budget`; past it, `503 service_unavailable`. What `work` was doing is
 /// dropped: an open transaction rolls back.
-pub async fn within<T>(
+pub async fn within<T, E: Into<ApiError>>(
     budget: Duration,
-    work: impl Future<Output = Result<T, ApiError>>,
+    work: impl Future<Output = Result<T, E>>,
 ) -> Result<T, ApiError> {
-    tokio::time::timeout(budget, work)
-        .await
-        .unwrap_or_else(|_| Err(timed_out(budget)))
+    match tokio::time::timeout(budget, work).await {
+        Ok(done) => done.map_err(Into::into),
+        Err(_) => Err(timed_out(budget)),
+    }
 }
 
 fn timed_out(budget: Duration) -> ApiError {

@@ -100,6 +100,12 @@ fn upload_error_from_blob(e: BlobError) -> ApiError {
     upload_error(UploadError::Blob(e))
 }
 
+impl From<UploadError> for ApiError {
+    fn from(e: UploadError) -> Self {
+        upload_error(e)
+    }
+}
+
 fn upload_error(e: UploadError) -> ApiError {
     match e {
         UploadError::Forbidden => ApiError::forbidden("peran Anda tidak boleh mengunggah foto"),
@@ -187,7 +193,8 @@ pub async fn create(
     let length = number(&headers, "upload-length")?;
     let sha256 = declared_sha256(&headers)?;
     let budget = app.config.server.unavailable_after();
-    let upload = within(budget, async {
+    let upload = within(
+        budget,
         uploads::create(
             &app.db,
             &app.config.uploads,
@@ -195,10 +202,8 @@ pub async fn create(
             length,
             &sha256,
             Utc::now(),
-        )
-        .await
-        .map_err(upload_error)
-    })
+        ),
+    )
     .await?;
     let mut response = StatusCode::CREATED.into_response();
     let headers = response.headers_mut();
@@ -221,11 +226,10 @@ pub async fn head(
 ) -> Result<Response, ApiError> {
     require_tus(&headers)?;
     let budget = app.config.server.unavailable_after();
-    let upload = within(budget, async {
-        uploads::status(&app.db, &user.actor, id, Utc::now())
-            .await
-            .map_err(upload_error)
-    })
+    let upload = within(
+        budget,
+        uploads::status(&app.db, &user.actor, id, Utc::now()),
+    )
     .await?;
     let mut response = StatusCode::OK.into_response();
     let out = response.headers_mut();
@@ -257,11 +261,10 @@ pub async fn patch(
     // Another user's or an unknown upload, or the wrong offset, is answered before the chunk
     // takes one of the instance's turns. (`finish_chunk` checks the offset again when it commits.)
     let budget = app.config.server.unavailable_after();
-    let upload = within(budget, async {
-        uploads::status(&app.db, &user.actor, id, Utc::now())
-            .await
-            .map_err(upload_error)
-    })
+    let upload = within(
+        budget,
+        uploads::status(&app.db, &user.actor, id, Utc::now()),
+    )
     .await?;
     if upload.offset != offset {
         return Err(upload_error(UploadError::OffsetMismatch {
@@ -277,18 +280,18 @@ pub async fn patch(
         idle: Duration::from_secs(u64::from(app.config.uploads.chunk_idle_seconds)),
         min_bytes_per_second: app.config.uploads.chunk_min_bytes_per_second,
     };
-    let mut sink = within(budget, async {
-        uploads::begin_chunk(&app.db, &app.photos, &user.actor, id, offset, Utc::now())
-            .await
-            .map_err(upload_error)
-    })
+    let mut sink = within(
+        budget,
+        uploads::begin_chunk(&app.db, &app.photos, &user.actor, id, offset, Utc::now()),
+    )
     .await?;
     receive(body, &mut sink, pace).await?;
     // The chunk is in its file; committing it (and, at the last one, storing the photo) waits
     // for the database and the object store. Cut short at the last chunk, the upload stays
     // complete and the server stores the photo by itself once the store answers again (a
     // zero-byte PATCH asks too).
-    let end = within(budget, async {
+    let end = within(
+        budget,
         uploads::finish_chunk(
             &app.db,
             app.blobs.as_ref(),
@@ -296,10 +299,8 @@ pub async fn patch(
             sink,
             checksum,
             Utc::now(),
-        )
-        .await
-        .map_err(upload_error)
-    })
+        ),
+    )
     .await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
     let out = response.headers_mut();
@@ -387,11 +388,10 @@ pub async fn terminate(
     headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
     require_tus(&headers)?;
-    within(app.config.server.unavailable_after(), async {
-        uploads::terminate(&app.db, &app.photos, &user.actor, id, Utc::now())
-            .await
-            .map_err(upload_error)
-    })
+    within(
+        app.config.server.unavailable_after(),
+        uploads::terminate(&app.db, &app.photos, &user.actor, id, Utc::now()),
+    )
     .await?;
     Ok(StatusCode::NO_CONTENT)
 }
