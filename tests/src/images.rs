@@ -174,22 +174,7 @@ pub fn jpeg_of(
 /// A JPEG of `width` × `height` with the given EXIF (none when `None`).
 #[must_use]
 pub fn jpeg(width: u16, height: u16, seed: u32, exif: Option<&PhoneExif>, quality: u8) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut encoder = jpeg_encoder::Encoder::new(&mut out, quality);
-    if let Some(exif) = exif {
-        let mut segment = b"Exif\0\0".to_vec();
-        segment.extend(exif_tiff(exif));
-        encoder.add_app_segment(1, &segment).expect("EXIF segment");
-    }
-    encoder
-        .encode(
-            &pixels(width, height, seed),
-            width,
-            height,
-            jpeg_encoder::ColorType::Rgb,
-        )
-        .expect("encoding");
-    out
+    jpeg_of(&pixels(width, height, seed), width, height, exif, quality)
 }
 
 /// A progressive JPEG with full-resolution colour (4:4:4), as some phones and editors save
