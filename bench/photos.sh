@@ -7,16 +7,12 @@
 #    Pillow's Image.thumbnail (what KoboToolbox uses) making one 1024 px thumbnail and saving
 #    it. Each tool runs over the same files in one process per round; rounds alternate.
 #    vipsthumbnail uses both cores by default; it is also timed on one thread, as ours runs.
-# 2. CLIENTS concurrent tus uploads of ~3.5 MB photos (256 KiB chunks, each with its
-#    checksum) to the release server on PostgreSQL (durable) and Garage: MB/s and the server's
-#    peak RSS (VmHWM), against the same bytes put straight into Garage by as many clients.
+# The uploads of such photos are measured by bench/upload-memory.sh.
 #
-# Usage: bench/photos.sh [ROUNDS] [CLIENTS]
+# Usage: bench/photos.sh [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-3}
-CLIENTS=${2:-50}
-PASSWORD=kata-sandi-bench
 PY=/usr/bin/python3
 
 LOG_PREFIX=bench/photos
@@ -24,7 +20,6 @@ LOG_PREFIX=bench/photos
 . scripts/services.sh
 WORK=$(mktemp -d /tmp/ekemiskinan-photobench.XXXXXX)
 stop_all() {
-    [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null || true
     cleanup
     rm -rf "$WORK"
 }
@@ -45,7 +40,7 @@ if ! command -v nasm >/dev/null; then
     apt_install nasm
     cargo clean --release -q -p mozjpeg-sys
 fi
-cargo build --release -q -p ekemiskinan-server -p tests --bin ekemiskinan --bin photobench
+cargo build --release -q -p tests --bin photobench
 BIN=target/release
 
 mkdir -p "$WORK/photos" "$WORK/vips"
@@ -74,28 +69,3 @@ for round in $(seq "$ROUNDS"); do
     echo "round $round: pipeline ${ours} ms/photo; vipsthumbnail 1024 px ${vips1024} ms; vipsthumbnail 256 px ${vips256} ms (one thread: ${vips256_1} ms); Pillow thumbnail 1024 px ${pillow} ms"
 done
 
-# Uploads.
-PG_DURABLE=1 start_postgres
-install_garage
-start_garage
-APP_PORT=$(free_port)
-export DATABASE_URL="$TEST_DATABASE_URL"
-export EKEMISKINAN__SERVER__BIND="127.0.0.1:$APP_PORT"
-export EKEMISKINAN__LOG__FILTER=warn
-export EKEMISKINAN__STORAGE__KIND=s3
-export EKEMISKINAN__STORAGE__S3__ENDPOINT="$TEST_S3_ENDPOINT"
-export EKEMISKINAN__STORAGE__S3__REGION="$TEST_S3_REGION"
-export EKEMISKINAN__STORAGE__S3__BUCKET="$TEST_S3_BUCKET"
-export EKEMISKINAN__STORAGE__S3__ACCESS_KEY_ID="$TEST_S3_ACCESS_KEY_ID"
-export EKEMISKINAN__STORAGE__S3__SECRET_ACCESS_KEY="$TEST_S3_SECRET_ACCESS_KEY"
-echo "$PASSWORD" | "$BIN/ekemiskinan" seed-demo >/dev/null
-"$BIN/ekemiskinan" serve >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$APP_PORT/readyz" >/dev/null && break; sleep 0.1; done
-echo "uploads: $CLIENTS clients, server on PostgreSQL (fsync on) + Garage $GARAGE_VERSION, release build"
-for round in $(seq "$ROUNDS"); do
-    "$BIN/photobench" uploads --url "http://127.0.0.1:$APP_PORT" --password "$PASSWORD" \
-        --clients "$CLIENTS" "$WORK"/photos/phone*.jpg
-    "$BIN/photobench" s3put --clients "$CLIENTS" "$WORK"/photos/phone*.jpg
-    echo "server peak RSS so far: $(awk '/VmHWM/ {printf "%.1f MiB", $2/1024}' "/proc/$SERVER_PID/status")"
-done
