@@ -194,7 +194,7 @@ pub async fn recompute_scores(
             store::scores::queue_save(&mut batch, id, household.version, &score, now);
             count += 1;
         }
-        batch.flush(&txn).await?;
+        batch.finish(&txn).await?;
         txn.commit().await?;
         after = Some(last);
     }

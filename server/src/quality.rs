@@ -3,7 +3,7 @@
 //! facts, raises the flags of [`crate::domain::quality`] and stores them with the visit's risk
 //! score. A check that finds another household's look-alike photo queues that household's
 //! visits again when their last check may not have seen the pairing
-//! ([`quality::requeue_unreciprocated`]).
+//! ([`quality::unreciprocated`]).
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -254,7 +254,7 @@ async fn decide_in<C: ConnectionTrait>(
         scoring: deps.scoring,
     };
     let finished = editing.finish(ChangeKind::Review, &author, &mut batch)?;
-    batch.flush(txn).await?;
+    batch.finish(txn).await?;
     let detail = json!({ "decision": request.decision, "version": request.version });
     let target = household_id.to_string();
     audit::record(

@@ -133,7 +133,7 @@ async fn resolve_in<C: ConnectionTrait>(
     } else {
         None
     };
-    batch.flush(txn).await?;
+    batch.finish(txn).await?;
     let resolution = StoredResolution {
         keep: request.keep,
         value: chosen,

@@ -8,18 +8,26 @@
 //! runs in-process and has no such clauses, executes them one by one.
 //!
 //! The push flushes before every read of the next mutation, so reads always see earlier writes.
+//!
+//! Quality checks queued again are gathered until the transaction ends ([`WriteBatch::finish`]):
+//! their rows are the ones other transactions lock too, and one statement at the end locks
+//! them all in one order.
 
 use std::fmt::Write;
 
+use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbBackend, QueryTrait, Statement, Value, Values};
 
-use super::StoreError;
+use super::{StoreError, quality};
 
 /// Pending writes of one transaction.
 #[derive(Debug)]
 pub struct WriteBatch {
     backend: DbBackend,
     statements: Vec<Statement>,
+    /// Visit checks to queue again when the transaction ends, and when they are due.
+    requeued: Vec<Statement>,
+    requeue_at: Option<DateTime<Utc>>,
 }
 
 impl WriteBatch {
@@ -29,6 +37,8 @@ impl WriteBatch {
         Self {
             backend,
             statements: Vec::new(),
+            requeued: Vec::new(),
+            requeue_at: None,
         }
     }
 
@@ -43,7 +53,30 @@ impl WriteBatch {
             .push(super::statement(self.backend, sql, values));
     }
 
-    /// Sends the queued writes (in one round trip on PostgreSQL) and empties the batch.
+    /// Queues again, due `now`, the checks of the visits that `targets` selects (see
+    /// [`quality::requeue_statement`]), when the transaction ends: [`Self::finish`] sends them
+    /// all in one statement, the last one to lock `visit_check` rows.
+    pub fn requeue(&mut self, targets: Statement, now: DateTime<Utc>) {
+        self.requeued.push(targets);
+        self.requeue_at = Some(now);
+    }
+
+    /// Sends what is left, the checks queued again last, when the transaction is about to
+    /// commit.
+    pub async fn finish(mut self, db: &impl ConnectionTrait) -> Result<(), StoreError> {
+        self.flush(db).await?;
+        let targets = std::mem::take(&mut self.requeued);
+        if let Some(now) = self.requeue_at.take()
+            && !targets.is_empty()
+        {
+            db.execute_raw(quality::requeue_statement(self.backend, targets, now))
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Sends the queued writes (in one round trip on PostgreSQL) and empties the batch; the
+    /// checks to queue again wait for [`Self::finish`].
     pub async fn flush(&mut self, db: &impl ConnectionTrait) -> Result<(), StoreError> {
         let statements = std::mem::take(&mut self.statements);
         if self.backend != DbBackend::Postgres || statements.len() < 2 {
@@ -83,7 +116,7 @@ fn combine(statements: Vec<Statement>) -> Statement {
 /// Appends `sql` to `out` with `offset` added to every `$n` placeholder outside quoted
 /// identifiers and string literals. The text between placeholders is copied whole: a combined
 /// statement is built on every push.
-fn renumber_into(out: &mut String, sql: &str, offset: usize) {
+pub(crate) fn renumber_into(out: &mut String, sql: &str, offset: usize) {
     let bytes = sql.as_bytes();
     let mut quote: Option<u8> = None;
     let (mut copied, mut i) = (0, 0);

@@ -13,7 +13,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::StoreError;
-use super::batch::WriteBatch;
+use super::batch::{WriteBatch, renumber_into};
 use super::entities::{
     family, household, member, photo_analysis, quality_flag, visit, visit_check, visit_photo,
 };
@@ -35,36 +35,81 @@ pub fn queue(batch: &mut WriteBatch, visit_id: Uuid, household_id: Uuid, now: Da
     batch.push_sql(QUEUE, [visit_id.into(), household_id.into(), now.into()]);
 }
 
-/// Marks visit checks pending again, due `$1`, with a new generation; the caller appends which.
-const REQUEUE: &str = "UPDATE visit_check SET state = 'pending', generation = generation + 1, \
-    attempts = 0, run_after = $1 WHERE ";
+/// The statement that marks pending again, due `now`, with a new generation, the visit checks
+/// that `targets` select: each a `SELECT` of visit ids, its placeholders numbered from `$1`.
+///
+/// Pushes, the photo pipeline and other checks queue the same checks again at the same time.
+/// On PostgreSQL the rows are locked first, in visit order, all in this one statement, and a
+/// transaction takes no other `visit_check` row lock after it (see [`WriteBatch::finish`] and
+/// [`save`]): transactions that lock rows in one order cannot deadlock. SQLite has one writer
+/// at a time and no row locks.
+pub(crate) fn requeue_statement(
+    backend: DbBackend,
+    targets: Vec<Statement>,
+    now: DateTime<Utc>,
+) -> Statement {
+    const SET: &str = "UPDATE visit_check SET state = 'pending', generation = generation + 1, \
+        attempts = 0, run_after = $1 WHERE visit_id IN";
+    let mut union = String::new();
+    let mut values: Vec<sea_orm::Value> = vec![now.into()];
+    for (i, target) in targets.into_iter().enumerate() {
+        if i > 0 {
+            union.push_str(" UNION ALL ");
+        }
+        // Each member in a subquery of its own: its `ORDER BY … LIMIT` stays its own, which
+        // SQLite's compound selects would not allow.
+        union.push_str("SELECT * FROM (");
+        renumber_into(&mut union, &target.sql, values.len());
+        write!(union, ") AS t{i}").expect("writing to a String cannot fail");
+        values.extend(target.values.map(|v| v.0).unwrap_or_default());
+    }
+    let sql = if backend == DbBackend::Postgres {
+        format!(
+            "{SET} (SELECT visit_id FROM visit_check WHERE visit_id IN ({union}) \
+             ORDER BY visit_id FOR UPDATE)"
+        )
+    } else {
+        format!("{SET} ({union})")
+    };
+    Statement::from_sql_and_values(backend, sql, values)
+}
 
-/// Checks again, in the push's own transaction, the visits of a household whose members or
-/// families changed, and of the other households with a member of one of these NIKs (whose
-/// `nik_duplicate` flags may come or go). Of those, a few only: a NIK shared by many
-/// households keeps their flag whatever one member does, and one push must not lock them all.
+/// A `SELECT` of visit ids to queue again, for [`requeue_statement`].
+fn target(sql: String, values: impl IntoIterator<Item = sea_orm::Value>) -> Statement {
+    // The backend is the combined statement's; this one is never run alone.
+    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
+}
+
+/// Checks again, when the transaction ends, the visits of a household whose members or families
+/// changed, and of the other households with a member of one of these NIKs (whose `nik_duplicate`
+/// flags may come or go). Of those, a few only: a NIK shared by many households keeps their flag
+/// whatever one member does, and one push must not lock them all.
 pub fn requeue_household(
     batch: &mut WriteBatch,
     household_id: Uuid,
     niks: &[String],
     now: DateTime<Utc>,
 ) {
-    // Two statements over disjoint rows: an `OR` of the two conditions would keep PostgreSQL
+    // Two selects over disjoint rows: an `OR` of the two conditions would keep PostgreSQL
     // from using the index on `household_id`, and scan the whole table in every such push.
-    batch.push_sql(
-        &format!("{REQUEUE}household_id = $2"),
-        [now.into(), household_id.into()],
+    batch.requeue(
+        target(
+            "SELECT visit_id FROM visit_check WHERE household_id = $1".to_owned(),
+            [household_id.into()],
+        ),
+        now,
     );
     if !niks.is_empty() {
-        let mut sql =
-            format!("{REQUEUE}household_id IN (SELECT household_id FROM member WHERE nik IN (");
-        push_placeholders(&mut sql, 3, niks.len());
-        write!(sql, ") AND household_id <> $2 LIMIT {})", MAX_OTHERS + 1)
+        let mut sql = String::from(
+            "SELECT visit_id FROM visit_check WHERE household_id IN \
+             (SELECT household_id FROM member WHERE nik IN (",
+        );
+        push_placeholders(&mut sql, 2, niks.len());
+        write!(sql, ") AND household_id <> $1 LIMIT {})", MAX_OTHERS + 1)
             .expect("writing to a String cannot fail");
-        let values = [now.into(), household_id.into()]
-            .into_iter()
-            .chain(niks.iter().map(|nik| nik.as_str().into()));
-        batch.push_sql(&sql, values);
+        let values =
+            std::iter::once(household_id.into()).chain(niks.iter().map(|nik| nik.as_str().into()));
+        batch.requeue(target(sql, values), now);
     }
 }
 
@@ -78,24 +123,25 @@ fn push_placeholders(sql: &mut String, first: usize, count: usize) {
     }
 }
 
-/// Checks again, in the push's own transaction, the visits of up to `MAX_OTHERS + 1` other
-/// households with a member sharing a NIK with a live member of this household: it was just
-/// deleted or brought back, so their `nik_duplicate` may go or come.
+/// Checks again, when the transaction ends, the visits of up to `MAX_OTHERS + 1` other households
+/// with a member sharing a NIK with a live member of this household: it was just deleted or brought
+/// back, so their `nik_duplicate` may go or come.
 pub fn requeue_sharing_niks(batch: &mut WriteBatch, household_id: Uuid, now: DateTime<Utc>) {
     let sql = format!(
-        "{REQUEUE}household_id IN (SELECT DISTINCT theirs.household_id FROM member mine \
-         JOIN member theirs ON theirs.nik = mine.nik WHERE mine.household_id = $2 \
-         AND mine.tombstone IS NULL AND theirs.household_id <> $2 AND theirs.tombstone IS NULL \
+        "SELECT visit_id FROM visit_check WHERE household_id IN \
+         (SELECT DISTINCT theirs.household_id FROM member mine \
+         JOIN member theirs ON theirs.nik = mine.nik WHERE mine.household_id = $1 \
+         AND mine.tombstone IS NULL AND theirs.household_id <> $1 AND theirs.tombstone IS NULL \
          LIMIT {})",
         MAX_OTHERS + 1
     );
-    batch.push_sql(&sql, [now.into(), household_id.into()]);
+    batch.requeue(target(sql, [household_id.into()]), now);
 }
 
-/// Checks again, in the push's own transaction, the visits of up to `MAX_OTHERS + 1` other
-/// households at exactly the coordinates of a visit just recorded, and those of other
-/// households naming one of its photos: `duplicate_coordinates` and `photo_reused` are raised
-/// on both households, not only on the later one.
+/// Checks again, when the transaction ends, the visits of up to `MAX_OTHERS + 1` other households
+/// at exactly the coordinates of a visit just recorded, and those of other households naming one of
+/// its photos: `duplicate_coordinates` and `photo_reused` are raised on both households, not only
+/// on the later one.
 pub fn requeue_neighbours(
     batch: &mut WriteBatch,
     household_id: Uuid,
@@ -105,44 +151,35 @@ pub fn requeue_neighbours(
 ) {
     if let Some((latitude, longitude)) = position {
         let sql = format!(
-            "{REQUEUE}visit_id IN (SELECT id FROM visit WHERE latitude = $3 AND longitude = $4 \
-             AND household_id <> $2 LIMIT {})",
+            "SELECT id FROM visit WHERE latitude = $2 AND longitude = $3 \
+             AND household_id <> $1 LIMIT {}",
             MAX_OTHERS + 1
         );
-        batch.push_sql(
-            &sql,
-            [
-                now.into(),
-                household_id.into(),
-                latitude.into(),
-                longitude.into(),
-            ],
-        );
+        let values = [household_id.into(), latitude.into(), longitude.into()];
+        batch.requeue(target(sql, values), now);
     }
     if !photos.is_empty() {
         // Ordered by the hash, PostgreSQL's generic plan for this prepared statement reads the
         // hash index. Unordered, with a LIMIT, it expects the first matches early in a
         // sequential scan and reads the whole table, which holds every photo ever recorded.
-        let mut sql =
-            format!("{REQUEUE}visit_id IN (SELECT visit_id FROM visit_photo WHERE sha256 IN (");
-        push_placeholders(&mut sql, 3, photos.len());
+        let mut sql = String::from("SELECT visit_id FROM visit_photo WHERE sha256 IN (");
+        push_placeholders(&mut sql, 2, photos.len());
         write!(
             sql,
-            ") AND household_id <> $2 ORDER BY sha256 LIMIT {})",
+            ") AND household_id <> $1 ORDER BY sha256 LIMIT {}",
             MAX_OTHERS + 1
         )
         .expect("writing to a String cannot fail");
-        let values = [now.into(), household_id.into()]
-            .into_iter()
-            .chain(photos.iter().map(|&sha| sha.into()));
-        batch.push_sql(&sql, values);
+        let values =
+            std::iter::once(household_id.into()).chain(photos.iter().map(|&sha| sha.into()));
+        batch.requeue(target(sql, values), now);
     }
 }
 
-/// Checks again, in the push's own transaction, the same worker's next visit (by end, the
-/// order in which a check picks the previous visit) after a visit with a fix just recorded:
-/// when a phone sends an earlier visit after a later one, the later one's `impossible_travel`
-/// check must now compare it with the earlier one.
+/// Checks again, when the transaction ends, the same worker's next visit (by end, the order in
+/// which a check picks the previous visit) after a visit with a fix just recorded: when a phone
+/// sends an earlier visit after a later one, the later one's `impossible_travel` check must now
+/// compare it with the earlier one.
 pub fn requeue_next_of_worker(
     batch: &mut WriteBatch,
     user_id: Uuid,
@@ -151,14 +188,10 @@ pub fn requeue_next_of_worker(
     now: DateTime<Utc>,
 ) {
     // A worker's visits, a few thousand a year, are found through `idx_visit_user_id_started_at`.
-    let sql = format!(
-        "{REQUEUE}visit_id = (SELECT id FROM visit WHERE user_id = $2 AND ended_at >= $3 \
-         AND id <> $4 AND latitude IS NOT NULL ORDER BY ended_at, id LIMIT 1)"
-    );
-    batch.push_sql(
-        &sql,
-        [now.into(), user_id.into(), ended_at.into(), visit_id.into()],
-    );
+    let sql = "SELECT id FROM visit WHERE user_id = $1 AND ended_at >= $2 AND id <> $3 \
+         AND latitude IS NOT NULL ORDER BY ended_at, id LIMIT 1";
+    let values = [user_id.into(), ended_at.into(), visit_id.into()];
+    batch.requeue(target(sql.to_owned(), values), now);
 }
 
 /// Checks again every visit naming one of these photos (an analysis has just finished: EXIF
@@ -168,23 +201,20 @@ pub async fn requeue_for_photos(
     sha256: &[&str],
     now: DateTime<Utc>,
 ) -> Result<u64, StoreError> {
-    let mut sql =
-        format!("{REQUEUE}visit_id IN (SELECT visit_id FROM visit_photo WHERE sha256 IN (");
-    push_placeholders(&mut sql, 2, sha256.len());
-    sql.push_str("))");
-    requeue_visits(db, &sql, sha256.iter().map(|&sha| sha.into()), now).await
+    let mut sql = String::from("SELECT visit_id FROM visit_photo WHERE sha256 IN (");
+    push_placeholders(&mut sql, 1, sha256.len());
+    sql.push(')');
+    let targets = vec![target(sql, sha256.iter().map(|&sha| sha.into()))];
+    let statement = requeue_statement(db.get_database_backend(), targets, now);
+    Ok(db.execute_raw(statement).await?.rows_affected())
 }
 
-/// Runs a `REQUEUE` statement whose placeholders after `$1` (now) are `values`.
-async fn requeue_visits(
-    db: &impl ConnectionTrait,
-    sql: &str,
-    values: impl IntoIterator<Item = sea_orm::Value>,
-    now: DateTime<Utc>,
-) -> Result<u64, StoreError> {
-    let values: Vec<sea_orm::Value> = std::iter::once(now.into()).chain(values).collect();
-    let statement = Statement::from_sql_and_values(db.get_database_backend(), sql, values);
-    Ok(db.execute_raw(statement).await?.rows_affected())
+/// These visits' checks, as a target of [`requeue_statement`].
+fn visits(ids: &[Uuid]) -> Statement {
+    let mut sql = String::from("SELECT visit_id FROM visit_check WHERE visit_id IN (");
+    push_placeholders(&mut sql, 1, ids.len());
+    sql.push(')');
+    target(sql, ids.iter().map(|&id| id.into()))
 }
 
 /// A look-alike a check found: one of the visit's photos, and another household's photo.
@@ -211,8 +241,8 @@ fn visit_household() -> sea_orm::RelationDef {
 /// read its facts within it may not have seen the write.
 const COMMIT_MARGIN_SECONDS: i64 = 10;
 
-/// Checks again the visits of other households naming a look-alike that the check of
-/// `visit_id` just found, when their own check may not have seen the pairing: it last read its
+/// The visits of other households naming a look-alike that the check of `visit_id` just
+/// found, to check again because their own check may not have seen the pairing: it last read its
 /// facts before this visit, its photo's analysis and this household's last change were all
 /// stored (with a margin), and their `photo_reused` flags do not name this household.
 ///
@@ -221,16 +251,15 @@ const COMMIT_MARGIN_SECONDS: i64 = 10;
 /// naming the very same file. The moment the pairing became visible does not move, so once
 /// it has passed a visit is queued again for the pairing at most once more, however the
 /// households' checks follow each other. The flags alone would not do: each check lists only
-/// the nearest `MAX_OTHERS` look-alikes. Returns how many visits were queued.
-pub async fn requeue_unreciprocated(
+/// the nearest `MAX_OTHERS` look-alikes. Only reads: [`save`] queues them.
+pub async fn unreciprocated(
     db: &impl ConnectionTrait,
     visit_id: Uuid,
     household_id: Uuid,
     look_alikes: &[LookAlike<'_>],
-    now: DateTime<Utc>,
-) -> Result<u64, StoreError> {
+) -> Result<Vec<Uuid>, StoreError> {
     if look_alikes.is_empty() {
-        return Ok(0);
+        return Ok(Vec::new());
     }
     // When this visit arrived and this household last changed. A household brought back (or
     // changed) since: their checks while it was deleted did not name it. Any change counts,
@@ -244,7 +273,7 @@ pub async fn requeue_unreciprocated(
         .one(db)
         .await?
     else {
-        return Ok(0);
+        return Ok(Vec::new());
     };
     let stored_at = Ord::max(received_at, changed_at);
     let analysed: HashMap<String, DateTime<Utc>> = photo_analysis::Entity::find()
@@ -281,7 +310,7 @@ pub async fn requeue_unreciprocated(
         }
     }
     if visible_from.is_empty() {
-        return Ok(0);
+        return Ok(Vec::new());
     }
     // A check given up after repeated errors stays given up.
     let checked: Vec<(Uuid, Option<DateTime<Utc>>)> = visit_check::Entity::find()
@@ -311,18 +340,11 @@ pub async fn requeue_unreciprocated(
     };
     // A check never run, or running now (its result will be discarded: the generation
     // changes), is queued too.
-    let stale: Vec<Uuid> = checked
+    Ok(checked
         .into_iter()
         .filter(|(visit, at)| at.is_none_or(|at| at < visible_from[visit]) && !names_us(*visit))
         .map(|(visit, _)| visit)
-        .collect();
-    if stale.is_empty() {
-        return Ok(0);
-    }
-    let mut sql = format!("{REQUEUE}visit_id IN (");
-    push_placeholders(&mut sql, 2, stale.len());
-    sql.push(')');
-    requeue_visits(db, &sql, stale.into_iter().map(Into::into), now).await
+        .collect())
 }
 
 /// A visit waiting for its check.
@@ -622,9 +644,9 @@ async fn member_facts(
 
 /// Stores a check's result in one transaction: the queue row marked done with the risk score,
 /// the visit's flags replaced whole, and the visits of other households with `look_alikes`
-/// queued again where [`requeue_unreciprocated`] says so (so that once this visit is `done`,
-/// theirs are queued) — or nothing, when the visit was queued again meanwhile (its next check
-/// will store the result). `now` is when the check read its facts.
+/// queued again where [`unreciprocated`] says so (so that once this visit is `done`, theirs
+/// are queued) — or nothing, when the visit was queued again meanwhile (its next check will
+/// store the result). `now` is when the check read its facts.
 pub async fn save(
     db: &DatabaseConnection,
     due: Due,
@@ -634,6 +656,23 @@ pub async fn save(
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let txn = db.begin().await?;
+    let stale = unreciprocated(&txn, due.visit_id, due.household_id, look_alikes).await?;
+    // Every queue row this transaction writes, locked at once in visit order (the order of
+    // `requeue_statement`): locked one after the other, the own row first, a check and a
+    // re-queue of the same rows could each hold one and wait for the other.
+    if db.get_database_backend() == DbBackend::Postgres && !stale.is_empty() {
+        let ids: Vec<Uuid> = std::iter::once(due.visit_id)
+            .chain(stale.iter().copied())
+            .collect();
+        let lock = visits(&ids);
+        let sql = format!("{} ORDER BY visit_id FOR UPDATE", lock.sql);
+        txn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            sql,
+            lock.values.map(|v| v.0).unwrap_or_default(),
+        ))
+        .await?;
+    }
     // The queue row first, guarded by the generation: a check that was overtaken (the visit
     // queued again meanwhile and perhaps checked by another instance) stores nothing.
     let marked = visit_check::Entity::update_many()
@@ -676,7 +715,14 @@ pub async fn save(
             .exec_without_returning(&txn)
             .await?;
     }
-    requeue_unreciprocated(&txn, due.visit_id, due.household_id, look_alikes, now).await?;
+    if !stale.is_empty() {
+        txn.execute_raw(requeue_statement(
+            db.get_database_backend(),
+            vec![visits(&stale)],
+            now,
+        ))
+        .await?;
+    }
     txn.commit().await?;
     Ok(true)
 }

@@ -185,7 +185,7 @@ async fn apply_batch(
         .await?;
     }
     devices::advance(&mut batch, device_id, last, skew_ms)?;
-    batch.flush(&txn).await?;
+    batch.finish(&txn).await?;
     txn.commit().await.map_err(StoreError::from)?;
     info!(device.id = %device_id, applied, replayed = out.len() - applied, "push applied {applied} mutations");
     Ok((out, last + 1))

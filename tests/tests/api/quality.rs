@@ -5,8 +5,10 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use ekemiskinan::store::quality;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
+use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
 use serde_json::json;
 use sync_protocol::client::SyncClient;
 use sync_protocol::v1::office::{CheckState, HouseholdQuality, QualityFlagView, Severity};
@@ -595,4 +597,97 @@ async fn visits_wait_for_an_instance_that_runs_the_checks() {
     app.restart().await;
     let quality = checked(&app, &supervisor, household).await;
     assert_eq!(codes(&quality), BTreeSet::from(["gps_mock"]));
+}
+
+/// The photo pipeline queues again the checks of every visit naming a photo it analysed, while
+/// a check may hold one of those rows (its own). Rows locked in whatever order the plan reads
+/// them deadlock with it: the check holds the first visit and wants the second, the re-queue
+/// holds the second and waits for the first. Locked in visit order, the re-queue waits for the
+/// first row before taking any other, and both finish.
+#[tokio::test]
+async fn checks_queued_again_lock_their_rows_in_visit_order() {
+    let app = TestApp::spawn_with(Backend::Postgres, |c| c.flags.run_checks = false).await;
+    let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let mut phone = app.client(&worker);
+    let mut rng = StdRng::seed_from_u64(12);
+    let sha = "ab".repeat(32);
+    // The later visit in visit order is recorded first: read in the order it was stored, its
+    // row comes first.
+    let mut ids = [Uuid::new_v4(), Uuid::new_v4()];
+    ids.sort();
+    let [low, high] = ids;
+    let start = Utc::now() - chrono::Duration::hours(3);
+    for (n, visit) in [high, low].into_iter().enumerate() {
+        let from = start + chrono::Duration::minutes(60 * i64::try_from(n).unwrap());
+        let (_, mut ops) = survey(
+            &mut rng,
+            2,
+            (-2.80 + 0.01 * f64::from(u8::try_from(n).unwrap()), 120.40),
+            8.0,
+            false,
+            (from, from + chrono::Duration::minutes(30)),
+        );
+        for op in &mut ops {
+            if let Op::RecordVisit(v) = op {
+                v.visit_id = visit;
+                v.photos = vec![sync_protocol::v1::PhotoRef {
+                    kind: "tampak_depan".to_owned(),
+                    sha256: sha.clone(),
+                }];
+            }
+        }
+        for op in ops {
+            phone.enqueue(op).expect("enqueue");
+        }
+    }
+    phone.push().await.expect("push");
+
+    // A check of the first visit holds its row.
+    let check = app.db.begin().await.expect("begin");
+    let lock = |visit: Uuid| {
+        Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT visit_id FROM visit_check WHERE visit_id = $1 FOR UPDATE",
+            [visit.into()],
+        )
+    };
+    check.execute_raw(lock(low)).await.expect("lock the first");
+    let db = app.db.clone();
+    let requeue =
+        tokio::spawn(
+            async move { quality::requeue_for_photos(&db, &[sha.as_str()], Utc::now()).await },
+        );
+    // Until the re-queue waits for a row lock.
+    let waiting = Statement::from_string(
+        DbBackend::Postgres,
+        "SELECT COUNT(*) AS n FROM pg_stat_activity \
+         WHERE datname = current_database() AND wait_event_type = 'Lock'",
+    );
+    for _ in 0..200 {
+        let row = app
+            .db
+            .query_one_raw(waiting.clone())
+            .await
+            .unwrap()
+            .unwrap();
+        if row.try_get::<i64>("", "n").unwrap() > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // The check then takes the second row: free, since the re-queue waits for the first.
+    check
+        .execute_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SET LOCAL lock_timeout = '5s'",
+        ))
+        .await
+        .unwrap();
+    check
+        .execute_raw(lock(high))
+        .await
+        .expect("the second row is not held by the re-queue");
+    check.commit().await.expect("commit");
+    let queued = requeue.await.unwrap().expect("the re-queue finishes too");
+    assert_eq!(queued, 2, "both visits are queued again");
 }
