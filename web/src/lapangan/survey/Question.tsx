@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 
 import type { FieldDef, JsonValue } from "../../generated/protocol";
 import { id } from "../../i18n/id";
+import { memo } from "../../common/memo";
 
 const t = id.survey;
 
@@ -24,11 +25,16 @@ function shown(value: JsonValue | undefined): string {
   return typeof value === "string" ? value : "";
 }
 
-/** One question of the form, with its problem or warning beneath it. */
-export function Question(props: {
+/** Where an answer goes: the household (`null`) or the member with this id. */
+export type Owner = string | null;
+
+/** One question of the form, with its problem or warning beneath it. Drawn again only when its
+ * own props change, so `onAnswer` must keep its identity. */
+export const Question = memo(function Question(props: {
   def: FieldDef;
   value: JsonValue | undefined;
-  onChange: (value: JsonValue) => void;
+  owner: Owner;
+  onAnswer: (owner: Owner, name: string, value: JsonValue) => void;
   prefix: string;
   problem?: string | undefined;
   warning?: string | undefined;
@@ -36,6 +42,7 @@ export function Question(props: {
   noted?: string | undefined;
 }) {
   const { def, value, prefix } = props;
+  const give = (v: JsonValue) => props.onAnswer(props.owner, def.name, v);
   const [raw, setRaw] = useState<string | null>(null);
   const inputId = `${prefix}-${def.name}`;
   const noteId = `${inputId}-catatan`;
@@ -67,7 +74,7 @@ export function Question(props: {
         <select
           id={inputId}
           value={typeof value === "number" ? String(value) : ""}
-          onChange={(e) => props.onChange(e.currentTarget.value === "" ? null : Number(e.currentTarget.value))}
+          onChange={(e) => give(e.currentTarget.value === "" ? null : Number(e.currentTarget.value))}
           {...described}
           {...invalid}
         >
@@ -94,7 +101,7 @@ export function Question(props: {
                   type="radio"
                   name={inputId}
                   checked={value === answer}
-                  onChange={() => props.onChange(answer)}
+                  onChange={() => give(answer)}
                 />
                 {answer ? t.yes : t.no}
               </label>
@@ -107,7 +114,7 @@ export function Question(props: {
                   onChange={(e) => {
                     const rest = chosen.filter((v) => v !== c.code);
                     const next = e.currentTarget.checked ? [...rest, c.code] : rest;
-                    props.onChange(next.length ? next : null);
+                    give(next.length ? next : null);
                   }}
                 />
                 {c.label}
@@ -120,7 +127,7 @@ export function Question(props: {
   const numeric = def.type === "integer" || (def.type === "text" && def.digits != null);
   const typed = (e: { currentTarget: HTMLInputElement }) => {
     setRaw(e.currentTarget.value);
-    props.onChange(parse(def, e.currentTarget.value));
+    give(parse(def, e.currentTarget.value));
   };
   // What was typed stays as typed while it means the answer ("1,0", "1,05" on the way).
   const text = raw !== null && JSON.stringify(parse(def, raw)) === JSON.stringify(value ?? null) ? raw : shown(value);
@@ -145,4 +152,4 @@ export function Question(props: {
       {noteLine}
     </div>
   );
-}
+});

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 
 import type { AreaRef, FieldDef, FormDefinition, GpsFix, JsonValue } from "../../generated/protocol";
 import { id } from "../../i18n/id";
@@ -9,7 +9,7 @@ import type { Boundaries, Store } from "../store";
 import { sha256Hex } from "../photos";
 import { blockingCount, type Draft, draftOps, hasBlockingProblems, problemsOf, workerFields } from "./draft";
 import { PhotoSlot } from "./PhotoSlot";
-import { Question } from "./Question";
+import { type Owner, Question } from "./Question";
 
 const t = id.survey;
 
@@ -99,16 +99,17 @@ export function Survey(props: {
   const problems = problemsOf(form, draft, complete);
   const blocking = blockingCount(problems);
 
-  function answer(name: string, value: JsonValue) {
-    change((d) => ({ ...d, fields: set(d.fields, name, value) }));
-  }
-
-  function answerMember(memberId: string, name: string, value: JsonValue) {
-    change((d) => ({
-      ...d,
-      members: d.members.map((m) => (m.id === memberId ? { ...m, fields: set(m.fields, name, value) } : m)),
-    }));
-  }
+  // The latest `change`, for the answer callback that keeps its identity across renders: each
+  // question is drawn again only when its own props change.
+  const changeRef = useRef(change);
+  changeRef.current = change;
+  const answer = useCallback((owner: Owner, name: string, value: JsonValue) => {
+    changeRef.current((d) =>
+      owner === null
+        ? { ...d, fields: set(d.fields, name, value) }
+        : { ...d, members: d.members.map((m) => (m.id === owner ? { ...m, fields: set(m.fields, name, value) } : m)) },
+    );
+  }, []);
 
   function locate() {
     if (!("geolocation" in navigator)) {
@@ -205,7 +206,8 @@ export function Survey(props: {
     props.onDone(null);
   }
 
-  const memberDefs = workerFields(form.member_fields);
+  const householdSections = useMemo(() => sections(workerFields(form.household_fields)), [form]);
+  const memberDefs = useMemo(() => workerFields(form.member_fields), [form]);
   const review = draft.base?.review_status === "returned" ? draft.base.review : undefined;
   const notes = review?.field_notes ?? [];
   const householdNote = (field: string) =>
@@ -214,7 +216,11 @@ export function Survey(props: {
   const label = (field: string) => form.household_fields.find((d) => d.name === field)?.label ?? field;
   const head = typeof draft.fields.nama_kepala_rumah_tangga === "string" ? draft.fields.nama_kepala_rumah_tangga : "";
   const known = (memberId: string) => draft.base?.members.some((m) => m.id === memberId) ?? false;
-  const place = fixPlace(draft.gps, draft.area_code, props.boundaries);
+  // Point in polygon on a real desa boundary: only when the fix or the desa changed.
+  const place = useMemo(
+    () => fixPlace(draft.gps, draft.area_code, props.boundaries),
+    [draft.gps, draft.area_code, props.boundaries],
+  );
   const desaName = (code: string) => props.desa.find((d) => d.code === code)?.name ?? code;
   return (
     <main id="isi" class="survey">
@@ -272,7 +278,7 @@ export function Survey(props: {
         {problems.survey.includes("desa") && <p class="field-problem">{t.needDesa}</p>}
       </div>
 
-      {sections(workerFields(form.household_fields)).map(([section, defs]) => (
+      {householdSections.map(([section, defs]) => (
         <fieldset key={section} class="section">
           <legend>{id.sections[section] ?? section}</legend>
           {defs.map((def) => (
@@ -283,7 +289,8 @@ export function Survey(props: {
               value={draft.fields[def.name]}
               problem={problems.household.get(def.name)}
               noted={householdNote(def.name)}
-              onChange={(v) => answer(def.name, v)}
+              owner={null}
+              onAnswer={answer}
             />
           ))}
         </fieldset>
@@ -364,7 +371,8 @@ export function Survey(props: {
                 noted={
                   memberNotes(member.id).find((n) => n.target.kind === "member" && n.target.field === def.name)?.note
                 }
-                onChange={(v) => answerMember(member.id, def.name, v)}
+                owner={member.id}
+                onAnswer={answer}
               />
             ))}
             <button
