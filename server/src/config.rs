@@ -209,12 +209,13 @@ fn yes() -> bool {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct PhotosConfig {
-    /// Background workers making thumbnails and hashes; 0 turns the pipeline off on this
-    /// instance (another instance may run it).
+    /// Background workers making thumbnails and hashes, by default one per core; 0 turns the
+    /// pipeline off on this instance (another instance may run it).
     pub workers: usize,
     /// Largest image accepted, in megapixels (width × height as declared in the file).
     pub max_megapixels: u32,
     /// Most memory one decode may take, in MiB; larger images are refused before decoding.
+    /// The workers' decodes share it: one waits until its memory fits beside the others'.
     pub max_decode_mib: u32,
     /// How often an idle worker looks for work, in milliseconds (new uploads wake it at once).
     pub poll_ms: u64,
@@ -225,7 +226,9 @@ pub struct PhotosConfig {
 impl Default for PhotosConfig {
     fn default() -> Self {
         Self {
-            workers: 1,
+            // Decoding is most of a photo's processing: one worker per core keeps up with
+            // arrivals where one alone fell behind.
+            workers: std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
             // 200-megapixel phone cameras exist; their JPEGs decode at 1/8 scale.
             max_megapixels: 210,
             // A 12-megapixel progressive JPEG with full-resolution colour keeps 73 MB of

@@ -34,6 +34,8 @@ const SIMILAR_CANDIDATES: usize = 5_000;
 /// How many look-alikes are answered.
 const SIMILAR_ANSWERED: usize = 200;
 
+const MIB: u64 = 1024 * 1024;
+
 /// Chunks read and written at once. Each holds a piece of its body at a time, whatever its
 /// size; the turns bound open files and disk writes.
 const CONCURRENT_CHUNKS: usize = 32;
@@ -53,6 +55,10 @@ pub struct PhotoRuntime {
     /// Bounds how many chunk bodies are read and written at once: a waiting chunk stays in
     /// the socket, not in memory.
     chunks: Semaphore,
+    /// The memory, in MiB, that the pipeline workers' decodes take together: at most what
+    /// one decode may (`photos.max_decode_mib`), however many workers there are.
+    decoding: Semaphore,
+    decoding_mib: u32,
     /// Uploads this instance is completing now, which the server's own retry leaves alone.
     completing: Claims,
     /// Uploads a chunk of which this instance is receiving now: one at a time per upload.
@@ -105,16 +111,34 @@ impl PhotoRuntime {
     #[must_use]
     pub fn new(limits: Limits, db_attempts: u32, partial_dir: PathBuf) -> Self {
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        let decoding_mib = u32::try_from(limits.max_decode_bytes / MIB)
+            .unwrap_or(u32::MAX)
+            .clamp(1, Semaphore::MAX_PERMITS.try_into().unwrap_or(u32::MAX));
         Self {
             limits,
             db_attempts,
             wake: Notify::new(),
             completions: Semaphore::new(cores.min(4)),
             chunks: Semaphore::new(CONCURRENT_CHUNKS),
+            decoding: Semaphore::new(decoding_mib as usize),
+            decoding_mib,
             completing: Claims::default(),
             writing: Claims::default(),
             partials: Partials::new(partial_dir),
         }
+    }
+
+    /// Waits until a decode needing `bytes` fits beside the decodes running on this instance;
+    /// the memory is given back when the permit is dropped. A decode needing more than the
+    /// whole budget (refused by the analysis anyway) waits for all of it.
+    pub async fn decode_memory(&self, bytes: u64) -> SemaphorePermit<'_> {
+        let mib = u32::try_from(bytes.div_ceil(MIB))
+            .unwrap_or(u32::MAX)
+            .clamp(1, self.decoding_mib);
+        self.decoding
+            .acquire_many(mib)
+            .await
+            .expect("the decode semaphore is never closed")
     }
 
     /// Marks an upload as being completed on this instance until the guard is dropped.
@@ -357,4 +381,46 @@ pub async fn similar(
     });
     found.truncate(SIMILAR_ANSWERED);
     Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use futures::FutureExt;
+
+    use super::*;
+
+    fn runtime(max_decode_mib: u64) -> PhotoRuntime {
+        let limits = Limits {
+            max_pixels: 210_000_000,
+            max_decode_bytes: max_decode_mib * MIB,
+        };
+        PhotoRuntime::new(limits, 1, std::env::temp_dir())
+    }
+
+    #[tokio::test]
+    async fn a_decode_waits_until_its_memory_fits_beside_the_others() {
+        let runtime = runtime(256);
+        let first = runtime.decode_memory(200 * MIB).await;
+        let small = runtime.decode_memory(50 * MIB).now_or_never();
+        assert!(small.is_some(), "50 MiB fit beside 200");
+        let mut second = Box::pin(runtime.decode_memory(100 * MIB));
+        assert!((&mut second).now_or_never().is_none(), "350 MiB exceed 256");
+        drop(first);
+        assert!(
+            second.now_or_never().is_some(),
+            "150 MiB fit once the first is done"
+        );
+        drop(small);
+    }
+
+    #[tokio::test]
+    async fn a_decode_larger_than_the_budget_takes_all_of_it_and_goes() {
+        let runtime = runtime(64);
+        let whole = runtime.decode_memory(1000 * MIB).now_or_never();
+        assert!(
+            whole.is_some(),
+            "it waits for the whole budget, not for more"
+        );
+        assert!(runtime.decode_memory(1).now_or_never().is_none());
+    }
 }

@@ -137,8 +137,12 @@ impl Pipeline {
             Err(e) => return Err(e.to_string()),
         };
         let limits = self.runtime.limits;
+        // The decode waits until its memory fits beside the other workers' decodes.
+        let needs = analysis::inspect(&bytes, &limits).map_or(0, |i| i.decode_bytes());
+        let memory = self.runtime.decode_memory(needs).await;
         let analysed =
             tokio::task::spawn_blocking(move || analysis::analyse(&bytes, &limits)).await;
+        drop(memory);
         let analysis = match analysed {
             // A panic in a decoder is a property of the file: trying again would panic again.
             Err(e) => return Ok(failed(format!("analisis gagal: {e}"))),

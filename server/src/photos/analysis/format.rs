@@ -191,7 +191,7 @@ pub fn inspect(bytes: &[u8], limits: &Limits) -> Result<Inspection, Rejection> {
         return Err(Rejection::Polyglot("a ZIP archive"));
     }
     if let Some((width, height)) = inspection.size {
-        check_size(width, height, inspection.jpeg_decode_bytes, limits)?;
+        check_size(width, height, inspection.decode_bytes(), limits)?;
     }
     Ok(Inspection {
         trailer_bytes: (bytes.len() - end) as u64,
@@ -199,17 +199,30 @@ pub fn inspect(bytes: &[u8], limits: &Limits) -> Result<Inspection, Rejection> {
     })
 }
 
-/// Memory a decode needs, from the headers alone: for a JPEG, [`jpeg_decode_bytes`]; PNG and
-/// WebP are decoded whole (up to 8 bytes per pixel: 16-bit RGBA).
+impl Inspection {
+    /// Memory a decode needs, from the headers alone: for a JPEG, [`jpeg_decode_bytes`]; PNG
+    /// and WebP are decoded whole (up to 8 bytes per pixel: 16-bit RGBA). 0 when the size is
+    /// unknown (HEIC, which is not decoded).
+    #[must_use]
+    pub fn decode_bytes(&self) -> u64 {
+        let Some((width, height)) = self.size else {
+            return 0;
+        };
+        // PNG declares 32-bit sizes: saturate rather than overflow.
+        let pixels = u64::from(width) * u64::from(height);
+        self.jpeg_decode_bytes
+            .unwrap_or_else(|| pixels.saturating_mul(8))
+    }
+}
+
+/// Refuses an image too large to decode (see [`Inspection::decode_bytes`]).
 fn check_size(
     width: u32,
     height: u32,
-    jpeg_decode_bytes: Option<u64>,
+    decode_bytes: u64,
     limits: &Limits,
 ) -> Result<(), Rejection> {
     let pixels = u64::from(width) * u64::from(height);
-    // PNG declares 32-bit sizes: saturate rather than overflow.
-    let decode_bytes = jpeg_decode_bytes.unwrap_or_else(|| pixels.saturating_mul(8));
     if width == 0 || height == 0 {
         return Err(Rejection::NotAnImage("zero width or height"));
     }
