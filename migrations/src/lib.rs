@@ -3,6 +3,10 @@
 //! Migrations are append-only, one change per file. They name tables with local `DeriveIden`
 //! enums and never import the server's entities, so old migrations keep compiling as the
 //! entities change.
+//!
+//! Those after `m20261207_000033` follow expand, then contract (docs/deploy.md, "Upgrades"):
+//! a migration adds what its release's code needs without changing what the previous release
+//! reads, and what the code stopped using is removed a release later.
 
 #![expect(
     elided_lifetimes_in_paths,
