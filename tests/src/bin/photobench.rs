@@ -5,6 +5,10 @@
 //! `photobench uploads --url … FILES…` has N clients upload distinct photos at once over tus in
 //! small chunks and prints MB/s; `photobench s3put FILES…` puts the same bytes straight into
 //! the S3 store named by `TEST_S3_*`, the reference for what the object store alone takes.
+//! `photobench load --url … FILES…` has N phones survey households for a while, each visit
+//! naming a photo that the phone uploads after its push, then waits until every photo is
+//! analysed and every visit checked; it reads the server's PostgreSQL database
+//! (`--database-url`, or `DATABASE_URL`) for that, and for the deadlocks counted meanwhile.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -18,8 +22,13 @@ use clap::{Parser, Subcommand};
 use ekemiskinan::blob::{BlobStore, S3Store};
 use ekemiskinan::config::{Config, PhotosConfig};
 use ekemiskinan::photos::analysis;
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use sha2::{Digest, Sha256};
-use sync_protocol::v1::LoginResponse;
+use sync_protocol::client::{ClientConfig, SyncClient};
+use sync_protocol::v1::{LoginResponse, Op, PhotoRef};
+use tests::fixtures;
 use tokio::sync::Barrier;
 
 #[derive(Parser)]
@@ -56,6 +65,32 @@ enum Command {
         #[arg(long, default_value_t = 256 * 1024)]
         chunk: usize,
         /// Photos to send (client i sends file i mod n, made distinct).
+        files: Vec<PathBuf>,
+    },
+    /// Phones survey and upload for a while; then the processing is awaited.
+    Load {
+        /// Server base URL.
+        #[arg(long)]
+        url: String,
+        /// An enumerator of Pattimang.
+        #[arg(long, default_value = "demo-tksk")]
+        username: String,
+        /// Its password.
+        #[arg(long)]
+        password: String,
+        /// The server's PostgreSQL database, read for the progress and the deadlocks.
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: String,
+        /// Phones at once.
+        #[arg(long, default_value_t = 8)]
+        clients: usize,
+        /// How long the phones keep surveying, in seconds.
+        #[arg(long, default_value_t = 30)]
+        seconds: u64,
+        /// Chunk size in bytes.
+        #[arg(long, default_value_t = 256 * 1024)]
+        chunk: usize,
+        /// Photos to send (each made distinct).
         files: Vec<PathBuf>,
     },
     /// The same photos put straight into S3 (`TEST_S3_*`), N at once.
@@ -290,6 +325,194 @@ async fn main() -> anyhow::Result<()> {
             chunk,
             files,
         } => uploads(url, username, password, clients, chunk, &files).await,
+        Command::Load {
+            url,
+            username,
+            password,
+            database_url,
+            clients,
+            seconds,
+            chunk,
+            files,
+        } => {
+            let phones = Phones {
+                url,
+                database_url,
+                clients,
+                chunk,
+            };
+            phones
+                .load(&username, &password, Duration::from_secs(seconds), &files)
+                .await
+        }
         Command::S3put { clients, files } => s3put(clients, &files).await,
     }
+}
+
+/// Phones surveying at once.
+struct Phones {
+    url: String,
+    database_url: String,
+    clients: usize,
+    chunk: usize,
+}
+
+/// What one phone sent.
+#[derive(Default)]
+struct Sent {
+    photos: usize,
+    bytes: usize,
+    sha256: Vec<String>,
+}
+
+impl Phones {
+    async fn load(
+        &self,
+        username: &str,
+        password: &str,
+        duration: Duration,
+        files: &[PathBuf],
+    ) -> anyhow::Result<()> {
+        let sources = Arc::new(read_all(files)?);
+        let db = sea_orm::Database::connect(&self.database_url).await?;
+        let deadlocks_before = deadlocks(&db).await?;
+        let http = reqwest::Client::builder()
+            .pool_max_idle_per_host(self.clients)
+            .build()?;
+        let token = login(&http, &self.url, username, password).await?;
+        let run = uuid::Uuid::new_v4().simple().to_string();
+        let dir = tempfile::tempdir()?;
+        let started = Instant::now();
+        let handles: Vec<_> = (0..self.clients)
+            .map(|n| {
+                let device = uuid::Uuid::new_v4();
+                let config = ClientConfig::new(
+                    &self.url,
+                    &token,
+                    device,
+                    dir.path().join(format!("{device}.json")),
+                );
+                let phone = SyncClient::open(config);
+                let (http, url, token, sources, run) = (
+                    http.clone(),
+                    self.url.clone(),
+                    token.clone(),
+                    sources.clone(),
+                    run.clone(),
+                );
+                let chunk = self.chunk;
+                tokio::spawn(async move {
+                    let mut phone = phone?;
+                    let mut rng = StdRng::seed_from_u64(n as u64);
+                    let mut sent = Sent::default();
+                    while started.elapsed() < duration {
+                        let i = n + sent.photos * 1000;
+                        let photo = distinct(&sources, i, &run);
+                        let sha256 = hex::encode(Sha256::digest(&photo));
+                        let (_, mut ops) = fixtures::survey(fixtures::PATTIMANG, 1, &mut rng);
+                        if let Some(Op::RecordVisit(visit)) = ops.last_mut() {
+                            visit.photos = vec![PhotoRef {
+                                sha256: sha256.clone(),
+                                kind: "tampak_depan".to_owned(),
+                            }];
+                        }
+                        for op in ops {
+                            phone.enqueue(op)?;
+                        }
+                        phone.push().await?;
+                        upload_one(
+                            http.clone(),
+                            url.clone(),
+                            token.clone(),
+                            photo.clone(),
+                            chunk,
+                        )
+                        .await?;
+                        sent.photos += 1;
+                        sent.bytes += photo.len();
+                        sent.sha256.push(sha256);
+                    }
+                    anyhow::Ok(sent)
+                })
+            })
+            .collect();
+        let mut sent = Sent::default();
+        for handle in handles {
+            let one = handle.await??;
+            sent.photos += one.photos;
+            sent.bytes += one.bytes;
+            sent.sha256.extend(one.sha256);
+        }
+        let accepted_in = started.elapsed();
+        wait_processed(&db, &sent).await?;
+        let processed_in = started.elapsed();
+        #[expect(clippy::cast_precision_loss, reason = "rates")]
+        let (photos, mb) = (sent.photos as f64, sent.bytes as f64 / 1_000_000.0);
+        println!(
+            "photo-load clients={} photos={} megabytes={mb:.1} accepted_s={:.2} accepted_photos_per_s={:.2} \
+             accepted_mb_per_s={:.1} processed_s={:.2} processed_photos_per_s={:.2} catch_up_s={:.2} deadlocks={}",
+            self.clients,
+            sent.photos,
+            accepted_in.as_secs_f64(),
+            photos / accepted_in.as_secs_f64(),
+            mb / accepted_in.as_secs_f64(),
+            processed_in.as_secs_f64(),
+            photos / processed_in.as_secs_f64(),
+            processed_in.saturating_sub(accepted_in).as_secs_f64(),
+            deadlocks(&db).await? - deadlocks_before,
+        );
+        Ok(())
+    }
+}
+
+/// Waits until every photo sent is analysed and no visit waits for its check.
+async fn wait_processed(db: &DatabaseConnection, sent: &Sent) -> anyhow::Result<()> {
+    let waited = Instant::now();
+    loop {
+        let (analysed, pending) = progress(db, &sent.sha256).await?;
+        if analysed >= sent.photos && pending == 0 {
+            return Ok(());
+        }
+        if waited.elapsed() > Duration::from_mins(15) {
+            bail!(
+                "{analysed} of {} photos analysed after 15 minutes",
+                sent.photos
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Deadlocks PostgreSQL detected in this database so far.
+async fn deadlocks(db: &DatabaseConnection) -> anyhow::Result<i64> {
+    let row = db
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()",
+        ))
+        .await?
+        .context("pg_stat_database")?;
+    Ok(row.try_get("", "deadlocks")?)
+}
+
+/// How many of these photos are analysed, and how many visits wait for their check.
+async fn progress(db: &DatabaseConnection, sha256: &[String]) -> anyhow::Result<(usize, i64)> {
+    let analysed = db
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT COUNT(*) AS n FROM photo_analysis WHERE sha256 = ANY($1) AND state <> 'queued'",
+            [sha256.to_vec().into()],
+        ))
+        .await?
+        .context("count")?
+        .try_get::<i64>("", "n")?;
+    let pending = db
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT COUNT(*) AS n FROM visit_check WHERE state = 'pending'",
+        ))
+        .await?
+        .context("count")?
+        .try_get::<i64>("", "n")?;
+    Ok((usize::try_from(analysed)?, pending))
 }
