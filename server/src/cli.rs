@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 
 use crate::accounts::{self, UserSpec};
+use crate::backup;
 use crate::config::Config;
 use crate::domain::scoring::{self, ScoringConfig};
 use crate::domain::{credentials, dtsen};
@@ -48,6 +49,18 @@ enum Command {
     /// Skor kemiskinan lokal (14 kriteria BPS).
     #[command(subcommand)]
     Scores(ScoresCommand),
+    /// Mencadangkan penyimpanan bawaan (SQLite dan direktori foto) ke DIR, yang baru atau
+    /// kosong, selagi server berjalan. Untuk PostgreSQL dan S3 dikatakan apa yang dijalankan.
+    Backup {
+        /// Direktori cadangan.
+        dir: PathBuf,
+    },
+    /// Memulihkan cadangan dari DIR ke penyimpanan bawaan. Hentikan server dahulu; basis
+    /// data yang diganti disimpan di sebelahnya (….sebelum-pulih).
+    Restore {
+        /// Direktori cadangan yang dibuat oleh `backup`.
+        dir: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -152,6 +165,32 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Areas(AreasCommand::Import { files }) => {
             let db = migrated_db(&config).await?;
             import_area_files(&db, &files).await
+        }
+        Command::Backup { dir } => {
+            let store = backup::Embedded::of(&config)?;
+            let db = migrated_db(&config).await?;
+            let copied = backup::backup(&db, &store, &dir).await?;
+            println!(
+                "Cadangan di {}: basis data {} bait, {} berkas foto ({} bait).",
+                dir.display(),
+                copied.database_bytes,
+                copied.objects,
+                copied.object_bytes
+            );
+            Ok(())
+        }
+        Command::Restore { dir } => {
+            let store = backup::Embedded::of(&config)?;
+            let copied = backup::restore(&store, &dir).await?;
+            println!(
+                "Dipulihkan dari {}: basis data {} bait, {} berkas foto ({} bait). Jalankan \
+                 server lagi.",
+                dir.display(),
+                copied.database_bytes,
+                copied.objects,
+                copied.object_bytes
+            );
+            Ok(())
         }
         Command::Dtsen(DtsenCommand::Import { file }) => {
             let db = migrated_db(&config).await?;

@@ -644,6 +644,12 @@ impl Config {
     /// The SQLite file's directory, if the database is a SQLite file, so it can be created.
     #[must_use]
     pub fn sqlite_dir(&self) -> Option<PathBuf> {
+        self.sqlite_path()?.parent().map(Path::to_path_buf)
+    }
+
+    /// The SQLite file, if the database is one.
+    #[must_use]
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
         let url = self.database.url.expose_secret();
         let path = url
             .strip_prefix("sqlite://")
@@ -652,7 +658,7 @@ impl Config {
         if path.is_empty() || path == ":memory:" {
             return None;
         }
-        Path::new(path).parent().map(Path::to_path_buf)
+        Some(PathBuf::from(path))
     }
 }
 

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod api;
 pub mod areas;
 pub mod background;
+pub mod backup;
 pub mod basemap;
 pub mod blob;
 pub mod cli;

@@ -27,6 +27,7 @@ mod analysis;
 mod areas;
 mod auth;
 mod authorization;
+mod backup;
 mod bad_input;
 mod blob;
 mod concurrency;

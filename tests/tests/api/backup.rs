@@ -1,0 +1,146 @@
+//! Backups of the embedded store, taken while phones push and upload, and restored.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use ekemiskinan::backup::{self, Embedded};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use secrecy::SecretString;
+use sha2::{Digest, Sha256};
+use tests::fixtures::{self, KEC_MALANGKE, PATTIMANG};
+use tests::{Backend, TestApp, images};
+use uuid::Uuid;
+
+use crate::uploads::upload;
+
+/// What the server acknowledged: households whose push was answered, photos whose last chunk
+/// was.
+#[derive(Default, Clone)]
+struct Acknowledged {
+    households: Vec<Uuid>,
+    photos: Vec<(String, Vec<u8>)>,
+}
+
+/// A backup taken while a phone pushes surveys and uploads photos holds every survey and
+/// photo the server acknowledged before the backup began; a server started on the restored
+/// copy serves them all.
+#[tokio::test]
+async fn a_backup_taken_under_load_restores_every_acknowledged_survey_and_photo() {
+    let app = TestApp::spawn_on(Backend::Sqlite).await;
+    let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let store = Embedded::of(&app.config).expect("the embedded store");
+    let target = tempfile::tempdir().unwrap();
+    let dir = target.path().join("cadangan");
+    let acknowledged = Mutex::new(Acknowledged::default());
+    let stop = AtomicBool::new(false);
+
+    let load = async {
+        let mut phone = app.client(&worker);
+        let mut rng = StdRng::seed_from_u64(19);
+        let mut n = 0u32;
+        while !stop.load(Ordering::SeqCst) {
+            let (household, ops) = fixtures::survey(PATTIMANG, 1, &mut rng);
+            for op in ops {
+                phone.enqueue(op).unwrap();
+            }
+            phone.push().await.expect("push");
+            acknowledged.lock().unwrap().households.push(household);
+            let photo = images::jpeg(64, 48, n, None, 80);
+            let sha = hex::encode(Sha256::digest(&photo));
+            upload(&app, &worker, &photo, &sha).await;
+            acknowledged.lock().unwrap().photos.push((sha, photo));
+            n += 1;
+        }
+    };
+    let take = async {
+        while acknowledged.lock().unwrap().photos.len() < 5 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let before = acknowledged.lock().unwrap().clone();
+        let copied = backup::backup(&app.db, &store, &dir).await.expect("backup");
+        // The phone goes on a while after the backup.
+        let after = acknowledged.lock().unwrap().photos.len() + 3;
+        while acknowledged.lock().unwrap().photos.len() < after {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        stop.store(true, Ordering::SeqCst);
+        (before, copied)
+    };
+    let ((), (before, copied)) = tokio::join!(load, take);
+    assert!(copied.objects >= 5, "{} photo files copied", copied.objects);
+
+    // Restored elsewhere, as on a new machine.
+    let machine = tempfile::tempdir().unwrap();
+    let database = machine.path().join("data/ekemiskinan.db");
+    let objects = machine.path().join("data/objects");
+    let restored_store = Embedded {
+        database: database.clone(),
+        objects: objects.clone(),
+    };
+    backup::restore(&restored_store, &dir)
+        .await
+        .expect("restore");
+    let restored = TestApp::spawn_with(Backend::Sqlite, |c| {
+        c.database.url = SecretString::from(format!("sqlite://{}?mode=rwc", database.display()));
+        c.storage.path = objects;
+    })
+    .await;
+    let supervisor = restored.user("supervisor", &[KEC_MALANGKE]).await;
+    for household in &before.households {
+        let response = restored
+            .get(&format!("/v1/households/{household}"), &supervisor.token)
+            .await;
+        assert_eq!(response.status(), 200, "household {household}");
+    }
+    for (sha, photo) in &before.photos {
+        let stored = restored
+            .state
+            .blobs
+            .get(&format!("sha256/{sha}"))
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("photo {sha} restored"));
+        assert_eq!(&stored[..], &photo[..]);
+    }
+}
+
+/// A backup goes into a new or empty directory only, and a restore refuses a directory that
+/// holds no backup; neither touches the store then.
+#[tokio::test]
+async fn a_backup_never_writes_over_files_and_a_restore_needs_a_backup() {
+    let app = TestApp::spawn_on(Backend::Sqlite).await;
+    let store = Embedded::of(&app.config).expect("the embedded store");
+    let target = tempfile::tempdir().unwrap();
+    std::fs::write(target.path().join("catatan.txt"), "milik operator").unwrap();
+    let refused = backup::backup(&app.db, &store, target.path()).await;
+    assert!(
+        refused
+            .as_ref()
+            .is_err_and(|e| e.to_string().contains("tidak kosong")),
+        "{refused:?}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(target.path().join("catatan.txt")).unwrap(),
+        "milik operator"
+    );
+    let live = std::fs::metadata(&store.database).unwrap().len();
+    let refused = backup::restore(&store, target.path()).await;
+    assert!(
+        refused
+            .as_ref()
+            .is_err_and(|e| e.to_string().contains("bukan cadangan")),
+        "{refused:?}"
+    );
+    assert_eq!(std::fs::metadata(&store.database).unwrap().len(), live);
+}
+
+/// On PostgreSQL or S3 the command does not pretend: it says what to run instead.
+#[tokio::test]
+async fn the_backup_of_a_postgres_store_says_what_to_run_instead() {
+    let app = TestApp::spawn_on(Backend::Postgres).await;
+    let refused = Embedded::of(&app.config).expect_err("not embedded");
+    let message = refused.to_string();
+    assert!(message.contains("pg_dump"), "{message}");
+}
