@@ -39,6 +39,7 @@ pub fn spawn(state: &AppState, stop: &watch::Receiver<bool>) -> Vec<JoinHandle<(
         blobs: state.blobs.clone(),
         runtime: state.photos.clone(),
         config: state.config.photos.clone(),
+        metrics: state.metrics.clone(),
     };
     for _ in 0..state.config.photos.workers {
         tasks.push(tokio::spawn(pipeline.clone().run(stop.clone())));

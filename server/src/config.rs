@@ -59,6 +59,9 @@ pub struct Config {
     /// What analysts may learn from aggregates.
     #[serde(default)]
     pub privacy: PrivacyConfig,
+    /// The operator's metrics.
+    #[serde(default)]
+    pub metrics: MetricsConfig,
     /// Logging.
     #[serde(default)]
     pub log: LogConfig,
@@ -379,6 +382,32 @@ impl Default for PrivacyConfig {
     }
 }
 
+/// `[metrics]`: `GET /metrics` in the Prometheus text format, for the operator's monitoring.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsConfig {
+    /// The bearer token a scraper sends; unset, `/metrics` is not served at all (the
+    /// figures say how busy the offices are, which is no business of the public listener).
+    pub token: Option<SecretString>,
+}
+
+impl MetricsConfig {
+    /// A token too short to keep a guesser out is refused.
+    fn validate(&self) -> Result<(), ConfigError> {
+        if self
+            .token
+            .as_ref()
+            .is_some_and(|t| t.expose_secret().len() < 16)
+        {
+            return Err(ConfigError::Invalid {
+                key: "metrics.token",
+                message: "minimal 16 karakter (mis. keluaran openssl rand -hex 16)".into(),
+            });
+        }
+        Ok(())
+    }
+}
+
 /// `[map]`: an optional basemap under the desa polygons of the console's map. Without one the
 /// map needs no internet: its base layer is the boundaries the server has.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -544,6 +573,7 @@ impl Config {
                 "minimal 1 (1: tanpa penyembunyian; bawaan 5 rumah tangga)",
             );
         }
+        self.metrics.validate()?;
         if self.server.unavailable_after_seconds == 0 {
             return invalid(
                 "server.unavailable_after_seconds",
@@ -688,8 +718,11 @@ mod tests {
     #[test]
     fn scoring_flag_and_photo_limits_out_of_range_are_refused_with_the_key_named() {
         type Spoil = fn(&mut Config);
-        let cases: [(&str, Spoil); 8] = [
+        let cases: [(&str, Spoil); 9] = [
             ("flags.max_travel_kmh", |c| c.flags.max_travel_kmh = 0.0),
+            ("metrics.token", |c| {
+                c.metrics.token = Some(SecretString::from("pendek"));
+            }),
             ("flags.exif_utc_offset_hours", |c| {
                 c.flags.exif_utc_offset_hours = 80;
             }),

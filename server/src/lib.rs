@@ -19,6 +19,7 @@ pub mod exports;
 pub mod household;
 pub mod indicators;
 pub mod map;
+pub mod metrics;
 pub mod photos;
 pub mod quality;
 pub mod review;

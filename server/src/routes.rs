@@ -27,7 +27,7 @@ use crate::api::{
 };
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::web;
+use crate::{metrics, web};
 
 /// The tus endpoints; every answer carries `Tus-Resumable`.
 fn tus() -> Router<AppState> {
@@ -105,11 +105,15 @@ pub fn router(state: AppState) -> Router {
         .route("/exports/indicators", get(exports::indicators))
         // Bodies streamed over 2G for minutes.
         .nest("/uploads", tus());
-    Router::new()
+    let mut root = Router::new()
         .route("/healthz", get(health::live))
-        .route("/readyz", get(health::ready))
-        .nest(v1::PATH_PREFIX, v1)
+        .route("/readyz", get(health::ready));
+    if state.config.metrics.token.is_some() {
+        root = root.route("/metrics", get(health::metrics));
+    }
+    root.nest(v1::PATH_PREFIX, v1)
         .fallback(fallback)
+        .layer(middleware::from_fn_with_state(state.clone(), metrics::record))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(
             ServiceBuilder::new()

@@ -9,6 +9,7 @@ use crate::accounts::SessionCache;
 use crate::areas::Boundaries;
 use crate::blob::BlobStore;
 use crate::config::Config;
+use crate::metrics::Metrics;
 use crate::photos::PhotoRuntime;
 use crate::store::areas::KnownAreas;
 use crate::store::forms::FormCache;
@@ -35,6 +36,8 @@ pub struct AppState {
     pub sessions: Arc<SessionCache>,
     /// What uploads and the image pipeline share.
     pub photos: Arc<PhotoRuntime>,
+    /// This instance's metrics.
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
@@ -56,6 +59,7 @@ impl AppState {
             areas: Arc::new(KnownAreas::default()),
             boundaries: Arc::new(Boundaries::default()),
             clock: Arc::new(ServerClock::new()),
+            metrics: Arc::new(Metrics::default()),
         }
     }
 }

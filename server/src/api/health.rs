@@ -2,6 +2,9 @@
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 
 use crate::error::ApiError;
@@ -27,4 +30,38 @@ pub async fn ready(State(app): State<AppState>) -> Result<Json<Value>, ApiError>
         .map_err(|_| late("object store"))?
         .map_err(|e| ApiError::Unavailable(format!("object store check failed: {e}")))?;
     Ok(Json(json!({ "status": "ready" })))
+}
+
+/// `GET /metrics` (served only with `metrics.token` set): the Prometheus text, for a scraper
+/// that sends the token as a bearer token.
+pub async fn metrics(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let Some(token) = app.config.metrics.token.as_ref() else {
+        return Err(ApiError::not_found("tidak ditemukan"));
+    };
+    let sent = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    if !sent.is_some_and(|sent| same(sent.as_bytes(), token.expose_secret().as_bytes())) {
+        return Err(ApiError::unauthenticated());
+    }
+    let wait = app.config.server.unavailable_after();
+    let text = tokio::time::timeout(wait, app.metrics.render(&app.db))
+        .await
+        .map_err(|_| ApiError::Unavailable(format!("database: no answer within {wait:?}")))?
+        .map_err(|e| ApiError::Unavailable(format!("database: {e}")))?;
+    let mut response = text.into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8"),
+    );
+    Ok(response)
+}
+
+/// Compares in time that does not depend on where the bytes differ.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
 }

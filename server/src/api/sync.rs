@@ -27,7 +27,9 @@ pub async fn push(
         scoring: &app.config.scoring,
         attempts: app.config.database.retry_attempts(),
     };
-    Ok(Json(push::push(&deps, &user.actor, req).await?))
+    let response = push::push(&deps, &user.actor, req).await?;
+    app.metrics.pushed(&response);
+    Ok(Json(response))
 }
 
 /// Query of `GET /v1/sync/pull`.
@@ -56,5 +58,6 @@ pub async fn pull(
     let wait = std::time::Duration::from_millis(app.config.sync.pull_wait_ms);
     let cursor = params.cursor.as_deref();
     let page = pull::pull(&app.db, &app.clock, &user.actor, cursor, limit, wait).await?;
+    app.metrics.pulled(page.changes.len());
     Ok(Json(page))
 }

@@ -302,6 +302,8 @@ pub async fn patch(
         ),
     )
     .await?;
+    app.metrics
+        .uploaded(end.saturating_sub(offset), end == upload.length);
     let mut response = StatusCode::NO_CONTENT.into_response();
     let out = response.headers_mut();
     out.insert("upload-offset", HeaderValue::from(end));

@@ -17,6 +17,7 @@ use super::PhotoRuntime;
 use super::analysis::{self, ImageFormat};
 use crate::blob::BlobStore;
 use crate::config::PhotosConfig;
+use crate::metrics::Metrics;
 use crate::store::StoreError;
 use crate::store::photo_jobs::{self, JobState, Results};
 use crate::store::quality;
@@ -46,6 +47,8 @@ pub struct Pipeline {
     pub runtime: Arc<PhotoRuntime>,
     /// Settings.
     pub config: PhotosConfig,
+    /// Where analyses are counted and timed.
+    pub metrics: Arc<Metrics>,
 }
 
 impl Pipeline {
@@ -81,7 +84,13 @@ impl Pipeline {
         else {
             return Ok(false);
         };
+        let started = std::time::Instant::now();
         let outcome = self.process(&sha256).await;
+        let state = match &outcome {
+            Ok(results) => results.state.as_str(),
+            Err(_) => "retry",
+        };
+        self.metrics.analysed(state, started.elapsed());
         let now = Utc::now();
         match outcome {
             Ok(results) => {

@@ -39,6 +39,7 @@ mod forms;
 mod health;
 mod indicators;
 mod map;
+mod metrics;
 mod migrations;
 mod model;
 mod photos;

@@ -1,0 +1,308 @@
+//! What an operator watches: the server's metrics in the Prometheus text format at
+//! `GET /metrics`, served only when `metrics.token` is set and asked for with it.
+//!
+//! Counters and histograms are kept in memory per instance and updated where things happen
+//! (the HTTP layer, pushes, pulls, uploads, the photo pipeline); the queue gauges and the
+//! database pool are read when scraped.
+
+use std::time::{Duration, Instant};
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use sync_protocol::v1::{PushResponse, ReceiptStatus};
+
+use crate::state::AppState;
+
+/// An HTTP request's route (the URL pattern, not the path), method and status.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RequestLabels {
+    /// The route as declared (`/v1/households/{id}`); `other` for files of the web apps and
+    /// unknown paths.
+    pub route: String,
+    /// GET, POST…; `other` for any method the server does not use.
+    pub method: String,
+    /// The HTTP status.
+    pub status: u16,
+}
+
+/// An outcome, by its stable code.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct OutcomeLabels {
+    /// `applied`, or the rejection's code.
+    pub outcome: String,
+}
+
+/// A photo analysis, by how it ended.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct AnalysisLabels {
+    /// `done`, `unsupported`, `failed` or `retry`.
+    pub state: String,
+}
+
+/// Queues read when scraped.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct QueueLabels {
+    /// `photos` (waiting for analysis) or `checks` (visits waiting for their quality check).
+    pub queue: String,
+}
+
+/// The database pool.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct PoolLabels {
+    /// `open` or `idle` connections.
+    pub connections: String,
+}
+
+fn latency() -> Histogram {
+    // 1 ms to about 33 s.
+    Histogram::new(exponential_buckets(0.001, 2.0, 16))
+}
+
+fn analysis_time() -> Histogram {
+    // 10 ms to about 41 s.
+    Histogram::new(exponential_buckets(0.01, 2.0, 13))
+}
+
+/// This instance's metrics.
+pub struct Metrics {
+    registry: Registry,
+    requests: Family<RequestLabels, Histogram, fn() -> Histogram>,
+    pushes: Counter,
+    mutations: Family<OutcomeLabels, Counter>,
+    conflicts: Counter,
+    pull_pages: Counter,
+    pulled_changes: Counter,
+    upload_bytes: Counter,
+    uploads_completed: Counter,
+    analyses: Family<AnalysisLabels, Histogram, fn() -> Histogram>,
+    queues: Family<QueueLabels, Gauge>,
+    pool: Family<PoolLabels, Gauge>,
+}
+
+impl std::fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Metrics").finish_non_exhaustive()
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::with_prefix("ekemiskinan");
+        let requests = Family::<RequestLabels, Histogram, fn() -> Histogram>::new_with_constructor(
+            latency as fn() -> Histogram,
+        );
+        registry.register(
+            "http_request_duration_seconds",
+            "HTTP requests by route, method and status: time to the response's head",
+            requests.clone(),
+        );
+        let pushes = Counter::default();
+        registry.register(
+            "sync_pushes",
+            "Pushes answered with receipts",
+            pushes.clone(),
+        );
+        let mutations = Family::<OutcomeLabels, Counter>::default();
+        registry.register(
+            "sync_mutations",
+            "Mutations answered in pushes (replays included), by outcome: applied or the rejection code",
+            mutations.clone(),
+        );
+        let conflicts = Counter::default();
+        registry.register(
+            "sync_conflicts",
+            "Conflicts noted on applied mutations",
+            conflicts.clone(),
+        );
+        let pull_pages = Counter::default();
+        registry.register("sync_pull_pages", "Pull pages served", pull_pages.clone());
+        let pulled_changes = Counter::default();
+        registry.register(
+            "sync_pulled_changes",
+            "Changes served in pull pages",
+            pulled_changes.clone(),
+        );
+        let upload_bytes = Counter::default();
+        registry.register(
+            "upload_bytes",
+            "Photo bytes received in accepted tus chunks",
+            upload_bytes.clone(),
+        );
+        let uploads_completed = Counter::default();
+        registry.register(
+            "uploads_completed",
+            "Uploads whose last byte arrived and whose photo was stored",
+            uploads_completed.clone(),
+        );
+        let analyses = Family::<AnalysisLabels, Histogram, fn() -> Histogram>::new_with_constructor(
+            analysis_time as fn() -> Histogram,
+        );
+        registry.register(
+            "photo_analysis_duration_seconds",
+            "Photo analyses (read, decode, thumbnails, hash) by how they ended",
+            analyses.clone(),
+        );
+        let queues = Family::<QueueLabels, Gauge>::default();
+        registry.register(
+            "queue_length",
+            "Work waiting: photos to analyse, visits to check (read when scraped)",
+            queues.clone(),
+        );
+        let pool = Family::<PoolLabels, Gauge>::default();
+        registry.register(
+            "database_connections",
+            "Database pool connections, open and idle (read when scraped)",
+            pool.clone(),
+        );
+        Self {
+            registry,
+            requests,
+            pushes,
+            mutations,
+            conflicts,
+            pull_pages,
+            pulled_changes,
+            upload_bytes,
+            uploads_completed,
+            analyses,
+            queues,
+            pool,
+        }
+    }
+}
+
+impl Metrics {
+    /// A push answered: its receipts by outcome and their conflicts.
+    pub fn pushed(&self, response: &PushResponse) {
+        self.pushes.inc();
+        for receipt in &response.receipts {
+            let outcome = match (&receipt.status, &receipt.rejection) {
+                (ReceiptStatus::Rejected, Some(rejection)) => serde_json::to_value(rejection.code)
+                    .ok()
+                    .and_then(|code| code.as_str().map(str::to_owned))
+                    .unwrap_or_else(|| "rejected".to_owned()),
+                (ReceiptStatus::Rejected, None) => "rejected".to_owned(),
+                (ReceiptStatus::Applied, _) => "applied".to_owned(),
+            };
+            self.mutations
+                .get_or_create(&OutcomeLabels { outcome })
+                .inc();
+            self.conflicts.inc_by(receipt.conflicts.len() as u64);
+        }
+    }
+
+    /// A pull page served with `changes` changes.
+    pub fn pulled(&self, changes: usize) {
+        self.pull_pages.inc();
+        self.pulled_changes.inc_by(changes as u64);
+    }
+
+    /// A chunk accepted with `bytes` bytes; `completed` when it was the last.
+    pub fn uploaded(&self, bytes: u64, completed: bool) {
+        self.upload_bytes.inc_by(bytes);
+        if completed {
+            self.uploads_completed.inc();
+        }
+    }
+
+    /// A photo analysed in `took`, ending in `state`.
+    pub fn analysed(&self, state: &str, took: Duration) {
+        self.analyses
+            .get_or_create(&AnalysisLabels {
+                state: state.to_owned(),
+            })
+            .observe(took.as_secs_f64());
+    }
+
+    /// The text Prometheus scrapes, with the queues and the pool read now.
+    pub async fn render(&self, db: &DatabaseConnection) -> Result<String, sea_orm::DbErr> {
+        for (queue, sql) in [
+            (
+                "photos",
+                "SELECT COUNT(*) AS n FROM photo_analysis WHERE state = 'queued'",
+            ),
+            (
+                "checks",
+                "SELECT COUNT(*) AS n FROM visit_check WHERE state = 'pending'",
+            ),
+        ] {
+            let backend = db.get_database_backend();
+            let n = db
+                .query_one_raw(Statement::from_string(backend, sql))
+                .await?
+                .map(|row| row.try_get::<i64>("", "n"))
+                .transpose()?
+                .unwrap_or(0);
+            self.queues
+                .get_or_create(&QueueLabels {
+                    queue: queue.to_owned(),
+                })
+                .set(n);
+        }
+        let (open, idle) = if db.get_database_backend() == DbBackend::Postgres {
+            let pool = db.get_postgres_connection_pool();
+            (pool.size(), pool.num_idle())
+        } else {
+            let pool = db.get_sqlite_connection_pool();
+            (pool.size(), pool.num_idle())
+        };
+        for (connections, n) in [
+            ("open", i64::from(open)),
+            ("idle", i64::try_from(idle).unwrap_or(i64::MAX)),
+        ] {
+            self.pool
+                .get_or_create(&PoolLabels {
+                    connections: connections.to_owned(),
+                })
+                .set(n);
+        }
+        let mut text = String::new();
+        prometheus_client::encoding::text::encode(&mut text, &self.registry)
+            .expect("writing to a String cannot fail");
+        Ok(text)
+    }
+}
+
+/// Methods the API uses; any other is counted as `other`, so that a client cannot add label
+/// values at will.
+fn method_label(method: &axum::http::Method) -> &'static str {
+    match method.as_str() {
+        "GET" => "GET",
+        "HEAD" => "HEAD",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "PATCH" => "PATCH",
+        "DELETE" => "DELETE",
+        "OPTIONS" => "OPTIONS",
+        _ => "other",
+    }
+}
+
+/// Middleware: times every request by its route, method and status.
+pub async fn record(State(app): State<AppState>, request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("other", MatchedPath::as_str)
+        .to_owned();
+    let method = method_label(request.method()).to_owned();
+    let started = Instant::now();
+    let response = next.run(request).await;
+    app.metrics
+        .requests
+        .get_or_create(&RequestLabels {
+            route,
+            method,
+            status: response.status().as_u16(),
+        })
+        .observe(started.elapsed().as_secs_f64());
+    response
+}

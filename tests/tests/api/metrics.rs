@@ -1,0 +1,126 @@
+//! `GET /metrics`: served only with a token, and counting what happened.
+
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use secrecy::SecretString;
+use sync_protocol::v1::{Op, UpdateHousehold};
+use tests::fixtures::{self, KEC_MALANGKE, PATTIMANG};
+use tests::{Backend, TestApp};
+
+const TOKEN: &str = "token-pemantauan-0123456789abcdef";
+
+/// The value of the sample whose line starts with `series` (name and labels), if any.
+fn sample(text: &str, series: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|line| line.strip_prefix(series)?.trim().parse().ok())
+}
+
+async fn scrape(app: &TestApp, token: Option<&str>) -> reqwest::Response {
+    let mut request = app.http.get(app.url("/metrics"));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn metrics_are_not_served_without_a_configured_token() {
+    let app = TestApp::spawn_on(Backend::Sqlite).await;
+    let response = scrape(&app, Some(TOKEN)).await;
+    let body = response.text().await.unwrap();
+    assert!(!body.contains("ekemiskinan_"), "{body}");
+}
+
+#[tokio::test]
+async fn metrics_need_the_token() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |c| {
+        c.metrics.token = Some(SecretString::from(TOKEN));
+    })
+    .await;
+    assert_eq!(scrape(&app, None).await.status(), 401);
+    let wrong = format!("{}x", &TOKEN[..TOKEN.len() - 1]);
+    assert_eq!(scrape(&app, Some(&wrong)).await.status(), 401);
+    assert_eq!(scrape(&app, Some(TOKEN)).await.status(), 200);
+}
+
+/// Pushes, their mutations by outcome, pulls and requests by route are counted; the queues and
+/// the pool are read when scraped.
+async fn metrics_count_pushes_pulls_and_requests(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |c| {
+        c.metrics.token = Some(SecretString::from(TOKEN));
+        c.flags.run_checks = false;
+    })
+    .await;
+    let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let mut phone = app.client(&worker);
+    let mut rng = StdRng::seed_from_u64(41);
+    let (household, ops) = fixtures::survey(PATTIMANG, 1, &mut rng);
+    let applied = ops.len();
+    for op in ops {
+        phone.enqueue(op).unwrap();
+    }
+    // An answer the form does not know: rejected.
+    let mut fields = serde_json::Map::new();
+    fields.insert("bukan_pertanyaan".to_owned(), serde_json::json!(1));
+    phone
+        .enqueue(Op::UpdateHousehold(UpdateHousehold {
+            household_id: household,
+            base_version: 1,
+            fields: fields.into_iter().collect(),
+        }))
+        .unwrap();
+    phone.push().await.expect("push");
+    phone.pull().await.expect("pull");
+
+    let response = scrape(&app, Some(TOKEN)).await;
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/openmetrics-text")
+    );
+    let text = response.text().await.unwrap();
+    #[expect(clippy::cast_precision_loss, reason = "a few mutations")]
+    let applied = applied as f64;
+    assert_eq!(
+        sample(
+            &text,
+            r#"ekemiskinan_sync_mutations_total{outcome="applied"}"#
+        ),
+        Some(applied),
+        "{text}"
+    );
+    assert_eq!(
+        sample(
+            &text,
+            r#"ekemiskinan_sync_mutations_total{outcome="validation_failed"}"#
+        ),
+        Some(1.0),
+        "{text}"
+    );
+    assert_eq!(sample(&text, "ekemiskinan_sync_pushes_total"), Some(1.0));
+    assert!(sample(&text, "ekemiskinan_sync_pull_pages_total") >= Some(1.0));
+    assert_eq!(
+        sample(
+            &text,
+            r#"ekemiskinan_http_request_duration_seconds_count{route="/v1/sync/push",method="POST",status="200"}"#
+        ),
+        Some(1.0),
+        "{text}"
+    );
+    // The visit waits for its check (checks are off here).
+    assert_eq!(
+        sample(&text, r#"ekemiskinan_queue_length{queue="checks"}"#),
+        Some(1.0),
+        "{text}"
+    );
+    assert!(
+        sample(
+            &text,
+            r#"ekemiskinan_database_connections{connections="open"}"#
+        ) >= Some(1.0)
+    );
+}
+
+on_both_backends!(metrics_count_pushes_pulls_and_requests);
