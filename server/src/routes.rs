@@ -107,14 +107,19 @@ pub fn router(state: AppState) -> Router {
         .nest("/uploads", tus());
     let mut root = Router::new()
         .route("/healthz", get(health::live))
-        .route("/readyz", get(health::ready));
+        .route("/readyz", get(health::ready))
+        .nest(v1::PATH_PREFIX, v1)
+        .fallback(fallback);
+    // Requests are timed only where someone reads the figures.
     if state.config.metrics.token.is_some() {
-        root = root.route("/metrics", get(health::metrics));
+        root = root
+            .route("/metrics", get(health::metrics))
+            .layer(middleware::from_fn_with_state(
+                state.clone(),
+                metrics::record,
+            ));
     }
-    root.nest(v1::PATH_PREFIX, v1)
-        .fallback(fallback)
-        .layer(middleware::from_fn_with_state(state.clone(), metrics::record))
-        .layer(DefaultBodyLimit::max(max_body))
+    root.layer(DefaultBodyLimit::max(max_body))
         .layer(
             ServiceBuilder::new()
                 .layer(SetSensitiveRequestHeadersLayer::new([header::AUTHORIZATION]))
