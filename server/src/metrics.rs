@@ -139,7 +139,7 @@ impl Default for Metrics {
         let uploads_completed = Counter::default();
         registry.register(
             "uploads_completed",
-            "Uploads whose last byte arrived and whose photo was stored",
+            "Uploads whose last chunk arrived and whose photo was stored with it",
             uploads_completed.clone(),
         );
         let analyses = Family::<AnalysisLabels, Histogram, fn() -> Histogram>::new_with_constructor(

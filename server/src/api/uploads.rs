@@ -302,8 +302,11 @@ pub async fn patch(
         ),
     )
     .await?;
-    app.metrics
-        .uploaded(end.saturating_sub(offset), end == upload.length);
+    // A zero-byte PATCH on a complete upload asks for its storing again: no new upload.
+    app.metrics.uploaded(
+        end.saturating_sub(offset),
+        offset < upload.length && end == upload.length,
+    );
     let mut response = StatusCode::NO_CONTENT.into_response();
     let out = response.headers_mut();
     out.insert("upload-offset", HeaderValue::from(end));
