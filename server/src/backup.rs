@@ -67,7 +67,8 @@ pub struct Embedded {
 
 impl Embedded {
     /// The embedded store of `config`; the error says what to run for the parts that are not
-    /// embedded (PostgreSQL, S3).
+    /// embedded (PostgreSQL, S3). Relative paths are read from the working directory (the
+    /// server's, `/var/lib/ekemiskinan` under the systemd unit).
     pub fn of(config: &Config) -> Result<Self, BackupError> {
         let mut instead = Vec::new();
         let database = config.sqlite_path();
@@ -126,15 +127,29 @@ pub async fn backup(
     })
 }
 
-/// Puts a backup made by [`backup`] back: the database file replaced (the one it replaces,
-/// and its journal, kept beside it as `….sebelum-pulih`), the photos copied into the photo
-/// directory. The server must be stopped.
+/// Puts a backup made by [`backup`] back: the database file replaced, the photos copied into
+/// the photo directory. The database it replaces is kept beside it with its journal, as
+/// `ekemiskinan.db.sebelum-pulih` (with `-wal` and `-shm`, so that SQLite opens the pair as it
+/// was); a restore refuses to run while an earlier one's is still there. The server must be
+/// stopped.
 pub async fn restore(store: &Embedded, dir: &Path) -> Result<Copied, BackupError> {
     let source = dir.join(DATABASE_FILE);
     if !tokio::fs::try_exists(&source).await.unwrap_or(false) {
         return Err(BackupError::Directory(format!(
             "{} bukan cadangan e-Kemiskinan: tidak ada {DATABASE_FILE}",
             dir.display()
+        )));
+    }
+    let kept = |suffix: &str| {
+        PathBuf::from(format!(
+            "{}.sebelum-pulih{suffix}",
+            store.database.display()
+        ))
+    };
+    if tokio::fs::try_exists(kept("")).await.unwrap_or(false) {
+        return Err(BackupError::Directory(format!(
+            "{} dari pemulihan sebelumnya masih ada: pindahkan dulu ke tempat lain",
+            kept("").display()
         )));
     }
     if let Some(parent) = store
@@ -146,22 +161,23 @@ pub async fn restore(store: &Embedded, dir: &Path) -> Result<Copied, BackupError
             .await
             .map_err(io(format!("membuat {}", parent.display())))?;
     }
-    // The database's write-ahead log and shared memory belong to the file they were written
-    // for: left beside the restored file, SQLite would apply them to it.
-    for suffix in ["", "-wal", "-shm", "-journal"] {
-        let live = PathBuf::from(format!("{}{suffix}", store.database.display()));
-        if tokio::fs::try_exists(&live).await.unwrap_or(false) {
-            let kept = PathBuf::from(format!("{}.sebelum-pulih", live.display()));
-            tokio::fs::rename(&live, &kept)
-                .await
-                .map_err(io(format!("memindahkan {}", live.display())))?;
-        }
-    }
+    // The copy first, complete and on the disk: a restore cut short leaves the live database
+    // where it was.
     let partial = PathBuf::from(format!("{}.memulihkan", store.database.display()));
     tokio::fs::copy(&source, &partial)
         .await
         .map_err(io(format!("menyalin {}", source.display())))?;
     let database_bytes = synced(partial.clone()).await?;
+    // The live database's write-ahead log and shared memory go with it: left beside the
+    // restored file, SQLite would apply them to it.
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let live = PathBuf::from(format!("{}{suffix}", store.database.display()));
+        if tokio::fs::try_exists(&live).await.unwrap_or(false) {
+            tokio::fs::rename(&live, kept(suffix))
+                .await
+                .map_err(io(format!("memindahkan {}", live.display())))?;
+        }
+    }
     tokio::fs::rename(&partial, &store.database)
         .await
         .map_err(io(format!("menulis {}", store.database.display())))?;

@@ -168,11 +168,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Backup { dir } => {
             let store = backup::Embedded::of(&config)?;
-            let db = migrated_db(&config).await?;
+            // Not created, not migrated: a backup copies the database as the server left it,
+            // and one run from the wrong directory finds nothing rather than an empty file.
+            if !store.database.is_file() {
+                bail!(
+                    "basis data {} tidak ada: jalankan dari direktori kerja server \
+                     (mis. /var/lib/ekemiskinan) dengan konfigurasinya",
+                    absolute(&store.database).display()
+                );
+            }
+            let db = Application::build_db(&config).await?;
             let copied = backup::backup(&db, &store, &dir).await?;
             println!(
-                "Cadangan di {}: basis data {} bait, {} berkas foto ({} bait).",
-                dir.display(),
+                "Cadangan dari {} di {}: basis data {} bait, {} berkas foto ({} bait).",
+                absolute(&store.database).display(),
+                absolute(&dir).display(),
                 copied.database_bytes,
                 copied.objects,
                 copied.object_bytes
@@ -183,9 +193,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let store = backup::Embedded::of(&config)?;
             let copied = backup::restore(&store, &dir).await?;
             println!(
-                "Dipulihkan dari {}: basis data {} bait, {} berkas foto ({} bait). Jalankan \
-                 server lagi.",
-                dir.display(),
+                "Dipulihkan dari {} ke {}: basis data {} bait, {} berkas foto ({} bait). \
+                 Jalankan server lagi.",
+                absolute(&dir).display(),
+                absolute(&store.database).display(),
                 copied.database_bytes,
                 copied.objects,
                 copied.object_bytes
@@ -283,6 +294,11 @@ async fn import_area_files(db: &DatabaseConnection, paths: &[PathBuf]) -> anyhow
 
 /// The database with every migration applied (commands other than `serve` also need the
 /// schema, and migrating twice does nothing).
+/// `path` from the root, for messages that say which file was meant.
+fn absolute(path: &std::path::Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
 async fn migrated_db(config: &Config) -> anyhow::Result<DatabaseConnection> {
     let db = Application::build_db(config).await?;
     store::migrate(&db).await.context("menjalankan migrasi")?;

@@ -136,6 +136,43 @@ async fn a_backup_never_writes_over_files_and_a_restore_needs_a_backup() {
     assert_eq!(std::fs::metadata(&store.database).unwrap().len(), live);
 }
 
+/// A restore keeps the database it replaces, and will not replace one kept by an earlier
+/// restore: the first database of the office is never lost to a second attempt.
+#[tokio::test]
+async fn a_restore_keeps_the_database_it_replaces_once() {
+    let app = TestApp::spawn_on(Backend::Sqlite).await;
+    let store = Embedded::of(&app.config).expect("the embedded store");
+    let target = tempfile::tempdir().unwrap();
+    let dir = target.path().join("cadangan");
+    backup::backup(&app.db, &store, &dir).await.expect("backup");
+
+    let machine = tempfile::tempdir().unwrap();
+    let there = Embedded {
+        database: machine.path().join("ekemiskinan.db"),
+        objects: machine.path().join("objects"),
+    };
+    std::fs::write(&there.database, b"the office's own database").unwrap();
+    std::fs::write(machine.path().join("ekemiskinan.db-wal"), b"its log").unwrap();
+    backup::restore(&there, &dir).await.expect("restore");
+    let kept = machine.path().join("ekemiskinan.db.sebelum-pulih");
+    assert_eq!(std::fs::read(&kept).unwrap(), b"the office's own database");
+    assert_eq!(
+        std::fs::read(machine.path().join("ekemiskinan.db.sebelum-pulih-wal")).unwrap(),
+        b"its log",
+        "the log kept where SQLite looks for the kept file's"
+    );
+    assert!(!machine.path().join("ekemiskinan.db-wal").exists());
+
+    let again = backup::restore(&there, &dir).await;
+    assert!(
+        again
+            .as_ref()
+            .is_err_and(|e| e.to_string().contains("sebelum-pulih")),
+        "{again:?}"
+    );
+    assert_eq!(std::fs::read(&kept).unwrap(), b"the office's own database");
+}
+
 /// On PostgreSQL or S3 the command does not pretend: it says what to run instead.
 #[tokio::test]
 async fn the_backup_of_a_postgres_store_says_what_to_run_instead() {
