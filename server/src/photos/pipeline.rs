@@ -146,8 +146,14 @@ impl Pipeline {
             Err(e) => return Err(e.to_string()),
         };
         let limits = self.runtime.limits;
-        // The decode waits until its memory fits beside the other workers' decodes.
-        let needs = analysis::inspect(&bytes, &limits).map_or(0, |i| i.decode_bytes());
+        // The decode waits until its memory fits beside the other workers' decodes. Reading
+        // the headers walks the file to its end marker: a blocking thread's work too.
+        let headers = bytes.clone();
+        let needs = tokio::task::spawn_blocking(move || {
+            analysis::inspect(&headers, &limits).map_or(0, |i| i.decode_bytes())
+        })
+        .await
+        .unwrap_or(0);
         let memory = self.runtime.decode_memory(needs).await;
         let analysed =
             tokio::task::spawn_blocking(move || analysis::analyse(&bytes, &limits)).await;
