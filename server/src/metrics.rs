@@ -5,11 +5,15 @@
 //! (the HTTP layer, pushes, pulls, uploads, the photo pipeline); the queue gauges and the
 //! database pool are read when scraped.
 
+use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
+use bytes::Bytes;
+use futures::future::BoxFuture;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -19,6 +23,7 @@ use prometheus_client::registry::Registry;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use sync_protocol::v1::{PushResponse, ReceiptStatus};
 
+use crate::blob::{BlobError, BlobReader, BlobStore};
 use crate::state::AppState;
 
 /// An HTTP request's route (the URL pattern, not the path), method and status.
@@ -45,6 +50,15 @@ pub struct OutcomeLabels {
 pub struct AnalysisLabels {
     /// `done`, `unsupported`, `failed` or `retry`.
     pub state: String,
+}
+
+/// An object-store operation that failed, and how.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct StoreErrorLabels {
+    /// `put_file`, `put`, `exists`, `get`, `open`, `delete` or `check`.
+    pub operation: String,
+    /// `unavailable`, `refused`, `io` or `invalid_key`.
+    pub kind: String,
 }
 
 /// Queues read when scraped.
@@ -85,6 +99,7 @@ pub struct Metrics {
     analyses: Family<AnalysisLabels, Histogram, fn() -> Histogram>,
     queues: Family<QueueLabels, Gauge>,
     pool: Family<PoolLabels, Gauge>,
+    store_errors: Family<StoreErrorLabels, Counter>,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -162,6 +177,12 @@ impl Default for Metrics {
             "Database pool connections, open and idle (read when scraped)",
             pool.clone(),
         );
+        let store_errors = Family::<StoreErrorLabels, Counter>::default();
+        registry.register(
+            "object_store_errors",
+            "Object-store operations that failed, by operation and kind",
+            store_errors.clone(),
+        );
         Self {
             registry,
             requests,
@@ -175,6 +196,7 @@ impl Default for Metrics {
             analyses,
             queues,
             pool,
+            store_errors,
         }
     }
 }
@@ -305,4 +327,72 @@ pub async fn record(State(app): State<AppState>, request: Request, next: Next) -
         })
         .observe(started.elapsed().as_secs_f64());
     response
+}
+
+/// The object store, with its failures counted.
+#[derive(Debug)]
+pub struct ObservedStore {
+    inner: Arc<dyn BlobStore>,
+    metrics: Arc<Metrics>,
+}
+
+impl ObservedStore {
+    /// `inner`, counting its errors in `metrics`.
+    #[must_use]
+    pub fn new(inner: Arc<dyn BlobStore>, metrics: Arc<Metrics>) -> Self {
+        Self { inner, metrics }
+    }
+
+    fn counted<T>(&self, operation: &str, result: Result<T, BlobError>) -> Result<T, BlobError> {
+        if let Err(e) = &result {
+            let kind = match e {
+                BlobError::Unavailable(_) => "unavailable",
+                BlobError::Refused(_) => "refused",
+                BlobError::Io(_) => "io",
+                BlobError::InvalidKey(_) => "invalid_key",
+            };
+            self.metrics
+                .store_errors
+                .get_or_create(&StoreErrorLabels {
+                    operation: operation.to_owned(),
+                    kind: kind.to_owned(),
+                })
+                .inc();
+        }
+        result
+    }
+}
+
+impl BlobStore for ObservedStore {
+    fn put_file<'a>(
+        &'a self,
+        key: &'a str,
+        path: &'a Path,
+    ) -> BoxFuture<'a, Result<(), BlobError>> {
+        Box::pin(async move { self.counted("put_file", self.inner.put_file(key, path).await) })
+    }
+
+    fn put<'a>(&'a self, key: &'a str, bytes: Bytes) -> BoxFuture<'a, Result<(), BlobError>> {
+        Box::pin(async move { self.counted("put", self.inner.put(key, bytes).await) })
+    }
+
+    fn exists<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<bool, BlobError>> {
+        Box::pin(async move { self.counted("exists", self.inner.exists(key).await) })
+    }
+
+    fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<Bytes>, BlobError>> {
+        Box::pin(async move { self.counted("get", self.inner.get(key).await) })
+    }
+
+    fn open<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<BlobReader>, BlobError>> {
+        Box::pin(async move { self.counted("open", self.inner.open(key).await) })
+    }
+
+    fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<(), BlobError>> {
+        Box::pin(async move { self.counted("delete", self.inner.delete(key).await) })
+    }
+
+    fn check(&self) -> BoxFuture<'_, Result<(), BlobError>> {
+        Box::pin(async move { self.counted("check", self.inner.check().await) })
+    }
 }

@@ -9,7 +9,7 @@ use crate::accounts::SessionCache;
 use crate::areas::Boundaries;
 use crate::blob::BlobStore;
 use crate::config::Config;
-use crate::metrics::Metrics;
+use crate::metrics::{Metrics, ObservedStore};
 use crate::photos::PhotoRuntime;
 use crate::store::areas::KnownAreas;
 use crate::store::forms::FormCache;
@@ -45,6 +45,7 @@ impl AppState {
     #[must_use]
     pub fn new(db: DatabaseConnection, blobs: Arc<dyn BlobStore>, config: Config) -> Self {
         let ttl = std::time::Duration::from_secs(config.auth.session_cache_seconds.into());
+        let metrics = Arc::new(Metrics::default());
         Self {
             sessions: Arc::new(SessionCache::new(ttl)),
             photos: Arc::new(PhotoRuntime::new(
@@ -53,13 +54,13 @@ impl AppState {
                 config.uploads.partial_dir.clone(),
             )),
             db,
-            blobs,
+            blobs: Arc::new(ObservedStore::new(blobs, metrics.clone())),
             config: Arc::new(config),
             forms: Arc::new(FormCache::default()),
             areas: Arc::new(KnownAreas::default()),
             boundaries: Arc::new(Boundaries::default()),
             clock: Arc::new(ServerClock::new()),
-            metrics: Arc::new(Metrics::default()),
+            metrics,
         }
     }
 }

@@ -124,3 +124,24 @@ async fn metrics_count_pushes_pulls_and_requests(backend: Backend) {
 }
 
 on_both_backends!(metrics_count_pushes_pulls_and_requests);
+
+/// A failing object store shows in the metrics by operation and kind.
+#[tokio::test]
+async fn object_store_failures_are_counted() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |c| {
+        c.metrics.token = Some(SecretString::from(TOKEN));
+    })
+    .await;
+    std::fs::remove_dir_all(&app.config.storage.path).unwrap();
+    let ready = app.http.get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(ready.status(), 503);
+    let text = scrape(&app, Some(TOKEN)).await.text().await.unwrap();
+    assert_eq!(
+        sample(
+            &text,
+            r#"ekemiskinan_object_store_errors_total{operation="check",kind="io"}"#
+        ),
+        Some(1.0),
+        "{text}"
+    );
+}
