@@ -53,7 +53,9 @@ impl AreaCode {
                 .zip(widths)
                 .all(|(p, w)| p.len() == w && p.bytes().all(|b| b.is_ascii_digit()))
             && parts.last().is_some_and(|p| p.bytes().any(|b| b != b'0'));
-        let desa_kind_ok = parts.len() < 4 || matches!(parts[3].as_bytes()[0], b'1' | b'2');
+        // A desa's code begins with 2, a kelurahan's with 1 (an empty part is refused above).
+        let desa_kind_ok =
+            parts.len() < 4 || matches!(parts[3].as_bytes().first(), Some(b'1' | b'2'));
         if ok && desa_kind_ok {
             Ok(AreaCode(s.to_owned()))
         } else {
@@ -136,6 +138,9 @@ mod tests {
             "73.22.1",
             "73.22.01.3001",
             "73.22.01.0000",
+            // An empty last part, where a desa's would be: found by fuzzing, it panicked.
+            "73.22.01.",
+            "73.22.0.",
             "73.22.01.2001.1",
             "aa.22",
             "73-22",
