@@ -575,8 +575,6 @@ fn malformed_exif_is_reported_and_the_photo_still_processed() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
-
     #[test]
     fn damaged_photos_never_panic_the_pipeline(
         flips in proptest::collection::vec((0usize..20_000, any::<u8>()), 1..12),
