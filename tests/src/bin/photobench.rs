@@ -49,15 +49,8 @@ enum Command {
     },
     /// Clients upload distinct photos at once over tus.
     Uploads {
-        /// Server base URL.
-        #[arg(long)]
-        url: String,
-        /// An enumerator.
-        #[arg(long, default_value = "demo-tksk")]
-        username: String,
-        /// Its password.
-        #[arg(long)]
-        password: String,
+        #[command(flatten)]
+        server: Server,
         /// Clients uploading at once, one photo each.
         #[arg(long, default_value_t = 50)]
         clients: usize,
@@ -69,15 +62,8 @@ enum Command {
     },
     /// Phones survey and upload for a while; then the processing is awaited.
     Load {
-        /// Server base URL.
-        #[arg(long)]
-        url: String,
-        /// An enumerator of Pattimang.
-        #[arg(long, default_value = "demo-tksk")]
-        username: String,
-        /// Its password.
-        #[arg(long)]
-        password: String,
+        #[command(flatten)]
+        server: Server,
         /// The server's PostgreSQL database, read for the progress and the deadlocks.
         #[arg(long, env = "DATABASE_URL")]
         database_url: String,
@@ -101,6 +87,20 @@ enum Command {
         /// Photos to send.
         files: Vec<PathBuf>,
     },
+}
+
+/// The server the clients talk to, and the enumerator (of Pattimang) they log in as.
+#[derive(clap::Args)]
+struct Server {
+    /// Server base URL.
+    #[arg(long)]
+    url: String,
+    /// An enumerator.
+    #[arg(long, default_value = "demo-tksk")]
+    username: String,
+    /// Its password.
+    #[arg(long)]
+    password: String,
 }
 
 /// Photo `i`: file `i mod n` with a JPEG comment naming `i` after its start marker, so every
@@ -158,15 +158,10 @@ fn pipeline(rounds: usize, files: &[PathBuf]) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn login(
-    http: &reqwest::Client,
-    url: &str,
-    username: &str,
-    password: &str,
-) -> anyhow::Result<String> {
+async fn login(http: &reqwest::Client, server: &Server) -> anyhow::Result<String> {
     let response = http
-        .post(format!("{url}/v1/auth/login"))
-        .json(&serde_json::json!({ "username": username, "password": password }))
+        .post(format!("{}/v1/auth/login", server.url))
+        .json(&serde_json::json!({ "username": server.username, "password": server.password }))
         .send()
         .await?;
     if !response.status().is_success() {
@@ -241,9 +236,7 @@ fn report(what: &str, clients: usize, bytes: usize, elapsed: Duration, mut each:
 }
 
 async fn uploads(
-    url: String,
-    username: String,
-    password: String,
+    server: &Server,
     clients: usize,
     chunk: usize,
     files: &[PathBuf],
@@ -255,13 +248,17 @@ async fn uploads(
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(clients)
         .build()?;
-    let token = login(&http, &url, &username, &password).await?;
+    let token = login(&http, server).await?;
     let barrier = Arc::new(Barrier::new(clients + 1));
     let handles: Vec<_> = photos
         .into_iter()
         .map(|photo| {
-            let (http, url, token, barrier) =
-                (http.clone(), url.clone(), token.clone(), barrier.clone());
+            let (http, url, token, barrier) = (
+                http.clone(),
+                server.url.clone(),
+                token.clone(),
+                barrier.clone(),
+            );
             tokio::spawn(async move {
                 barrier.wait().await;
                 upload_one(http, url, token, photo, chunk).await
@@ -318,17 +315,13 @@ async fn main() -> anyhow::Result<()> {
     match Args::parse().command {
         Command::Pipeline { rounds, files } => pipeline(rounds, &files),
         Command::Uploads {
-            url,
-            username,
-            password,
+            server,
             clients,
             chunk,
             files,
-        } => uploads(url, username, password, clients, chunk, &files).await,
+        } => uploads(&server, clients, chunk, &files).await,
         Command::Load {
-            url,
-            username,
-            password,
+            server,
             database_url,
             clients,
             seconds,
@@ -336,14 +329,12 @@ async fn main() -> anyhow::Result<()> {
             files,
         } => {
             let phones = Phones {
-                url,
+                server,
                 database_url,
                 clients,
                 chunk,
             };
-            phones
-                .load(&username, &password, Duration::from_secs(seconds), &files)
-                .await
+            phones.load(Duration::from_secs(seconds), &files).await
         }
         Command::S3put { clients, files } => s3put(clients, &files).await,
     }
@@ -351,7 +342,7 @@ async fn main() -> anyhow::Result<()> {
 
 /// Phones surveying at once.
 struct Phones {
-    url: String,
+    server: Server,
     database_url: String,
     clients: usize,
     chunk: usize,
@@ -366,20 +357,14 @@ struct Sent {
 }
 
 impl Phones {
-    async fn load(
-        &self,
-        username: &str,
-        password: &str,
-        duration: Duration,
-        files: &[PathBuf],
-    ) -> anyhow::Result<()> {
+    async fn load(&self, duration: Duration, files: &[PathBuf]) -> anyhow::Result<()> {
         let sources = Arc::new(read_all(files)?);
         let db = sea_orm::Database::connect(&self.database_url).await?;
         let deadlocks_before = deadlocks(&db).await?;
         let http = reqwest::Client::builder()
             .pool_max_idle_per_host(self.clients)
             .build()?;
-        let token = login(&http, &self.url, username, password).await?;
+        let token = login(&http, &self.server).await?;
         let run = uuid::Uuid::new_v4().simple().to_string();
         let dir = tempfile::tempdir()?;
         let started = Instant::now();
@@ -387,7 +372,7 @@ impl Phones {
             .map(|n| {
                 let device = uuid::Uuid::new_v4();
                 let config = ClientConfig::new(
-                    &self.url,
+                    &self.server.url,
                     &token,
                     device,
                     dir.path().join(format!("{device}.json")),
@@ -395,7 +380,7 @@ impl Phones {
                 let phone = SyncClient::open(config);
                 let (http, url, token, sources, run) = (
                     http.clone(),
-                    self.url.clone(),
+                    self.server.url.clone(),
                     token.clone(),
                     sources.clone(),
                     run.clone(),
