@@ -22,8 +22,8 @@ use tower_http::trace::TraceLayer;
 use tracing::info_span;
 
 use crate::api::{
-    areas, auth, budget, conflicts, exports, forms, health, households, indicators, map, photos,
-    reviews, sync, uploads, users,
+    areas, auth, budget, conflicts, exports, forms, health, households, indicators, map, openapi,
+    photos, reviews, sync, uploads, users,
 };
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -61,6 +61,7 @@ const COMPRESS_FROM_BYTES: u16 = 1024;
 pub fn router(state: AppState) -> Router {
     let max_body = state.config.server.max_body_bytes;
     let v1 = Router::new()
+        .route("/openapi.json", get(openapi::document))
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
         .route("/me", get(auth::get_me))

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 /// One hybrid logical clock stamp.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct Hlc {
     /// Milliseconds since the Unix epoch, as the node's clock saw them (or later).

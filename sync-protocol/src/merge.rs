@@ -39,6 +39,7 @@ pub const AREA_FIELD: &str = "@area";
 /// Whose authority a write carries when a field's policy prefers supervisors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Authority {
     /// A field worker (enumerator).
@@ -50,6 +51,7 @@ pub enum Authority {
 /// Who made a write.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct Writer {
     /// The user.
@@ -65,6 +67,7 @@ pub struct Writer {
 /// The stamp on a stored value: which version wrote it, and who.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct Stamp {
     /// The household version produced by the write.
@@ -76,6 +79,7 @@ pub struct Stamp {
 /// How a same-field conflict is decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FieldPolicy {
     /// Ordinary answers: the write later in server order wins.
@@ -87,6 +91,7 @@ pub enum FieldPolicy {
 /// Which value a conflict kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Winner {
     /// The incoming edit's value.

@@ -6,6 +6,7 @@
 use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
+use sync_protocol::v1::ErrorBody;
 use sync_protocol::v1::office::{AreaListing, AreaRef, LocatedArea};
 use tracing::instrument;
 
@@ -16,13 +17,23 @@ use crate::state::AppState;
 use crate::store::areas;
 
 /// The point asked about.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LocateQuery {
+    /// Latitude, decimal degrees (WGS 84).
     lat: f64,
+    /// Longitude, decimal degrees (WGS 84).
     lon: f64,
 }
 
-/// `GET /v1/areas/locate?lat=…&lon=…`.
+/// `GET /v1/areas/locate?lat=…&lon=…`: the desa or kelurahan whose boundary holds a point.
+#[utoipa::path(
+    get, path = "/v1/areas/locate", tag = "areas", params(LocateQuery),
+    responses(
+        (status = 200, description = "The desa, its kecamatan, and whether it is in the user's areas.", body = LocatedArea),
+        (status = 404, description = "`not_found`: no known boundary holds the point.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(user.id = %user.actor.id))]
 pub async fn locate(
     State(app): State<AppState>,
@@ -67,15 +78,22 @@ pub async fn locate(
 }
 
 /// The question of `GET /v1/areas`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
+    /// The kabupaten or kecamatan code, e.g. `73.22`.
     under: String,
+    /// `kecamatan` or `desa` (desa and kelurahan).
     level: String,
 }
 
 /// `GET /v1/areas?under=73.22&level=kecamatan|desa`: in code order, only those the caller's
 /// areas cover.
+#[utoipa::path(
+    get, path = "/v1/areas", tag = "areas", params(ListQuery),
+    responses((status = 200, description = "In code order.", body = AreaListing)),
+)]
 #[instrument(skip_all, fields(user.id = %user.actor.id))]
 pub async fn list(
     State(app): State<AppState>,

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
-use sync_protocol::v1::{ErrorCode, LoginRequest, LoginResponse, Me};
+use sync_protocol::v1::{ErrorBody, ErrorCode, LoginRequest, LoginResponse, Me};
 use tracing::instrument;
 
 use super::extract::{ApiJson, AuthUser};
@@ -29,7 +29,16 @@ fn me(id: uuid::Uuid, username: &str, name: &str, role: &str, areas: &[AreaCode]
     }
 }
 
-/// `POST /v1/auth/login`
+/// `POST /v1/auth/login`: a bearer token for a username and password.
+#[utoipa::path(
+    post, path = "/v1/auth/login", tag = "accounts", security(()),
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in.", body = LoginResponse),
+        (status = 401, description = "`invalid_credentials`.", body = ErrorBody),
+        (status = 429, description = "`login_throttled`: wait `retry_after_seconds`.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(user.name = %req.username))]
 pub async fn login(
     State(app): State<AppState>,
@@ -63,12 +72,20 @@ pub async fn login(
 }
 
 /// `POST /v1/auth/logout`: revokes the token used.
+#[utoipa::path(
+    post, path = "/v1/auth/logout", tag = "accounts",
+    responses((status = 204, description = "The token no longer works.")),
+)]
 pub async fn logout(State(app): State<AppState>, user: AuthUser) -> Result<StatusCode, ApiError> {
     accounts::logout(&app.db, &app.sessions, &user.token, Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// `GET /v1/me`
+/// `GET /v1/me`: who the token belongs to, with their role and areas.
+#[utoipa::path(
+    get, path = "/v1/me", tag = "accounts",
+    responses((status = 200, description = "The signed-in user.", body = Me)),
+)]
 pub async fn get_me(State(app): State<AppState>, user: AuthUser) -> Result<Json<Me>, ApiError> {
     let actor = user.actor;
     let names = users::display_names(&app.db, &[actor.id]).await?;

@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
 use sync_protocol::v1::office::ConflictView;
-use sync_protocol::v1::{ResolveRequest, ResolveResponse};
+use sync_protocol::v1::{ErrorBody, ResolveRequest, ResolveResponse};
 use tracing::instrument;
 use uuid::Uuid;
 
@@ -17,7 +17,8 @@ use crate::store::{conflicts, users};
 use crate::views;
 
 /// Query of `GET /v1/conflicts`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListParams {
     /// Only this household's conflicts.
@@ -26,7 +27,14 @@ pub struct ListParams {
     pub limit: Option<u64>,
 }
 
-/// `GET /v1/conflicts`
+/// `GET /v1/conflicts`: the unsettled same-field conflicts in the supervisor's areas.
+#[utoipa::path(
+    get, path = "/v1/conflicts", tag = "review", params(ListParams),
+    responses(
+        (status = 200, description = "Newest first.", body = Vec<ConflictView>),
+        (status = 403, description = "`forbidden`: not a supervisor or admin.", body = ErrorBody),
+    ),
+)]
 pub async fn list(
     State(app): State<AppState>,
     user: AuthUser,
@@ -51,7 +59,19 @@ pub async fn list(
     ))
 }
 
-/// `POST /v1/conflicts/{id}/resolve`
+/// `POST /v1/conflicts/{id}/resolve`: settle a conflict, keeping one of its values (or
+/// another), on the household version the settler saw.
+#[utoipa::path(
+    post, path = "/v1/conflicts/{id}/resolve", tag = "review",
+    params(("id" = Uuid, Path, description = "The conflict.")),
+    request_body = ResolveRequest,
+    responses(
+        (status = 200, description = "Settled; the household's new version.", body = ResolveResponse),
+        (status = 403, description = "`forbidden` or `area_out_of_scope`.", body = ErrorBody),
+        (status = 404, description = "`not_found` in the user's areas.", body = ErrorBody),
+        (status = 409, description = "`stale_version`, `conflict_resolved` or `household_deleted`.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(user.id = %user.actor.id, conflict.id = %id))]
 pub async fn resolve(
     State(app): State<AppState>,

@@ -12,6 +12,8 @@ use serde_json::json;
 use tokio::io::AsyncReadExt;
 use tracing::instrument;
 
+use sync_protocol::v1::ErrorBody;
+
 use super::extract::{ApiQuery, AuthUser};
 use crate::domain::area::AreaCode;
 use crate::error::ApiError;
@@ -21,19 +23,35 @@ use crate::state::AppState;
 use crate::store::{StoreError, audit};
 
 /// The request.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ExportQuery {
+    /// An area of the user's (kabupaten, kecamatan or desa code).
     area: String,
+    /// `csv` (the default) or `xlsx`.
     #[serde(default)]
     format: Option<String>,
+    /// NIK and No KK in full (supervisors and admins only); masked by default.
     #[serde(default)]
+    #[param(required = false)]
     unmasked: bool,
 }
 
 /// Bytes read from the finished XLSX per chunk sent.
 const XLSX_CHUNK: usize = 64 * 1024;
 
-/// `GET /v1/exports/households?area=…&format=csv|xlsx&unmasked=true|false`.
+/// `GET /v1/exports/households?area=…&format=csv|xlsx&unmasked=true|false`: the household
+/// list of an area as a file, NIK and No KK masked unless asked for and allowed.
+#[utoipa::path(
+    get, path = "/v1/exports/households", tag = "exports", params(ExportQuery),
+    responses(
+        (status = 200, description = "The file, as an attachment.", content(
+            (Vec<u8> = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
+        (status = 403, description = "`forbidden` (unmasked for a role that may not) or `area_out_of_scope`.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(user.id = %user.actor.id))]
 pub async fn households(
     State(app): State<AppState>,
@@ -121,6 +139,18 @@ async fn xlsx_body(
 
 /// `GET /v1/exports/indicators?area=…&level=kecamatan|desa&format=csv|xlsx`: the indicators
 /// table (aggregates only, any role in scope), logged like every export.
+#[utoipa::path(
+    get, path = "/v1/exports/indicators", tag = "exports",
+    params(super::indicators::IndicatorsQuery, ("format" = Option<String>, Query, description = "`csv` (the default) or `xlsx`.")),
+    responses(
+        (status = 200, description = "The file, as an attachment.", content(
+            (Vec<u8> = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
+        (status = 403, description = "`area_out_of_scope`.", body = ErrorBody),
+        (status = 404, description = "`not_found`: the area is not known.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(user.id = %user.actor.id))]
 pub async fn indicators(
     State(app): State<AppState>,

@@ -5,6 +5,7 @@ use axum::Json;
 use axum::extract::State;
 
 use super::extract::{ApiPath, AuthUser};
+use sync_protocol::v1::ErrorBody;
 use sync_protocol::v1::form::FormList;
 
 use crate::domain::form::FormDefinition;
@@ -13,7 +14,11 @@ use crate::state::AppState;
 use crate::store::forms;
 use crate::views;
 
-/// `GET /v1/forms`
+/// `GET /v1/forms`: the newest version of every published form.
+#[utoipa::path(
+    get, path = "/v1/forms", tag = "forms",
+    responses((status = 200, description = "One summary per form.", body = FormList)),
+)]
 pub async fn list(
     State(app): State<AppState>,
     _user: AuthUser,
@@ -26,7 +31,18 @@ pub async fn list(
     Ok(Json(FormList { forms }))
 }
 
-/// `GET /v1/forms/{id}/{version}`
+/// `GET /v1/forms/{id}/{version}`: a published form definition, for phones.
+#[utoipa::path(
+    get, path = "/v1/forms/{id}/{version}", tag = "forms",
+    params(
+        ("id" = String, Path, description = "The form."),
+        ("version" = i32, Path, description = "Its version."),
+    ),
+    responses(
+        (status = 200, description = "The definition.", body = FormDefinition),
+        (status = 404, description = "`not_found`: no such form version.", body = ErrorBody),
+    ),
+)]
 pub async fn get(
     State(app): State<AppState>,
     _user: AuthUser,

@@ -6,17 +6,29 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
+use sync_protocol::v1::ErrorBody;
 
 use crate::error::ApiError;
 use crate::state::AppState;
 
 /// `GET /healthz`: the process is up.
+#[utoipa::path(
+    get, path = "/healthz", tag = "operations", security(()),
+    responses((status = 200, description = "Up.", body = Object, example = json!({"status": "ok"}))),
+)]
 pub async fn live() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
 /// `GET /readyz`: the database and the object store answer, both asked at once and each
 /// given `server.ready_timeout_seconds`: a hung dependency is a `503`, not a hung probe.
+#[utoipa::path(
+    get, path = "/readyz", tag = "operations", security(()),
+    responses(
+        (status = 200, description = "Ready.", body = Object, example = json!({"status": "ready"})),
+        (status = 503, description = "`service_unavailable`: the database or the object store does not answer.", body = ErrorBody),
+    ),
+)]
 pub async fn ready(State(app): State<AppState>) -> Result<Json<Value>, ApiError> {
     let wait = app.config.server.ready_timeout();
     let (db, blobs) = tokio::join!(
@@ -34,6 +46,13 @@ pub async fn ready(State(app): State<AppState>) -> Result<Json<Value>, ApiError>
 
 /// `GET /metrics` (served only with `metrics.token` set): the Prometheus text, for a scraper
 /// that sends the token as a bearer token.
+#[utoipa::path(
+    get, path = "/metrics", tag = "operations", security(("metrics_token" = [])),
+    responses(
+        (status = 200, description = "OpenMetrics text.", content_type = "application/openmetrics-text", body = String),
+        (status = 401, description = "`unauthenticated`: not the configured token.", body = ErrorBody),
+    ),
+)]
 pub async fn metrics(
     State(app): State<AppState>,
     headers: HeaderMap,

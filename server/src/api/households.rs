@@ -3,9 +3,9 @@
 
 use axum::Json;
 use axum::extract::State;
-use sync_protocol::v1::HouseholdSnapshot;
 use sync_protocol::v1::map::HouseholdPlaces;
 use sync_protocol::v1::office::{HouseholdQuality, HouseholdScore};
+use sync_protocol::v1::{ErrorBody, HouseholdSnapshot};
 use tracing::instrument;
 use uuid::Uuid;
 
@@ -14,7 +14,17 @@ use crate::error::ApiError;
 use crate::household::read;
 use crate::state::AppState;
 
-/// `GET /v1/households/{id}`. Logged in the audit log: the answer holds NIK and No KK.
+/// `GET /v1/households/{id}`: one household with its members and families. Logged in the
+/// audit log: the answer holds NIK and No KK.
+#[utoipa::path(
+    get, path = "/v1/households/{id}", tag = "households",
+    params(("id" = Uuid, Path, description = "The household.")),
+    responses(
+        (status = 200, description = "The household as it is now.", body = HouseholdSnapshot),
+        (status = 403, description = "`forbidden`: analysts do not read households.", body = ErrorBody),
+        (status = 404, description = "`not_found` in the user's areas.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(user.id = %user.actor.id, household.id = %id))]
 pub async fn get(
     State(app): State<AppState>,
@@ -25,6 +35,15 @@ pub async fn get(
 }
 
 /// `GET /v1/households/{id}/score`: the local poverty score (BPS 14 criteria).
+#[utoipa::path(
+    get, path = "/v1/households/{id}/score", tag = "households",
+    params(("id" = Uuid, Path, description = "The household.")),
+    responses(
+        (status = 200, description = "The score and each criterion.", body = HouseholdScore),
+        (status = 403, description = "`forbidden`: analysts do not read households.", body = ErrorBody),
+        (status = 404, description = "`not_found` in the user's areas.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(user.id = %user.actor.id, household.id = %id))]
 pub async fn score(
     State(app): State<AppState>,
@@ -37,6 +56,15 @@ pub async fn score(
 }
 
 /// `GET /v1/households/{id}/flags`: each visit's data-quality flags and risk score.
+#[utoipa::path(
+    get, path = "/v1/households/{id}/flags", tag = "households",
+    params(("id" = Uuid, Path, description = "The household.")),
+    responses(
+        (status = 200, description = "The visits' checks and flags.", body = HouseholdQuality),
+        (status = 403, description = "`forbidden`: analysts do not read households.", body = ErrorBody),
+        (status = 404, description = "`not_found` in the user's areas.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(user.id = %user.actor.id, household.id = %id))]
 pub async fn flags(
     State(app): State<AppState>,
@@ -48,6 +76,15 @@ pub async fn flags(
 
 /// `GET /v1/households/{id}/places`: its desa's boundary, its visits' GPS fixes and its
 /// photos' EXIF positions, as GeoJSON.
+#[utoipa::path(
+    get, path = "/v1/households/{id}/places", tag = "households",
+    params(("id" = Uuid, Path, description = "The household.")),
+    responses(
+        (status = 200, description = "A GeoJSON feature collection.", body = HouseholdPlaces),
+        (status = 403, description = "`forbidden`: analysts do not read households.", body = ErrorBody),
+        (status = 404, description = "`not_found` in the user's areas.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(user.id = %user.actor.id, household.id = %id))]
 pub async fn places(
     State(app): State<AppState>,

@@ -4,6 +4,7 @@
 use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
+use sync_protocol::v1::ErrorBody;
 use sync_protocol::v1::office::IndicatorsResponse;
 use tracing::instrument;
 
@@ -14,10 +15,14 @@ use crate::indicators::{self, Disclosure, Level};
 use crate::state::AppState;
 
 /// The question.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct IndicatorsQuery {
+    /// An area of the user's (kabupaten or kecamatan code).
     pub(super) area: String,
+    /// One row per `kecamatan` or per `desa` (the default).
     #[serde(default = "desa")]
+    #[param(required = false)]
     pub(super) level: String,
 }
 
@@ -52,7 +57,16 @@ pub(super) async fn compute(
         .ok_or_else(|| ApiError::not_found(format!("wilayah {area} tidak dikenal")))
 }
 
-/// `GET /v1/indicators?area=73.22&level=kecamatan|desa`.
+/// `GET /v1/indicators?area=73.22&level=kecamatan|desa`: poverty and review figures per
+/// kecamatan or desa; small areas are suppressed for analysts (PROTOCOL.md §9).
+#[utoipa::path(
+    get, path = "/v1/indicators", tag = "indicators", params(IndicatorsQuery),
+    responses(
+        (status = 200, description = "One row per area, and the total.", body = IndicatorsResponse),
+        (status = 403, description = "`area_out_of_scope`.", body = ErrorBody),
+        (status = 404, description = "`not_found`: the area is not known.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(user.id = %user.actor.id))]
 pub async fn get(
     State(app): State<AppState>,

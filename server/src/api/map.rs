@@ -9,6 +9,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use sync_protocol::v1::ErrorBody;
 use sync_protocol::v1::map::{Basemap, DesaMap, HouseholdMap};
 use tracing::instrument;
 
@@ -21,8 +22,10 @@ use crate::state::AppState;
 use crate::store::map::BoundingBox;
 
 /// The viewport asked for.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct HouseholdsQuery {
+    /// An area of the user's (kabupaten, kecamatan or desa code).
     area: String,
     /// `west,south,east,north` in degrees.
     bbox: String,
@@ -59,6 +62,14 @@ fn parse_bbox(text: &str) -> Result<BoundingBox, ApiError> {
 
 /// `GET /v1/map/households?area=…&bbox=west,south,east,north[&max_points=N]`: a GeoJSON
 /// `FeatureCollection` of the viewport's households, as points or clusters (`crate::map`).
+/// Analysts get clusters only, with small cells suppressed (PROTOCOL.md §9).
+#[utoipa::path(
+    get, path = "/v1/map/households", tag = "map", params(HouseholdsQuery),
+    responses(
+        (status = 200, description = "A GeoJSON feature collection of points or clusters.", body = HouseholdMap),
+        (status = 403, description = "`area_out_of_scope`.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(user.id = %user.actor.id))]
 pub async fn households(
     State(app): State<AppState>,
@@ -75,13 +86,23 @@ pub async fn households(
 }
 
 /// The area asked for.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DesaQuery {
+    /// An area of the user's (kabupaten, kecamatan or desa code).
     area: String,
 }
 
 /// `GET /v1/map/desa?area=…`: every desa and kelurahan under the area with a boundary, as
 /// GeoJSON polygons whose properties are the desa's indicators.
+#[utoipa::path(
+    get, path = "/v1/map/desa", tag = "map", params(DesaQuery),
+    responses(
+        (status = 200, description = "A GeoJSON feature collection of desa polygons.", body = DesaMap),
+        (status = 403, description = "`area_out_of_scope`.", body = ErrorBody),
+        (status = 404, description = "`not_found`: the area is not known.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(user.id = %user.actor.id))]
 pub async fn desa(
     State(app): State<AppState>,
@@ -98,12 +119,26 @@ pub async fn desa(
 }
 
 /// `GET /v1/map/basemap`: what the map draws under the desa polygons (configuration `[map]`).
+#[utoipa::path(
+    get, path = "/v1/map/basemap", tag = "map",
+    responses((status = 200, description = "None, a tile URL template, or the PMTiles file.", body = Basemap)),
+)]
 pub async fn basemap(State(app): State<AppState>, _user: AuthUser) -> Json<Basemap> {
     Json(basemap::describe(&app.config.map))
 }
 
 /// `GET /v1/map/basemap.pmtiles` with `Range: bytes=…`: the PMTiles file, a range at a time
 /// (`206`); without a range, whole (`200`); a range outside it, `416`.
+#[utoipa::path(
+    get, path = "/v1/map/basemap.pmtiles", tag = "map",
+    params(("Range" = Option<String>, Header, description = "`bytes=first-last`, one range.")),
+    responses(
+        (status = 200, description = "The whole file.", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 206, description = "The range asked for.", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 404, description = "`not_found`: no PMTiles basemap is configured.", body = ErrorBody),
+        (status = 416, description = "The range lies outside the file."),
+    ),
+)]
 pub async fn basemap_file(
     State(app): State<AppState>,
     _user: AuthUser,

@@ -11,6 +11,7 @@ pub mod health;
 pub mod households;
 pub mod indicators;
 pub mod map;
+pub mod openapi;
 pub mod photos;
 pub mod reviews;
 pub mod sync;

@@ -8,7 +8,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sync_protocol::v1::{
-    ErrorCode, HouseholdPhoto, MAX_SIMILAR_DISTANCE, PhotoDetails, PhotoInfo, SimilarPhoto,
+    ErrorBody, ErrorCode, HouseholdPhoto, MAX_SIMILAR_DISTANCE, PhotoDetails, PhotoInfo,
+    SimilarPhoto,
 };
 use tracing::instrument;
 use uuid::Uuid;
@@ -47,6 +48,13 @@ fn parse_sha256(text: &str) -> Result<Sha256, ApiError> {
 }
 
 /// `GET /v1/photos/{sha256}`: whether the server already has a photo (then send no bytes).
+#[utoipa::path(
+    get, path = "/v1/photos/{sha256}", tag = "photos", params(("sha256" = String, Path, description = "The photo's SHA-256, 64 lowercase hex digits.")),
+    responses(
+        (status = 200, description = "The server has it.", body = PhotoInfo),
+        (status = 404, description = "`not_found`: upload it.", body = ErrorBody),
+    ),
+)]
 pub async fn exists(
     State(app): State<AppState>,
     _user: AuthUser,
@@ -60,6 +68,14 @@ pub async fn exists(
 }
 
 /// `GET /v1/photos/{sha256}/original`: the file as uploaded, streamed.
+#[utoipa::path(
+    get, path = "/v1/photos/{sha256}/original", tag = "photos", params(("sha256" = String, Path, description = "The photo's SHA-256, 64 lowercase hex digits.")),
+    responses(
+        (status = 200, description = "The bytes as uploaded.", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 403, description = "`forbidden`: analysts do not read photos.", body = ErrorBody),
+        (status = 404, description = "`not_found` in the user's areas.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(user.id = %user.actor.id, photo = %sha256))]
 pub async fn original(
     State(app): State<AppState>,
@@ -87,6 +103,16 @@ const IMMUTABLE: HeaderValue = HeaderValue::from_static("private, max-age=315360
 
 /// `GET /v1/photos/{sha256}/thumbnail/{side}`: a JPEG whose longest side is 256 or 1024 px,
 /// upright, without metadata.
+#[utoipa::path(
+    get, path = "/v1/photos/{sha256}/thumbnail/{side}", tag = "photos",
+    params(("sha256" = String, Path, description = "The photo's SHA-256, 64 lowercase hex digits."), ("side" = u32, Path, description = "256 or 1024.")),
+    responses(
+        (status = 200, description = "The thumbnail.", content_type = "image/jpeg", body = Vec<u8>),
+        (status = 403, description = "`forbidden`: analysts do not read photos.", body = ErrorBody),
+        (status = 404, description = "`not_found` in the user's areas.", body = ErrorBody),
+        (status = 409, description = "`photo_not_ready`: not analysed yet, or it could not be.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(user.id = %user.actor.id, photo = %sha256))]
 pub async fn thumbnail(
     State(app): State<AppState>,
@@ -103,6 +129,14 @@ pub async fn thumbnail(
 }
 
 /// `GET /v1/photos/{sha256}/details`: format, size, EXIF, pipeline state, perceptual hash.
+#[utoipa::path(
+    get, path = "/v1/photos/{sha256}/details", tag = "photos", params(("sha256" = String, Path, description = "The photo's SHA-256, 64 lowercase hex digits.")),
+    responses(
+        (status = 200, description = "What the analysis found.", body = PhotoDetails),
+        (status = 403, description = "`forbidden`: analysts do not read photos.", body = ErrorBody),
+        (status = 404, description = "`not_found` in the user's areas.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(user.id = %user.actor.id, photo = %sha256))]
 pub async fn details(
     State(app): State<AppState>,
@@ -114,7 +148,8 @@ pub async fn details(
 }
 
 /// Query of `GET /v1/photos/{sha256}/similar`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SimilarParams {
     /// Most bits the perceptual hashes may differ in (default 6).
@@ -123,6 +158,15 @@ pub struct SimilarParams {
 
 /// `GET /v1/photos/{sha256}/similar?max_distance=N`: photos of other households in the
 /// user's areas that look like this one.
+#[utoipa::path(
+    get, path = "/v1/photos/{sha256}/similar", tag = "photos", params(("sha256" = String, Path, description = "The photo's SHA-256, 64 lowercase hex digits."), SimilarParams),
+    responses(
+        (status = 200, description = "Closest first.", body = Vec<SimilarPhoto>),
+        (status = 403, description = "`forbidden`: analysts do not read photos.", body = ErrorBody),
+        (status = 404, description = "`not_found` in the user's areas.", body = ErrorBody),
+        (status = 409, description = "`photo_not_ready`: not analysed yet.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(user.id = %user.actor.id, photo = %sha256))]
 pub async fn similar(
     State(app): State<AppState>,
@@ -143,6 +187,14 @@ pub async fn similar(
 }
 
 /// `GET /v1/households/{id}/photos`: the photos its visits name, `pending` or `stored`.
+#[utoipa::path(
+    get, path = "/v1/households/{id}/photos", tag = "households", params(("id" = Uuid, Path, description = "The household.")),
+    responses(
+        (status = 200, description = "One entry per photo a visit names.", body = Vec<HouseholdPhoto>),
+        (status = 403, description = "`forbidden`: analysts do not read photos.", body = ErrorBody),
+        (status = 404, description = "`not_found` in the user's areas.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(user.id = %user.actor.id, household.id = %id))]
 pub async fn of_household(
     State(app): State<AppState>,

@@ -5,8 +5,8 @@ use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
 use sync_protocol::v1::{
-    BulkApproveRequest, BulkApproveResponse, DecideRequest, DecideResponse, HouseholdHistory,
-    MAX_QUEUE_LIMIT, QueueOrder, QueuePage, ReviewStatus,
+    BulkApproveRequest, BulkApproveResponse, DecideRequest, DecideResponse, ErrorBody,
+    HouseholdHistory, MAX_QUEUE_LIMIT, QueueOrder, QueuePage, ReviewStatus,
 };
 use tracing::instrument;
 use uuid::Uuid;
@@ -30,7 +30,19 @@ pub(super) fn deps(app: &AppState) -> ReviewDeps<'_> {
     }
 }
 
-/// `POST /v1/households/{id}/review`
+/// `POST /v1/households/{id}/review`: approve, return (with notes) or reject the household
+/// version the supervisor looked at.
+#[utoipa::path(
+    post, path = "/v1/households/{id}/review", tag = "review",
+    params(("id" = Uuid, Path, description = "The household.")),
+    request_body = DecideRequest,
+    responses(
+        (status = 200, description = "Decided.", body = DecideResponse),
+        (status = 403, description = "`forbidden`, `area_out_of_scope` or `four_eyes`.", body = ErrorBody),
+        (status = 404, description = "`not_found` in the user's areas.", body = ErrorBody),
+        (status = 409, description = "`stale_version` or `household_deleted`.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(user.id = %user.actor.id, household.id = %id))]
 pub async fn decide(
     State(app): State<AppState>,
@@ -43,7 +55,16 @@ pub async fn decide(
     ))
 }
 
-/// `POST /v1/reviews/approve`
+/// `POST /v1/reviews/approve`: approve many households at once, each on the version named;
+/// each gets its own outcome.
+#[utoipa::path(
+    post, path = "/v1/reviews/approve", tag = "review",
+    request_body = BulkApproveRequest,
+    responses(
+        (status = 200, description = "An outcome per household.", body = BulkApproveResponse),
+        (status = 403, description = "`forbidden`: not a supervisor or admin.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(user.id = %user.actor.id, items = req.items.len()))]
 pub async fn approve_many(
     State(app): State<AppState>,
@@ -56,7 +77,8 @@ pub async fn approve_many(
 }
 
 /// Query of `GET /v1/reviews/queue`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct QueueParams {
     /// Only under this kecamatan or desa.
@@ -116,7 +138,15 @@ fn parse_queue(params: QueueParams) -> Result<QueueQuery, ApiError> {
     })
 }
 
-/// `GET /v1/reviews/queue`
+/// `GET /v1/reviews/queue`: households waiting for review in the user's areas, riskiest (or
+/// oldest) first, with counts.
+#[utoipa::path(
+    get, path = "/v1/reviews/queue", tag = "review", params(QueueParams),
+    responses(
+        (status = 200, description = "A page of the queue.", body = QueuePage),
+        (status = 403, description = "`forbidden` or `area_out_of_scope`.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(user.id = %user.actor.id))]
 pub async fn queue(
     State(app): State<AppState>,
@@ -129,7 +159,17 @@ pub async fn queue(
     ))
 }
 
-/// `GET /v1/households/{id}/history`
+/// `GET /v1/households/{id}/history`: the household's versions with the fields each changed,
+/// and its review decisions.
+#[utoipa::path(
+    get, path = "/v1/households/{id}/history", tag = "households",
+    params(("id" = Uuid, Path, description = "The household.")),
+    responses(
+        (status = 200, description = "Oldest first.", body = HouseholdHistory),
+        (status = 403, description = "`forbidden`: analysts do not read households.", body = ErrorBody),
+        (status = 404, description = "`not_found` in the user's areas.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(user.id = %user.actor.id, household.id = %id))]
 pub async fn history(
     State(app): State<AppState>,

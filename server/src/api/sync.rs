@@ -3,7 +3,9 @@
 use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
-use sync_protocol::v1::{MAX_PULL_LIMIT, PullResponse, PushRequest, PushResponse, RawMutation};
+use sync_protocol::v1::{
+    ErrorBody, MAX_PULL_LIMIT, Mutation, PullResponse, PushRequest, PushResponse, RawMutation,
+};
 use tracing::instrument;
 
 use super::extract::{ApiJson, ApiQuery, AuthUser};
@@ -11,7 +13,18 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::sync::{pull, push};
 
-/// `POST /v1/sync/push`
+/// `POST /v1/sync/push`: a device's next mutations, each applied exactly once; a receipt per
+/// mutation (PROTOCOL.md §3).
+#[utoipa::path(
+    post, path = "/v1/sync/push", tag = "sync",
+    request_body = PushRequest<Mutation>,
+    responses(
+        (status = 200, description = "A receipt for every mutation: applied, duplicate, conflict or rejected.", body = PushResponse),
+        (status = 403, description = "`device_belongs_to_another_user` or `forbidden`.", body = ErrorBody),
+        (status = 409, description = "`sequence_gap`: resend from `expected_seq`.", body = ErrorBody),
+        (status = 413, description = "`batch_too_large` or `payload_too_large`.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(user.id = %user.actor.id, device.id = %req.device_id, mutations = req.mutations.len()))]
 pub async fn push(
     State(app): State<AppState>,
@@ -33,7 +46,8 @@ pub async fn push(
 }
 
 /// Query of `GET /v1/sync/pull`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PullParams {
     /// The cursor of the previous page; absent for the first pull.
@@ -42,7 +56,15 @@ pub struct PullParams {
     pub limit: Option<u32>,
 }
 
-/// `GET /v1/sync/pull`
+/// `GET /v1/sync/pull`: the changes to the households in the user's areas since a cursor
+/// (PROTOCOL.md §4).
+#[utoipa::path(
+    get, path = "/v1/sync/pull", tag = "sync", params(PullParams),
+    responses(
+        (status = 200, description = "A page of changes and the cursor of the next.", body = PullResponse),
+        (status = 400, description = "`invalid_cursor`: pull again without a cursor.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(user.id = %user.actor.id))]
 pub async fn pull(
     State(app): State<AppState>,

@@ -14,7 +14,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
-use sync_protocol::v1::ErrorCode;
+use sync_protocol::v1::{ErrorBody, ErrorCode};
 use uuid::Uuid;
 
 use super::extract::{ApiPath, AuthUser};
@@ -170,6 +170,12 @@ fn upload_error(e: UploadError) -> ApiError {
 }
 
 /// `OPTIONS /v1/uploads`: what this tus server supports.
+#[utoipa::path(
+    options, path = "/v1/uploads", tag = "photos", security(()),
+    responses((status = 204, description = "The tus version, extensions, checksum algorithm and largest upload.", headers(
+        ("Tus-Version" = String), ("Tus-Extension" = String), ("Tus-Checksum-Algorithm" = String), ("Tus-Max-Size" = u64),
+    ))),
+)]
 pub async fn options(State(app): State<AppState>) -> Response {
     let mut response = StatusCode::NO_CONTENT.into_response();
     let headers = response.headers_mut();
@@ -184,6 +190,21 @@ pub async fn options(State(app): State<AppState>) -> Response {
 }
 
 /// `POST /v1/uploads`: creates an upload (`Upload-Length`, `Upload-Metadata: sha256 …`).
+/// tus 1.0 with the creation, checksum, termination and expiration extensions.
+#[utoipa::path(
+    post, path = "/v1/uploads", tag = "photos",
+    params(
+        ("Tus-Resumable" = String, Header, description = "`1.0.0`."),
+        ("Upload-Length" = u64, Header, description = "The photo's size in bytes."),
+        ("Upload-Metadata" = String, Header, description = "`sha256 <base64 of the hex digest>`, and optionally `filename`."),
+    ),
+    responses(
+        (status = 201, description = "Created; send chunks to `Location`.", headers(("Location" = String), ("Upload-Offset" = u64), ("Upload-Expires" = String))),
+        (status = 403, description = "`forbidden`: the role does not upload.", body = ErrorBody),
+        (status = 412, description = "`tus_version_unsupported`.", body = ErrorBody, headers(("Tus-Version" = String))),
+        (status = 413, description = "`payload_too_large`: above `Tus-Max-Size`.", body = ErrorBody),
+    ),
+)]
 pub async fn create(
     State(app): State<AppState>,
     user: AuthUser,
@@ -218,6 +239,14 @@ pub async fn create(
 }
 
 /// `HEAD /v1/uploads/{id}`: where to resume.
+#[utoipa::path(
+    head, path = "/v1/uploads/{id}", tag = "photos", params(("id" = Uuid, Path, description = "The upload."), ("Tus-Resumable" = String, Header, description = "`1.0.0`.")),
+    responses(
+        (status = 200, description = "The upload's offset.", headers(("Upload-Offset" = u64), ("Upload-Length" = u64), ("Upload-Expires" = String))),
+        (status = 404, description = "Unknown or expired (no body: HEAD)."),
+        (status = 412, description = "`tus_version_unsupported`.", body = ErrorBody, headers(("Tus-Version" = String))),
+    ),
+)]
 pub async fn head(
     State(app): State<AppState>,
     user: AuthUser,
@@ -240,7 +269,28 @@ pub async fn head(
     Ok(response)
 }
 
-/// `PATCH /v1/uploads/{id}`: appends a chunk at `Upload-Offset`.
+/// `PATCH /v1/uploads/{id}`: appends a chunk at `Upload-Offset`; the last chunk completes the
+/// photo.
+#[utoipa::path(
+    patch, path = "/v1/uploads/{id}", tag = "photos",
+    params(
+        ("id" = Uuid, Path, description = "The upload."), ("Tus-Resumable" = String, Header, description = "`1.0.0`."),
+        ("Upload-Offset" = u64, Header, description = "Where this chunk starts: the upload's offset."),
+        ("Upload-Checksum" = Option<String>, Header, description = "`sha256 <base64 digest of the chunk>`."),
+    ),
+    request_body(content = Vec<u8>, content_type = "application/offset+octet-stream"),
+    responses(
+        (status = 204, description = "Kept; the new offset.", headers(("Upload-Offset" = u64), ("Upload-Expires" = String))),
+        (status = 404, description = "`not_found`: unknown or expired.", body = ErrorBody),
+        (status = 408, description = "`upload_stalled`: nothing of the chunk was kept.", body = ErrorBody),
+        (status = 409, description = "`upload_offset_mismatch`: HEAD, then resume.", body = ErrorBody),
+        (status = 412, description = "`tus_version_unsupported`.", body = ErrorBody, headers(("Tus-Version" = String))),
+        (status = 413, description = "`payload_too_large`.", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`.", body = ErrorBody),
+        (status = 422, description = "`not_an_image`, `image_too_large` or `image_polyglot`: the upload was discarded.", body = ErrorBody),
+        (status = 460, description = "`checksum_mismatch`: nothing of the chunk was kept.", body = ErrorBody),
+    ),
+)]
 pub async fn patch(
     State(app): State<AppState>,
     user: AuthUser,
@@ -386,6 +436,15 @@ async fn receive(body: Body, sink: &mut ChunkSink, pace: Pace) -> Result<(), Api
 }
 
 /// `DELETE /v1/uploads/{id}`: abandons an upload.
+#[utoipa::path(
+    delete, path = "/v1/uploads/{id}", tag = "photos", params(("id" = Uuid, Path, description = "The upload."), ("Tus-Resumable" = String, Header, description = "`1.0.0`.")),
+    responses(
+        (status = 204, description = "Abandoned."),
+        (status = 404, description = "`not_found`: unknown or expired.", body = ErrorBody),
+        (status = 409, description = "`upload_complete`: every byte has arrived.", body = ErrorBody),
+        (status = 412, description = "`tus_version_unsupported`.", body = ErrorBody, headers(("Tus-Version" = String))),
+    ),
+)]
 pub async fn terminate(
     State(app): State<AppState>,
     user: AuthUser,

@@ -6,8 +6,8 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use chrono::Utc;
-use sync_protocol::v1::ErrorCode;
 use sync_protocol::v1::office::{CreateUserRequest, SetAreasRequest, UserView};
+use sync_protocol::v1::{ErrorBody, ErrorCode};
 use tracing::instrument;
 use uuid::Uuid;
 
@@ -78,6 +78,13 @@ fn new_user_error(e: NewUserError) -> ApiError {
 
 /// `GET /v1/users`: the users an admin manages (every area of theirs inside the admin's), by
 /// username.
+#[utoipa::path(
+    get, path = "/v1/users", tag = "accounts",
+    responses(
+        (status = 200, description = "By username.", body = Vec<UserView>),
+        (status = 403, description = "`forbidden`: not an admin.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(user.id = %user.actor.id))]
 pub async fn list(
     State(app): State<AppState>,
@@ -92,7 +99,15 @@ pub async fn list(
     ))
 }
 
-/// `POST /v1/users`
+/// `POST /v1/users`: a new user with a role and areas inside the admin's.
+#[utoipa::path(
+    post, path = "/v1/users", tag = "accounts", request_body = CreateUserRequest,
+    responses(
+        (status = 201, description = "Created.", body = UserView),
+        (status = 403, description = "`forbidden` (not an admin) or `area_out_of_scope`.", body = ErrorBody),
+        (status = 409, description = "`already_exists`: the username is taken.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(user.id = %user.actor.id, new_user = %req.username))]
 pub async fn create(
     State(app): State<AppState>,
@@ -116,7 +131,16 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(view(created, &areas))))
 }
 
-/// `PUT /v1/users/{id}/areas`
+/// `PUT /v1/users/{id}/areas`: replaces the user's areas.
+#[utoipa::path(
+    put, path = "/v1/users/{id}/areas", tag = "accounts", params(("id" = Uuid, Path, description = "The user.")),
+    request_body = SetAreasRequest,
+    responses(
+        (status = 200, description = "The user with the new areas.", body = UserView),
+        (status = 403, description = "`forbidden` (not an admin) or `area_out_of_scope`.", body = ErrorBody),
+        (status = 404, description = "`not_found` among the users the admin manages.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(user.id = %user.actor.id, target.id = %id))]
 pub async fn set_areas(
     State(app): State<AppState>,
@@ -139,6 +163,14 @@ pub async fn set_areas(
 }
 
 /// `DELETE /v1/users/{id}/sessions`: logs the user out everywhere (a lost phone).
+#[utoipa::path(
+    delete, path = "/v1/users/{id}/sessions", tag = "accounts", params(("id" = Uuid, Path, description = "The user.")),
+    responses(
+        (status = 204, description = "Every token of the user is revoked."),
+        (status = 403, description = "`forbidden` (not an admin) or `area_out_of_scope`.", body = ErrorBody),
+        (status = 404, description = "`not_found` among the users the admin manages.", body = ErrorBody),
+    ),
+)]
 #[instrument(skip_all, fields(user.id = %user.actor.id, target.id = %id))]
 pub async fn revoke_sessions(
     State(app): State<AppState>,

@@ -7,6 +7,7 @@ use uuid::Uuid;
 /// `POST /v1/auth/login`.
 #[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct LoginRequest {
     /// The username.
@@ -27,6 +28,7 @@ impl std::fmt::Debug for LoginRequest {
 /// The answer to a successful login.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct LoginResponse {
     /// Opaque bearer token for the `Authorization: Bearer …` header.
@@ -40,6 +42,7 @@ pub struct LoginResponse {
 /// `GET /v1/me`: the authenticated user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct Me {
     /// User id.

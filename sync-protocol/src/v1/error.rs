@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// The body of every error response: a stable machine code and a message for people.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct ErrorBody {
     /// Stable, machine-readable code. Clients branch on this, never on `message`.
@@ -49,6 +50,7 @@ impl ErrorBody {
 /// Request-level error codes. A request that fails with one of these stored nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The body is not valid JSON.
@@ -132,6 +134,7 @@ pub enum ErrorCode {
 /// A problem with one field of a request or a mutation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct FieldError {
     /// The path of the field, e.g. `fields.luas_lantai`, `gps.latitude`, `members[2].nik`.
@@ -157,6 +160,7 @@ impl FieldError {
 /// Field-level error codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FieldErrorCode {
     /// A required field is missing or null.

@@ -7,6 +7,7 @@ use uuid::Uuid;
 /// How serious a flag is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// Worth a glance.
@@ -40,6 +41,7 @@ impl Severity {
 /// Where a visit's data-quality check stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CheckState {
     /// Not checked yet, or queued to be checked again (a photo analysed, a member changed).
@@ -80,6 +82,7 @@ impl CheckState {
 /// A photo of another household that looks like one of this visit's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PhotoMatch {
     /// The other photo's SHA-256.
     pub photo: String,
@@ -93,6 +96,7 @@ pub struct PhotoMatch {
 /// reader's areas; the others are counted (`…_outside_your_areas`). NIK and No KK are masked.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "code", content = "evidence", rename_all = "snake_case")]
 pub enum FlagEvidence {
     /// The fix lies outside the boundary of the household's desa.
@@ -352,6 +356,7 @@ impl FlagEvidence {
 /// One data-quality flag of a visit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QualityFlagView {
     /// How serious.
     pub severity: Severity,

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// A form definition as published (the JSON in `fixtures/forms/`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct FormDefinition {
@@ -29,6 +30,7 @@ pub struct FormDefinition {
 /// One question. (No `deny_unknown_fields`: serde does not support it with `flatten`.)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct FieldDef {
     /// Machine name, `[a-z0-9_]`.
@@ -52,6 +54,7 @@ pub struct FieldDef {
 /// Who owns a field's value in a conflict.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FieldOwner {
     /// An ordinary answer: last writer (in server order) wins.
@@ -64,6 +67,7 @@ pub enum FieldOwner {
 /// A question's type and constraints.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FieldKind {
     /// Free text.
@@ -117,6 +121,7 @@ fn default_max_length() -> usize {
 /// One answer choice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct Choice {
@@ -129,6 +134,7 @@ pub struct Choice {
 /// A photo the survey asks for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct PhotoDef {
@@ -144,6 +150,7 @@ pub struct PhotoDef {
 /// A published form, without its questions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FormSummary {
     /// Stable form id, e.g. `survei-rt`.
     pub id: String,
@@ -158,6 +165,7 @@ pub struct FormSummary {
 /// `GET /v1/forms`: the newest published version of every form, by id; new surveys use it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FormList {
     /// The forms.
     pub forms: Vec<FormSummary>,

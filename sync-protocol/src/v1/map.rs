@@ -12,6 +12,7 @@ use super::office::AreaIndicators;
 /// `"FeatureCollection"`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum FeatureCollectionType {
     /// The only value.
     #[default]
@@ -21,6 +22,7 @@ pub enum FeatureCollectionType {
 /// `"Feature"`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum FeatureType {
     /// The only value.
     #[default]
@@ -33,21 +35,25 @@ pub type LonLat = [f64; 2];
 /// A GeoJSON geometry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type")]
 pub enum Geometry {
     /// A point.
     Point {
         /// Where.
+        #[cfg_attr(feature = "openapi", schema(value_type = Vec<f64>))]
         coordinates: LonLat,
     },
     /// A polygon: its outer ring, then its holes; each ring closed.
     Polygon {
         /// The rings.
+        #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<Vec<f64>>>))]
         coordinates: Vec<Vec<LonLat>>,
     },
     /// Several polygons.
     MultiPolygon {
         /// The polygons.
+        #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<Vec<Vec<f64>>>>))]
         coordinates: Vec<Vec<Vec<LonLat>>>,
     },
 }
@@ -55,6 +61,7 @@ pub enum Geometry {
 /// What a point of the household map stands for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum HouseholdMark {
     /// One household, at its latest visit's fix.
@@ -86,6 +93,7 @@ pub enum HouseholdMark {
 /// One point of the household map.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HouseholdFeature {
     /// `"Feature"`.
     #[serde(rename = "type")]
@@ -99,6 +107,7 @@ pub struct HouseholdFeature {
 /// `GET /v1/map/households`: the households of a viewport, as points or as clusters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HouseholdMap {
     /// `"FeatureCollection"`.
     #[serde(rename = "type")]
@@ -117,6 +126,7 @@ pub struct HouseholdMap {
 /// One desa or kelurahan of the desa map.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DesaFeature {
     /// `"Feature"`.
     #[serde(rename = "type")]
@@ -131,6 +141,7 @@ pub struct DesaFeature {
 /// figures, for a choropleth.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DesaMap {
     /// `"FeatureCollection"`.
     #[serde(rename = "type")]
@@ -144,6 +155,7 @@ pub struct DesaMap {
 /// What a feature of a household's places stands for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "place", rename_all = "snake_case")]
 pub enum Place {
     /// The boundary of the household's desa or kelurahan.
@@ -180,6 +192,7 @@ pub enum Place {
 /// One feature of a household's places.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlaceFeature {
     /// `"Feature"`.
     #[serde(rename = "type")]
@@ -195,6 +208,7 @@ pub struct PlaceFeature {
 /// position — for the small map of the household page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HouseholdPlaces {
     /// `"FeatureCollection"`.
     #[serde(rename = "type")]
@@ -206,6 +220,7 @@ pub struct HouseholdPlaces {
 /// `GET /v1/map/basemap`: what the console's map draws under the desa polygons.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Basemap {
     /// Nothing: the desa polygons are the base layer (no internet needed).

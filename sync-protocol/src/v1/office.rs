@@ -12,6 +12,7 @@ use crate::merge::{FieldPolicy, Stamp, Winner};
 /// `POST /v1/users` (admin).
 #[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct CreateUserRequest {
@@ -41,6 +42,7 @@ impl std::fmt::Debug for CreateUserRequest {
 /// `PUT /v1/users/{id}/areas` (admin).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 #[serde(deny_unknown_fields)]
 pub struct SetAreasRequest {
@@ -51,6 +53,7 @@ pub struct SetAreasRequest {
 /// A user as the office sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct UserView {
     /// Id.
@@ -70,6 +73,7 @@ pub struct UserView {
 /// A stored same-field conflict, for a supervisor (`GET /v1/conflicts`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct ConflictView {
     /// Id.
@@ -110,6 +114,7 @@ pub struct ConflictView {
 /// `GET /v1/households/{id}/score`: the local poverty score (BPS 14 criteria).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct HouseholdScore {
     /// The household.
@@ -131,6 +136,7 @@ pub struct HouseholdScore {
 /// One criterion's result and the answers that decided it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct CriterionView {
     /// Stable code (`luas_lantai`, `jenis_lantai`, … `tabungan`).
@@ -138,12 +144,14 @@ pub struct CriterionView {
     /// Met, not met, or unknown (`null`).
     pub met: Option<bool>,
     /// The answers read, by field name.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub evidence: super::Fields,
 }
 
 /// An area named by code and name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct AreaRef {
     /// Kemendagri code.
@@ -156,6 +164,7 @@ pub struct AreaRef {
 /// areas cover, in code order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct AreaListing {
     /// The area asked about.
@@ -169,6 +178,7 @@ pub struct AreaListing {
 /// `GET /v1/areas/locate?lat=…&lon=…`: the desa or kelurahan whose boundary holds a point.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct LocatedArea {
     /// The desa or kelurahan.
@@ -184,6 +194,7 @@ pub struct LocatedArea {
 /// The data-quality check of one visit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct VisitQuality {
     /// The visit.
@@ -201,6 +212,7 @@ pub struct VisitQuality {
 /// `GET /v1/households/{id}/flags`: the checks of the household's visits.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct HouseholdQuality {
     /// The household.
@@ -213,6 +225,7 @@ pub struct HouseholdQuality {
 /// under an area.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct IndicatorsResponse {
     /// The area asked about.
@@ -228,6 +241,7 @@ pub struct IndicatorsResponse {
 /// The figures of one area.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct AreaIndicators {
     /// Code.

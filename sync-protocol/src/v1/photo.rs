@@ -7,6 +7,7 @@ use uuid::Uuid;
 /// `GET /v1/photos/{sha256}` when the server has the photo.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct PhotoInfo {
     /// Lower-case hex SHA-256 of the file.
@@ -20,6 +21,7 @@ pub struct PhotoInfo {
 /// Whether the server has a photo a visit names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PhotoStatus {
     /// Named by a visit, not uploaded yet.
@@ -31,6 +33,7 @@ pub enum PhotoStatus {
 /// One photo of a household's visits: `GET /v1/households/{id}/photos`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct HouseholdPhoto {
     /// The visit that names it.
@@ -51,6 +54,7 @@ pub struct HouseholdPhoto {
 /// Where a stored photo stands in the image pipeline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Processing {
     /// Waiting for (or being handled by) a worker.
@@ -66,6 +70,7 @@ pub enum Processing {
 /// `GET /v1/photos/{sha256}/details`: what the server learned from a photo.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct PhotoDetails {
     /// Lower-case hex SHA-256 of the file.
@@ -115,6 +120,7 @@ pub struct PhotoDetails {
 /// `GET /v1/photos/{sha256}/similar`: a photo of another household that looks alike.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct SimilarPhoto {
     /// The similar photo.

@@ -10,6 +10,7 @@ use crate::hlc::Hlc;
 /// The answer to `GET /v1/sync/pull?cursor=…&limit=…`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct PullResponse {
     /// The server's time when it answered.
@@ -37,6 +38,7 @@ pub struct PullResponse {
 /// Why a pull answers `reset`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ResetReason {
     /// The user's assigned areas changed since the cursor was issued.
@@ -49,6 +51,7 @@ pub enum ResetReason {
 /// One entry of the pull log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Change {
     /// The household's current state. Replace the local copy if `version` is newer.
@@ -66,6 +69,7 @@ pub enum Change {
 /// A household's current state as the server holds it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct HouseholdSnapshot {
     /// Household id.
@@ -88,6 +92,7 @@ pub struct HouseholdSnapshot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review: Option<Box<super::ReviewView>>,
     /// Household answers.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub fields: Fields,
     /// Families (Kartu Keluarga) in the household.
     pub families: Vec<FamilySnapshot>,
@@ -100,6 +105,7 @@ pub struct HouseholdSnapshot {
 /// A member's current state.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct MemberSnapshot {
     /// Member id.
@@ -108,6 +114,7 @@ pub struct MemberSnapshot {
     #[serde(default)]
     pub family_id: Option<Uuid>,
     /// Member answers.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub fields: Fields,
     /// Soft-removed.
     pub removed: bool,
@@ -116,6 +123,7 @@ pub struct MemberSnapshot {
 /// A family's current state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct FamilySnapshot {
     /// Family id.

@@ -17,6 +17,7 @@ pub type Fields = BTreeMap<String, serde_json::Value>;
 /// mutation is rejected on its own instead of failing the whole request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct PushRequest<M = Mutation> {
     /// The device (client id) whose log this is. Registered to the user at its first push.
@@ -176,6 +177,7 @@ fn de<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, FieldError> {
 /// One entry of a device's mutation log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct Mutation {
     /// Position in the device's log: 1, 2, 3… with no gaps.
@@ -193,6 +195,7 @@ pub struct Mutation {
 /// The kinds of mutation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Op {
     /// A new household (its id made on the phone).
@@ -252,6 +255,7 @@ impl Op {
 /// `create_household`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct CreateHousehold {
     /// New household id, made on the phone.
@@ -264,12 +268,14 @@ pub struct CreateHousehold {
     pub form_version: i32,
     /// Household-level answers.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub fields: Fields,
 }
 
 /// `update_household`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct UpdateHousehold {
     /// Household id.
@@ -278,12 +284,14 @@ pub struct UpdateHousehold {
     /// has not pulled since).
     pub base_version: i64,
     /// Changed answers only. `null` clears an answer.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub fields: Fields,
 }
 
 /// `move_household`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct MoveHousehold {
     /// Household id.
@@ -297,6 +305,7 @@ pub struct MoveHousehold {
 /// `delete_household`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct DeleteHousehold {
     /// Household id.
@@ -308,6 +317,7 @@ pub struct DeleteHousehold {
 /// `add_member`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct AddMember {
     /// Household id.
@@ -321,12 +331,14 @@ pub struct AddMember {
     pub family_id: Option<Uuid>,
     /// Member answers (NIK, name, relation to the head, sex, birth date…).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub fields: Fields,
 }
 
 /// `update_member`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct UpdateMember {
     /// Household id.
@@ -336,12 +348,14 @@ pub struct UpdateMember {
     /// The household version the phone last pulled.
     pub base_version: i64,
     /// Changed answers only. `null` clears an answer.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub fields: Fields,
 }
 
 /// `remove_member`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct RemoveMember {
     /// Household id.
@@ -355,6 +369,7 @@ pub struct RemoveMember {
 /// `put_family`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct PutFamily {
     /// Household id.
@@ -370,6 +385,7 @@ pub struct PutFamily {
 /// A GPS fix as the phone reported it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct GpsFix {
     /// Degrees, −90…90.
@@ -410,6 +426,7 @@ impl GpsFix {
 /// A photo referenced by a visit, by content hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct PhotoRef {
     /// Lower-case hex SHA-256 of the file.
@@ -422,6 +439,7 @@ pub struct PhotoRef {
 /// `record_visit`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct RecordVisit {
     /// New visit id, made on the phone.
@@ -438,6 +456,7 @@ pub struct RecordVisit {
     pub ended_at: DateTime<Utc>,
     /// The answers as given in this visit (household-level fields).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub answers: Fields,
     /// The GPS fix taken at the house, if any.
     #[serde(default)]
@@ -450,6 +469,7 @@ pub struct RecordVisit {
 /// The answer to a push.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct PushResponse {
     /// The server's time when it answered.
@@ -465,6 +485,7 @@ pub struct PushResponse {
 /// The stored outcome of one mutation. Stored in the same transaction as the effect.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct Receipt {
     /// The mutation's seq.
@@ -489,6 +510,7 @@ pub struct Receipt {
 /// Whether a mutation took effect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReceiptStatus {
     /// The mutation was applied (possibly with conflicts, see `conflicts`).
@@ -500,6 +522,7 @@ pub enum ReceiptStatus {
 /// Why a mutation was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct Rejection {
     /// Stable code.
@@ -515,6 +538,7 @@ pub struct Rejection {
 /// Mutation rejection codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RejectCode {
     /// The mutation's JSON does not have the shape of any op.
@@ -553,6 +577,7 @@ pub enum RejectCode {
 /// A same-field conflict met by a mutation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct ConflictNote {
     /// Id of the stored conflict, for the supervisor's review.
@@ -568,6 +593,7 @@ pub struct ConflictNote {
 /// The field a conflict is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ConflictTarget {
     /// A household answer, or `@area` / `@deleted`.
@@ -594,6 +620,7 @@ pub enum ConflictTarget {
 /// The side whose value won a conflict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Kept {
     /// The pushed value won.

@@ -42,6 +42,7 @@ mod map;
 mod metrics;
 mod migrations;
 mod model;
+mod openapi;
 mod photos;
 mod pull;
 mod push;
