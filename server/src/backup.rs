@@ -4,14 +4,19 @@
 //! snapshot, taken while the server runs), then the photo directory. Photos are written to the
 //! store before the database names them and never change after, so the directory copied after
 //! the snapshot holds every photo the snapshot names. `ekemiskinan restore DIR` puts a backup
-//! back, the server stopped. PostgreSQL and S3 stores have tools of their own; for them the
+//! back, the server stopped, in the store's next generation (`store::generation`: the phones'
+//! pull cursors then start over). PostgreSQL and S3 stores have tools of their own; for them the
 //! commands say what to run instead (docs/deploy.md, "Backups").
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
+use chrono::Utc;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use secrecy::SecretString;
 
-use crate::config::{Config, StorageKind};
+use crate::config::{Config, DatabaseConfig, StorageKind};
+use crate::store::{self, StoreError, generation};
 
 /// The database's file in a backup directory.
 pub const DATABASE_FILE: &str = "ekemiskinan.db";
@@ -38,6 +43,9 @@ pub enum BackupError {
     /// The database refused the snapshot.
     #[error("salinan basis data gagal: {0}")]
     Database(#[from] sea_orm::DbErr),
+    /// The restored copy could not be prepared (migrated, its generation started).
+    #[error("menyiapkan basis data yang dipulihkan: {0}")]
+    Store(#[from] StoreError),
 }
 
 fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> BackupError {
@@ -75,7 +83,8 @@ impl Embedded {
         if database.is_none() {
             instead.push(
                 "Basis data PostgreSQL: cadangkan dengan pg_dump --format=custom (atau arsip \
-                 WAL untuk pemulihan ke titik waktu), lalu pulihkan dengan pg_restore.",
+                 WAL untuk pemulihan ke titik waktu), lalu pulihkan dengan pg_restore dan jalankan \
+                 `ekemiskinan mark-restored` sebelum server dijalankan.",
             );
         }
         if config.storage.kind == StorageKind::S3 {
@@ -161,12 +170,13 @@ pub async fn restore(store: &Embedded, dir: &Path) -> Result<Copied, BackupError
             .await
             .map_err(io(format!("membuat {}", parent.display())))?;
     }
-    // The copy first, complete and on the disk: a restore cut short leaves the live database
-    // where it was.
+    // The copy first, complete, in its next generation and on the disk: a restore cut short
+    // leaves the live database where it was.
     let partial = PathBuf::from(format!("{}.memulihkan", store.database.display()));
     tokio::fs::copy(&source, &partial)
         .await
         .map_err(io(format!("menyalin {}", source.display())))?;
+    next_generation(&partial).await?;
     let database_bytes = synced(partial.clone()).await?;
     // The live database's write-ahead log and shared memory go with it: left beside the
     // restored file, SQLite would apply them to it.
@@ -187,6 +197,30 @@ pub async fn restore(store: &Embedded, dir: &Path) -> Result<Copied, BackupError
         objects,
         object_bytes,
     })
+}
+
+/// Starts the next store generation in a restored copy (migrated first: a backup made by an
+/// earlier release lacks the newer tables), so that the phones' pull cursors, positions in
+/// the log as it was before the restore, are answered with a reset instead of being read as
+/// positions in this one. The copy is closed with its journal written back into it.
+async fn next_generation(file: &Path) -> Result<(), BackupError> {
+    let config = DatabaseConfig {
+        url: SecretString::from(format!("sqlite://{}?mode=rw", file.display())),
+        max_connections: 1,
+        migrate_on_start: true,
+    };
+    let db = store::connect(&config, Duration::from_secs(10)).await?;
+    store::migrate(&db).await?;
+    generation::advance(&db, Utc::now()).await?;
+    db.close().await?;
+    let journal = PathBuf::from(format!("{}-wal", file.display()));
+    if tokio::fs::try_exists(&journal).await.unwrap_or(false) {
+        return Err(BackupError::Directory(format!(
+            "{} tidak tertutup dengan bersih: ulangi pemulihan",
+            file.display()
+        )));
+    }
+    Ok(())
 }
 
 /// Flushes a file written by SQLite to the disk (`VACUUM INTO` does not); its size.

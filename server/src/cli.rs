@@ -2,7 +2,7 @@
 //! and DTSEN deciles, recompute scores.
 
 use std::io::{BufRead, IsTerminal};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use chrono::Utc;
@@ -61,6 +61,10 @@ enum Command {
         /// Direktori cadangan yang dibuat oleh `backup`.
         dir: PathBuf,
     },
+    /// Menandai basis data sebagai hasil pemulihan cadangan: jalankan setelah `pg_restore`,
+    /// sebelum server dijalankan (`restore` melakukannya sendiri). Ponsel lalu mengirim ulang
+    /// mutasi yang hilang dan menarik ulang datanya.
+    MarkRestored,
 }
 
 #[derive(Subcommand)]
@@ -166,40 +170,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = migrated_db(&config).await?;
             import_area_files(&db, &files).await
         }
-        Command::Backup { dir } => {
-            let store = backup::Embedded::of(&config)?;
-            // Not created, not migrated: a backup copies the database as the server left it,
-            // and one run from the wrong directory finds nothing rather than an empty file.
-            if !store.database.is_file() {
-                bail!(
-                    "basis data {} tidak ada: jalankan dari direktori kerja server \
-                     (mis. /var/lib/ekemiskinan) dengan konfigurasinya",
-                    absolute(&store.database).display()
-                );
-            }
-            let db = Application::build_db(&config).await?;
-            let copied = backup::backup(&db, &store, &dir).await?;
+        Command::Backup { dir } => backup_embedded(&config, &dir).await,
+        Command::Restore { dir } => restore_embedded(&config, &dir).await,
+        Command::MarkRestored => {
+            let db = migrated_db(&config).await?;
+            let generation = store::generation::advance(&db, Utc::now()).await?;
             println!(
-                "Cadangan dari {} di {}: basis data {} bait, {} berkas foto ({} bait).",
-                absolute(&store.database).display(),
-                absolute(&dir).display(),
-                copied.database_bytes,
-                copied.objects,
-                copied.object_bytes
-            );
-            Ok(())
-        }
-        Command::Restore { dir } => {
-            let store = backup::Embedded::of(&config)?;
-            let copied = backup::restore(&store, &dir).await?;
-            println!(
-                "Dipulihkan dari {} ke {}: basis data {} bait, {} berkas foto ({} bait). \
-                 Jalankan server lagi.",
-                absolute(&dir).display(),
-                absolute(&store.database).display(),
-                copied.database_bytes,
-                copied.objects,
-                copied.object_bytes
+                "Basis data ditandai sebagai hasil pemulihan (generasi {generation}). Saat \
+                 tersambung, setiap ponsel mengirim ulang yang hilang dan menarik ulang datanya."
             );
             Ok(())
         }
@@ -212,6 +190,48 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `ekemiskinan backup DIR`.
+async fn backup_embedded(config: &Config, dir: &Path) -> anyhow::Result<()> {
+    let store = backup::Embedded::of(config)?;
+    // Not created, not migrated: a backup copies the database as the server left it, and
+    // one run from the wrong directory finds nothing rather than an empty file.
+    if !store.database.is_file() {
+        bail!(
+            "basis data {} tidak ada: jalankan dari direktori kerja server \
+             (mis. /var/lib/ekemiskinan) dengan konfigurasinya",
+            absolute(&store.database).display()
+        );
+    }
+    let db = Application::build_db(config).await?;
+    let copied = backup::backup(&db, &store, dir).await?;
+    println!(
+        "Cadangan dari {} di {}: basis data {} bait, {} berkas foto ({} bait).",
+        absolute(&store.database).display(),
+        absolute(dir).display(),
+        copied.database_bytes,
+        copied.objects,
+        copied.object_bytes
+    );
+    Ok(())
+}
+
+/// `ekemiskinan restore DIR`.
+async fn restore_embedded(config: &Config, dir: &Path) -> anyhow::Result<()> {
+    let store = backup::Embedded::of(config)?;
+    let copied = backup::restore(&store, dir).await?;
+    println!(
+        "Dipulihkan dari {} ke {}: basis data {} bait, {} berkas foto ({} bait). \
+         Jalankan server lagi: setiap ponsel mengirim ulang yang disinkronkannya sejak cadangan \
+         dibuat.",
+        absolute(dir).display(),
+        absolute(&store.database).display(),
+        copied.database_bytes,
+        copied.objects,
+        copied.object_bytes
+    );
+    Ok(())
 }
 
 /// Households scored per transaction by [`recompute_scores`].
@@ -295,7 +315,7 @@ async fn import_area_files(db: &DatabaseConnection, paths: &[PathBuf]) -> anyhow
 /// The database with every migration applied (commands other than `serve` also need the
 /// schema, and migrating twice does nothing).
 /// `path` from the root, for messages that say which file was meant.
-fn absolute(path: &std::path::Path) -> PathBuf {
+fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 

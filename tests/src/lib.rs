@@ -390,7 +390,13 @@ impl TestApp {
     /// A reference client for a new device of `user`, with its state in a temp file.
     #[must_use]
     pub fn client(&self, user: &TestUser) -> SyncClient {
-        let device = Uuid::new_v4();
+        self.device(user, Uuid::new_v4())
+    }
+
+    /// The reference client of `device` of `user`, on its state from earlier (a phone that
+    /// comes back to this server, after a restart on another port).
+    #[must_use]
+    pub fn device(&self, user: &TestUser, device: Uuid) -> SyncClient {
         let mut config =
             ClientConfig::new(&self.base_url, &user.token, device, self.state_file(device));
         config.backoff = std::time::Duration::from_millis(5);

@@ -13,6 +13,7 @@ pub mod entities;
 pub mod exports;
 pub mod families;
 pub mod forms;
+pub mod generation;
 pub mod households;
 pub mod indicators;
 pub mod map;

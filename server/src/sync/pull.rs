@@ -12,7 +12,7 @@ use super::clock::ServerClock;
 use super::cursor::{Cursor, InvalidCursor};
 use crate::domain::actor::Actor;
 use crate::store::changes::{self, LogPosition};
-use crate::store::{StoreError, households, photos, reviews};
+use crate::store::{StoreError, generation, households, photos, reviews};
 use crate::views;
 
 /// How often a pull re-checks for changes held back by a running transaction.
@@ -45,7 +45,9 @@ pub async fn pull(
         return Err(PullError::Forbidden);
     }
     let scope = actor.scope.fingerprint();
+    let generation = generation::current(db).await?;
     let start = Cursor {
+        generation,
         position: LogPosition::default(),
         scope,
         user: actor.id,
@@ -57,11 +59,18 @@ pub async fn pull(
             if cursor.user != actor.id {
                 return Err(InvalidCursor.into());
             }
-            if cursor.scope != scope {
+            let reset = if cursor.generation != generation {
+                Some(ResetReason::ServerRestored)
+            } else if cursor.scope != scope {
+                Some(ResetReason::ScopeChanged)
+            } else {
+                None
+            };
+            if reset.is_some() {
                 return Ok(PullResponse {
                     server_time: Utc::now(),
                     server_hlc: clock.tick(),
-                    reset: Some(ResetReason::ScopeChanged),
+                    reset,
                     changes: Vec::new(),
                     cursor: start.encode(),
                     has_more: true,

@@ -19,13 +19,13 @@ use std::time::Duration;
 
 use uuid::Uuid;
 
-pub use self::state::{ClientState, Stored};
+pub use self::state::{ClientState, Sent, Stored};
 pub use self::transport::FaultPlan;
 use self::transport::{Response, Transport};
 use crate::hlc::physical_now_ms;
 use crate::v1::{
     Change, ConflictNote, ErrorBody, ErrorCode, HouseholdSnapshot, Mutation, Op, PullResponse,
-    PushRequest, PushResponse, Receipt, ReceiptStatus, ReviewStatus,
+    PushRequest, PushResponse, Receipt, ReceiptStatus, ResetReason, ReviewStatus,
 };
 
 /// Client settings.
@@ -49,6 +49,9 @@ pub struct ClientConfig {
     pub backoff: Duration,
     /// Longest wait between attempts, including `Retry-After`.
     pub max_backoff: Duration,
+    /// How long acknowledged mutations are kept, to send again to a server restored from a
+    /// backup taken within this time (PROTOCOL.md §4, "After a restore"); zero keeps none.
+    pub keep_sent: Duration,
 }
 
 impl ClientConfig {
@@ -70,6 +73,7 @@ impl ClientConfig {
             max_attempts: 8,
             backoff: Duration::from_millis(200),
             max_backoff: Duration::from_mins(1),
+            keep_sent: Duration::from_hours(14 * 24),
         }
     }
 }
@@ -93,8 +97,9 @@ pub enum ClientError {
         /// The error body.
         body: ErrorBody,
     },
-    /// The server expects a seq the outbox no longer holds: local data was lost or restored
-    /// from an old backup.
+    /// The server expects a seq the phone no longer holds, neither in the outbox nor among
+    /// the acknowledged mutations it keeps: the phone's data was lost, or the server was
+    /// restored from a backup older than `keep_sent`.
     #[error("urutan mutasi terputus: server menunggu seq {expected}, outbox mulai dari {first}")]
     Gap {
         /// What the server expects.
@@ -238,13 +243,17 @@ impl SyncClient {
                 Response::Ok(r) => r,
                 Response::Refused(status, body) if body.code == ErrorCode::SequenceGap => {
                     let expected = body.expected_seq.unwrap_or(0);
-                    return Err(if expected > first {
-                        ClientError::Protocol(format!(
+                    if expected > first {
+                        return Err(ClientError::Protocol(format!(
                             "gap answer {expected} after {first} ({status})"
-                        ))
-                    } else {
-                        ClientError::Gap { expected, first }
-                    });
+                        )));
+                    }
+                    // A server restored from a backup lost what it acknowledged since: send
+                    // it again from the kept copies, then the outbox after it.
+                    if self.state.update(|s| send_again(s, expected, first))? {
+                        continue;
+                    }
+                    return Err(ClientError::Gap { expected, first });
                 }
                 Response::Refused(status, body) => {
                     return Err(ClientError::Refused { status, body });
@@ -256,8 +265,24 @@ impl SyncClient {
                     "push answered without receipts".into(),
                 ));
             }
+            let now = chrono::Utc::now();
+            let keep_none = self.config.keep_sent.is_zero();
+            let keep_from = chrono::Duration::from_std(self.config.keep_sent)
+                .ok()
+                .and_then(|keep| now.checked_sub_signed(keep));
             self.state.update(|s| {
-                s.outbox.retain(|m| m.seq > acked);
+                let (done, waiting) = std::mem::take(&mut s.outbox)
+                    .into_iter()
+                    .partition(|m| m.seq <= acked);
+                s.outbox = waiting;
+                s.sent
+                    .retain(|kept| keep_from.is_none_or(|from| kept.acknowledged_at >= from));
+                if !keep_none {
+                    s.sent.extend(done.into_iter().map(|mutation| Sent {
+                        acknowledged_at: now,
+                        mutation,
+                    }));
+                }
                 s.clock.observe(&response.server_hlc, physical_now_ms());
                 for r in &response.receipts {
                     if r.status == ReceiptStatus::Rejected {
@@ -271,8 +296,30 @@ impl SyncClient {
         Ok(all)
     }
 
+    /// After the server was restored from a backup: asks it which seq it expects (a push of
+    /// no mutations) and queues again the kept copies of what it lost since, in front of the
+    /// outbox. A phone with nothing to push learns of the restore only this way.
+    async fn queue_lost(&mut self) -> Result<(), ClientError> {
+        let request = PushRequest::<Mutation> {
+            device_id: self.config.device_id,
+            sent_at: Some(chrono::Utc::now()),
+            mutations: Vec::new(),
+        };
+        let expected = match self.transport.push(&request).await? {
+            Response::Ok(answer) => answer.next_seq,
+            Response::Refused(status, body) => return Err(ClientError::Refused { status, body }),
+        };
+        let state = self.state.get();
+        let first = state.outbox.first().map_or(state.next_seq, |m| m.seq);
+        if expected < first && !self.state.update(|s| send_again(s, expected, first))? {
+            return Err(ClientError::Gap { expected, first });
+        }
+        Ok(())
+    }
+
     /// Pulls until the server has nothing more. A `reset` answer pushes the outbox first, then
-    /// drops the local copies and starts over from the given cursor. Returns changes applied.
+    /// drops the local copies and starts over from the given cursor; after a restore of the
+    /// server, what it lost is queued again first. Returns changes applied.
     pub async fn pull(&mut self) -> Result<usize, ClientError> {
         let mut applied = 0;
         loop {
@@ -287,7 +334,10 @@ impl SyncClient {
                     return Err(ClientError::Refused { status, body });
                 }
             };
-            if page.reset.is_some() {
+            if let Some(reason) = page.reset {
+                if reason == ResetReason::ServerRestored {
+                    self.queue_lost().await?;
+                }
                 self.push().await?;
                 self.state.update(|s| {
                     s.households.clear();
@@ -331,4 +381,26 @@ impl SyncClient {
     pub fn conflicts(&self) -> &[ConflictNote] {
         &self.state.get().conflicts
     }
+}
+
+/// Moves the kept copies of `expected..first` back to the front of the outbox; false (and
+/// nothing moved) unless every one of them is kept.
+fn send_again(state: &mut ClientState, expected: u64, first: u64) -> bool {
+    let wanted = |m: &Mutation| (expected..first).contains(&m.seq);
+    let mut again: Vec<Mutation> = state
+        .sent
+        .iter()
+        .map(|kept| &kept.mutation)
+        .filter(|m| wanted(m))
+        .cloned()
+        .collect();
+    again.sort_by_key(|m| m.seq);
+    again.dedup_by_key(|m| m.seq);
+    if u64::try_from(again.len()).ok() != Some(first - expected) {
+        return false;
+    }
+    state.sent.retain(|kept| !wanted(&kept.mutation));
+    again.append(&mut state.outbox);
+    state.outbox = again;
+    true
 }

@@ -5,6 +5,7 @@ use std::fs;
 use std::io::Write;
 use std::path::PathBuf;
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -31,6 +32,19 @@ pub struct ClientState {
     /// Photos the server still waits for (SHA-256), as of the last pull: upload these.
     #[serde(default)]
     pub missing_photos: Vec<String>,
+    /// Mutations the server acknowledged, kept for `ClientConfig::keep_sent` in seq order: a
+    /// server restored from a backup asks for them again (`sequence_gap`).
+    #[serde(default)]
+    pub sent: Vec<Sent>,
+}
+
+/// An acknowledged mutation, kept.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sent {
+    /// When the server acknowledged it.
+    pub acknowledged_at: DateTime<Utc>,
+    /// The mutation as it was sent.
+    pub mutation: Mutation,
 }
 
 /// The state with the file it lives in.
@@ -54,6 +68,7 @@ impl Stored {
                 rejected: Vec::new(),
                 conflicts: Vec::new(),
                 missing_photos: Vec::new(),
+                sent: Vec::new(),
             },
             Err(e) => return Err(e),
         };

@@ -46,6 +46,10 @@ pub enum ResetReason {
     /// The cursor points before the oldest change the server still keeps (reserved: the log
     /// is not pruned yet).
     CursorExpired,
+    /// The server's data was restored from a backup since the cursor was issued: its log
+    /// position names other changes now. Push the outbox first: the server answers
+    /// `sequence_gap` for mutations it lost, and the phone sends them again (§4).
+    ServerRestored,
 }
 
 /// One entry of the pull log.

@@ -8,7 +8,10 @@ use ekemiskinan::backup::{self, Embedded};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use secrecy::SecretString;
+use serde_json::json;
 use sha2::{Digest, Sha256};
+use sync_protocol::client::{ClientConfig, ClientError, SyncClient};
+use sync_protocol::v1::{HouseholdSnapshot, Op, UpdateHousehold};
 use tests::fixtures::{self, KEC_MALANGKE, PATTIMANG};
 use tests::{Backend, TestApp, images};
 use uuid::Uuid;
@@ -181,4 +184,103 @@ fn the_backup_of_a_postgres_store_says_what_to_run_instead() {
     let refused = Embedded::of(&config).expect_err("not embedded");
     let message = refused.to_string();
     assert!(message.contains("pg_dump"), "{message}");
+}
+
+/// A phone that synced after the backup was taken: the restored server lost what it
+/// acknowledged since, and the phone's cursor names a log position that no longer means what
+/// it did. One phone has an edit waiting, one has nothing to send: both send again the
+/// mutations they keep, start their copy over, and end with the server holding all their
+/// work. A phone that no longer keeps them is told of the gap instead of going on.
+#[tokio::test]
+async fn phones_send_again_what_a_restored_server_lost_and_pull_afresh() {
+    let mut app = TestApp::spawn_on(Backend::Sqlite).await;
+    let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let supervisor = app.user("supervisor", &[KEC_MALANGKE]).await;
+    let mut rng = StdRng::seed_from_u64(23);
+    let mut survey = |phone: &mut SyncClient| {
+        let (household, ops) = fixtures::survey(PATTIMANG, 1, &mut rng);
+        for op in ops {
+            phone.enqueue(op).unwrap();
+        }
+        household
+    };
+    let (mut busy, mut idle) = (app.client(&worker), app.client(&worker));
+    let device = Uuid::new_v4();
+    let mut forgetful =
+        ClientConfig::new(&app.base_url, &worker.token, device, app.state_file(device));
+    forgetful.keep_sent = Duration::ZERO;
+    let mut forgetful = SyncClient::open(forgetful).unwrap();
+    let before = survey(&mut busy);
+    for phone in [&mut busy, &mut idle, &mut forgetful] {
+        phone.sync().await.unwrap();
+    }
+    let store = Embedded::of(&app.config).expect("the embedded store");
+    let target = tempfile::tempdir().unwrap();
+    let dir = target.path().join("cadangan");
+    backup::backup(&app.db, &store, &dir).await.expect("backup");
+
+    // After the backup: each phone surveys and syncs; the busy one also edits the first.
+    let lost = [survey(&mut busy), survey(&mut idle), survey(&mut forgetful)];
+    busy.enqueue(roof(&busy, before, 9)).unwrap();
+    for phone in [&mut busy, &mut idle, &mut forgetful] {
+        phone.sync().await.unwrap();
+    }
+
+    app.trigger_shutdown();
+    app.take_server().unwrap().await.unwrap().unwrap();
+    backup::restore(&store, &dir).await.expect("restore");
+    app.restart().await;
+    let household = |id: Uuid| {
+        let app = &app;
+        let token = supervisor.token.clone();
+        async move { app.get(&format!("/v1/households/{id}"), &token).await }
+    };
+    for id in lost {
+        assert_eq!(household(id).await.status(), 404, "lost with the restore");
+    }
+
+    let mut busy = app.device(&worker, busy.device_id());
+    let mut idle = app.device(&worker, idle.device_id());
+    let mut forgetful = app.device(&worker, forgetful.device_id());
+    let edit = roof(&busy, lost[0], 3);
+    busy.enqueue(edit).unwrap();
+    busy.sync().await.expect("the busy phone syncs");
+    idle.sync().await.expect("the idle phone syncs");
+    for (phone, id) in [(&busy, lost[0]), (&idle, lost[1])] {
+        assert_eq!(phone.pending(), 0);
+        let answer = household(id).await;
+        assert_eq!(answer.status(), 200, "{id} sent again");
+        let on_server: HouseholdSnapshot = answer.json().await.unwrap();
+        assert_eq!(
+            phone.server_copy(id),
+            Some(&on_server),
+            "the phone's copy pulled afresh"
+        );
+    }
+    let first: HouseholdSnapshot = household(before).await.json().await.unwrap();
+    assert_eq!(first.fields["jenis_atap"], json!(9), "the edit sent again");
+    let second: HouseholdSnapshot = household(lost[0]).await.json().await.unwrap();
+    assert_eq!(
+        second.fields["jenis_atap"],
+        json!(3),
+        "the edit after the restore"
+    );
+
+    let refused = forgetful.sync().await;
+    assert!(
+        matches!(refused, Err(ClientError::Gap { .. })),
+        "{refused:?}"
+    );
+    assert_eq!(household(lost[2]).await.status(), 404);
+}
+
+/// An edit of the roof on the household as the phone last pulled it.
+fn roof(phone: &SyncClient, household: Uuid, value: i64) -> Op {
+    Op::UpdateHousehold(UpdateHousehold {
+        household_id: household,
+        base_version: phone.base_version(household),
+        fields: [("jenis_atap".to_owned(), json!(value))]
+            .into_iter()
+            .collect(),
+    })
 }

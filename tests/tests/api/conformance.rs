@@ -22,7 +22,14 @@ use uuid::Uuid;
 struct Conversation {
     about: String,
     device_id: Uuid,
+    /// Whether the phone keeps the mutations the server acknowledged (it does unless told).
+    #[serde(default = "keeps")]
+    keeps_sent: bool,
     steps: Vec<Value>,
+}
+
+fn keeps() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -242,6 +249,9 @@ async fn run(name: &str, conversation: Conversation) {
     config.max_attempts = 4;
     config.backoff = Duration::from_millis(1);
     config.max_backoff = Duration::from_millis(10);
+    if !conversation.keeps_sent {
+        config.keep_sent = Duration::ZERO;
+    }
     let mut client = SyncClient::open(config).unwrap();
 
     for (i, step) in conversation.steps.iter().enumerate() {

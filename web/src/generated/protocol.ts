@@ -448,7 +448,7 @@ missing_photos?: Array<string>, };
 /**
  * Why a pull answers `reset`.
  */
-export type ResetReason = "scope_changed" | "cursor_expired";
+export type ResetReason = "scope_changed" | "cursor_expired" | "server_restored";
 
 /**
  * One entry of the pull log.

@@ -80,6 +80,19 @@ export interface ConflictSeen {
   at: string;
 }
 
+/** A mutation the server acknowledged, kept for `KEEP_SENT_MS`: a server restored from a
+ * backup asks for it again (PROTOCOL.md §4, "After a restore"). */
+export interface Sent {
+  seq: number;
+  /** When the server acknowledged it (ms since the epoch). */
+  at: number;
+  mutation: Mutation;
+}
+
+/** How long acknowledged mutations are kept: a restore from a backup up to this old loses
+ * nothing that this phone sent. */
+export const KEEP_SENT_MS = 14 * 24 * 60 * 60 * 1000;
+
 /** A mutation the server refused, with what was sent. */
 export interface Rejected {
   seq: number;
@@ -122,16 +135,21 @@ interface Schema extends DBSchema {
   rejections: { key: number; value: Rejected };
   photos: { key: string; value: PhotoFile };
   conflicts: { key: string; value: ConflictSeen };
+  sent: { key: number; value: Sent };
 }
 
 const NAME = "ekemiskinan-lapangan";
 
 export class Store {
-  private constructor(private readonly db: IDBPDatabase<Schema>) {}
+  private constructor(
+    private readonly db: IDBPDatabase<Schema>,
+    /** How long acknowledged mutations are kept; 0 keeps none. */
+    private readonly keepSentMs: number,
+  ) {}
 
-  static async open(name = NAME): Promise<Store> {
+  static async open(name = NAME, keepSentMs = KEEP_SENT_MS): Promise<Store> {
     let opened: IDBPDatabase<Schema> | null = null;
-    const db = await openDB<Schema>(name, 4, {
+    const db = await openDB<Schema>(name, 5, {
       // A newer app (another tab, after an update) needs a newer database: this tab closes its
       // own and starts again as the newer app.
       blocking() {
@@ -151,10 +169,11 @@ export class Store {
         }
         if (from < 3) db.createObjectStore("photos", { keyPath: "sha256" });
         if (from < 4) db.createObjectStore("conflicts", { keyPath: "conflict_id" });
+        if (from < 5) db.createObjectStore("sent", { keyPath: "seq" });
       },
     });
     opened = db;
-    return new Store(db);
+    return new Store(db, keepSentMs);
   }
 
   private async get<K extends keyof Meta>(key: K): Promise<Meta[K] | undefined> {
@@ -205,7 +224,7 @@ export class Store {
    * previous user's outbox or drafts hold work: it would be sent under the wrong name or lost. */
   async signIn(answer: LoginResponse): Promise<"ok" | "other_user_has_work"> {
     const tx = this.db.transaction(
-      ["meta", "households", "outbox", "drafts", "rejections", "conflicts", "photos"],
+      ["meta", "households", "outbox", "drafts", "rejections", "conflicts", "photos", "sent"],
       "readwrite",
     );
     const meta = tx.objectStore("meta");
@@ -228,6 +247,7 @@ export class Store {
       await tx.objectStore("rejections").clear();
       await tx.objectStore("conflicts").clear();
       await tx.objectStore("photos").clear();
+      await tx.objectStore("sent").clear();
       await meta.delete("cursor");
       await meta.delete("pulled_at");
       await meta.delete("desa");
@@ -387,11 +407,51 @@ export class Store {
     return this.db.getAll("outbox");
   }
 
-  /** After a push: drops every mutation up to `acked`, keeps the refused ones to show, moves
-   * the clock past the server's — in one transaction. */
+  /** The seq of the first mutation not yet acknowledged (the next one when none waits). */
+  async firstUnsent(): Promise<number> {
+    const first = (await this.db.transaction("outbox").store.openCursor())?.value.seq;
+    return first ?? ((await this.get("next_seq")) as number | undefined) ?? 1;
+  }
+
+  /** Puts the kept copies of the mutations `expected` … `first - 1` back in the outbox, in
+   * front of what waits there, in one transaction; false (and nothing moved) unless every one
+   * of them is kept. */
+  async sendAgain(expected: number, first: number): Promise<boolean> {
+    const tx = this.db.transaction(["sent", "outbox"], "readwrite");
+    const range = IDBKeyRange.bound(expected, first - 1);
+    const kept = await tx.objectStore("sent").getAll(range);
+    if (kept.length !== first - expected) {
+      await tx.done;
+      return false;
+    }
+    for (const { mutation } of kept) await tx.objectStore("outbox").put(mutation);
+    await tx.objectStore("sent").delete(range);
+    await tx.done;
+    return true;
+  }
+
+  /** How many acknowledged mutations are kept. */
+  sentCount(): Promise<number> {
+    return this.db.count("sent");
+  }
+
+  /** After a push: moves every mutation up to `acked` from the outbox to the kept copies
+   * (dropping copies older than the store keeps them), keeps the refused ones to show, moves the
+   * clock past the server's — in one transaction. */
   async acknowledge(acked: number, receipts: Receipt[], server: Hlc, at: string): Promise<void> {
-    const tx = this.db.transaction(["meta", "outbox", "rejections", "conflicts"], "readwrite");
+    const tx = this.db.transaction(["meta", "outbox", "rejections", "conflicts", "sent"], "readwrite");
     const outbox = tx.objectStore("outbox");
+    const sent = tx.objectStore("sent");
+    const now = Date.now();
+    // Kept copies are in seq order, so in the order they were acknowledged.
+    for (let old = await sent.openCursor(); old && old.value.at < now - this.keepSentMs; old = await old.continue()) {
+      await old.delete();
+    }
+    if (this.keepSentMs > 0) {
+      for (const mutation of await outbox.getAll(IDBKeyRange.upperBound(acked))) {
+        await sent.put({ seq: mutation.seq, at: now, mutation });
+      }
+    }
     for (const receipt of receipts) {
       for (const note of receipt.conflicts ?? []) {
         const household_id = receipt.household_id ?? "";

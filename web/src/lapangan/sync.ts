@@ -12,8 +12,10 @@ export type SyncApi = Pick<Api, "push" | "pull">;
 /** Mutations sent per push. */
 const BATCH = 100;
 
-/** The server expects an earlier seq than the outbox holds: mutations the server never got
- * are gone from the phone. Nothing can be sent until someone looks (PROTOCOL.md §4). */
+/** The server expects an earlier seq than the outbox holds, and the phone no longer keeps the
+ * mutations in between: the server was restored from a backup older than the phone keeps what
+ * it sent (`KEEP_SENT_MS`), or the phone's data was lost. Nothing can be sent until someone
+ * looks (PROTOCOL.md §4). */
 export class SequenceGap extends Error {
   constructor(
     readonly expected: number,
@@ -49,7 +51,11 @@ export async function push(api: SyncApi, store: Store): Promise<Pushed> {
       response = await api.push({ device_id: device, sent_at: new Date().toISOString(), mutations });
     } catch (error) {
       if (error instanceof ApiError && error.body?.code === "sequence_gap") {
-        throw new SequenceGap(error.body.expected_seq ?? 0, first);
+        // A server restored from a backup lost what it acknowledged since: send it again from
+        // the kept copies, then the outbox after it.
+        const expected = error.body.expected_seq ?? 0;
+        if (expected < first && (await store.sendAgain(expected, first))) continue;
+        throw new SequenceGap(expected, first);
       }
       throw error;
     }
@@ -58,6 +64,18 @@ export async function push(api: SyncApi, store: Store): Promise<Pushed> {
     await store.acknowledge(acked, response.receipts, response.server_hlc, response.server_time);
     result.answered += response.receipts.length;
     result.rejected += response.receipts.filter((r) => r.status === "rejected").length;
+  }
+}
+
+/** After the server was restored from a backup: asks it which seq it expects (a push of no
+ * mutations) and puts the kept copies of what it lost since back in the outbox. A phone with
+ * nothing to send learns of the restore only this way. */
+export async function queueLost(api: SyncApi, store: Store): Promise<void> {
+  const device = await store.deviceId();
+  const answer = await api.push({ device_id: device, sent_at: new Date().toISOString(), mutations: [] });
+  const first = await store.firstUnsent();
+  if (answer.next_seq < first && !(await store.sendAgain(answer.next_seq, first))) {
+    throw new SequenceGap(answer.next_seq, first);
   }
 }
 
@@ -78,7 +96,8 @@ export interface Pulled {
  * Pulls every page after the stored cursor, each applied with its cursor in one transaction
  * (a crash between pages neither skips nor repeats a change). On a reset, `beforeReset` runs
  * first (the outbox is pushed before the copy is dropped, so a reset never loses unsent
- * work); a second reset in the same pull is an error, not a loop.
+ * work), after what a restored server lost is queued again; a second reset in the same pull
+ * is an error, not a loop.
  */
 export async function pull(
   api: SyncApi,
@@ -91,6 +110,7 @@ export async function pull(
     const page = await api.pull(cursor, options.limit);
     if (page.reset) {
       if (result.reset) throw new Error(`the server asked for a second reset (${page.reset})`);
+      if (page.reset === "server_restored") await queueLost(api, store);
       await options.beforeReset?.();
       await store.reset(page.cursor);
       result.reset = true;
