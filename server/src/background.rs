@@ -2,7 +2,8 @@
 //! sweep that removes expired uploads and gives up photos whose analysis keeps stopping a
 //! worker, a retry that stores uploads interrupted by the object store, a check that reloads
 //! area boundaries after an import, the counts kept per desa (map cells, indicator tallies),
-//! and the data-quality checks of recorded visits.
+//! the search of the photo store for photos a restored database forgot, and the data-quality
+//! checks of recorded visits.
 
 use std::time::Duration;
 
@@ -11,6 +12,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tracing::{debug, info, warn};
 
+use crate::photos::adopt;
 use crate::photos::pipeline::Pipeline;
 use crate::photos::uploads::{finish_interrupted, sweep_expired};
 use crate::quality::Checker;
@@ -48,6 +50,12 @@ pub fn spawn(state: &AppState, stop: &watch::Receiver<bool>) -> Vec<JoinHandle<(
     tasks.push(tokio::spawn(reload_boundaries(state.clone(), stop.clone())));
     tasks.push(tokio::spawn(finish_uploads(state.clone(), stop.clone())));
     tasks.push(tokio::spawn(keep_tallies(state.db.clone(), stop.clone())));
+    tasks.push(tokio::spawn(adopt::run(
+        state.db.clone(),
+        state.blobs.clone(),
+        state.photos.clone(),
+        stop.clone(),
+    )));
     if state.config.flags.run_checks {
         let checker = Checker {
             db: state.db.clone(),

@@ -81,5 +81,11 @@ pub async fn pull(
     let cursor = params.cursor.as_deref();
     let page = pull::pull(&app.db, &app.clock, &user.actor, cursor, limit, wait).await?;
     app.metrics.pulled(page.changes.len());
+    // After a restore, the store may hold photos the database forgot (`photos::adopt`).
+    if !page.missing_photos.is_empty() {
+        app.photos
+            .awaited
+            .suspect(user.actor.id, &page.missing_photos);
+    }
     Ok(Json(page))
 }

@@ -4,6 +4,7 @@
 //! visits through their hash. A visit may name a photo before it arrives; it is `pending`
 //! until the upload completes.
 
+pub mod adopt;
 pub mod analysis;
 pub mod partial;
 pub mod pipeline;
@@ -65,6 +66,8 @@ pub struct PhotoRuntime {
     writing: Claims,
     /// Where the bytes of uploads in progress are kept.
     pub partials: Partials,
+    /// Photos that visits name and the database does not know, to look for in the store.
+    pub awaited: adopt::Awaited,
 }
 
 /// A set of uploads some work holds, each until its [`Claim`] is dropped.
@@ -125,6 +128,7 @@ impl PhotoRuntime {
             completing: Claims::default(),
             writing: Claims::default(),
             partials: Partials::new(partial_dir),
+            awaited: adopt::Awaited::default(),
         }
     }
 

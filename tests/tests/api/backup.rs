@@ -284,3 +284,56 @@ fn roof(phone: &SyncClient, household: Uuid, value: i64) -> Op {
             .collect(),
     })
 }
+
+/// A photo uploaded after the backup is still in the photo directory (a restore copies the
+/// backup's photos into it), but the restored database forgot it and the phone dropped its
+/// copy once the server had it. When the phone sends the visit again, the server finds the
+/// file in its store and records the photo again: nothing waits for a photo no phone has.
+#[tokio::test]
+async fn a_photo_the_store_kept_is_recorded_again_when_its_visit_comes_back() {
+    let mut app = TestApp::spawn_on(Backend::Sqlite).await;
+    let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let mut phone = app.client(&worker);
+    phone.sync().await.unwrap();
+    let store = Embedded::of(&app.config).expect("the embedded store");
+    let target = tempfile::tempdir().unwrap();
+    let dir = target.path().join("cadangan");
+    backup::backup(&app.db, &store, &dir).await.expect("backup");
+
+    let photo = images::jpeg(64, 48, 7, None, 80);
+    let sha = hex::encode(Sha256::digest(&photo));
+    let (_, mut ops) = fixtures::survey(PATTIMANG, 1, &mut StdRng::seed_from_u64(29));
+    for op in &mut ops {
+        if let Op::RecordVisit(visit) = op {
+            visit.photos.truncate(1);
+            visit.photos[0].sha256.clone_from(&sha);
+        }
+    }
+    for op in ops {
+        phone.enqueue(op).unwrap();
+    }
+    phone.sync().await.unwrap();
+    upload(&app, &worker, &photo, &sha).await;
+    let stored = format!("/v1/photos/{sha}");
+    assert_eq!(app.get(&stored, &worker.token).await.status(), 200);
+
+    app.trigger_shutdown();
+    app.take_server().unwrap().await.unwrap().unwrap();
+    backup::restore(&store, &dir).await.expect("restore");
+    app.restart().await;
+    assert_eq!(app.get(&stored, &worker.token).await.status(), 404);
+
+    let mut phone = app.device(&worker, phone.device_id());
+    phone.sync().await.expect("the phone syncs");
+    assert_eq!(phone.state().missing_photos, std::slice::from_ref(&sha));
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while app.get(&stored, &worker.token).await.status() != 200 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the photo is recorded again"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    phone.sync().await.unwrap();
+    assert!(phone.state().missing_photos.is_empty());
+}
