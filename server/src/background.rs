@@ -106,7 +106,10 @@ async fn finish_uploads(state: AppState, mut stop: watch::Receiver<bool>) {
             finish_interrupted(&state.db, state.blobs.as_ref(), &state.photos, Utc::now()).await;
         match finished {
             Ok(0) => {}
-            Ok(finished) => info!(finished, "uploads interrupted by the object store stored"),
+            Ok(finished) => {
+                state.metrics.stored_later(finished);
+                info!(finished, "uploads interrupted by the object store stored");
+            }
             Err(e) => warn!(error = %e, "interrupted uploads wait for the object store"),
         }
     }

@@ -14,6 +14,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use bytes::Bytes;
 use futures::future::BoxFuture;
+use futures::{StreamExt, TryStreamExt};
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -55,7 +56,8 @@ pub struct AnalysisLabels {
 /// An object-store operation that failed, and how.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct StoreErrorLabels {
-    /// `put_file`, `put`, `exists`, `get`, `open`, `delete` or `check`.
+    /// `put_file`, `put`, `exists`, `get`, `open`, `read` (a read that broke off after it
+    /// began), `delete` or `check`.
     pub operation: String,
     /// `unavailable`, `refused`, `io` or `invalid_key`.
     pub kind: String,
@@ -154,7 +156,7 @@ impl Default for Metrics {
         let uploads_completed = Counter::default();
         registry.register(
             "uploads_completed",
-            "Uploads whose last chunk arrived and whose photo was stored with it",
+            "Uploads whose photo was stored (at their last chunk, or later by the server)",
             uploads_completed.clone(),
         );
         let analyses = Family::<AnalysisLabels, Histogram, fn() -> Histogram>::new_with_constructor(
@@ -227,12 +229,19 @@ impl Metrics {
         self.pulled_changes.inc_by(changes as u64);
     }
 
-    /// A chunk accepted with `bytes` bytes; `completed` when it was the last.
+    /// A chunk accepted with `bytes` bytes; `completed` when the upload's photo was stored
+    /// with it.
     pub fn uploaded(&self, bytes: u64, completed: bool) {
         self.upload_bytes.inc_by(bytes);
         if completed {
             self.uploads_completed.inc();
         }
+    }
+
+    /// Uploads whose photo the server stored by itself, after the object store failed at
+    /// their last chunk.
+    pub fn stored_later(&self, uploads: usize) {
+        self.uploads_completed.inc_by(uploads as u64);
     }
 
     /// A photo analysed in `took`, ending in `state`.
@@ -345,22 +354,26 @@ impl ObservedStore {
 
     fn counted<T>(&self, operation: &str, result: Result<T, BlobError>) -> Result<T, BlobError> {
         if let Err(e) = &result {
-            let kind = match e {
-                BlobError::Unavailable(_) => "unavailable",
-                BlobError::Refused(_) => "refused",
-                BlobError::Io(_) => "io",
-                BlobError::InvalidKey(_) => "invalid_key",
-            };
-            self.metrics
-                .store_errors
-                .get_or_create(&StoreErrorLabels {
-                    operation: operation.to_owned(),
-                    kind: kind.to_owned(),
-                })
-                .inc();
+            count_store_error(&self.metrics, operation, e);
         }
         result
     }
+}
+
+fn count_store_error(metrics: &Metrics, operation: &str, error: &BlobError) {
+    let kind = match error {
+        BlobError::Unavailable(_) => "unavailable",
+        BlobError::Refused(_) => "refused",
+        BlobError::Io(_) => "io",
+        BlobError::InvalidKey(_) => "invalid_key",
+    };
+    metrics
+        .store_errors
+        .get_or_create(&StoreErrorLabels {
+            operation: operation.to_owned(),
+            kind: kind.to_owned(),
+        })
+        .inc();
 }
 
 impl BlobStore for ObservedStore {
@@ -385,7 +398,18 @@ impl BlobStore for ObservedStore {
     }
 
     fn open<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<BlobReader>, BlobError>> {
-        Box::pin(async move { self.counted("open", self.inner.open(key).await) })
+        Box::pin(async move {
+            let reader = self.counted("open", self.inner.open(key).await)?;
+            // A read that fails after it began counts too (`read`).
+            Ok(reader.map(|BlobReader { len, chunks }| {
+                let metrics = self.metrics.clone();
+                let chunks = chunks.inspect_err(move |e| count_store_error(&metrics, "read", e));
+                BlobReader {
+                    len,
+                    chunks: chunks.boxed(),
+                }
+            }))
+        })
     }
 
     fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<(), BlobError>> {
@@ -394,5 +418,72 @@ impl BlobStore for ObservedStore {
 
     fn check(&self) -> BoxFuture<'_, Result<(), BlobError>> {
         Box::pin(async move { self.counted("check", self.inner.check().await) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A store whose one object breaks off after its first chunk; nothing else is asked of it.
+    #[derive(Debug)]
+    struct BreaksOff;
+
+    impl BlobStore for BreaksOff {
+        fn put_file<'a>(&'a self, _: &'a str, _: &'a Path) -> BoxFuture<'a, Result<(), BlobError>> {
+            unreachable!("only read")
+        }
+
+        fn put<'a>(&'a self, _: &'a str, _: Bytes) -> BoxFuture<'a, Result<(), BlobError>> {
+            unreachable!("only read")
+        }
+
+        fn exists<'a>(&'a self, _: &'a str) -> BoxFuture<'a, Result<bool, BlobError>> {
+            unreachable!("only read")
+        }
+
+        fn get<'a>(&'a self, _: &'a str) -> BoxFuture<'a, Result<Option<Bytes>, BlobError>> {
+            unreachable!("only read")
+        }
+
+        fn open<'a>(&'a self, _: &'a str) -> BoxFuture<'a, Result<Option<BlobReader>, BlobError>> {
+            let chunks = futures::stream::iter([
+                Ok(Bytes::from_static(b"abc")),
+                Err(BlobError::Unavailable("connection reset".to_owned())),
+            ]);
+            Box::pin(async move {
+                Ok(Some(BlobReader {
+                    len: 6,
+                    chunks: chunks.boxed(),
+                }))
+            })
+        }
+
+        fn delete<'a>(&'a self, _: &'a str) -> BoxFuture<'a, Result<(), BlobError>> {
+            unreachable!("only read")
+        }
+
+        fn check(&self) -> BoxFuture<'_, Result<(), BlobError>> {
+            unreachable!("only read")
+        }
+    }
+
+    #[tokio::test]
+    async fn a_read_that_breaks_off_after_it_began_counts_as_an_object_store_error() {
+        let metrics = Arc::new(Metrics::default());
+        let store = ObservedStore::new(Arc::new(BreaksOff), metrics.clone());
+        let reader = store.open("sha256/abc").await.unwrap().unwrap();
+        let read: Vec<_> = reader.chunks.collect().await;
+        assert!(read[0].is_ok() && read[1].is_err());
+        let count = |operation: &str| {
+            metrics
+                .store_errors
+                .get_or_create(&StoreErrorLabels {
+                    operation: operation.to_owned(),
+                    kind: "unavailable".to_owned(),
+                })
+                .get()
+        };
+        assert_eq!((count("open"), count("read")), (0, 1));
     }
 }

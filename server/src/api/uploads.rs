@@ -352,11 +352,10 @@ pub async fn patch(
         ),
     )
     .await?;
-    // A zero-byte PATCH on a complete upload asks for its storing again: no new upload.
-    app.metrics.uploaded(
-        end.saturating_sub(offset),
-        offset < upload.length && end == upload.length,
-    );
+    // Answered at the end, the photo is stored: by this chunk, or by this zero-byte PATCH on
+    // an upload whose storing failed before.
+    app.metrics
+        .uploaded(end.saturating_sub(offset), end == upload.length);
     let mut response = StatusCode::NO_CONTENT.into_response();
     let out = response.headers_mut();
     out.insert("upload-offset", HeaderValue::from(end));

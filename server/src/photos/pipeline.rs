@@ -88,7 +88,8 @@ impl Pipeline {
         let outcome = self.process(&sha256).await;
         let state = match &outcome {
             Ok(results) => results.state.as_str(),
-            Err(_) => "retry",
+            Err(_) if attempt < self.config.max_attempts => "retry",
+            Err(_) => "failed",
         };
         self.metrics.analysed(state, started.elapsed());
         let now = Utc::now();

@@ -3,9 +3,12 @@
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use secrecy::SecretString;
+use sha2::{Digest, Sha256};
 use sync_protocol::v1::{Op, UpdateHousehold};
 use tests::fixtures::{self, KEC_MALANGKE, PATTIMANG};
-use tests::{Backend, TestApp};
+use tests::{Backend, TestApp, images};
+
+use crate::uploads::{create, location, patch};
 
 const TOKEN: &str = "token-pemantauan-0123456789abcdef";
 
@@ -142,6 +145,45 @@ async fn object_store_failures_are_counted() {
             r#"ekemiskinan_object_store_errors_total{operation="check",kind="io"}"#
         ),
         Some(1.0),
+        "{text}"
+    );
+}
+
+/// An upload counts as completed when its photo is stored: here not at its last chunk (the
+/// photo directory cannot be written then) but at the zero-byte `PATCH` that stores it once
+/// the directory is back. The failed write is counted as an object-store error.
+#[tokio::test]
+async fn an_upload_stored_after_its_last_chunk_failed_counts_as_completed() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |c| {
+        c.metrics.token = Some(SecretString::from(TOKEN));
+    })
+    .await;
+    let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let photo = images::jpeg(64, 48, 3, None, 80);
+    let sha = hex::encode(Sha256::digest(&photo));
+    let at = location(&create(&app, &worker, photo.len(), &sha).await);
+    let objects = &app.config.storage.path;
+    std::fs::remove_dir_all(objects).unwrap();
+    std::fs::write(objects, b"not a directory").unwrap();
+    let last = patch(&app, &worker, &at, 0, &photo).await;
+    assert!(last.status().is_server_error(), "{}", last.status());
+    std::fs::remove_file(objects).unwrap();
+    // The directory as the server made it at start, with the folder it writes files in first.
+    std::fs::create_dir_all(objects.join(".tmp")).unwrap();
+    let stored = patch(&app, &worker, &at, photo.len(), &[]).await;
+    assert_eq!(stored.status(), 204);
+
+    let text = scrape(&app, Some(TOKEN)).await.text().await.unwrap();
+    assert_eq!(
+        sample(&text, "ekemiskinan_uploads_completed_total"),
+        Some(1.0),
+        "{text}"
+    );
+    assert!(
+        sample(
+            &text,
+            r#"ekemiskinan_object_store_errors_total{operation="put_file",kind="io"}"#
+        ) >= Some(1.0),
         "{text}"
     );
 }
