@@ -5,6 +5,7 @@
 # household), and the console's household page with its photos (web/bench/konsol.bench.ts).
 #
 # bench/lapangan.sh
+# SERVER=target/debug/ekemiskinan bench/lapangan.sh   (another server build; see web_server.sh)
 #
 # Builds the release server and the seeding tool, serves on the embedded default (SQLite and a
 # local-disk store, in a temporary folder), seeds the demo region with five surveys with photos
@@ -15,12 +16,17 @@ LOG_PREFIX=bench/lapangan
 # shellcheck source=scripts/services.sh
 . scripts/services.sh
 
-cargo build --release -q -p ekemiskinan-server --bin ekemiskinan -p tests --bin e2eseed
+# With SERVER given, that build is measured as it is (the seeding tool is built if missing).
+if [ -z "${SERVER:-}" ]; then
+    cargo build --release -q -p ekemiskinan-server --bin ekemiskinan -p tests --bin e2eseed
+elif [ ! -x target/release/e2eseed ]; then
+    cargo build --release -q -p tests --bin e2eseed
+fi
 # shellcheck source=bench/web_server.sh
 . bench/web_server.sh
 port=$(free_port)
 password="kata-sandi-bench-$$"
-(cd "$BENCH_WORK" && echo "$password" | "$OLDPWD/target/release/ekemiskinan" seed-demo >/dev/null)
+(cd "$BENCH_WORK" && echo "$password" | "$BENCH_SERVER_BIN" seed-demo >/dev/null)
 bench_serve "$port"
 target/release/e2eseed --url "http://127.0.0.1:$port" --password "$password" \
     --out "$BENCH_WORK/seed.json" >/dev/null

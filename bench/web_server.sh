@@ -13,15 +13,19 @@ trap bench_stop EXIT
 (cd web && { [ -d node_modules ] || npm ci --no-audit --no-fund; })
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); release build; Chromium $(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}')"
 
-# bench_serve PORT [ENV=VALUE...]: the release server in $BENCH_WORK (its default store lives
-# there), with the environment given, until it answers /readyz.
+# The server measured: the release build, or SERVER=path for another (a debug build serves
+# web/dist from the disk, so two builds of the web apps can be compared on one server).
+BENCH_SERVER_BIN=$(realpath -m "${SERVER:-target/release/ekemiskinan}")
+
+# bench_serve PORT [ENV=VALUE...]: the server in $BENCH_WORK (its default store lives there),
+# with the environment given, until it answers /readyz.
 bench_serve() {
-    local port=$1 root=$PWD
+    local port=$1
     shift
     (
         cd "$BENCH_WORK"
         exec env "$@" EKEMISKINAN__SERVER__BIND="127.0.0.1:$port" EKEMISKINAN__LOG__FILTER=warn \
-            "$root/target/release/ekemiskinan" serve >"$BENCH_WORK/server.log" 2>&1
+            "$BENCH_SERVER_BIN" serve >"$BENCH_WORK/server.log" 2>&1
     ) &
     BENCH_SERVER_PID=$!
     for _ in $(seq 300); do
