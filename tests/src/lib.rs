@@ -405,6 +405,15 @@ impl TestApp {
         SyncClient::open(config).expect("open client")
     }
 
+    /// The photo the object store holds under its hash, byte for byte.
+    pub async fn stored_photo(&self, sha256: &str) -> Option<bytes::Bytes> {
+        self.state
+            .blobs
+            .get(&format!("sha256/{sha256}"))
+            .await
+            .expect("the object store answers")
+    }
+
     /// Where a device's client state lives.
     #[must_use]
     pub fn state_file(&self, device: Uuid) -> PathBuf {

@@ -99,11 +99,8 @@ async fn a_backup_taken_under_load_restores_every_acknowledged_survey_and_photo(
     }
     for (sha, photo) in &before.photos {
         let stored = restored
-            .state
-            .blobs
-            .get(&format!("sha256/{sha}"))
+            .stored_photo(sha)
             .await
-            .unwrap()
             .unwrap_or_else(|| panic!("photo {sha} restored"));
         assert_eq!(&stored[..], &photo[..]);
     }

@@ -234,13 +234,7 @@ async fn a_photo_sent_in_small_chunks_resumes_after_a_restart_and_is_stored_once
         .await
         .unwrap();
     assert_eq!(stored["size"], bytes.len());
-    let object = app
-        .state
-        .blobs
-        .get(&format!("sha256/{sha}"))
-        .await
-        .unwrap()
-        .expect("stored");
+    let object = app.stored_photo(&sha).await.expect("stored");
     assert!(
         object == bytes,
         "the stored object is the photo, byte for byte"
@@ -392,13 +386,7 @@ async fn a_file_without_its_declared_hash_is_discarded_and_not_stored(backend: B
         "the upload is discarded"
     );
     assert_eq!(app.count("photo").await, 0);
-    assert!(
-        !app.state
-            .blobs
-            .exists(&format!("sha256/{sha}"))
-            .await
-            .unwrap()
-    );
+    assert!(app.stored_photo(&sha).await.is_none());
     let after = patch(&app, &user, &at, 0, &lie).await;
     assert_eq!(
         after.status(),
@@ -637,11 +625,8 @@ async fn uploads_interrupted_by_a_stopped_object_store_complete_after_it_returns
     );
     for (bytes, sha) in &photos {
         let object = app
-            .state
-            .blobs
-            .get(&format!("sha256/{sha}"))
+            .stored_photo(sha)
             .await
-            .unwrap()
             .expect("stored after Garage returned");
         assert!(object == *bytes, "byte for byte");
         let exists = app.get(&format!("/v1/photos/{sha}"), &user.token).await;
@@ -649,12 +634,7 @@ async fn uploads_interrupted_by_a_stopped_object_store_complete_after_it_returns
     }
     assert_eq!(app.count("photo").await, 5);
     assert_eq!(app.partial_files(), 0);
-    let early_object = app
-        .state
-        .blobs
-        .get(&format!("sha256/{early_sha}"))
-        .await
-        .unwrap();
+    let early_object = app.stored_photo(&early_sha).await;
     assert!(
         early_object.is_some_and(|o| o == early),
         "what was stored before survived"
@@ -713,13 +693,7 @@ async fn bytes_written_past_the_committed_offset_are_dropped_when_the_upload_res
 
     assert_eq!(offset_of(&app, &user, &at).await, Some(CHUNK as u64));
     send_chunks(&app, &user, &at, &bytes, 1..3).await;
-    let object = app
-        .state
-        .blobs
-        .get(&format!("sha256/{sha}"))
-        .await
-        .unwrap()
-        .expect("stored");
+    let object = app.stored_photo(&sha).await.expect("stored");
     assert!(
         object == bytes,
         "the stored photo is the phone's, byte for byte"
