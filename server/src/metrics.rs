@@ -209,10 +209,7 @@ impl Metrics {
         self.pushes.inc();
         for receipt in &response.receipts {
             let outcome = match (&receipt.status, &receipt.rejection) {
-                (ReceiptStatus::Rejected, Some(rejection)) => serde_json::to_value(rejection.code)
-                    .ok()
-                    .and_then(|code| code.as_str().map(str::to_owned))
-                    .unwrap_or_else(|| "rejected".to_owned()),
+                (ReceiptStatus::Rejected, Some(rejection)) => rejection.code.as_str().to_owned(),
                 (ReceiptStatus::Rejected, None) => "rejected".to_owned(),
                 (ReceiptStatus::Applied, _) => "applied".to_owned(),
             };

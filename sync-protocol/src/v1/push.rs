@@ -574,6 +574,49 @@ pub enum RejectCode {
     FieldOwnedBySupervisor,
 }
 
+impl RejectCode {
+    /// Every code.
+    pub const ALL: [RejectCode; 15] = [
+        RejectCode::MalformedMutation,
+        RejectCode::ValidationFailed,
+        RejectCode::AreaOutOfScope,
+        RejectCode::UnknownArea,
+        RejectCode::UnknownForm,
+        RejectCode::HouseholdNotFound,
+        RejectCode::HouseholdAlreadyExists,
+        RejectCode::HouseholdDeleted,
+        RejectCode::MemberNotFound,
+        RejectCode::MemberAlreadyExists,
+        RejectCode::MemberRemoved,
+        RejectCode::FamilyNotFound,
+        RejectCode::VisitImmutable,
+        RejectCode::InvalidBaseVersion,
+        RejectCode::FieldOwnedBySupervisor,
+    ];
+
+    /// The name sent on the wire.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RejectCode::MalformedMutation => "malformed_mutation",
+            RejectCode::ValidationFailed => "validation_failed",
+            RejectCode::AreaOutOfScope => "area_out_of_scope",
+            RejectCode::UnknownArea => "unknown_area",
+            RejectCode::UnknownForm => "unknown_form",
+            RejectCode::HouseholdNotFound => "household_not_found",
+            RejectCode::HouseholdAlreadyExists => "household_already_exists",
+            RejectCode::HouseholdDeleted => "household_deleted",
+            RejectCode::MemberNotFound => "member_not_found",
+            RejectCode::MemberAlreadyExists => "member_already_exists",
+            RejectCode::MemberRemoved => "member_removed",
+            RejectCode::FamilyNotFound => "family_not_found",
+            RejectCode::VisitImmutable => "visit_immutable",
+            RejectCode::InvalidBaseVersion => "invalid_base_version",
+            RejectCode::FieldOwnedBySupervisor => "field_owned_by_supervisor",
+        }
+    }
+}
+
 /// A same-field conflict met by a mutation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -627,4 +670,17 @@ pub enum Kept {
     Yours,
     /// The value already stored (written by someone else) won.
     Theirs,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reject_code_is_named_as_the_wire_names_it() {
+        for code in RejectCode::ALL {
+            let wire = serde_json::to_value(code).expect("serializes");
+            assert_eq!(wire.as_str(), Some(code.as_str()));
+        }
+    }
 }
