@@ -48,7 +48,7 @@ mod m20261207_000030_add_change_detail;
 mod m20261207_000031_add_conflict_resolution;
 mod m20261207_000032_create_map_cell;
 mod m20261207_000033_create_desa_tally;
-mod m20261207_000034_create_store_generation;
+mod m20261207_000034_create_store_epoch;
 
 /// All migrations, in order.
 pub struct Migrator;
@@ -90,7 +90,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000031_add_conflict_resolution::Migration),
             Box::new(m20261207_000032_create_map_cell::Migration),
             Box::new(m20261207_000033_create_desa_tally::Migration),
-            Box::new(m20261207_000034_create_store_generation::Migration),
+            Box::new(m20261207_000034_create_store_epoch::Migration),
         ]
     }
 }

@@ -4,8 +4,8 @@
 //! snapshot, taken while the server runs), then the photo directory. Photos are written to the
 //! store before the database names them and never change after, so the directory copied after
 //! the snapshot holds every photo the snapshot names. `ekemiskinan restore DIR` puts a backup
-//! back, the server stopped, in the store's next generation (`store::generation`: the phones'
-//! pull cursors then start over). PostgreSQL and S3 stores have tools of their own; for them the
+//! back, the server stopped, in a new epoch of the store (`store::epoch`: the phones' pull
+//! cursors then start over). PostgreSQL and S3 stores have tools of their own; for them the
 //! commands say what to run instead (docs/deploy.md, "Backups").
 
 use std::path::{Path, PathBuf};
@@ -16,7 +16,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use secrecy::SecretString;
 
 use crate::config::{Config, DatabaseConfig, StorageKind};
-use crate::store::{self, StoreError, generation};
+use crate::store::{self, StoreError, epoch};
 
 /// The database's file in a backup directory.
 pub const DATABASE_FILE: &str = "ekemiskinan.db";
@@ -43,7 +43,7 @@ pub enum BackupError {
     /// The database refused the snapshot.
     #[error("salinan basis data gagal: {0}")]
     Database(#[from] sea_orm::DbErr),
-    /// The restored copy could not be prepared (migrated, its generation started).
+    /// The restored copy could not be prepared (migrated, its epoch started).
     #[error("menyiapkan basis data yang dipulihkan: {0}")]
     Store(#[from] StoreError),
 }
@@ -170,13 +170,22 @@ pub async fn restore(store: &Embedded, dir: &Path) -> Result<Copied, BackupError
             .await
             .map_err(io(format!("membuat {}", parent.display())))?;
     }
-    // The copy first, complete, in its next generation and on the disk: a restore cut short
-    // leaves the live database where it was.
+    // The copy first, complete, in its new epoch and on the disk: a restore cut short leaves
+    // the live database where it was. What an earlier attempt cut short left goes first: its
+    // journal must not be applied to this copy.
     let partial = PathBuf::from(format!("{}.memulihkan", store.database.display()));
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let left = PathBuf::from(format!("{}{suffix}", partial.display()));
+        if tokio::fs::try_exists(&left).await.unwrap_or(false) {
+            tokio::fs::remove_file(&left)
+                .await
+                .map_err(io(format!("menghapus {}", left.display())))?;
+        }
+    }
     tokio::fs::copy(&source, &partial)
         .await
         .map_err(io(format!("menyalin {}", source.display())))?;
-    next_generation(&partial).await?;
+    new_epoch(&partial).await?;
     let database_bytes = synced(partial.clone()).await?;
     // The live database's write-ahead log and shared memory go with it: left beside the
     // restored file, SQLite would apply them to it.
@@ -199,26 +208,32 @@ pub async fn restore(store: &Embedded, dir: &Path) -> Result<Copied, BackupError
     })
 }
 
-/// Starts the next store generation in a restored copy (migrated first: a backup made by an
+/// Starts a new epoch of the store in a restored copy (migrated first: a backup made by an
 /// earlier release lacks the newer tables), so that the phones' pull cursors, positions in
 /// the log as it was before the restore, are answered with a reset instead of being read as
-/// positions in this one. The copy is closed with its journal written back into it.
-async fn next_generation(file: &Path) -> Result<(), BackupError> {
+/// positions in this one. The copy is closed, whatever happened, with its journal written
+/// back into it.
+async fn new_epoch(file: &Path) -> Result<(), BackupError> {
     let config = DatabaseConfig {
         url: SecretString::from(format!("sqlite://{}?mode=rw", file.display())),
         max_connections: 1,
         migrate_on_start: true,
     };
     let db = store::connect(&config, Duration::from_secs(10)).await?;
-    store::migrate(&db).await?;
-    generation::advance(&db, Utc::now()).await?;
-    db.close().await?;
+    let renewed = async {
+        store::migrate(&db).await?;
+        epoch::renew(&db, Utc::now()).await
+    }
+    .await;
+    let closed = db.close().await;
+    renewed?;
+    closed?;
     let journal = PathBuf::from(format!("{}-wal", file.display()));
     if tokio::fs::try_exists(&journal).await.unwrap_or(false) {
-        return Err(BackupError::Directory(format!(
-            "{} tidak tertutup dengan bersih: ulangi pemulihan",
-            file.display()
-        )));
+        return Err(BackupError::Io {
+            what: format!("menutup {}", file.display()),
+            source: std::io::Error::other("jurnal SQLite tidak tertulis kembali ke berkasnya"),
+        });
     }
     Ok(())
 }

@@ -174,10 +174,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Restore { dir } => restore_embedded(&config, &dir).await,
         Command::MarkRestored => {
             let db = migrated_db(&config).await?;
-            let generation = store::generation::advance(&db, Utc::now()).await?;
+            store::epoch::renew(&db, Utc::now()).await?;
             println!(
-                "Basis data ditandai sebagai hasil pemulihan (generasi {generation}). Saat \
-                 tersambung, setiap ponsel mengirim ulang yang hilang dan menarik ulang datanya."
+                "Basis data ditandai sebagai hasil pemulihan. Saat tersambung, setiap ponsel \
+                 mengirim ulang yang hilang dan menarik ulang datanya."
             );
             Ok(())
         }

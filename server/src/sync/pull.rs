@@ -12,7 +12,7 @@ use super::clock::ServerClock;
 use super::cursor::{Cursor, InvalidCursor};
 use crate::domain::actor::Actor;
 use crate::store::changes::{self, LogPosition};
-use crate::store::{StoreError, generation, households, photos, reviews};
+use crate::store::{StoreError, epoch, households, photos, reviews};
 use crate::views;
 
 /// How often a pull re-checks for changes held back by a running transaction.
@@ -45,9 +45,9 @@ pub async fn pull(
         return Err(PullError::Forbidden);
     }
     let scope = actor.scope.fingerprint();
-    let generation = generation::current(db).await?;
+    let epoch = epoch::current(db).await?;
     let start = Cursor {
-        generation,
+        epoch,
         position: LogPosition::default(),
         scope,
         user: actor.id,
@@ -59,7 +59,7 @@ pub async fn pull(
             if cursor.user != actor.id {
                 return Err(InvalidCursor.into());
             }
-            let reset = if cursor.generation != generation {
+            let reset = if cursor.epoch != epoch {
                 Some(ResetReason::ServerRestored)
             } else if cursor.scope != scope {
                 Some(ResetReason::ScopeChanged)

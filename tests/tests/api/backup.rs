@@ -269,6 +269,23 @@ async fn phones_send_again_what_a_restored_server_lost_and_pull_afresh() {
         "{refused:?}"
     );
     assert_eq!(household(lost[2]).await.status(), 404);
+
+    // The same backup restored a second time starts another epoch: the idle phone, whose
+    // cursor is of the first restore's, starts over again and sends its work once more.
+    app.trigger_shutdown();
+    app.take_server().unwrap().await.unwrap().unwrap();
+    for suffix in ["", "-wal", "-shm"] {
+        let kept = format!("{}.sebelum-pulih{suffix}", store.database.display());
+        let _ = std::fs::remove_file(kept);
+    }
+    backup::restore(&store, &dir).await.expect("restore again");
+    app.restart().await;
+    let mut idle = app.device(&worker, idle.device_id());
+    idle.sync().await.expect("the idle phone syncs again");
+    let again = app
+        .get(&format!("/v1/households/{}", lost[1]), &supervisor.token)
+        .await;
+    assert_eq!(again.status(), 200, "sent again after the second restore");
 }
 
 /// An edit of the roof on the household as the phone last pulled it.

@@ -3,7 +3,7 @@
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use serde_json::{Value, json};
-use sync_protocol::v1::{Change, MoveHousehold, Op, PullResponse};
+use sync_protocol::v1::{Change, MoveHousehold, Op, PullResponse, ResetReason};
 use tests::fixtures::{
     self, BONE_BONE, KEC_BONE_BONE, KEC_MALANGKE, LUWU_UTARA, MALANGKE, PATTIMANG,
 };
@@ -193,3 +193,46 @@ on_both_backends!(
     a_scope_change_answers_reset_and_the_client_starts_over_without_losing_its_outbox,
     a_cursor_of_another_user_or_garbage_is_refused,
 );
+
+/// After a restore (`ekemiskinan restore`, or `mark-restored` after PostgreSQL's own), a
+/// cursor from before is answered with a reset naming the restore, never read as a position in
+/// the restored log; each restore starts a new epoch, so a cursor of the first restore's is
+/// reset by the second too.
+async fn a_cursor_from_before_a_restore_is_reset(backend: Backend) {
+    let app = TestApp::spawn_on(backend).await;
+    let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let pull = |cursor: Option<String>| {
+        let app = &app;
+        let token = worker.token.clone();
+        async move {
+            let query = cursor.map(|c| format!("?cursor={c}")).unwrap_or_default();
+            let page: PullResponse = app
+                .get(&format!("/v1/sync/pull{query}"), &token)
+                .await
+                .json()
+                .await
+                .unwrap();
+            page
+        }
+    };
+    let before = pull(None).await;
+    assert_eq!(before.reset, None);
+    assert_eq!(pull(Some(before.cursor.clone())).await.reset, None);
+
+    ekemiskinan::store::epoch::renew(&app.db, chrono::Utc::now())
+        .await
+        .unwrap();
+    let first = pull(Some(before.cursor.clone())).await;
+    assert_eq!(first.reset, Some(ResetReason::ServerRestored));
+    assert!(first.changes.is_empty());
+    let fresh = pull(Some(first.cursor.clone())).await;
+    assert_eq!(fresh.reset, None);
+
+    ekemiskinan::store::epoch::renew(&app.db, chrono::Utc::now())
+        .await
+        .unwrap();
+    let second = pull(Some(fresh.cursor)).await;
+    assert_eq!(second.reset, Some(ResetReason::ServerRestored));
+}
+
+on_both_backends!(a_cursor_from_before_a_restore_is_reset);
