@@ -243,7 +243,8 @@ impl SyncClient {
                 Response::Ok(r) => r,
                 Response::Refused(status, body) if body.code == ErrorCode::SequenceGap => {
                     let expected = body.expected_seq.unwrap_or(0);
-                    if expected > first {
+                    // A gap at or after the outbox's start is no gap: the server is wrong.
+                    if expected >= first {
                         return Err(ClientError::Protocol(format!(
                             "gap answer {expected} after {first} ({status})"
                         )));
@@ -285,7 +286,9 @@ impl SyncClient {
                 }
                 s.clock.observe(&response.server_hlc, physical_now_ms());
                 for r in &response.receipts {
-                    if r.status == ReceiptStatus::Rejected {
+                    // A mutation sent again after a restore is refused again: shown once.
+                    let known = s.rejected.iter().any(|kept| kept.seq == r.seq);
+                    if r.status == ReceiptStatus::Rejected && !known {
                         s.rejected.push(r.clone());
                     }
                     s.conflicts.extend(r.conflicts.iter().cloned());

@@ -87,6 +87,8 @@ export interface Sent {
   /** When the server acknowledged it (ms since the epoch). */
   at: number;
   mutation: Mutation;
+  /** The server refused it (the worker was shown why). */
+  rejected?: boolean;
 }
 
 /** How long acknowledged mutations are kept: a restore from a backup up to this old loses
@@ -407,32 +409,30 @@ export class Store {
     return this.db.getAll("outbox");
   }
 
-  /** The seq of the first mutation not yet acknowledged (the next one when none waits). */
+  /** The seq of the first mutation not yet acknowledged (the next one when none waits), read
+   * in one transaction with the outbox so that a change saved meanwhile cannot fall between. */
   async firstUnsent(): Promise<number> {
-    const first = (await this.db.transaction("outbox").store.openCursor())?.value.seq;
-    return first ?? ((await this.get("next_seq")) as number | undefined) ?? 1;
+    const tx = this.db.transaction(["outbox", "meta"]);
+    const first = (await tx.objectStore("outbox").openCursor())?.value.seq;
+    const next = (await tx.objectStore("meta").get("next_seq")) as number | undefined;
+    await tx.done;
+    return first ?? next ?? 1;
   }
 
   /** Puts the kept copies of the mutations `expected` … `first - 1` back in the outbox, in
    * front of what waits there, in one transaction; false (and nothing moved) unless every one
-   * of them is kept. */
+   * of them is kept. The copies stay kept (marked if refused, so that a refusal the server
+   * gives again is not shown twice). */
   async sendAgain(expected: number, first: number): Promise<boolean> {
     const tx = this.db.transaction(["sent", "outbox"], "readwrite");
-    const range = IDBKeyRange.bound(expected, first - 1);
-    const kept = await tx.objectStore("sent").getAll(range);
+    const kept = await tx.objectStore("sent").getAll(IDBKeyRange.bound(expected, first - 1));
     if (kept.length !== first - expected) {
       await tx.done;
       return false;
     }
     for (const { mutation } of kept) await tx.objectStore("outbox").put(mutation);
-    await tx.objectStore("sent").delete(range);
     await tx.done;
     return true;
-  }
-
-  /** How many acknowledged mutations are kept. */
-  sentCount(): Promise<number> {
-    return this.db.count("sent");
   }
 
   /** After a push: moves every mutation up to `acked` from the outbox to the kept copies
@@ -447,11 +447,6 @@ export class Store {
     for (let old = await sent.openCursor(); old && old.value.at < now - this.keepSentMs; old = await old.continue()) {
       await old.delete();
     }
-    if (this.keepSentMs > 0) {
-      for (const mutation of await outbox.getAll(IDBKeyRange.upperBound(acked))) {
-        await sent.put({ seq: mutation.seq, at: now, mutation });
-      }
-    }
     for (const receipt of receipts) {
       for (const note of receipt.conflicts ?? []) {
         const household_id = receipt.household_id ?? "";
@@ -459,7 +454,15 @@ export class Store {
       }
       if (receipt.status !== "rejected") continue;
       const mutation = await outbox.get(receipt.seq);
-      if (mutation) await tx.objectStore("rejections").put({ seq: receipt.seq, receipt, mutation });
+      // Sent again after a restore of the server and refused again: shown once already.
+      const shown = (await sent.get(receipt.seq))?.rejected === true;
+      if (mutation && !shown) await tx.objectStore("rejections").put({ seq: receipt.seq, receipt, mutation });
+    }
+    if (this.keepSentMs > 0) {
+      const refused = new Set(receipts.filter((r) => r.status === "rejected").map((r) => r.seq));
+      for (const mutation of await outbox.getAll(IDBKeyRange.upperBound(acked))) {
+        await sent.put({ seq: mutation.seq, at: now, mutation, rejected: refused.has(mutation.seq) });
+      }
     }
     await outbox.delete(IDBKeyRange.upperBound(acked));
     const meta = tx.objectStore("meta");

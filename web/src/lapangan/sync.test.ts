@@ -2,11 +2,19 @@ import "fake-indexeddb/auto";
 
 import { describe, expect, it } from "vitest";
 
-import type { FormDefinition, FormList, HouseholdSnapshot } from "../generated/protocol";
+import type {
+  FormDefinition,
+  FormList,
+  HouseholdSnapshot,
+  Op,
+  PushRequest,
+  PushResponse,
+  Receipt,
+} from "../generated/protocol";
 import { type Api, ApiError, NetworkError } from "../common/api";
 import { UploadFailed } from "./photos";
 import { formKey, Store } from "./store";
-import { refreshForm, retryDelayMs, SequenceGap } from "./sync";
+import { push, refreshForm, retryDelayMs, SequenceGap, type SyncApi } from "./sync";
 
 function form(version: number): FormDefinition {
   return { id: "survei-rt", version, title: `Survei v${version}`, household_fields: [], member_fields: [], photos: [] };
@@ -108,5 +116,63 @@ describe("the photos the server waits for", () => {
     expect(await store.missingPhotos()).toEqual(["a", "b", "c", "d", "e"]);
     await store.applyPage([], "c3", "2026-12-07T00:00:00Z", undefined, []);
     expect(await store.lostPhotos()).toEqual([]);
+  });
+});
+
+describe("a push to a server restored from a backup", () => {
+  it("sends the kept mutations again and shows a refusal the worker dismissed only once", async () => {
+    const store = await Store.open(`restored-${crypto.randomUUID()}`);
+    const device = await store.deviceId();
+    const household = "0b3c2b7e-5d3a-4f0e-8a51-2f7d9e1c4a60";
+    const hlc = { wall_ms: 1, counter: 0, node: "server" };
+    const answer = (next: number, receipts: Receipt[]): PushResponse => ({
+      server_time: "2026-12-07T00:00:00Z",
+      server_hlc: hlc,
+      next_seq: next,
+      receipts,
+    });
+    const refused: Receipt = {
+      seq: 1,
+      status: "rejected",
+      household_id: household,
+      rejection: { code: "unknown_area", message: "wilayah tidak dikenal", fields: [] },
+    };
+    const sent: number[][] = [];
+    let restored = false;
+    const api: SyncApi = {
+      push(request: PushRequest) {
+        const seqs = request.mutations.map((m) => m.seq);
+        sent.push(seqs);
+        if (!restored) return Promise.resolve(answer(2, [refused]));
+        // The restored server lost seq 1: it expects it first.
+        if (seqs[0] !== 1) {
+          return Promise.reject(new ApiError(409, { code: "sequence_gap", message: "celah", expected_seq: 1 }));
+        }
+        const applied: Receipt = { seq: 2, status: "applied", household_id: household, household_version: 1 };
+        return Promise.resolve(answer(3, [refused, applied]));
+      },
+      pull: () => Promise.reject(new Error("not pulled")),
+    };
+    const op = (area: string): Op => ({
+      op: "create_household",
+      household_id: household,
+      area_code: area,
+      form_id: "survei-rt",
+      form_version: 1,
+      fields: {},
+    });
+    await store.enqueue([op("99.99.99.9999")]);
+    await push(api, store);
+    expect((await store.rejections()).map((r) => r.seq)).toEqual([1]);
+    await store.dismissRejection(1);
+
+    restored = true;
+    await store.enqueue([op("73.22.01.2001")]);
+    const pushed = await push(api, store);
+    expect(sent).toEqual([[1], [2], [1, 2]]);
+    expect(pushed.answered).toBe(2);
+    expect(await store.outbox()).toEqual([]);
+    expect(await store.rejections()).toEqual([]);
+    expect(device).toBe(await store.deviceId());
   });
 });
