@@ -14,13 +14,15 @@ use crate::state::AppState;
 use crate::sync::{pull, push};
 
 /// `POST /v1/sync/push`: a device's next mutations, each applied exactly once; a receipt per
-/// mutation (PROTOCOL.md §3).
+/// mutation (PROTOCOL.md §4). No mutations: nothing changes, and `next_seq` says which seq
+/// the server expects.
 #[utoipa::path(
     post, path = "/v1/sync/push", tag = "sync",
     request_body = PushRequest<Mutation>,
     responses(
-        (status = 200, description = "A receipt for every mutation: applied, duplicate, conflict or rejected.", body = PushResponse),
-        (status = 403, description = "`device_belongs_to_another_user` or `forbidden`.", body = ErrorBody),
+        (status = 200, description = "A receipt for every mutation, `applied` (with the conflicts it met) or `rejected`; a mutation sent before gets its stored receipt.", body = PushResponse),
+        (status = 400, description = "`batch_not_contiguous`, `invalid_request` or `malformed_json`.", body = ErrorBody),
+        (status = 403, description = "`device_belongs_to_another_user` or `forbidden` (analysts do not sync).", body = ErrorBody),
         (status = 409, description = "`sequence_gap`: resend from `expected_seq`.", body = ErrorBody),
         (status = 413, description = "`batch_too_large` or `payload_too_large`.", body = ErrorBody),
     ),
@@ -57,12 +59,13 @@ pub struct PullParams {
 }
 
 /// `GET /v1/sync/pull`: the changes to the households in the user's areas since a cursor
-/// (PROTOCOL.md §4).
+/// (PROTOCOL.md §6).
 #[utoipa::path(
     get, path = "/v1/sync/pull", tag = "sync", params(PullParams),
     responses(
         (status = 200, description = "A page of changes and the cursor of the next.", body = PullResponse),
-        (status = 400, description = "`invalid_cursor`: pull again without a cursor.", body = ErrorBody),
+        (status = 400, description = "`invalid_cursor` (pull again without a cursor), or `invalid_request` (`limit` outside 1–1000, an unknown parameter).", body = ErrorBody),
+        (status = 403, description = "`forbidden`: analysts do not sync.", body = ErrorBody),
     ),
 )]
 #[instrument(skip_all, fields(user.id = %user.actor.id))]
