@@ -3,13 +3,14 @@
 
 use axum::Json;
 use axum::extract::State;
+use sync_protocol::v1::HouseholdSnapshot;
 use sync_protocol::v1::map::HouseholdPlaces;
 use sync_protocol::v1::office::{HouseholdQuality, HouseholdScore};
-use sync_protocol::v1::{ErrorBody, HouseholdSnapshot};
 use tracing::instrument;
 use uuid::Uuid;
 
 use super::extract::{ApiPath, AuthUser};
+use super::openapi::NotForThisUser;
 use crate::error::ApiError;
 use crate::household::read;
 use crate::state::AppState;
@@ -21,8 +22,7 @@ use crate::state::AppState;
     params(("id" = Uuid, Path, description = "The household.")),
     responses(
         (status = 200, description = "The household as it is now.", body = HouseholdSnapshot),
-        (status = 403, description = "`forbidden`: analysts do not read households.", body = ErrorBody),
-        (status = 404, description = "`not_found` in the user's areas.", body = ErrorBody),
+        NotForThisUser,
     ),
 )]
 #[instrument(skip_all, fields(user.id = %user.actor.id, household.id = %id))]
@@ -40,8 +40,7 @@ pub async fn get(
     params(("id" = Uuid, Path, description = "The household.")),
     responses(
         (status = 200, description = "The score and each criterion.", body = HouseholdScore),
-        (status = 403, description = "`forbidden`: analysts do not read households.", body = ErrorBody),
-        (status = 404, description = "`not_found` in the user's areas.", body = ErrorBody),
+        NotForThisUser,
     ),
 )]
 #[instrument(skip_all, fields(user.id = %user.actor.id, household.id = %id))]
@@ -61,8 +60,7 @@ pub async fn score(
     params(("id" = Uuid, Path, description = "The household.")),
     responses(
         (status = 200, description = "The visits' checks and flags.", body = HouseholdQuality),
-        (status = 403, description = "`forbidden`: analysts do not read households.", body = ErrorBody),
-        (status = 404, description = "`not_found` in the user's areas.", body = ErrorBody),
+        NotForThisUser,
     ),
 )]
 #[instrument(skip_all, fields(user.id = %user.actor.id, household.id = %id))]
@@ -81,8 +79,7 @@ pub async fn flags(
     params(("id" = Uuid, Path, description = "The household.")),
     responses(
         (status = 200, description = "A GeoJSON feature collection.", body = HouseholdPlaces),
-        (status = 403, description = "`forbidden`: analysts do not read households.", body = ErrorBody),
-        (status = 404, description = "`not_found` in the user's areas.", body = ErrorBody),
+        NotForThisUser,
     ),
 )]
 #[instrument(skip_all, fields(user.id = %user.actor.id, household.id = %id))]

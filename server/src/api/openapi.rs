@@ -63,6 +63,21 @@ use super::{
 )]
 struct ApiDoc;
 
+/// What a read of one household or its photos answers when it is not for this user.
+#[derive(utoipa::IntoResponses)]
+#[expect(
+    dead_code,
+    reason = "it describes answers; the handlers answer `ApiError`s"
+)]
+pub(super) enum NotForThisUser {
+    /// `forbidden`: analysts read figures, never a household or its photos.
+    #[response(status = 403)]
+    Forbidden(ErrorBody),
+    /// `not_found` in the user's areas.
+    #[response(status = 404)]
+    NotFound(ErrorBody),
+}
+
 /// What every route shares, added once instead of on each handler: the bearer token (unless
 /// the route says `security(())`), and the answers any route may give.
 struct Conventions;

@@ -15,6 +15,7 @@ use tracing::instrument;
 use uuid::Uuid;
 
 use super::extract::{ApiPath, ApiQuery, AuthUser};
+use super::openapi::NotForThisUser;
 use crate::blob::BlobError;
 use crate::domain::sha256::Sha256;
 use crate::error::ApiError;
@@ -72,8 +73,7 @@ pub async fn exists(
     get, path = "/v1/photos/{sha256}/original", tag = "photos", params(("sha256" = String, Path, description = "The photo's SHA-256, 64 lowercase hex digits.")),
     responses(
         (status = 200, description = "The bytes as uploaded.", content_type = "application/octet-stream", body = Vec<u8>),
-        (status = 403, description = "`forbidden`: analysts do not read photos.", body = ErrorBody),
-        (status = 404, description = "`not_found` in the user's areas.", body = ErrorBody),
+        NotForThisUser,
     ),
 )]
 #[instrument(skip_all, fields(user.id = %user.actor.id, photo = %sha256))]
@@ -108,8 +108,7 @@ const IMMUTABLE: HeaderValue = HeaderValue::from_static("private, max-age=315360
     params(("sha256" = String, Path, description = "The photo's SHA-256, 64 lowercase hex digits."), ("side" = u32, Path, description = "256 or 1024.")),
     responses(
         (status = 200, description = "The thumbnail.", content_type = "image/jpeg", body = Vec<u8>),
-        (status = 403, description = "`forbidden`: analysts do not read photos.", body = ErrorBody),
-        (status = 404, description = "`not_found` in the user's areas.", body = ErrorBody),
+        NotForThisUser,
         (status = 409, description = "`photo_not_ready`: not analysed yet, or it could not be.", body = ErrorBody),
     ),
 )]
@@ -133,8 +132,7 @@ pub async fn thumbnail(
     get, path = "/v1/photos/{sha256}/details", tag = "photos", params(("sha256" = String, Path, description = "The photo's SHA-256, 64 lowercase hex digits.")),
     responses(
         (status = 200, description = "What the analysis found.", body = PhotoDetails),
-        (status = 403, description = "`forbidden`: analysts do not read photos.", body = ErrorBody),
-        (status = 404, description = "`not_found` in the user's areas.", body = ErrorBody),
+        NotForThisUser,
     ),
 )]
 #[instrument(skip_all, fields(user.id = %user.actor.id, photo = %sha256))]
@@ -162,8 +160,7 @@ pub struct SimilarParams {
     get, path = "/v1/photos/{sha256}/similar", tag = "photos", params(("sha256" = String, Path, description = "The photo's SHA-256, 64 lowercase hex digits."), SimilarParams),
     responses(
         (status = 200, description = "Closest first.", body = Vec<SimilarPhoto>),
-        (status = 403, description = "`forbidden`: analysts do not read photos.", body = ErrorBody),
-        (status = 404, description = "`not_found` in the user's areas.", body = ErrorBody),
+        NotForThisUser,
         (status = 409, description = "`photo_not_ready`: not analysed yet.", body = ErrorBody),
     ),
 )]
@@ -191,8 +188,7 @@ pub async fn similar(
     get, path = "/v1/households/{id}/photos", tag = "households", params(("id" = Uuid, Path, description = "The household.")),
     responses(
         (status = 200, description = "One entry per photo a visit names.", body = Vec<HouseholdPhoto>),
-        (status = 403, description = "`forbidden`: analysts do not read photos.", body = ErrorBody),
-        (status = 404, description = "`not_found` in the user's areas.", body = ErrorBody),
+        NotForThisUser,
     ),
 )]
 #[instrument(skip_all, fields(user.id = %user.actor.id, household.id = %id))]

@@ -12,6 +12,7 @@ use tracing::instrument;
 use uuid::Uuid;
 
 use super::extract::{ApiJson, ApiPath, ApiQuery, AuthUser};
+use super::openapi::NotForThisUser;
 use crate::domain::area::AreaCode;
 use crate::error::ApiError;
 use crate::review::{self, QueueQuery, ReviewDeps};
@@ -166,8 +167,7 @@ pub async fn queue(
     params(("id" = Uuid, Path, description = "The household.")),
     responses(
         (status = 200, description = "Oldest first.", body = HouseholdHistory),
-        (status = 403, description = "`forbidden`: analysts do not read households.", body = ErrorBody),
-        (status = 404, description = "`not_found` in the user's areas.", body = ErrorBody),
+        NotForThisUser,
     ),
 )]
 #[instrument(skip_all, fields(user.id = %user.actor.id, household.id = %id))]
