@@ -325,6 +325,7 @@ impl SyncClient {
     /// server, what it lost is queued again first. Returns changes applied.
     pub async fn pull(&mut self) -> Result<usize, ClientError> {
         let mut applied = 0;
+        let mut started_over = false;
         loop {
             let cursor = self.state.get().cursor.clone();
             let page: PullResponse = match self
@@ -333,6 +334,21 @@ impl SyncClient {
                 .await?
             {
                 Response::Ok(page) => page,
+                // A cursor this server does not know (another server, or one put back from
+                // elsewhere): start over as after a reset, once.
+                Response::Refused(_, body)
+                    if body.code == ErrorCode::InvalidCursor
+                        && cursor.is_some()
+                        && !started_over =>
+                {
+                    started_over = true;
+                    self.push().await?;
+                    self.state.update(|s| {
+                        s.households.clear();
+                        s.cursor = None;
+                    })?;
+                    continue;
+                }
                 Response::Refused(status, body) => {
                     return Err(ClientError::Refused { status, body });
                 }

@@ -177,7 +177,7 @@ async function run(conversation: Conversation, name: string): Promise<void> {
 describe("the recorded conversations of sync protocol v1", () => {
   const files = readdirSync(DIR).filter((f: string) => f.endsWith(".json"));
   it("are there", () => {
-    expect(files.length).toBeGreaterThanOrEqual(11);
+    expect(files.length).toBeGreaterThanOrEqual(12);
   });
   for (const file of files) {
     const conversation = JSON.parse(readFileSync(`${DIR}${file}`, "utf8")) as Conversation;

@@ -325,11 +325,13 @@ export class Store {
     await tx.done;
   }
 
-  /** A reset (PROTOCOL.md §6): drops the copy and keeps the fresh cursor, in one transaction. */
-  async reset(cursor: string): Promise<void> {
+  /** A reset (PROTOCOL.md §6): drops the copy and keeps the fresh cursor (none: pull from
+   * the start), in one transaction. */
+  async reset(cursor: string | undefined): Promise<void> {
     const tx = this.db.transaction(["meta", "households"], "readwrite");
     await tx.objectStore("households").clear();
-    await tx.objectStore("meta").put(cursor, "cursor");
+    if (cursor === undefined) await tx.objectStore("meta").delete("cursor");
+    else await tx.objectStore("meta").put(cursor, "cursor");
     await tx.done;
   }
 

@@ -106,8 +106,23 @@ export async function pull(
 ): Promise<Pulled> {
   let cursor = await store.cursor();
   const result: Pulled = { changes: 0, removed: 0, reset: false, missingPhotos: [] };
+  let startedOver = false;
   for (;;) {
-    const page = await api.pull(cursor, options.limit);
+    let page;
+    try {
+      page = await api.pull(cursor, options.limit);
+    } catch (error) {
+      // A cursor this server does not know (another server, or one put back from elsewhere):
+      // start over as after a reset, once.
+      const unknown = error instanceof ApiError && error.body?.code === "invalid_cursor";
+      if (!unknown || cursor === undefined || startedOver) throw error;
+      startedOver = true;
+      await options.beforeReset?.();
+      await store.reset(undefined);
+      result.reset = true;
+      cursor = undefined;
+      continue;
+    }
     if (page.reset) {
       if (result.reset) throw new Error(`the server asked for a second reset (${page.reset})`);
       if (page.reset === "server_restored") await queueLost(api, store);
