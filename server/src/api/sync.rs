@@ -82,13 +82,17 @@ pub async fn pull(
     }
     let wait = std::time::Duration::from_millis(app.config.sync.pull_wait_ms);
     let cursor = params.cursor.as_deref();
-    let page = pull::pull(&app.db, &app.clock, &user.actor, cursor, limit, wait).await?;
+    let awaited = &app.photos.awaited;
+    let page = pull::pull(
+        &app.db,
+        &app.clock,
+        awaited,
+        &user.actor,
+        cursor,
+        limit,
+        wait,
+    )
+    .await?;
     app.metrics.pulled(page.changes.len());
-    // After a restore, the store may hold photos the database forgot (`photos::adopt`).
-    if !page.missing_photos.is_empty() {
-        app.photos
-            .awaited
-            .suspect(user.actor.id, &page.missing_photos);
-    }
     Ok(Json(page))
 }

@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::clock::ServerClock;
 use super::cursor::{Cursor, InvalidCursor};
 use crate::domain::actor::Actor;
+use crate::photos::adopt::Awaited;
 use crate::store::changes::{self, LogPosition};
 use crate::store::{StoreError, epoch, households, photos, reviews};
 use crate::views;
@@ -32,10 +33,12 @@ pub enum PullError {
     Store(#[from] StoreError),
 }
 
-/// Serves one page after `cursor` (the start when `None`).
+/// Serves one page after `cursor` (the start when `None`). The photos it lists as missing
+/// are handed to `awaited`, to be looked for in the object store (`photos::adopt`).
 pub async fn pull(
     db: &DatabaseConnection,
     clock: &ServerClock,
+    awaited: &Awaited,
     actor: &Actor,
     cursor: Option<&str>,
     limit: u32,
@@ -120,6 +123,10 @@ pub async fn pull(
     } else {
         photos::missing_for_user(db, actor.id, MAX_MISSING_PHOTOS).await?
     };
+    // After a restore, the store may hold photos the database forgot.
+    if !missing_photos.is_empty() {
+        awaited.suspect(actor.id, &missing_photos);
+    }
     let changes = order
         .into_iter()
         .filter_map(|id| {
