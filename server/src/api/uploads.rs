@@ -340,7 +340,7 @@ pub async fn patch(
     // for the database and the object store. Cut short at the last chunk, the upload stays
     // complete and the server stores the photo by itself once the store answers again (a
     // zero-byte PATCH asks too).
-    let end = within(
+    let done = within(
         budget,
         uploads::finish_chunk(
             &app.db,
@@ -352,10 +352,11 @@ pub async fn patch(
         ),
     )
     .await?;
-    // Answered at the end, the photo is stored: by this chunk, or by this zero-byte PATCH on
-    // an upload whose storing failed before.
+    // The photo counts as stored once, by the request that recorded it: this chunk, or a
+    // zero-byte PATCH on an upload whose storing failed before.
+    let end = done.offset;
     app.metrics
-        .uploaded(end.saturating_sub(offset), end == upload.length);
+        .uploaded(end.saturating_sub(offset), done.stored);
     let mut response = StatusCode::NO_CONTENT.into_response();
     let out = response.headers_mut();
     out.insert("upload-offset", HeaderValue::from(end));

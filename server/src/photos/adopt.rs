@@ -134,9 +134,9 @@ async fn adopt(
     drop(file);
     let now = Utc::now();
     let txn = db.begin().await.map_err(StoreError::from)?;
-    photos::insert(&txn, sha256, size, user, now).await?;
+    let recorded = photos::insert(&txn, sha256, size, user, now).await?;
     photo_jobs::queue(&txn, sha256, now).await?;
     txn.commit().await.map_err(StoreError::from)?;
     runtime.wake.notify_one();
-    Ok(true)
+    Ok(recorded)
 }

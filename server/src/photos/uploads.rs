@@ -194,7 +194,7 @@ pub async fn begin_chunk(
 /// Commits a chunk whose body has all arrived: checked against the phone's `checksum` (if it
 /// sent one), appended to the upload's file and flushed, then the offset moved past it — the
 /// first of two tries of the same chunk to get there wins, the other is told the new offset.
-/// Completes the upload when that was its last byte. Returns the new offset.
+/// Completes the upload when that was its last byte.
 pub async fn finish_chunk(
     db: &DatabaseConnection,
     blobs: &dyn BlobStore,
@@ -202,7 +202,7 @@ pub async fn finish_chunk(
     sink: ChunkSink,
     checksum: Option<[u8; 32]>,
     now: DateTime<Utc>,
-) -> Result<u64, UploadError> {
+) -> Result<ChunkEnd, UploadError> {
     let ChunkSink {
         mut upload,
         offset,
@@ -260,11 +260,24 @@ pub async fn finish_chunk(
             });
         }
     }
+    let mut stored = false;
     if end == upload.length {
         upload.offset = end;
-        complete(db, blobs, runtime, &upload, now).await?;
+        stored = complete(db, blobs, runtime, &upload, now).await?;
     }
-    Ok(end)
+    Ok(ChunkEnd {
+        offset: end,
+        stored,
+    })
+}
+
+/// Where a chunk left its upload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChunkEnd {
+    /// The upload's offset after it.
+    pub offset: u64,
+    /// Whether this request stored the photo (not another that completed it at once).
+    pub stored: bool,
 }
 
 /// Stores the uploads whose bytes all arrived while the object store was down, without waiting
@@ -283,7 +296,8 @@ pub async fn finish_interrupted(
             continue;
         };
         match complete(db, blobs, runtime, &upload, now).await {
-            Ok(()) => finished += 1,
+            Ok(true) => finished += 1,
+            Ok(false) => {}
             Err(UploadError::Blob(e)) => return Err(UploadError::Blob(e)),
             // A mismatch or an unacceptable file was discarded, as at a phone's last chunk.
             Err(e) => warn!(upload.id = %upload.id, error = %e, "interrupted upload discarded"),
@@ -331,20 +345,20 @@ const FINISHED_PER_ROUND: u64 = 100;
 /// is discarded. If the object store fails, the upload stays complete: a `PATCH` of zero
 /// bytes at its end, or the server's own retry, stores it later. When two requests complete
 /// the same upload at once, the one that finds the file gone finds the photo stored, and
-/// succeeds too.
+/// succeeds too. Whether this call recorded the photo (not another).
 async fn complete(
     db: &DatabaseConnection,
     blobs: &dyn BlobStore,
     runtime: &PhotoRuntime,
     upload: &Upload,
     now: DateTime<Utc>,
-) -> Result<(), UploadError> {
+) -> Result<bool, UploadError> {
     let _completing = runtime.completing(upload.id);
     match store_photo(db, blobs, runtime, upload, now).await {
         // Whatever went wrong here (the file gone under it, say), the photo is stored.
         Err(e) if !e.is_transient() => {
             if photos::find(db, &upload.sha256).await?.is_some() {
-                Ok(())
+                Ok(false)
             } else {
                 Err(e)
             }
@@ -359,12 +373,12 @@ async fn store_photo(
     runtime: &PhotoRuntime,
     upload: &Upload,
     now: DateTime<Utc>,
-) -> Result<(), UploadError> {
+) -> Result<bool, UploadError> {
     let partials = &runtime.partials;
     if photos::find(db, &upload.sha256).await?.is_some() {
         uploads::delete(db, upload.id).await?;
         partials.remove(upload.id).await.map_err(BlobError::from)?;
-        return Ok(());
+        return Ok(false);
     }
     // Fifty phones finishing at once take turns here, so memory and blocking threads stay
     // bounded; the others wait a little longer for their last chunk's answer.
@@ -391,19 +405,20 @@ async fn store_photo(
     blobs
         .put_file(&format!("sha256/{}", upload.sha256), &path)
         .await?;
-    retry_transient(runtime.db_attempts, StoreError::is_transient, || async {
+    let recorded = retry_transient(runtime.db_attempts, StoreError::is_transient, || async {
         let txn = db.begin().await?;
-        photos::insert(&txn, &upload.sha256, upload.length, upload.user_id, now).await?;
+        let recorded =
+            photos::insert(&txn, &upload.sha256, upload.length, upload.user_id, now).await?;
         photo_jobs::queue(&txn, &upload.sha256, now).await?;
         uploads::delete(&txn, upload.id).await?;
         txn.commit().await?;
-        Ok::<(), StoreError>(())
+        Ok::<bool, StoreError>(recorded)
     })
     .await?;
     // Stored: a file left behind by a failure here is swept with the expired uploads.
     partials.remove(upload.id).await.map_err(BlobError::from)?;
     runtime.wake.notify_one();
-    Ok(())
+    Ok(recorded)
 }
 
 /// The SHA-256 of a file in hex, read a block at a time on a blocking thread.

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType,
-    QueryFilter, QueryOrder, QuerySelect, RelationDef, Value,
+    QueryFilter, QueryOrder, QuerySelect, RelationDef, TryInsertResult, Value,
 };
 use sync_protocol::v1::RecordVisit;
 use uuid::Uuid;
@@ -38,25 +38,25 @@ pub async fn find(db: &impl ConnectionTrait, sha256: &str) -> Result<Option<Phot
         }))
 }
 
-/// Records a stored photo (once, however often it is uploaded).
+/// Records a stored photo (once, however often it is uploaded); whether this call did.
 pub async fn insert(
     db: &impl ConnectionTrait,
     sha256: &str,
     size: u64,
     uploaded_by: Uuid,
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) -> Result<bool, StoreError> {
     let model = photo::ActiveModel {
         sha256: Set(sha256.to_owned()),
         size: Set(i64::try_from(size).unwrap_or(i64::MAX)),
         uploaded_by: Set(uploaded_by),
         stored_at: Set(now),
     };
-    photo::Entity::insert(model)
+    let inserted = photo::Entity::insert(model)
         .on_conflict_do_nothing_on([photo::Column::Sha256])
         .exec_without_returning(db)
         .await?;
-    Ok(())
+    Ok(matches!(inserted, TryInsertResult::Inserted(rows) if rows > 0))
 }
 
 /// `visit_photo` joined to `photo` by hash (no relation is declared on the entities).
