@@ -60,10 +60,7 @@ pub async fn metrics(
     let Some(token) = app.config.metrics.token.as_ref() else {
         return Err(ApiError::not_found("tidak ditemukan"));
     };
-    let sent = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
+    let sent = super::extract::bearer_token(&headers);
     if !sent.is_some_and(|sent| same(sent.as_bytes(), token.expose_secret().as_bytes())) {
         return Err(ApiError::unauthenticated());
     }
