@@ -320,6 +320,17 @@ impl SyncClient {
         Ok(())
     }
 
+    /// Pushes the outbox first (so that nothing unsent is lost), then drops the local copies
+    /// and goes on from `cursor` (the start when `None`).
+    async fn start_over(&mut self, cursor: Option<String>) -> Result<(), ClientError> {
+        self.push().await?;
+        self.state.update(|s| {
+            s.households.clear();
+            s.cursor = cursor;
+        })?;
+        Ok(())
+    }
+
     /// Pulls until the server has nothing more. A `reset` answer pushes the outbox first, then
     /// drops the local copies and starts over from the given cursor; after a restore of the
     /// server, what it lost is queued again first. Returns changes applied.
@@ -342,11 +353,7 @@ impl SyncClient {
                         && !started_over =>
                 {
                     started_over = true;
-                    self.push().await?;
-                    self.state.update(|s| {
-                        s.households.clear();
-                        s.cursor = None;
-                    })?;
+                    self.start_over(None).await?;
                     continue;
                 }
                 Response::Refused(status, body) => {
@@ -357,11 +364,7 @@ impl SyncClient {
                 if reason == ResetReason::ServerRestored {
                     self.queue_lost().await?;
                 }
-                self.push().await?;
-                self.state.update(|s| {
-                    s.households.clear();
-                    s.cursor = Some(page.cursor.clone());
-                })?;
+                self.start_over(Some(page.cursor)).await?;
                 continue;
             }
             applied += page.changes.len();

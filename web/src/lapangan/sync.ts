@@ -2,6 +2,7 @@
 // store: push the outbox, then pull; the same steps as the Rust reference client
 // (`sync_protocol::client`).
 
+import type { PullResponse } from "../generated/protocol";
 import { type Api, ApiError, NetworkError } from "../common/api";
 import { UploadFailed } from "./photos";
 import { type Boundaries, formKey, type Store } from "./store";
@@ -106,30 +107,23 @@ export async function pull(
 ): Promise<Pulled> {
   let cursor = await store.cursor();
   const result: Pulled = { changes: 0, removed: 0, reset: false, missingPhotos: [] };
-  let startedOver = false;
   for (;;) {
-    let page;
+    let page: PullResponse | undefined;
     try {
       page = await api.pull(cursor, options.limit);
     } catch (error) {
       // A cursor this server does not know (another server, or one put back from elsewhere):
-      // start over as after a reset, once.
+      // start over from the beginning as after a reset (below), once.
       const unknown = error instanceof ApiError && error.body?.code === "invalid_cursor";
-      if (!unknown || cursor === undefined || startedOver) throw error;
-      startedOver = true;
-      await options.beforeReset?.();
-      await store.reset(undefined);
-      result.reset = true;
-      cursor = undefined;
-      continue;
+      if (!unknown || cursor === undefined || result.reset) throw error;
     }
-    if (page.reset) {
-      if (result.reset) throw new Error(`the server asked for a second reset (${page.reset})`);
-      if (page.reset === "server_restored") await queueLost(api, store);
+    if (page === undefined || page.reset) {
+      if (result.reset) throw new Error(`the server asked for a second reset (${page?.reset})`);
+      if (page?.reset === "server_restored") await queueLost(api, store);
       await options.beforeReset?.();
-      await store.reset(page.cursor);
+      cursor = page?.cursor;
+      await store.reset(cursor);
       result.reset = true;
-      cursor = page.cursor;
       continue;
     }
     // The last page says which photos the server waits for (none named: it waits for none).
