@@ -21,11 +21,12 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use sea_orm::{DatabaseConnection, DbBackend};
 use sync_protocol::v1::{PushResponse, ReceiptStatus};
 
 use crate::blob::{BlobError, BlobReader, BlobStore};
 use crate::state::AppState;
+use crate::store::{StoreError, photo_jobs, quality};
 
 /// An HTTP request's route (the URL pattern, not the path), method and status.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -251,24 +252,12 @@ impl Metrics {
     }
 
     /// The text Prometheus scrapes, with the queues and the pool read now.
-    pub async fn render(&self, db: &DatabaseConnection) -> Result<String, sea_orm::DbErr> {
-        for (queue, sql) in [
-            (
-                "photos",
-                "SELECT COUNT(*) AS n FROM photo_analysis WHERE state = 'queued'",
-            ),
-            (
-                "checks",
-                "SELECT COUNT(*) AS n FROM visit_check WHERE state = 'pending'",
-            ),
+    pub async fn render(&self, db: &DatabaseConnection) -> Result<String, StoreError> {
+        for (queue, n) in [
+            ("photos", photo_jobs::queued(db).await?),
+            ("checks", quality::pending(db).await?),
         ] {
-            let backend = db.get_database_backend();
-            let n = db
-                .query_one_raw(Statement::from_string(backend, sql))
-                .await?
-                .map(|row| row.try_get::<i64>("", "n"))
-                .transpose()?
-                .unwrap_or(0);
+            let n = i64::try_from(n).unwrap_or(i64::MAX);
             self.queues
                 .get_or_create(&QueueLabels {
                     queue: queue.to_owned(),

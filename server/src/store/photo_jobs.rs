@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter,
-    QuerySelect, Statement,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, PaginatorTrait,
+    QueryFilter, QuerySelect, Statement,
     sea_query::{Expr, OnConflict},
 };
 
@@ -239,6 +239,14 @@ pub async fn retry_later(
     };
     photo_analysis::Entity::update(model).exec(db).await?;
     Ok(())
+}
+
+/// How many photos wait for their analysis.
+pub async fn queued(db: &impl ConnectionTrait) -> Result<u64, StoreError> {
+    Ok(photo_analysis::Entity::find()
+        .filter(photo_analysis::Column::State.eq(JobState::Queued.as_str()))
+        .count(db)
+        .await?)
 }
 
 /// A photo's row.

@@ -7,8 +7,8 @@ use std::fmt::Write;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    FromQueryResult, JoinType, QueryFilter, QueryOrder, QuerySelect, Statement, TransactionTrait,
-    sea_query::Expr,
+    FromQueryResult, JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
+    TransactionTrait, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -234,6 +234,14 @@ fn visit_household() -> sea_orm::RelationDef {
         .from(visit::Column::HouseholdId)
         .to(household::Column::Id)
         .into()
+}
+
+/// How many visits wait for their check.
+pub async fn pending(db: &impl ConnectionTrait) -> Result<u64, StoreError> {
+    Ok(visit_check::Entity::find()
+        .filter(visit_check::Column::State.eq("pending"))
+        .count(db)
+        .await?)
 }
 
 /// How long after a write is timed (a visit's `received_at`, a household's `updated_at`) it may
