@@ -10,7 +10,7 @@ use tracing::instrument;
 use uuid::Uuid;
 
 use super::extract::{ApiPath, AuthUser};
-use super::openapi::NotForThisUser;
+use super::openapi::{HouseholdPath, NotForThisUser};
 use crate::error::ApiError;
 use crate::household::read;
 use crate::state::AppState;
@@ -19,7 +19,7 @@ use crate::state::AppState;
 /// audit log: the answer holds NIK and No KK.
 #[utoipa::path(
     get, path = "/v1/households/{id}", tag = "households",
-    params(("id" = Uuid, Path, description = "The household.")),
+    params(HouseholdPath),
     responses(
         (status = 200, description = "The household as it is now.", body = HouseholdSnapshot),
         NotForThisUser,
@@ -37,7 +37,7 @@ pub async fn get(
 /// `GET /v1/households/{id}/score`: the local poverty score (BPS 14 criteria).
 #[utoipa::path(
     get, path = "/v1/households/{id}/score", tag = "households",
-    params(("id" = Uuid, Path, description = "The household.")),
+    params(HouseholdPath),
     responses(
         (status = 200, description = "The score and each criterion.", body = HouseholdScore),
         NotForThisUser,
@@ -57,7 +57,7 @@ pub async fn score(
 /// `GET /v1/households/{id}/flags`: each visit's data-quality flags and risk score.
 #[utoipa::path(
     get, path = "/v1/households/{id}/flags", tag = "households",
-    params(("id" = Uuid, Path, description = "The household.")),
+    params(HouseholdPath),
     responses(
         (status = 200, description = "The visits' checks and flags.", body = HouseholdQuality),
         NotForThisUser,
@@ -76,7 +76,7 @@ pub async fn flags(
 /// photos' EXIF positions, as GeoJSON.
 #[utoipa::path(
     get, path = "/v1/households/{id}/places", tag = "households",
-    params(("id" = Uuid, Path, description = "The household.")),
+    params(HouseholdPath),
     responses(
         (status = 200, description = "A GeoJSON feature collection.", body = HouseholdPlaces),
         NotForThisUser,

@@ -63,6 +63,30 @@ use super::{
 )]
 struct ApiDoc;
 
+/// The household a route names in its path.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[expect(
+    dead_code,
+    reason = "it describes a path; the handlers read `ApiPath<Uuid>`"
+)]
+pub(super) struct HouseholdPath {
+    /// The household.
+    id: uuid::Uuid,
+}
+
+/// The photo a route names in its path.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[expect(
+    dead_code,
+    reason = "it describes a path; the handlers read `ApiPath<String>`"
+)]
+pub(super) struct PhotoPath {
+    /// The photo's SHA-256, 64 lowercase hex digits.
+    sha256: String,
+}
+
 /// What a read of one household or its photos answers when it is not for this user.
 #[derive(utoipa::IntoResponses)]
 #[expect(

@@ -15,7 +15,7 @@ use tracing::instrument;
 use uuid::Uuid;
 
 use super::extract::{ApiPath, ApiQuery, AuthUser};
-use super::openapi::NotForThisUser;
+use super::openapi::{HouseholdPath, NotForThisUser, PhotoPath};
 use crate::blob::BlobError;
 use crate::domain::sha256::Sha256;
 use crate::error::ApiError;
@@ -50,7 +50,7 @@ fn parse_sha256(text: &str) -> Result<Sha256, ApiError> {
 
 /// `GET /v1/photos/{sha256}`: whether the server already has a photo (then send no bytes).
 #[utoipa::path(
-    get, path = "/v1/photos/{sha256}", tag = "photos", params(("sha256" = String, Path, description = "The photo's SHA-256, 64 lowercase hex digits.")),
+    get, path = "/v1/photos/{sha256}", tag = "photos", params(PhotoPath),
     responses(
         (status = 200, description = "The server has it.", body = PhotoInfo),
         (status = 404, description = "`not_found`: upload it.", body = ErrorBody),
@@ -70,7 +70,7 @@ pub async fn exists(
 
 /// `GET /v1/photos/{sha256}/original`: the file as uploaded, streamed.
 #[utoipa::path(
-    get, path = "/v1/photos/{sha256}/original", tag = "photos", params(("sha256" = String, Path, description = "The photo's SHA-256, 64 lowercase hex digits.")),
+    get, path = "/v1/photos/{sha256}/original", tag = "photos", params(PhotoPath),
     responses(
         (status = 200, description = "The bytes as uploaded.", content_type = "application/octet-stream", body = Vec<u8>),
         NotForThisUser,
@@ -105,7 +105,7 @@ const IMMUTABLE: HeaderValue = HeaderValue::from_static("private, max-age=315360
 /// upright, without metadata.
 #[utoipa::path(
     get, path = "/v1/photos/{sha256}/thumbnail/{side}", tag = "photos",
-    params(("sha256" = String, Path, description = "The photo's SHA-256, 64 lowercase hex digits."), ("side" = u32, Path, description = "256 or 1024.")),
+    params(PhotoPath, ("side" = u32, Path, description = "256 or 1024.")),
     responses(
         (status = 200, description = "The thumbnail.", content_type = "image/jpeg", body = Vec<u8>),
         NotForThisUser,
@@ -129,7 +129,7 @@ pub async fn thumbnail(
 
 /// `GET /v1/photos/{sha256}/details`: format, size, EXIF, pipeline state, perceptual hash.
 #[utoipa::path(
-    get, path = "/v1/photos/{sha256}/details", tag = "photos", params(("sha256" = String, Path, description = "The photo's SHA-256, 64 lowercase hex digits.")),
+    get, path = "/v1/photos/{sha256}/details", tag = "photos", params(PhotoPath),
     responses(
         (status = 200, description = "What the analysis found.", body = PhotoDetails),
         NotForThisUser,
@@ -157,7 +157,7 @@ pub struct SimilarParams {
 /// `GET /v1/photos/{sha256}/similar?max_distance=N`: photos of other households in the
 /// user's areas that look like this one.
 #[utoipa::path(
-    get, path = "/v1/photos/{sha256}/similar", tag = "photos", params(("sha256" = String, Path, description = "The photo's SHA-256, 64 lowercase hex digits."), SimilarParams),
+    get, path = "/v1/photos/{sha256}/similar", tag = "photos", params(PhotoPath, SimilarParams),
     responses(
         (status = 200, description = "Closest first.", body = Vec<SimilarPhoto>),
         NotForThisUser,
@@ -185,7 +185,7 @@ pub async fn similar(
 
 /// `GET /v1/households/{id}/photos`: the photos its visits name, `pending` or `stored`.
 #[utoipa::path(
-    get, path = "/v1/households/{id}/photos", tag = "households", params(("id" = Uuid, Path, description = "The household.")),
+    get, path = "/v1/households/{id}/photos", tag = "households", params(HouseholdPath),
     responses(
         (status = 200, description = "One entry per photo a visit names.", body = Vec<HouseholdPhoto>),
         NotForThisUser,

@@ -12,7 +12,7 @@ use tracing::instrument;
 use uuid::Uuid;
 
 use super::extract::{ApiJson, ApiPath, ApiQuery, AuthUser};
-use super::openapi::NotForThisUser;
+use super::openapi::{HouseholdPath, NotForThisUser};
 use crate::domain::area::AreaCode;
 use crate::error::ApiError;
 use crate::review::{self, QueueQuery, ReviewDeps};
@@ -35,7 +35,7 @@ pub(super) fn deps(app: &AppState) -> ReviewDeps<'_> {
 /// version the supervisor looked at.
 #[utoipa::path(
     post, path = "/v1/households/{id}/review", tag = "review",
-    params(("id" = Uuid, Path, description = "The household.")),
+    params(HouseholdPath),
     request_body = DecideRequest,
     responses(
         (status = 200, description = "Decided.", body = DecideResponse),
@@ -164,7 +164,7 @@ pub async fn queue(
 /// and its review decisions.
 #[utoipa::path(
     get, path = "/v1/households/{id}/history", tag = "households",
-    params(("id" = Uuid, Path, description = "The household.")),
+    params(HouseholdPath),
     responses(
         (status = 200, description = "Oldest first.", body = HouseholdHistory),
         NotForThisUser,
