@@ -149,12 +149,7 @@ pub async fn restore(store: &Embedded, dir: &Path) -> Result<Copied, BackupError
             dir.display()
         )));
     }
-    let kept = |suffix: &str| {
-        PathBuf::from(format!(
-            "{}.sebelum-pulih{suffix}",
-            store.database.display()
-        ))
-    };
+    let kept = |suffix: &str| beside(&store.database, &format!(".sebelum-pulih{suffix}"));
     if tokio::fs::try_exists(kept("")).await.unwrap_or(false) {
         return Err(BackupError::Directory(format!(
             "{} dari pemulihan sebelumnya masih ada: pindahkan dulu ke tempat lain",
@@ -173,9 +168,9 @@ pub async fn restore(store: &Embedded, dir: &Path) -> Result<Copied, BackupError
     // The copy first, complete, in its new epoch and on the disk: a restore cut short leaves
     // the live database where it was. What an earlier attempt cut short left goes first: its
     // journal must not be applied to this copy.
-    let partial = PathBuf::from(format!("{}.memulihkan", store.database.display()));
-    for suffix in ["", "-wal", "-shm", "-journal"] {
-        let left = PathBuf::from(format!("{}{suffix}", partial.display()));
+    let partial = beside(&store.database, ".memulihkan");
+    for suffix in SQLITE_FILES {
+        let left = beside(&partial, suffix);
         if tokio::fs::try_exists(&left).await.unwrap_or(false) {
             tokio::fs::remove_file(&left)
                 .await
@@ -189,8 +184,8 @@ pub async fn restore(store: &Embedded, dir: &Path) -> Result<Copied, BackupError
     let database_bytes = synced(partial.clone()).await?;
     // The live database's write-ahead log and shared memory go with it: left beside the
     // restored file, SQLite would apply them to it.
-    for suffix in ["", "-wal", "-shm", "-journal"] {
-        let live = PathBuf::from(format!("{}{suffix}", store.database.display()));
+    for suffix in SQLITE_FILES {
+        let live = beside(&store.database, suffix);
         if tokio::fs::try_exists(&live).await.unwrap_or(false) {
             tokio::fs::rename(&live, kept(suffix))
                 .await
@@ -228,7 +223,7 @@ async fn new_epoch(file: &Path) -> Result<(), BackupError> {
     let closed = db.close().await;
     renewed?;
     closed?;
-    let journal = PathBuf::from(format!("{}-wal", file.display()));
+    let journal = beside(file, "-wal");
     if tokio::fs::try_exists(&journal).await.unwrap_or(false) {
         return Err(BackupError::Io {
             what: format!("menutup {}", file.display()),
@@ -236,6 +231,14 @@ async fn new_epoch(file: &Path) -> Result<(), BackupError> {
         });
     }
     Ok(())
+}
+
+/// The suffixes of a SQLite database's files: the database itself, then its journals.
+const SQLITE_FILES: [&str; 4] = ["", "-wal", "-shm", "-journal"];
+
+/// The file named as `path` with `suffix` added (`ekemiskinan.db-wal`).
+fn beside(path: &Path, suffix: &str) -> PathBuf {
+    PathBuf::from(format!("{}{suffix}", path.display()))
 }
 
 /// Flushes a file written by SQLite to the disk (`VACUUM INTO` does not); its size.
