@@ -6,8 +6,9 @@
 # send, photos/s fully processed, the catch-up after the phones stop, and the deadlocks
 # PostgreSQL counted (pg_stat_database). Beside each pass, in the same run: as many clients
 # putting the same bytes straight into Garage (MB/s). The photos of a pass are one picture
-# made distinct, so every check finds look-alikes and queues other households' checks again:
-# the work that deadlocked before checks were queued again in one lock order.
+# made distinct by a comment only: their perceptual hashes stay the same, so the checks meet
+# look-alikes and queue other households' checks again (by construction, not counted): the
+# work that deadlocked before checks were queued again in one lock order.
 #
 # Usage: bench/photo-load.sh [ROUNDS] [SECONDS]
 #   SERVER=path/to/ekemiskinan runs another build of the server under the same load.
