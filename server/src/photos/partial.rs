@@ -11,11 +11,11 @@
 //! directory holds its bytes; an instance that finds fewer bytes than the offset says moves
 //! the offset back, and the phone resumes from there (`HEAD`).
 
-use std::io::SeekFrom;
+use std::io::{Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use tokio::fs::{File, OpenOptions};
-use tokio::io::{AsyncSeekExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use uuid::Uuid;
 
 /// The directory of partial uploads.
@@ -55,37 +55,42 @@ impl Partials {
         })
     }
 
-    /// Appends a whole, flushed segment to the file of upload `id` at `offset`, after dropping
-    /// any bytes past it, and flushes the file. Returns how many bytes the file held before,
-    /// which is less than `offset` when bytes the database counted are gone (the file was
-    /// lost): nothing is appended then.
+    /// Appends a whole segment to the file of upload `id` at `offset`, after dropping any
+    /// bytes past it, and flushes the file to disk. Returns how many bytes the file held
+    /// before, which is less than `offset` when bytes the database counted are gone (the file
+    /// was lost): nothing is appended then. One blocking call: the kernel copies the segment
+    /// (`copy_file_range`), and only what stays is flushed — the upload's file, or the segment
+    /// that becomes it at offset 0.
     pub async fn append(&self, id: Uuid, offset: u64, segment: Segment) -> std::io::Result<u64> {
         let target = self.path(id);
-        if offset == 0 {
-            tokio::fs::rename(&segment.path, &target).await?;
-            // The new name, too, is on disk before the offset is committed.
-            File::open(&self.dir).await?.sync_all().await?;
-            return Ok(0);
-        }
-        let mut file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&target)
-            .await?;
-        let held = file.metadata().await?.len();
-        if held < offset {
-            return Ok(held);
-        }
-        if held > offset {
-            file.set_len(offset).await?;
-        }
-        file.seek(SeekFrom::Start(offset)).await?;
-        let mut source = File::open(&segment.path).await?;
-        tokio::io::copy(&mut source, &mut file).await?;
-        file.flush().await?;
-        file.sync_data().await?;
-        Ok(offset)
+        let dir = self.dir.clone();
+        tokio::task::spawn_blocking(move || {
+            if offset == 0 {
+                std::fs::File::open(&segment.path)?.sync_data()?;
+                std::fs::rename(&segment.path, &target)?;
+                // The new name, too, is on disk before the offset is committed.
+                std::fs::File::open(&dir)?.sync_all()?;
+                return Ok(0);
+            }
+            let mut file = std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&target)?;
+            let held = file.metadata()?.len();
+            if held < offset {
+                return Ok(held);
+            }
+            if held > offset {
+                file.set_len(offset)?;
+            }
+            file.seek(SeekFrom::Start(offset))?;
+            std::io::copy(&mut std::fs::File::open(&segment.path)?, &mut file)?;
+            file.sync_data()?;
+            Ok(offset)
+        })
+        .await
+        .map_err(std::io::Error::other)?
     }
 
     /// How many bytes the file of upload `id` holds (0 when there is none).
@@ -153,11 +158,11 @@ impl ChunkWriter {
         }
     }
 
-    /// Flushes everything written to disk: the segment, whole, to append.
+    /// Ends the segment once every piece is written (not yet flushed to disk: [`Partials::append`]
+    /// flushes what stays).
     pub async fn finish(mut self) -> std::io::Result<Segment> {
         if let Some(mut file) = self.file.take() {
             file.flush().await?;
-            file.sync_data().await?;
         }
         Ok(Segment {
             path: std::mem::take(&mut self.path),
