@@ -76,6 +76,10 @@ enum Command {
         /// Chunk size in bytes.
         #[arg(long, default_value_t = 256 * 1024)]
         chunk: usize,
+        /// Photos per second the phones start together, at even intervals (a steady arrival);
+        /// without it each phone starts its next visit as soon as its last photo is stored.
+        #[arg(long)]
+        rate: Option<f64>,
         /// Photos to send (each made distinct).
         files: Vec<PathBuf>,
     },
@@ -326,6 +330,7 @@ async fn main() -> anyhow::Result<()> {
             clients,
             seconds,
             chunk,
+            rate,
             files,
         } => {
             let phones = Phones {
@@ -333,6 +338,7 @@ async fn main() -> anyhow::Result<()> {
                 database_url,
                 clients,
                 chunk,
+                rate,
             };
             phones.load(Duration::from_secs(seconds), &files).await
         }
@@ -346,6 +352,8 @@ struct Phones {
     database_url: String,
     clients: usize,
     chunk: usize,
+    /// Photos per second started, all phones together; `None`: as fast as they go.
+    rate: Option<f64>,
 }
 
 /// What one phone sent.
@@ -385,12 +393,18 @@ impl Phones {
                     sources.clone(),
                     run.clone(),
                 );
-                let chunk = self.chunk;
+                let (chunk, clients, rate) = (self.chunk, self.clients, self.rate);
                 tokio::spawn(async move {
                     let mut phone = phone?;
                     let mut rng = StdRng::seed_from_u64(n as u64);
                     let mut sent = Sent::default();
                     while started.elapsed() < duration {
+                        let turn = sent.photos * clients + n;
+                        if let Some(rate) = rate
+                            && !wait_turn(started, duration, rate, turn).await
+                        {
+                            break;
+                        }
                         let i = n + sent.photos * 1000;
                         let photo = distinct(&sources, i, &run);
                         let sha256 = hex::encode(Sha256::digest(&photo));
@@ -431,23 +445,56 @@ impl Phones {
         let accepted_in = started.elapsed();
         wait_processed(&db, &sent).await?;
         let processed_in = started.elapsed();
-        #[expect(clippy::cast_precision_loss, reason = "rates")]
-        let (photos, mb) = (sent.photos as f64, sent.bytes as f64 / 1_000_000.0);
-        println!(
-            "photo-load clients={} photos={} megabytes={mb:.1} accepted_s={:.2} accepted_photos_per_s={:.2} \
-             accepted_mb_per_s={:.1} processed_s={:.2} processed_photos_per_s={:.2} catch_up_s={:.2} deadlocks={}",
+        let lag = lag(&db, &sent.sha256).await?;
+        let deadlocks = deadlocks(&db).await? - deadlocks_before;
+        report_load(
             self.clients,
-            sent.photos,
-            accepted_in.as_secs_f64(),
-            photos / accepted_in.as_secs_f64(),
-            mb / accepted_in.as_secs_f64(),
-            processed_in.as_secs_f64(),
-            photos / processed_in.as_secs_f64(),
-            processed_in.saturating_sub(accepted_in).as_secs_f64(),
-            deadlocks(&db).await? - deadlocks_before,
+            &sent,
+            accepted_in,
+            processed_in,
+            lag,
+            deadlocks,
         );
         Ok(())
     }
+}
+
+/// Prints one pass of `photobench load`.
+fn report_load(
+    clients: usize,
+    sent: &Sent,
+    accepted_in: Duration,
+    processed_in: Duration,
+    (lag_p50, lag_p90, lag_max): (f64, f64, f64),
+    deadlocks: i64,
+) {
+    #[expect(clippy::cast_precision_loss, reason = "rates")]
+    let (photos, mb) = (sent.photos as f64, sent.bytes as f64 / 1_000_000.0);
+    println!(
+        "photo-load clients={clients} photos={} megabytes={mb:.1} accepted_s={:.2} accepted_photos_per_s={:.2} \
+         accepted_mb_per_s={:.1} processed_s={:.2} processed_photos_per_s={:.2} catch_up_s={:.2} \
+         lag_p50_s={lag_p50:.2} lag_p90_s={lag_p90:.2} lag_max_s={lag_max:.2} deadlocks={deadlocks}",
+        sent.photos,
+        accepted_in.as_secs_f64(),
+        photos / accepted_in.as_secs_f64(),
+        mb / accepted_in.as_secs_f64(),
+        processed_in.as_secs_f64(),
+        photos / processed_in.as_secs_f64(),
+        processed_in.saturating_sub(accepted_in).as_secs_f64(),
+    );
+}
+
+/// Waits until the `turn`-th photo of a steady arrival of `rate` a second is due (the phones
+/// take turns: visit k of phone n is the (k × phones + n)-th). False when it would be due
+/// after the run.
+async fn wait_turn(started: Instant, duration: Duration, rate: f64, turn: usize) -> bool {
+    #[expect(clippy::cast_precision_loss, reason = "small counts")]
+    let due = started + Duration::from_secs_f64(turn as f64 / rate);
+    if due > started + duration {
+        return false;
+    }
+    tokio::time::sleep_until(due.into()).await;
+    true
 }
 
 /// Waits until every photo sent is analysed and no visit waits for its check.
@@ -466,6 +513,28 @@ async fn wait_processed(db: &DatabaseConnection, sent: &Sent) -> anyhow::Result<
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// How long these photos waited from being stored to being analysed, in seconds: the median,
+/// the 90th percentile and the longest.
+async fn lag(db: &DatabaseConnection, sha256: &[String]) -> anyhow::Result<(f64, f64, f64)> {
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY w) AS p50, \
+                    percentile_cont(0.9) WITHIN GROUP (ORDER BY w) AS p90, MAX(w) AS max \
+             FROM (SELECT EXTRACT(EPOCH FROM a.updated_at - p.stored_at)::float8 AS w \
+                   FROM photo p JOIN photo_analysis a USING (sha256) \
+                   WHERE p.sha256 = ANY($1)) waits",
+            [sha256.to_vec().into()],
+        ))
+        .await?
+        .context("lag")?;
+    Ok((
+        row.try_get("", "p50")?,
+        row.try_get("", "p90")?,
+        row.try_get("", "max")?,
+    ))
 }
 
 /// Deadlocks PostgreSQL detected in this database so far.
