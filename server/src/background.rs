@@ -5,7 +5,6 @@
 //! the search of the photo store for photos a restored database forgot, and the data-quality
 //! checks of recorded visits.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
@@ -14,7 +13,6 @@ use tokio::task::JoinHandle;
 use tracing::{debug, info, warn};
 
 use crate::photos::adopt;
-use crate::photos::decoders::Decoders;
 use crate::photos::pipeline::Pipeline;
 use crate::photos::uploads::{finish_interrupted, sweep_expired};
 use crate::quality::Checker;
@@ -38,19 +36,15 @@ const AREAS_EVERY: Duration = Duration::from_mins(1);
 #[must_use]
 pub fn spawn(state: &AppState, stop: &watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
     let mut tasks = Vec::new();
-    let workers = state.config.photos.workers;
-    if workers > 0 {
-        let pipeline = Pipeline {
-            db: state.db.clone(),
-            blobs: state.blobs.clone(),
-            runtime: state.photos.clone(),
-            decoders: Arc::new(Decoders::start(workers, state.config.photos.nice)),
-            config: state.config.photos.clone(),
-            metrics: state.metrics.clone(),
-        };
-        for _ in 0..workers {
-            tasks.push(tokio::spawn(pipeline.clone().run(stop.clone())));
-        }
+    let pipeline = Pipeline {
+        db: state.db.clone(),
+        blobs: state.blobs.clone(),
+        runtime: state.photos.clone(),
+        config: state.config.photos.clone(),
+        metrics: state.metrics.clone(),
+    };
+    for _ in 0..state.config.photos.workers {
+        tasks.push(tokio::spawn(pipeline.clone().run(stop.clone())));
     }
     tasks.push(tokio::spawn(sweep(state.clone(), stop.clone())));
     tasks.push(tokio::spawn(reload_boundaries(state.clone(), stop.clone())));

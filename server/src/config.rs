@@ -222,10 +222,6 @@ pub struct PhotosConfig {
     pub max_decode_mib: u32,
     /// How often an idle worker looks for work, in milliseconds (new uploads wake it at once).
     pub poll_ms: u64,
-    /// The nice value (0–19) of the threads photos are analysed on: while the cores are
-    /// busy, what phones wait for (chunks, pushes, pulls) comes first. 0 gives them the same
-    /// priority as everything else.
-    pub nice: i32,
     /// Attempts before a photo whose analysis keeps failing transiently is given up.
     pub max_attempts: u32,
 }
@@ -242,8 +238,6 @@ impl Default for PhotosConfig {
             // coefficients while it decodes; 256 MiB takes such photos up to about 35 MP.
             max_decode_mib: 256,
             poll_ms: 5_000,
-            // A nice-10 thread gets about a tenth of a core that a busy normal one wants.
-            nice: 10,
             max_attempts: 10,
         }
     }
@@ -632,9 +626,6 @@ impl Config {
         if self.photos.max_decode_mib < 16 {
             return invalid("photos.max_decode_mib", "minimal 16 MiB");
         }
-        if !(0..=19).contains(&self.photos.nice) {
-            return invalid("photos.nice", "harus di antara 0 dan 19");
-        }
         if self.storage.kind == StorageKind::S3 {
             let Some(s3) = &self.storage.s3 else {
                 return invalid(
@@ -727,7 +718,7 @@ mod tests {
     #[test]
     fn scoring_flag_and_photo_limits_out_of_range_are_refused_with_the_key_named() {
         type Spoil = fn(&mut Config);
-        let cases: [(&str, Spoil); 10] = [
+        let cases: [(&str, Spoil); 9] = [
             ("flags.max_travel_kmh", |c| c.flags.max_travel_kmh = 0.0),
             ("metrics.token", |c| {
                 c.metrics.token = Some(SecretString::from("pendek"));
@@ -741,7 +732,6 @@ mod tests {
             }),
             ("photos.max_megapixels", |c| c.photos.max_megapixels = 0),
             ("photos.max_decode_mib", |c| c.photos.max_decode_mib = 8),
-            ("photos.nice", |c| c.photos.nice = -5),
             ("uploads.chunk_idle_seconds", |c| {
                 c.uploads.chunk_idle_seconds = 0;
             }),

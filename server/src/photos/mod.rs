@@ -6,7 +6,6 @@
 
 pub mod adopt;
 pub mod analysis;
-pub mod decoders;
 pub mod partial;
 pub mod pipeline;
 pub mod uploads;

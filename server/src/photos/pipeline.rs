@@ -1,5 +1,5 @@
 //! The image pipeline's workers: each claims the oldest due photo, reads it from the object
-//! store, analyses it on a low-priority thread (format, EXIF, thumbnails, perceptual hash), stores
+//! store, analyses it on a blocking thread (format, EXIF, thumbnails, perceptual hash), stores
 //! the thumbnails and the results. Everything is idempotent: thumbnails are written under keys
 //! derived from the photo's hash, results overwrite the photo's own row, so a photo processed
 //! twice (a worker died after storing thumbnails) ends the same.
@@ -15,7 +15,6 @@ use tracing::{info, warn};
 
 use super::PhotoRuntime;
 use super::analysis::{self, ImageFormat};
-use super::decoders::{DecodeFailed, Decoders};
 use crate::blob::BlobStore;
 use crate::config::PhotosConfig;
 use crate::metrics::Metrics;
@@ -46,8 +45,6 @@ pub struct Pipeline {
     pub blobs: Arc<dyn BlobStore>,
     /// Caps and the wake-up signal.
     pub runtime: Arc<PhotoRuntime>,
-    /// The low-priority threads the analyses run on.
-    pub decoders: Arc<Decoders>,
     /// Settings.
     pub config: PhotosConfig,
     /// Where analyses are counted and timed.
@@ -151,21 +148,18 @@ impl Pipeline {
         };
         let limits = self.runtime.limits;
         // The decode waits until its memory fits beside the other workers' decodes. Reading
-        // the headers walks the file to its end marker: a decode thread's work too.
+        // the headers walks the file to its end marker: a blocking thread's work too.
         let headers = bytes.clone();
-        let needs = self
-            .decoders
-            .run(move || analysis::inspect(&headers, &limits).map_or(0, |i| i.decode_bytes()))
-            .await
-            .unwrap_or(0);
+        let needs = tokio::task::spawn_blocking(move || {
+            analysis::inspect(&headers, &limits).map_or(0, |i| i.decode_bytes())
+        })
+        .await
+        .unwrap_or(0);
         let memory = self.runtime.decode_memory(needs).await;
-        let analysed = self
-            .decoders
-            .run(move || analysis::analyse(&bytes, &limits))
-            .await;
+        let analysed =
+            tokio::task::spawn_blocking(move || analysis::analyse(&bytes, &limits)).await;
         drop(memory);
         let analysis = match analysed {
-            Err(DecodeFailed::Stopped) => return Err(DecodeFailed::Stopped.to_string()),
             // A panic in a decoder is a property of the file: trying again would panic again.
             Err(e) => return Ok(failed(format!("analisis gagal: {e}"))),
             Ok(Err(rejection)) => return Ok(failed(rejection.to_string())),
