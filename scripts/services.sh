@@ -78,6 +78,7 @@ metadata_dir = "$GARAGE_TMP/meta"
 data_dir = "$GARAGE_TMP/data"
 db_engine = "sqlite"
 replication_factor = 1
+compression_level = "none"
 rpc_bind_addr = "127.0.0.1:$rpc_port"
 rpc_public_addr = "127.0.0.1:$rpc_port"
 rpc_secret = "$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
