@@ -8,14 +8,17 @@
 # putting the same bytes straight into Garage (MB/s). The photos of a pass are one picture
 # made distinct by a comment only: their perceptual hashes stay the same, so the checks meet
 # look-alikes and queue other households' checks again (by construction, not counted): the
-# work that deadlocked before checks were queued again in one lock order.
+# work that deadlocked before checks were queued again in one lock order. Then 16 phones
+# starting photos at a steady RATES (photos/s, default "3 6"): whether processing keeps up
+# with that arrival, and how long photos wait from stored to analysed.
 #
-# Usage: bench/photo-load.sh [ROUNDS] [SECONDS]
+# Usage: bench/photo-load.sh [ROUNDS] [SECONDS]   (RATES="3 6" by default)
 #   SERVER=path/to/ekemiskinan runs another build of the server under the same load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-1}
 SECONDS_EACH=${2:-30}
+RATES=${RATES:-3 6}
 LOG_PREFIX=bench/photo-load
 # shellcheck source=bench/photo_server.sh
 . bench/photo_server.sh
@@ -32,6 +35,11 @@ for round in $(seq "$ROUNDS"); do
             --clients "$clients" --seconds "$SECONDS_EACH" "$WORK"/photos/phone*.jpg)
         echo "round $round: $result"
         "$BIN/photobench" s3put --clients "$clients" "$WORK"/photos/phone*.jpg
+    done
+    for rate in $RATES; do
+        result=$("$BIN/photobench" load --url "http://127.0.0.1:$APP_PORT" --password "$PASSWORD" \
+            --clients 16 --rate "$rate" --seconds "$SECONDS_EACH" "$WORK"/photos/phone*.jpg)
+        echo "round $round, steady $rate photos/s: $result"
     done
 done
 if grep -q "deadlock" "$WORK/server.log"; then
