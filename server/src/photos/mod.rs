@@ -12,7 +12,7 @@ pub mod uploads;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use sync_protocol::v1::{HouseholdPhoto, PhotoDetails, PhotoInfo, Processing, SimilarPhoto};
@@ -72,38 +72,38 @@ pub struct PhotoRuntime {
 
 /// A set of uploads some work holds, each until its [`Claim`] is dropped.
 #[derive(Debug, Default)]
-struct Claims(Mutex<HashSet<Uuid>>);
+struct Claims(Arc<Mutex<HashSet<Uuid>>>);
+
+/// The set stays whole even if a holder panicked: it is only inserted into and removed from.
+fn held(ids: &Mutex<HashSet<Uuid>>) -> std::sync::MutexGuard<'_, HashSet<Uuid>> {
+    ids.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
 
 impl Claims {
-    fn ids(&self) -> std::sync::MutexGuard<'_, HashSet<Uuid>> {
-        // The set stays whole even if a holder panicked: it is only inserted into and removed
-        // from.
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    fn claim(&self, id: Uuid) -> Claim<'_> {
-        let first = self.ids().insert(id);
+    fn claim(&self, id: Uuid) -> Claim {
+        let first = held(&self.0).insert(id);
         Claim {
-            claims: self,
+            claims: self.0.clone(),
             id,
             first,
         }
     }
 }
 
-/// An upload held (being completed, or receiving a chunk), until dropped.
-pub struct Claim<'a> {
-    claims: &'a Claims,
+/// An upload held (being completed, or receiving a chunk), until dropped. It owns its place
+/// in the set, so work on a blocking thread can hold it until that work ends, even when the
+/// request that started it has gone.
+pub struct Claim {
+    claims: Arc<Mutex<HashSet<Uuid>>>,
     id: Uuid,
     first: bool,
 }
 
-impl Drop for Claim<'_> {
+impl Drop for Claim {
     fn drop(&mut self) {
         if self.first {
-            self.claims.ids().remove(&self.id);
+            held(&self.claims).remove(&self.id);
         }
     }
 }
@@ -146,18 +146,18 @@ impl PhotoRuntime {
     }
 
     /// Marks an upload as being completed on this instance until the guard is dropped.
-    pub fn completing(&self, id: Uuid) -> Claim<'_> {
+    pub fn completing(&self, id: Uuid) -> Claim {
         self.completing.claim(id)
     }
 
     /// Marks an upload as being completed on this instance, unless it already is: `None` then.
-    pub fn try_completing(&self, id: Uuid) -> Option<Claim<'_>> {
+    pub fn try_completing(&self, id: Uuid) -> Option<Claim> {
         let guard = self.completing.claim(id);
         guard.first.then_some(guard)
     }
 
     /// Marks an upload as receiving a chunk on this instance, unless it already is.
-    pub fn try_writing(&self, id: Uuid) -> Option<Claim<'_>> {
+    pub fn try_writing(&self, id: Uuid) -> Option<Claim> {
         let guard = self.writing.claim(id);
         guard.first.then_some(guard)
     }

@@ -61,33 +61,21 @@ impl Partials {
     /// was lost): nothing is appended then. One blocking call: the kernel copies the segment
     /// (`copy_file_range`), and only what stays is flushed — the upload's file, or the segment
     /// that becomes it at offset 0.
-    pub async fn append(&self, id: Uuid, offset: u64, segment: Segment) -> std::io::Result<u64> {
+    ///
+    /// `hold` (the caller's claim on the upload) is kept by that call and handed back: if the
+    /// caller goes away meanwhile (its request cut off), it is let go only once the file is
+    /// written, so no other try of the chunk writes the file at the same time.
+    pub async fn append<H: Send + 'static>(
+        &self,
+        id: Uuid,
+        offset: u64,
+        segment: Segment,
+        hold: H,
+    ) -> std::io::Result<(u64, H)> {
         let target = self.path(id);
         let dir = self.dir.clone();
         tokio::task::spawn_blocking(move || {
-            if offset == 0 {
-                std::fs::File::open(&segment.path)?.sync_data()?;
-                std::fs::rename(&segment.path, &target)?;
-                // The new name, too, is on disk before the offset is committed.
-                std::fs::File::open(&dir)?.sync_all()?;
-                return Ok(0);
-            }
-            let mut file = std::fs::OpenOptions::new()
-                .create(true)
-                .truncate(false)
-                .write(true)
-                .open(&target)?;
-            let held = file.metadata()?.len();
-            if held < offset {
-                return Ok(held);
-            }
-            if held > offset {
-                file.set_len(offset)?;
-            }
-            file.seek(SeekFrom::Start(offset))?;
-            std::io::copy(&mut std::fs::File::open(&segment.path)?, &mut file)?;
-            file.sync_data()?;
-            Ok(offset)
+            write_segment(&segment, &target, &dir, offset).map(|before| (before, hold))
         })
         .await
         .map_err(std::io::Error::other)?
@@ -189,6 +177,38 @@ impl Drop for Segment {
         // Gone already when it became the upload's file.
         let _ = std::fs::remove_file(&self.path);
     }
+}
+
+/// The blocking work of [`Partials::append`].
+fn write_segment(
+    segment: &Segment,
+    target: &Path,
+    dir: &Path,
+    offset: u64,
+) -> std::io::Result<u64> {
+    if offset == 0 {
+        std::fs::File::open(&segment.path)?.sync_data()?;
+        std::fs::rename(&segment.path, target)?;
+        // The new name, too, is on disk before the offset is committed.
+        std::fs::File::open(dir)?.sync_all()?;
+        return Ok(0);
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(target)?;
+    let held = file.metadata()?.len();
+    if held < offset {
+        return Ok(held);
+    }
+    if held > offset {
+        file.set_len(offset)?;
+    }
+    file.seek(SeekFrom::Start(offset))?;
+    std::io::copy(&mut std::fs::File::open(&segment.path)?, &mut file)?;
+    file.sync_data()?;
+    Ok(offset)
 }
 
 async fn remove_file(path: &Path) -> std::io::Result<()> {

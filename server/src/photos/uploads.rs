@@ -221,7 +221,7 @@ pub async fn finish_chunk(
     if let Some(segment) = segment.filter(|_| written > 0) {
         // One chunk of an upload is appended at a time on this instance; the others wait the
         // few milliseconds it takes.
-        let _appending = loop {
+        let appending = loop {
             if let Some(claim) = runtime.try_writing(upload.id) {
                 break claim;
             }
@@ -235,9 +235,9 @@ pub async fn finish_chunk(
         if current != offset {
             return Err(UploadError::OffsetMismatch { current });
         }
-        let held = runtime
+        let (held, _appending) = runtime
             .partials
-            .append(upload.id, offset, segment)
+            .append(upload.id, offset, segment, appending)
             .await
             .map_err(BlobError::from)?;
         if held < offset {
