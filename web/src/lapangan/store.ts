@@ -223,7 +223,11 @@ export class Store {
 
   /** Keeps the session of a login. A different user than before starts from an empty copy:
    * the households of one worker never show to another on a shared phone. Refused while the
-   * previous user's outbox or drafts hold work: it would be sent under the wrong name or lost. */
+   * previous user's outbox or drafts hold work: it would be sent under the wrong name or lost.
+   * The same username with a new id is the same worker, created again by an admin after the
+   * server was restored from a backup older than their account: the phone keeps their work
+   * (to send again what the restore lost) but pulls its copy afresh, so that it shows only
+   * what the new account may see. */
   async signIn(answer: LoginResponse): Promise<"ok" | "other_user_has_work"> {
     const tx = this.db.transaction(
       ["meta", "households", "outbox", "drafts", "rejections", "conflicts", "photos", "sent"],
@@ -233,33 +237,39 @@ export class Store {
     // The user whose copy this is stays known after a logout.
     const owner = (await meta.get("owner")) as Me | undefined;
     if (owner && owner.id !== answer.user.id) {
-      // Photos not yet sent and refusals not yet read are the last user's work too.
-      const photos = (await tx.objectStore("photos").getAll()).filter((f) => f.state !== "uploaded" && f.state !== "dismissed").length;
-      const waiting =
-        (await tx.objectStore("outbox").count()) +
-        (await tx.objectStore("drafts").count()) +
-        (await tx.objectStore("rejections").count()) +
-        photos;
-      if (waiting > 0) {
-        tx.done.catch(() => undefined);
-        tx.abort();
-        return "other_user_has_work";
+      const sameWorker = owner.username === answer.user.username;
+      if (!sameWorker) {
+        // Photos not yet sent and refusals not yet read are the last user's work too.
+        const photos = (await tx.objectStore("photos").getAll()).filter((f) => f.state !== "uploaded" && f.state !== "dismissed").length;
+        const waiting =
+          (await tx.objectStore("outbox").count()) +
+          (await tx.objectStore("drafts").count()) +
+          (await tx.objectStore("rejections").count()) +
+          photos;
+        if (waiting > 0) {
+          tx.done.catch(() => undefined);
+          tx.abort();
+          return "other_user_has_work";
+        }
       }
+      // The copy is of the last account's areas: pulled again from the start.
       await tx.objectStore("households").clear();
-      await tx.objectStore("rejections").clear();
-      await tx.objectStore("conflicts").clear();
-      await tx.objectStore("photos").clear();
-      await tx.objectStore("sent").clear();
       await meta.delete("cursor");
       await meta.delete("pulled_at");
       await meta.delete("desa");
       await meta.delete("boundaries");
       await meta.delete("desa_fetched");
-      await meta.delete("pushed_at");
-      // The server binds a device id to its first user: another user is another device.
-      await meta.put(crypto.randomUUID(), "device_id");
-      await meta.delete("next_seq");
-      await meta.delete("hlc");
+      if (!sameWorker) {
+        await tx.objectStore("rejections").clear();
+        await tx.objectStore("conflicts").clear();
+        await tx.objectStore("photos").clear();
+        await tx.objectStore("sent").clear();
+        await meta.delete("pushed_at");
+        // The server binds a device id to its first user: another user is another device.
+        await meta.put(crypto.randomUUID(), "device_id");
+        await meta.delete("next_seq");
+        await meta.delete("hlc");
+      }
     }
     const session: Session = { token: answer.token, expires_at: answer.expires_at, user: answer.user };
     await meta.put(session, "session");

@@ -6,6 +6,7 @@ import type {
   FormDefinition,
   FormList,
   HouseholdSnapshot,
+  LoginResponse,
   Op,
   PushRequest,
   PushResponse,
@@ -174,5 +175,56 @@ describe("a push to a server restored from a backup", () => {
     expect(await store.outbox()).toEqual([]);
     expect(await store.rejections()).toEqual([]);
     expect(device).toBe(await store.deviceId());
+  });
+});
+
+describe("signing in on a phone that holds a worker's work", () => {
+  const login = (id: string, username: string): LoginResponse => ({
+    token: `token-${id}`,
+    expires_at: "2026-12-31T00:00:00Z",
+    user: { id, username, display_name: username, role: "enumerator", areas: ["73.22.01.2001"] },
+  });
+  const survey: Op = {
+    op: "create_household",
+    household_id: crypto.randomUUID(),
+    area_code: "73.22.01.2001",
+    form_id: "survei-rt",
+    form_version: 1,
+    fields: {},
+  };
+
+  const snapshot: HouseholdSnapshot = {
+    id: crypto.randomUUID(),
+    area_code: "73.22.01.2001",
+    form_id: "survei-rt",
+    form_version: 1,
+    version: 1,
+    deleted: false,
+    review_status: "pending",
+    fields: {},
+    families: [],
+    members: [],
+    updated_at: "2026-12-01T00:00:00Z",
+  };
+
+  it("keeps it for the same username created again with a new id, and refuses another user", async () => {
+    const store = await Store.open(`owner-${crypto.randomUUID()}`);
+    expect(await store.signIn(login("id-lama", "budi"))).toBe("ok");
+    await store.applyPage([{ op: "put", household: snapshot }], "c1", "2026-12-07T00:00:00Z");
+    await store.enqueue([survey]);
+    const device = await store.deviceId();
+
+    // A restore lost budi's account; the admin created budi again, who got a new id.
+    expect(await store.signIn(login("id-baru", "budi"))).toBe("ok");
+    expect((await store.outbox()).map((m) => m.seq)).toEqual([1]);
+    expect(await store.deviceId()).toBe(device);
+    expect((await store.owner())?.id).toBe("id-baru");
+    // The copy is pulled again under the new account.
+    expect(await store.households()).toEqual([]);
+    expect(await store.cursor()).toBeUndefined();
+
+    // Someone else on the same phone is still refused while budi's work waits.
+    expect(await store.signIn(login("id-lain", "siti"))).toBe("other_user_has_work");
+    expect((await store.session())?.user.username).toBe("budi");
   });
 });
