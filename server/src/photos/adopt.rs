@@ -20,7 +20,7 @@ use uuid::Uuid;
 
 use super::PhotoRuntime;
 use crate::blob::{BlobError, BlobStore};
-use crate::store::{StoreError, photo_jobs, photos};
+use crate::store::{StoreError, photos};
 
 /// How long a photo looked for and not found is not looked for again.
 const LOOK_AGAIN_AFTER: Duration = Duration::from_hours(1);
@@ -135,7 +135,6 @@ async fn adopt(
     let now = Utc::now();
     let txn = db.begin().await.map_err(StoreError::from)?;
     let recorded = photos::insert(&txn, sha256, size, user, now).await?;
-    photo_jobs::queue(&txn, sha256, now).await?;
     txn.commit().await.map_err(StoreError::from)?;
     runtime.wake.notify_one();
     Ok(recorded)

@@ -22,7 +22,7 @@ use crate::config::UploadConfig;
 use crate::domain::actor::Actor;
 use crate::domain::sha256::Sha256;
 use crate::store::uploads::{self, Upload};
-use crate::store::{StoreError, photo_jobs, photos, retry_transient};
+use crate::store::{StoreError, photos, retry_transient};
 
 /// Why an upload request was refused.
 #[derive(Debug, thiserror::Error)]
@@ -409,7 +409,6 @@ async fn store_photo(
         let txn = db.begin().await?;
         let recorded =
             photos::insert(&txn, &upload.sha256, upload.length, upload.user_id, now).await?;
-        photo_jobs::queue(&txn, &upload.sha256, now).await?;
         uploads::delete(&txn, upload.id).await?;
         txn.commit().await?;
         Ok::<bool, StoreError>(recorded)

@@ -38,7 +38,8 @@ pub async fn find(db: &impl ConnectionTrait, sha256: &str) -> Result<Option<Phot
         }))
 }
 
-/// Records a stored photo (once, however often it is uploaded); whether this call did.
+/// Records a stored photo (once, however often it is uploaded) and queues its analysis;
+/// whether this call recorded it. Call it in a transaction: a photo recorded is a photo queued.
 pub async fn insert(
     db: &impl ConnectionTrait,
     sha256: &str,
@@ -56,6 +57,7 @@ pub async fn insert(
         .on_conflict_do_nothing_on([photo::Column::Sha256])
         .exec_without_returning(db)
         .await?;
+    super::photo_jobs::queue(db, sha256, now).await?;
     Ok(matches!(inserted, TryInsertResult::Inserted(rows) if rows > 0))
 }
 
