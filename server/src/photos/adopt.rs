@@ -9,7 +9,7 @@
 //! and records the ones it finds as if uploaded again, queued for the pipeline.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
@@ -45,10 +45,7 @@ impl Awaited {
     /// Hands over the photos that `user`'s visits name and the database does not have.
     pub fn suspect(&self, user: Uuid, missing: &[String]) {
         let now = Instant::now();
-        let mut state = self
-            .state
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut state = self.state();
         let State { waiting, looked } = &mut *state;
         looked.retain(|_, at| now.duration_since(*at) < LOOK_AGAIN_AFTER);
         let mut added = false;
@@ -69,13 +66,12 @@ impl Awaited {
     }
 
     fn take(&self) -> Vec<(String, Uuid)> {
-        std::mem::take(
-            &mut self
-                .state
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .waiting,
-        )
+        std::mem::take(&mut self.state().waiting)
+    }
+
+    /// The state stays whole even if a holder panicked: each change to it is one step.
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
