@@ -57,7 +57,7 @@ pub struct AnalysisLabels {
 /// An object-store operation that failed, and how.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct StoreErrorLabels {
-    /// `put_file`, `put`, `exists`, `get`, `open`, `read` (a read that broke off after it
+    /// `put_file`, `put`, `size`, `get`, `open`, `read` (a read that broke off after it
     /// began), `delete` or `check`.
     pub operation: String,
     /// `unavailable`, `refused`, `io` or `invalid_key`.
@@ -375,8 +375,8 @@ impl BlobStore for ObservedStore {
         Box::pin(async move { self.counted("put", self.inner.put(key, bytes).await) })
     }
 
-    fn exists<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<bool, BlobError>> {
-        Box::pin(async move { self.counted("exists", self.inner.exists(key).await) })
+    fn size<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<u64>, BlobError>> {
+        Box::pin(async move { self.counted("size", self.inner.size(key).await) })
     }
 
     fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<Bytes>, BlobError>> {
@@ -424,7 +424,7 @@ mod tests {
             unreachable!("only read")
         }
 
-        fn exists<'a>(&'a self, _: &'a str) -> BoxFuture<'a, Result<bool, BlobError>> {
+        fn size<'a>(&'a self, _: &'a str) -> BoxFuture<'a, Result<Option<u64>, BlobError>> {
             unreachable!("only read")
         }
 

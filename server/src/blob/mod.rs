@@ -46,8 +46,8 @@ pub trait BlobStore: Send + Sync + std::fmt::Debug {
     /// Stores small contents (a thumbnail) under `key`.
     fn put<'a>(&'a self, key: &'a str, bytes: Bytes) -> BoxFuture<'a, Result<(), BlobError>>;
 
-    /// Whether an object exists under `key`.
-    fn exists<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<bool, BlobError>>;
+    /// The size in bytes of the object under `key`, if there is one (its metadata only).
+    fn size<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<u64>, BlobError>>;
 
     /// The whole object under `key` (for small objects such as thumbnails), if it exists.
     fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<Bytes>, BlobError>>;

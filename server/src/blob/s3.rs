@@ -261,7 +261,7 @@ impl BlobStore for S3Store {
         })
     }
 
-    fn exists<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<bool, BlobError>> {
+    fn size<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<u64>, BlobError>> {
         Box::pin(async move {
             let key = self.key(key)?;
             match self
@@ -272,13 +272,17 @@ impl BlobStore for S3Store {
                 .send()
                 .await
             {
-                Ok(_) => Ok(true),
+                Ok(head) => Ok(Some(
+                    head.content_length()
+                        .and_then(|n| u64::try_from(n).ok())
+                        .unwrap_or(0),
+                )),
                 Err(e)
                     if e.as_service_error().is_some_and(
                         aws_sdk_s3::operation::head_object::HeadObjectError::is_not_found,
                     ) =>
                 {
-                    Ok(false)
+                    Ok(None)
                 }
                 Err(e) => Err(failure(e)),
             }

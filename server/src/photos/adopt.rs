@@ -123,11 +123,9 @@ async fn adopt(
     if photos::find(db, sha256).await?.is_some() {
         return Ok(false);
     }
-    let Some(file) = blobs.open(&format!("sha256/{sha256}")).await? else {
+    let Some(size) = blobs.size(&format!("sha256/{sha256}")).await? else {
         return Ok(false);
     };
-    let size = file.len;
-    drop(file);
     let now = Utc::now();
     let txn = db.begin().await.map_err(StoreError::from)?;
     let recorded = photos::insert(&txn, sha256, size, user, now).await?;

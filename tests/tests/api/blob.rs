@@ -39,14 +39,14 @@ async fn a_file_is_stored_read_checked_and_deleted(store: Arc<dyn BlobStore>) {
     // A photo-sized file in one request, and one large enough to go in parts on S3.
     for (len, seed) in [(300 * 1024, 1), (20 * 1024 * 1024 + 123, 2)] {
         let (path, key, bytes) = file(&dir, len, seed);
-        assert!(!store.exists(&key).await.unwrap());
+        assert_eq!(store.size(&key).await.unwrap(), None);
         store.put_file(&key, &path).await.unwrap();
-        assert!(store.exists(&key).await.unwrap());
+        assert_eq!(store.size(&key).await.unwrap(), Some(len as u64));
         let read = store.get(&key).await.unwrap().expect("stored");
         assert_eq!(read.len(), bytes.len());
         assert!(read == bytes, "the object reads back byte for byte");
         store.delete(&key).await.unwrap();
-        assert!(!store.exists(&key).await.unwrap());
+        assert_eq!(store.size(&key).await.unwrap(), None);
         assert!(store.get(&key).await.unwrap().is_none());
     }
     let (path, _, _) = file(&dir, 10, 3);
