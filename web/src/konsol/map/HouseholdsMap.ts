@@ -150,8 +150,15 @@ export class HouseholdsMap {
           ...(base
             ? [{ id: "basemap", type: "raster" as const, source: "basemap", paint: { "raster-fade-duration": 0 } }]
             : []),
-          { id: "desa-fill", type: "fill", source: "desa", paint: { "fill-color": SHADE_FILL, "fill-opacity": 0.85 } },
-          { id: "desa-line", type: "line", source: "desa", paint: { "line-color": OUTLINE, "line-width": 1 } },
+          // The borders are the fill's own outline, drawn in the same pass as hairlines: a line
+          // layer of its own made every frame of panning slower in a browser drawing WebGL in
+          // software (bench/peta.sh).
+          {
+            id: "desa-fill",
+            type: "fill",
+            source: "desa",
+            paint: { "fill-color": SHADE_FILL, "fill-opacity": 0.85, "fill-outline-color": OUTLINE },
+          },
           {
             id: "household-clusters",
             type: "circle",
