@@ -167,7 +167,10 @@ export class HouseholdsMap {
             paint: {
               "circle-color": CLUSTER_COLOR,
               "circle-opacity": 0.85,
-              "circle-radius": ["interpolate", ["linear"], ["sqrt", ["get", "households"]], 1, 7, 40, 30],
+              // Clusters come from a grid of at least 64 cells across the view (about 20 px
+              // each on an office screen): at up to 14 px, even the largest circles barely
+              // overlap, and the desa's shading shows between them.
+              "circle-radius": ["interpolate", ["linear"], ["sqrt", ["get", "households"]], 1, 5, 40, 14],
               "circle-stroke-color": "#ffffff",
               "circle-stroke-width": 1.5,
             },
