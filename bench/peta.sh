@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Panning the console's map over many households (web/bench/peta.bench.ts): frame times in
-# Debian's Chromium with the CPU throttled 4×, and the viewport answers during it.
+# Debian's Chromium with the CPU throttled 4×, and the viewport answers during it; the same
+# moves again over the desa alone and over MapLibre's background alone (the browser's floor).
 #
 # bench/peta.sh [HOUSEHOLDS]   (default: 100000; CPU_THROTTLE=1 for the CPU as it is)
 #
