@@ -332,7 +332,15 @@ pub async fn patch(
     };
     let mut sink = within(
         budget,
-        uploads::begin_chunk(&app.db, &app.photos, &user.actor, id, offset, Utc::now()),
+        uploads::begin_chunk(
+            &app.db,
+            &app.photos,
+            &user.actor,
+            id,
+            offset,
+            checksum,
+            Utc::now(),
+        ),
     )
     .await?;
     receive(body, &mut sink, pace).await?;
@@ -342,14 +350,7 @@ pub async fn patch(
     // zero-byte PATCH asks too).
     let done = within(
         budget,
-        uploads::finish_chunk(
-            &app.db,
-            app.blobs.as_ref(),
-            &app.photos,
-            sink,
-            checksum,
-            Utc::now(),
-        ),
+        uploads::finish_chunk(&app.db, app.blobs.as_ref(), &app.photos, sink, Utc::now()),
     )
     .await?;
     // The photo counts as stored once, by the request that recorded it: this chunk, or a

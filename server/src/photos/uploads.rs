@@ -122,15 +122,23 @@ pub async fn status(
     owned(uploads::find(db, id).await?, actor, now)
 }
 
-/// A chunk being received: written to a segment file piece by piece, counted and hashed (for
-/// its `Upload-Checksum`), until [`finish_chunk`] appends and commits it.
+/// A chunk being received: written to a segment file piece by piece and counted (and hashed,
+/// when the phone declared its `Upload-Checksum`), until [`finish_chunk`] appends and commits
+/// it.
 pub struct ChunkSink {
     upload: Upload,
     offset: u64,
     /// `None` for a chunk at the end of a complete upload, which may carry no byte.
     writer: Option<ChunkWriter>,
-    hasher: sha2::Sha256,
+    checksum: Option<ChunkChecksum>,
     written: u64,
+}
+
+/// The SHA-256 a chunk declared, and the hash of what arrived so far. Without a declared one
+/// a chunk is not hashed at all: the whole file is, once complete.
+struct ChunkChecksum {
+    expected: [u8; 32],
+    hasher: sha2::Sha256,
 }
 
 impl ChunkSink {
@@ -144,7 +152,9 @@ impl ChunkSink {
             )));
         };
         writer.write(piece).await.map_err(BlobError::from)?;
-        self.hasher.update(piece);
+        if let Some(checksum) = self.checksum.as_mut() {
+            checksum.hasher.update(piece);
+        }
         self.written += piece.len() as u64;
         Ok(())
     }
@@ -157,12 +167,14 @@ impl ChunkSink {
 }
 
 /// Begins a chunk (`PATCH`) at `offset`: the upload must be the user's and at that offset.
+/// `checksum` is the chunk's SHA-256, if the phone sent one.
 pub async fn begin_chunk(
     db: &DatabaseConnection,
     runtime: &PhotoRuntime,
     actor: &Actor,
     id: Uuid,
     offset: u64,
+    checksum: Option<[u8; 32]>,
     now: DateTime<Utc>,
 ) -> Result<ChunkSink, UploadError> {
     let upload = owned(uploads::find(db, id).await?, actor, now)?;
@@ -186,12 +198,15 @@ pub async fn begin_chunk(
         upload,
         offset,
         writer,
-        hasher: sha2::Sha256::new(),
+        checksum: checksum.map(|expected| ChunkChecksum {
+            expected,
+            hasher: sha2::Sha256::new(),
+        }),
         written: 0,
     })
 }
 
-/// Commits a chunk whose body has all arrived: checked against the phone's `checksum` (if it
+/// Commits a chunk whose body has all arrived: checked against the phone's checksum (if it
 /// sent one), appended to the upload's file and flushed, then the offset moved past it — the
 /// first of two tries of the same chunk to get there wins, the other is told the new offset.
 /// Completes the upload when that was its last byte.
@@ -200,21 +215,20 @@ pub async fn finish_chunk(
     blobs: &dyn BlobStore,
     runtime: &PhotoRuntime,
     sink: ChunkSink,
-    checksum: Option<[u8; 32]>,
     now: DateTime<Utc>,
 ) -> Result<ChunkEnd, UploadError> {
     let ChunkSink {
         mut upload,
         offset,
         writer,
-        hasher,
+        checksum,
         written,
     } = sink;
     let segment = match writer {
         Some(writer) => Some(writer.finish().await.map_err(BlobError::from)?),
         None => None,
     };
-    if checksum.is_some_and(|expected| hasher.finalize()[..] != expected[..]) {
+    if checksum.is_some_and(|c| c.hasher.finalize()[..] != c.expected[..]) {
         return Err(UploadError::ChecksumMismatch);
     }
     let end = offset + written;

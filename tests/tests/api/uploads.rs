@@ -79,20 +79,45 @@ pub(crate) async fn patch(
     offset: usize,
     data: &[u8],
 ) -> reqwest::Response {
+    chunk_request(app, user, location, offset, data)
+        .header(
+            "upload-checksum",
+            format!("sha256 {}", STANDARD.encode(Sha256::digest(data))),
+        )
+        .send()
+        .await
+        .unwrap()
+}
+
+/// A `PATCH` as a stock tus client (and the field app) sends it: no `Upload-Checksum`.
+async fn patch_unchecked(
+    app: &TestApp,
+    user: &TestUser,
+    location: &str,
+    offset: usize,
+    data: &[u8],
+) -> reqwest::Response {
+    chunk_request(app, user, location, offset, data)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// A tus `PATCH` of `data` at `offset`.
+fn chunk_request(
+    app: &TestApp,
+    user: &TestUser,
+    location: &str,
+    offset: usize,
+    data: &[u8],
+) -> reqwest::RequestBuilder {
     app.http
         .patch(app.url(location))
         .bearer_auth(&user.token)
         .header("tus-resumable", "1.0.0")
         .header("content-type", "application/offset+octet-stream")
         .header("upload-offset", offset.to_string())
-        .header(
-            "upload-checksum",
-            format!("sha256 {}", STANDARD.encode(Sha256::digest(data))),
-        )
         .body(data.to_vec())
-        .send()
-        .await
-        .unwrap()
 }
 
 /// Asserts a `503 service_unavailable` with a `Retry-After`.
@@ -647,6 +672,28 @@ on_both_backends!(
     a_bad_chunk_is_refused_and_leaves_the_upload_where_it_was,
     a_file_without_its_declared_hash_is_discarded_and_not_stored,
 );
+
+/// Chunks without a checksum are not hashed one by one; the whole file still is, once complete.
+#[tokio::test]
+async fn chunks_without_a_checksum_are_taken_and_the_whole_file_is_still_checked() {
+    let app = app_with_storage(Backend::Sqlite).await;
+    let user = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let (bytes, sha) = photo(2 * CHUNK, 81);
+    let at = location(&create(&app, &user, bytes.len(), &sha).await);
+    for (i, chunk) in bytes.chunks(CHUNK).enumerate() {
+        let response = patch_unchecked(&app, &user, &at, i * CHUNK, chunk).await;
+        assert_eq!(response.status(), 204, "chunk {i}");
+    }
+    assert!(app.stored_photo(&sha).await.is_some_and(|o| o == bytes));
+
+    let (_, other_sha) = photo(CHUNK, 82);
+    let (lie, _) = photo(CHUNK, 83);
+    let at = location(&create(&app, &user, lie.len(), &other_sha).await);
+    let last = patch_unchecked(&app, &user, &at, 0, &lie).await;
+    assert_eq!(last.status().as_u16(), 460);
+    assert_eq!(app.count("photo").await, 1);
+    assert!(app.stored_photo(&other_sha).await.is_none());
+}
 
 /// A stock tus client sends a whole photo in one `PATCH`: the body is written to disk as it
 /// arrives, so it may be larger than any other request's (`server.max_body_bytes`, here
