@@ -236,22 +236,24 @@ export class Store {
     const meta = tx.objectStore("meta");
     // The user whose copy this is stays known after a logout.
     const owner = (await meta.get("owner")) as Me | undefined;
-    if (owner && owner.id !== answer.user.id) {
-      const sameWorker = owner.username === answer.user.username;
-      if (!sameWorker) {
-        // Photos not yet sent and refusals not yet read are the last user's work too.
-        const photos = (await tx.objectStore("photos").getAll()).filter((f) => f.state !== "uploaded" && f.state !== "dismissed").length;
-        const waiting =
-          (await tx.objectStore("outbox").count()) +
-          (await tx.objectStore("drafts").count()) +
-          (await tx.objectStore("rejections").count()) +
-          photos;
-        if (waiting > 0) {
-          tx.done.catch(() => undefined);
-          tx.abort();
-          return "other_user_has_work";
-        }
+    const newAccount = owner !== undefined && owner.id !== answer.user.id;
+    // A new account under the username the phone knows is the same worker.
+    const otherUser = newAccount && owner.username !== answer.user.username;
+    if (otherUser) {
+      // Photos not yet sent and refusals not yet read are the last user's work too.
+      const photos = (await tx.objectStore("photos").getAll()).filter((f) => f.state !== "uploaded" && f.state !== "dismissed").length;
+      const waiting =
+        (await tx.objectStore("outbox").count()) +
+        (await tx.objectStore("drafts").count()) +
+        (await tx.objectStore("rejections").count()) +
+        photos;
+      if (waiting > 0) {
+        tx.done.catch(() => undefined);
+        tx.abort();
+        return "other_user_has_work";
       }
+    }
+    if (newAccount) {
       // The copy is of the last account's areas: pulled again from the start.
       await tx.objectStore("households").clear();
       await meta.delete("cursor");
@@ -259,17 +261,17 @@ export class Store {
       await meta.delete("desa");
       await meta.delete("boundaries");
       await meta.delete("desa_fetched");
-      if (!sameWorker) {
-        await tx.objectStore("rejections").clear();
-        await tx.objectStore("conflicts").clear();
-        await tx.objectStore("photos").clear();
-        await tx.objectStore("sent").clear();
-        await meta.delete("pushed_at");
-        // The server binds a device id to its first user: another user is another device.
-        await meta.put(crypto.randomUUID(), "device_id");
-        await meta.delete("next_seq");
-        await meta.delete("hlc");
-      }
+    }
+    if (otherUser) {
+      await tx.objectStore("rejections").clear();
+      await tx.objectStore("conflicts").clear();
+      await tx.objectStore("photos").clear();
+      await tx.objectStore("sent").clear();
+      await meta.delete("pushed_at");
+      // The server binds a device id to its first user: another user is another device.
+      await meta.put(crypto.randomUUID(), "device_id");
+      await meta.delete("next_seq");
+      await meta.delete("hlc");
     }
     const session: Session = { token: answer.token, expires_at: answer.expires_at, user: answer.user };
     await meta.put(session, "session");
