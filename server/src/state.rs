@@ -52,6 +52,7 @@ impl AppState {
                 config.photos.limits(),
                 config.database.retry_attempts(),
                 config.uploads.partial_dir.clone(),
+                config.photos.workers > 0,
             )),
             db,
             blobs: Arc::new(ObservedStore::new(blobs, metrics.clone())),

@@ -477,10 +477,16 @@ impl TestApp {
         }
     }
 
-    /// Files of uploads in progress (`uploads.partial_dir`).
+    /// Files of uploads in progress in `uploads.partial_dir`: not the stored photos' files
+    /// kept there until the pipeline has analysed them.
     #[must_use]
     pub fn partial_files(&self) -> usize {
-        std::fs::read_dir(&self.config.uploads.partial_dir).map_or(0, Iterator::count)
+        std::fs::read_dir(&self.config.uploads.partial_dir).map_or(0, |entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|e| e.path().extension().is_none_or(|x| x != "stored"))
+                .count()
+        })
     }
 
     /// Counts rows of a table.

@@ -110,9 +110,9 @@ impl Drop for Claim {
 
 impl PhotoRuntime {
     /// A runtime with the configured caps and database retries, keeping partial uploads in
-    /// `partial_dir`.
+    /// `partial_dir` (and stored photos' files there for the pipeline, if it runs here).
     #[must_use]
-    pub fn new(limits: Limits, db_attempts: u32, partial_dir: PathBuf) -> Self {
+    pub fn new(limits: Limits, db_attempts: u32, partial_dir: PathBuf, pipeline: bool) -> Self {
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         let decoding_mib = u32::try_from(limits.max_decode_bytes / MIB)
             .unwrap_or(u32::MAX)
@@ -127,7 +127,7 @@ impl PhotoRuntime {
             decoding_mib,
             completing: Claims::default(),
             writing: Claims::default(),
-            partials: Partials::new(partial_dir),
+            partials: Partials::new(partial_dir, pipeline),
             awaited: adopt::Awaited::default(),
         }
     }
@@ -398,7 +398,7 @@ mod tests {
             max_pixels: 210_000_000,
             max_decode_bytes: max_decode_mib * MIB,
         };
-        PhotoRuntime::new(limits, 1, std::env::temp_dir())
+        PhotoRuntime::new(limits, 1, std::env::temp_dir(), true)
     }
 
     #[tokio::test]

@@ -10,25 +10,38 @@
 //! Instances behind one address must send each upload (its URL) to the same instance, whose
 //! directory holds its bytes; an instance that finds fewer bytes than the offset says moves
 //! the offset back, and the phone resumes from there (`HEAD`).
+//!
+//! Once stored in the object store, a photo's file stays here under its hash until this
+//! instance's pipeline has analysed it, which then reads it from disk instead of fetching it
+//! back. It is only a copy: a photo whose file is gone (a restart, another instance, an hour
+//! passed) is fetched.
 
 use std::io::{Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
+use bytes::Bytes;
 use tokio::fs::{File, OpenOptions};
 use tokio::io::AsyncWriteExt;
 use uuid::Uuid;
+
+/// A stored photo's file kept this long for the pipeline is removed: under a backlog that
+/// long, the pipeline fetches photos from the object store instead.
+const KEPT_FOR: std::time::Duration = std::time::Duration::from_hours(1);
 
 /// The directory of partial uploads.
 #[derive(Debug, Clone)]
 pub struct Partials {
     dir: PathBuf,
+    /// Whether stored photos' files are kept for this instance's pipeline.
+    keep: bool,
 }
 
 impl Partials {
-    /// Partial uploads in `dir` (created when the first chunk arrives).
+    /// Partial uploads in `dir` (created when the first chunk arrives); stored photos' files
+    /// kept there for the pipeline if `keep` (the pipeline runs on this instance).
     #[must_use]
-    pub fn new(dir: PathBuf) -> Self {
-        Self { dir }
+    pub fn new(dir: PathBuf, keep: bool) -> Self {
+        Self { dir, keep }
     }
 
     /// The file of upload `id`.
@@ -95,8 +108,40 @@ impl Partials {
         remove_file(&self.path(id)).await
     }
 
+    /// The file of a stored photo kept for the pipeline.
+    fn kept(&self, sha256: &str) -> PathBuf {
+        self.dir.join(format!("{sha256}.stored"))
+    }
+
+    /// Upload `id`'s file, now stored in the object store as photo `sha256`: kept for the
+    /// pipeline, or removed when it runs elsewhere.
+    pub async fn stored(&self, id: Uuid, sha256: &str) -> std::io::Result<()> {
+        if !self.keep {
+            return self.remove(id).await;
+        }
+        match tokio::fs::rename(self.path(id), self.kept(sha256)).await {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    /// The bytes of stored photo `sha256`, if its file is kept here; one that cannot be read
+    /// is as good as gone (the object store has the photo).
+    pub async fn read_kept(&self, sha256: &str) -> Option<Bytes> {
+        tokio::fs::read(self.kept(sha256))
+            .await
+            .ok()
+            .map(Bytes::from)
+    }
+
+    /// Removes the kept file of photo `sha256`, once analysed.
+    pub async fn forget(&self, sha256: &str) -> std::io::Result<()> {
+        remove_file(&self.kept(sha256)).await
+    }
+
     /// The uploads that have a file here, by id; and removes the segments left older than
-    /// `stale` (a crash while a chunk arrived).
+    /// `stale` (a crash while a chunk arrived) and the stored photos' files kept longer than an
+    /// hour.
     pub async fn ids(&self, stale: std::time::Duration) -> std::io::Result<Vec<Uuid>> {
         let mut entries = match tokio::fs::read_dir(&self.dir).await {
             Ok(entries) => entries,
@@ -108,14 +153,20 @@ impl Partials {
             let name = entry.file_name();
             let Some(name) = name.to_str() else { continue };
             // The server names these files itself, in lower case.
-            if Path::new(name).extension().is_some_and(|e| e == "seg") {
-                // Gone meanwhile: its chunk was appended.
+            let extension = Path::new(name).extension();
+            let older_than = match extension.and_then(|e| e.to_str()) {
+                Some("seg") => Some(stale),
+                Some("stored") => Some(KEPT_FOR),
+                _ => None,
+            };
+            if let Some(age) = older_than {
+                // Gone meanwhile: its chunk was appended, or its photo analysed.
                 let modified = match entry.metadata().await {
                     Ok(m) => m.modified()?,
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
                     Err(e) => return Err(e),
                 };
-                if modified.elapsed().unwrap_or_default() > stale {
+                if modified.elapsed().unwrap_or_default() > age {
                     remove_file(&entry.path()).await?;
                 }
                 continue;
@@ -215,5 +266,66 @@ async fn remove_file(path: &Path) -> std::io::Result<()> {
     match tokio::fs::remove_file(path).await {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, SystemTime};
+
+    use super::*;
+
+    const SHA: &str = "5d41402abc4b2a76b9719d911017c592aa2f4b2fb5ad9f6c4b9e9d8b0f0a1c2d";
+
+    async fn stored_upload(partials: &Partials, bytes: &[u8]) -> Uuid {
+        let id = Uuid::new_v4();
+        tokio::fs::create_dir_all(&partials.dir).await.unwrap();
+        tokio::fs::write(partials.path(id), bytes).await.unwrap();
+        partials.stored(id, SHA).await.unwrap();
+        id
+    }
+
+    #[tokio::test]
+    async fn a_stored_photo_is_kept_for_the_pipeline_until_forgotten() {
+        let dir = tempfile::tempdir().unwrap();
+        let partials = Partials::new(dir.path().to_path_buf(), true);
+        let id = stored_upload(&partials, b"photo").await;
+        assert_eq!(partials.held(id).await.unwrap(), 0, "no upload file left");
+        assert_eq!(
+            partials.read_kept(SHA).await.as_deref(),
+            Some(&b"photo"[..])
+        );
+        partials.forget(SHA).await.unwrap();
+        assert_eq!(partials.read_kept(SHA).await, None);
+        partials.forget(SHA).await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn without_a_pipeline_here_a_stored_photo_is_not_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let partials = Partials::new(dir.path().to_path_buf(), false);
+        stored_upload(&partials, b"photo").await;
+        assert_eq!(partials.read_kept(SHA).await, None);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_photo_kept_longer_than_an_hour_is_swept_and_a_newer_one_stays() {
+        let dir = tempfile::tempdir().unwrap();
+        let partials = Partials::new(dir.path().to_path_buf(), true);
+        stored_upload(&partials, b"photo").await;
+        let day = Duration::from_hours(24);
+        assert!(partials.ids(day).await.unwrap().is_empty());
+        assert!(partials.read_kept(SHA).await.is_some(), "kept a moment ago");
+
+        let two_hours_ago = SystemTime::now() - Duration::from_hours(2);
+        std::fs::File::options()
+            .write(true)
+            .open(partials.kept(SHA))
+            .unwrap()
+            .set_modified(two_hours_ago)
+            .unwrap();
+        assert!(partials.ids(day).await.unwrap().is_empty());
+        assert_eq!(partials.read_kept(SHA).await, None, "kept two hours: swept");
     }
 }

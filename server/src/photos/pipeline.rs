@@ -101,6 +101,7 @@ impl Pipeline {
                 photo_jobs::finish(&txn, &sha256, &results, now).await?;
                 quality::requeue_for_photos(&txn, &[&sha256], now).await?;
                 txn.commit().await?;
+                self.forget(&sha256).await;
                 // A push naming the photo may have committed while this transaction ran,
                 // unseen by it (PostgreSQL's read committed): queue again, now that the
                 // analysis is visible to any check that follows. Visits naming look-alikes
@@ -134,17 +135,31 @@ impl Pipeline {
                 warn!(photo = %sha256, attempt, %reason, "photo analysis given up");
                 let results = failed(format!("gagal setelah {attempt} percobaan: {reason}"));
                 photo_jobs::finish(&self.db, &sha256, &results, now).await?;
+                self.forget(&sha256).await;
             }
         }
         Ok(true)
     }
 
+    /// Removes the photo's upload file kept for the pipeline, if any: it is analysed.
+    async fn forget(&self, sha256: &str) {
+        if let Err(e) = self.runtime.partials.forget(sha256).await {
+            // Swept with the partial uploads within the hour.
+            warn!(photo = %sha256, error = %e, "removing an analysed photo's upload file failed");
+        }
+    }
+
     /// Analyses a photo. `Err` is a transient failure (the object store), worth retrying.
     async fn process(&self, sha256: &str) -> Result<Results, String> {
-        let bytes = match self.blobs.get(&format!("sha256/{sha256}")).await {
-            Ok(Some(bytes)) => bytes,
-            Ok(None) => return Ok(failed("berkas asli tidak ada di penyimpanan".to_owned())),
-            Err(e) => return Err(e.to_string()),
+        // Its upload's file, if this instance stored it (the same bytes, checked against the
+        // hash), saves fetching it back from the object store.
+        let bytes = match self.runtime.partials.read_kept(sha256).await {
+            Some(bytes) => bytes,
+            None => match self.blobs.get(&format!("sha256/{sha256}")).await {
+                Ok(Some(bytes)) => bytes,
+                Ok(None) => return Ok(failed("berkas asli tidak ada di penyimpanan".to_owned())),
+                Err(e) => return Err(e.to_string()),
+            },
         };
         let limits = self.runtime.limits;
         // The decode waits until its memory fits beside the other workers' decodes. Reading

@@ -428,8 +428,12 @@ async fn store_photo(
         Ok::<bool, StoreError>(recorded)
     })
     .await?;
-    // Stored: a file left behind by a failure here is swept with the expired uploads.
-    partials.remove(upload.id).await.map_err(BlobError::from)?;
+    // Stored: the file is kept for the pipeline. One left behind by a failure here is swept
+    // with the expired uploads.
+    partials
+        .stored(upload.id, &upload.sha256)
+        .await
+        .map_err(BlobError::from)?;
     runtime.wake.notify_one();
     Ok(recorded)
 }

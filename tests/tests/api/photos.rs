@@ -1,6 +1,10 @@
 //! Photos named by visits: `pending` until uploaded, listed as missing in pull, served only
 //! inside the user's areas.
 
+use std::sync::Arc;
+
+use ekemiskinan::photos::PhotoRuntime;
+use ekemiskinan::photos::pipeline::Pipeline;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use serde_json::Value;
@@ -394,6 +398,63 @@ async fn analysed(app: &TestApp, user: &TestUser, sha: &str) -> PhotoDetails {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     panic!("photo {sha} was not analysed within 30 s");
+}
+
+/// The pipeline reads a photo stored by this instance from its upload's file, not back from
+/// the object store, and removes the file once the photo is analysed; a photo whose file is
+/// gone is fetched from the store.
+#[tokio::test]
+async fn the_pipeline_analyses_a_photo_from_its_upload_file_and_then_removes_it() {
+    // No pipeline of the server's own: the test runs one, step by step.
+    let app = TestApp::spawn_with(Backend::Sqlite, |c| c.photos.workers = 0).await;
+    let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let dir = app.config.uploads.partial_dir.clone();
+    let files = || std::fs::read_dir(&dir).map_or(0, Iterator::count);
+    let kept = images::jpeg(2000, 1500, 1, Some(&PhoneExif::default()), 90);
+    let kept_sha = hex::encode(Sha256::digest(&kept));
+    let fetched = images::jpeg(1600, 1200, 2, None, 90);
+    let fetched_sha = hex::encode(Sha256::digest(&fetched));
+    upload(&app, &worker, &kept, &kept_sha).await;
+    upload(&app, &worker, &fetched, &fetched_sha).await;
+    assert_eq!(files(), 0, "an instance without a pipeline keeps no file");
+
+    let runtime = Arc::new(PhotoRuntime::new(
+        app.config.photos.limits(),
+        1,
+        dir.clone(),
+        true,
+    ));
+    // The first photo's file as its upload leaves it on an instance with a pipeline; the
+    // object store has lost the photo, so only that file can give its thumbnails.
+    let id = Uuid::now_v7();
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(runtime.partials.path(id), &kept).unwrap();
+    runtime.partials.stored(id, &kept_sha).await.unwrap();
+    app.state
+        .blobs
+        .delete(&format!("sha256/{kept_sha}"))
+        .await
+        .unwrap();
+    assert_eq!(files(), 1);
+    let pipeline = Pipeline {
+        db: app.state.db.clone(),
+        blobs: app.state.blobs.clone(),
+        runtime,
+        config: app.config.photos.clone(),
+        metrics: app.state.metrics.clone(),
+    };
+    let now = chrono::Utc::now();
+    assert!(pipeline.step(now).await.unwrap());
+    assert!(pipeline.step(now).await.unwrap());
+    assert!(!pipeline.step(now).await.unwrap(), "two photos, two steps");
+
+    let details = analysed(&app, &worker, &kept_sha).await;
+    assert_eq!(details.processing, Processing::Done, "{details:?}");
+    assert_eq!((details.width, details.height), (Some(1500), Some(2000)));
+    assert_eq!(files(), 0, "the file is removed once its photo is analysed");
+    let details = analysed(&app, &worker, &fetched_sha).await;
+    assert_eq!(details.processing, Processing::Done, "{details:?}");
+    assert_eq!((details.width, details.height), (Some(1600), Some(1200)));
 }
 
 fn jpeg_size(bytes: &[u8]) -> (u16, u16) {
