@@ -212,8 +212,9 @@ fn yes() -> bool {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct PhotosConfig {
-    /// Background workers making thumbnails and hashes, by default one per core; 0 turns the
-    /// pipeline off on this instance (another instance may run it).
+    /// Photos the background workers process at once (thumbnails and hashes), by default two
+    /// per core; 0 turns the pipeline off on this instance (another instance may run it).
+    /// Whatever the number, at most one photo per core is decoded at a time.
     pub workers: usize,
     /// Largest image accepted, in megapixels (width × height as declared in the file).
     pub max_megapixels: u32,
@@ -229,9 +230,10 @@ pub struct PhotosConfig {
 impl Default for PhotosConfig {
     fn default() -> Self {
         Self {
-            // Decoding is most of a photo's processing: one worker per core keeps up with
-            // arrivals where one alone fell behind.
-            workers: std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+            // A worker waits for the object store and the database about as long as it
+            // decodes: two per core keep the cores decoding (one per core fell behind 6 photos
+            // a second on 2 cores, two kept up).
+            workers: 2 * std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
             // 200-megapixel phone cameras exist; their JPEGs decode at 1/8 scale.
             max_megapixels: 210,
             // A 12-megapixel progressive JPEG with full-resolution colour keeps 73 MB of

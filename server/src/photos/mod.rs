@@ -60,6 +60,9 @@ pub struct PhotoRuntime {
     /// one decode may (`photos.max_decode_mib`), however many workers there are.
     decoding: Semaphore,
     decoding_mib: u32,
+    /// Analyses running at once: one per core. The pipeline's workers outnumber the cores,
+    /// so that one decodes while another waits for the object store or the database.
+    analyses: Semaphore,
     /// Uploads this instance is completing now, which the server's own retry leaves alone.
     completing: Claims,
     /// Uploads a chunk of which this instance is receiving now: one at a time per upload.
@@ -125,6 +128,7 @@ impl PhotoRuntime {
             chunks: Semaphore::new(CONCURRENT_CHUNKS),
             decoding: Semaphore::new(decoding_mib as usize),
             decoding_mib,
+            analyses: Semaphore::new(cores),
             completing: Claims::default(),
             writing: Claims::default(),
             partials: Partials::new(partial_dir, pipeline),
@@ -143,6 +147,14 @@ impl PhotoRuntime {
             .acquire_many(mib)
             .await
             .expect("the decode semaphore is never closed")
+    }
+
+    /// Waits for a core to analyse a photo on; it is given back when the permit is dropped.
+    pub async fn analysis_turn(&self) -> SemaphorePermit<'_> {
+        self.analyses
+            .acquire()
+            .await
+            .expect("the analysis semaphore is never closed")
     }
 
     /// Marks an upload as being completed on this instance until the guard is dropped.
@@ -415,6 +427,20 @@ mod tests {
             "150 MiB fit once the first is done"
         );
         drop(small);
+    }
+
+    #[tokio::test]
+    async fn no_more_photos_are_analysed_at_once_than_there_are_cores() {
+        let runtime = runtime(256);
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        let mut turns = Vec::new();
+        for _ in 0..cores {
+            turns.push(runtime.analysis_turn().await);
+        }
+        let mut next = Box::pin(runtime.analysis_turn());
+        assert!((&mut next).now_or_never().is_none(), "every core is busy");
+        turns.pop();
+        assert!(next.now_or_never().is_some(), "a core was given back");
     }
 
     #[tokio::test]

@@ -162,6 +162,7 @@ impl Pipeline {
             },
         };
         let limits = self.runtime.limits;
+        let core = self.runtime.analysis_turn().await;
         // The decode waits until its memory fits beside the other workers' decodes. Reading
         // the headers walks the file to its end marker: a blocking thread's work too.
         let headers = bytes.clone();
@@ -174,6 +175,7 @@ impl Pipeline {
         let analysed =
             tokio::task::spawn_blocking(move || analysis::analyse(&bytes, &limits)).await;
         drop(memory);
+        drop(core);
         let analysis = match analysed {
             // A panic in a decoder is a property of the file: trying again would panic again.
             Err(e) => return Ok(failed(format!("analisis gagal: {e}"))),
@@ -195,15 +197,13 @@ impl Pipeline {
         };
         match analysis.rendered {
             Ok(rendered) => {
-                for (side, image) in [
-                    (analysis::render::LARGE, rendered.large),
-                    (analysis::render::SMALL, rendered.small),
-                ] {
-                    self.blobs
-                        .put(&thumbnail_key(sha256, side), Bytes::from(image))
-                        .await
-                        .map_err(|e| e.to_string())?;
-                }
+                let large = thumbnail_key(sha256, analysis::render::LARGE);
+                let small = thumbnail_key(sha256, analysis::render::SMALL);
+                tokio::try_join!(
+                    self.blobs.put(&large, Bytes::from(rendered.large)),
+                    self.blobs.put(&small, Bytes::from(rendered.small)),
+                )
+                .map_err(|e| e.to_string())?;
                 results.size = Some(rendered.size);
                 results.phash = Some(rendered.phash);
             }
