@@ -483,7 +483,7 @@ async fn an_uploaded_photo_is_analysed_and_its_thumbnails_served_in_scope(backen
     assert_eq!(details.phash.as_ref().map(String::len), Some(16));
 
     let supervisor = app.user("supervisor", &[KEC_MALANGKE]).await;
-    for (side, expected) in [(1024, (768, 1024)), (256, (192, 256))] {
+    for (side, expected) in [(1024, (750, 1000)), (256, (192, 256))] {
         let response = app
             .get(
                 &format!("/v1/photos/{sha}/thumbnail/{side}"),

@@ -1,8 +1,9 @@
-//! Decoding and the derived images: thumbnails at 1024 px and 256 px (the longest side), the
-//! EXIF orientation applied, no metadata carried over (so no GPS), and a perceptual hash.
+//! Decoding and the derived images: thumbnails of at most 1024 px and 256 px (the longest
+//! side), the EXIF orientation applied, no metadata carried over (so no GPS), and a perceptual
+//! hash.
 //!
 //! A JPEG is decoded already scaled down in the DCT (1/2 to 1/8, the smallest scale still at
-//! least 1024 px): a 12-megapixel photo never exists in memory at full size.
+//! least 960 px): a 12-megapixel photo never exists in memory at full size.
 
 use std::borrow::Cow;
 
@@ -60,8 +61,12 @@ pub fn render(
     };
     let decoded = Image::from_vec_u8(width, height, pixels, PixelType::U8x3).map_err(fail)?;
     let mut resizer = Resizer::new();
-    let large = shrink(&mut resizer, &decoded, LARGE)?;
-    drop(decoded);
+    // A JPEG decoded scaled, or a small photo, may fit already.
+    let large = if width.max(height) > LARGE {
+        shrink(&mut resizer, &decoded, LARGE)?
+    } else {
+        decoded
+    };
     let small = into_rgb(shrink(&mut resizer, &large, SMALL)?)?;
     let small = orient(&small, orientation);
     let large = into_rgb(large)?;
@@ -90,14 +95,20 @@ pub fn render(
     })
 }
 
+/// The longest side a JPEG is decoded at, at least: 15/16 of [`LARGE`]. A 12-megapixel
+/// photo (4000 × 3000) decodes at 1/4, 1000 px, rather than at 1/2: a quarter of the pixels to
+/// transform and convert, and no resize for its large thumbnail, which stays 1000 px (never
+/// enlarged).
+const DECODED_MIN: u64 = LARGE as u64 * 15 / 16;
+
 /// The scale, in eighths, at which a JPEG of this size is decoded: the smallest of 1/8, 1/4
-/// and 1/2 whose longest side still reaches [`LARGE`], else full size. libjpeg has fast (SIMD)
-/// inverse DCTs for these four.
+/// and 1/2 whose longest side still reaches [`DECODED_MIN`], else full size. libjpeg has fast
+/// (SIMD) inverse DCTs for these four.
 pub(crate) fn jpeg_scale_eighths(width: u32, height: u32) -> u8 {
     let longest = u64::from(width.max(height));
     [1, 2, 4]
         .into_iter()
-        .find(|&eighths| (longest * u64::from(eighths)).div_ceil(8) >= u64::from(LARGE))
+        .find(|&eighths| (longest * u64::from(eighths)).div_ceil(8) >= DECODED_MIN)
         .unwrap_or(8)
 }
 
