@@ -228,10 +228,7 @@ impl SessionCache {
     }
 
     fn entries(&self) -> std::sync::MutexGuard<'_, HashMap<String, CachedSession>> {
-        // Plain data: a panic while it was held cannot leave it inconsistent.
-        self.entries
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        crate::locks::lock(&self.entries)
     }
 
     fn get(&self, hash: &str, now: DateTime<Utc>) -> Option<Actor> {

@@ -148,10 +148,7 @@ impl Boundaries {
     /// The index as last loaded.
     #[must_use]
     pub fn index(&self) -> Arc<AreaIndex> {
-        self.current
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone()
+        crate::locks::read(&self.current).clone()
     }
 
     /// Loads the boundaries when the stored areas changed since the last load. Returns
@@ -159,11 +156,7 @@ impl Boundaries {
     /// imported) is left out with a warning rather than stopping the server.
     pub async fn refresh(&self, db: &DatabaseConnection) -> Result<bool, StoreError> {
         let revision = store::areas::revision(db).await?;
-        let unchanged = *self
-            .revision
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            == Some(revision);
+        let unchanged = *crate::locks::read(&self.revision) == Some(revision);
         if unchanged {
             return Ok(false);
         }
@@ -189,14 +182,8 @@ impl Boundaries {
         .await
         .map_err(|e| StoreError::Corrupt(format!("building the boundary index: {e}")))?;
         tracing::info!(villages = index.len(), "area boundaries loaded");
-        *self
-            .current
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(index);
-        *self
-            .revision
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(revision);
+        *crate::locks::write(&self.current) = Arc::new(index);
+        *crate::locks::write(&self.revision) = Some(revision);
         Ok(true)
     }
 }

@@ -18,6 +18,7 @@ pub mod error;
 pub mod exports;
 pub mod household;
 pub mod indicators;
+pub mod locks;
 pub mod map;
 pub mod metrics;
 pub mod photos;

@@ -9,7 +9,7 @@
 //! and records the ones it finds as if uploaded again, queued for the pipeline.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
@@ -69,9 +69,8 @@ impl Awaited {
         std::mem::take(&mut self.state().waiting)
     }
 
-    /// The state stays whole even if a holder panicked: each change to it is one step.
     fn state(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+        crate::locks::lock(&self.state)
     }
 }
 

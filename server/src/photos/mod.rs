@@ -77,15 +77,9 @@ pub struct PhotoRuntime {
 #[derive(Debug, Default)]
 struct Claims(Arc<Mutex<HashSet<Uuid>>>);
 
-/// The set stays whole even if a holder panicked: it is only inserted into and removed from.
-fn held(ids: &Mutex<HashSet<Uuid>>) -> std::sync::MutexGuard<'_, HashSet<Uuid>> {
-    ids.lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
 impl Claims {
     fn claim(&self, id: Uuid) -> Claim {
-        let first = held(&self.0).insert(id);
+        let first = crate::locks::lock(&self.0).insert(id);
         Claim {
             claims: self.0.clone(),
             id,
@@ -106,7 +100,7 @@ pub struct Claim {
 impl Drop for Claim {
     fn drop(&mut self) {
         if self.first {
-            held(&self.claims).remove(&self.id);
+            crate::locks::lock(&self.claims).remove(&self.id);
         }
     }
 }

@@ -145,20 +145,13 @@ pub struct KnownAreas {
 impl KnownAreas {
     /// Whether the area exists, from the cache or the database.
     pub async fn exists(&self, db: &impl ConnectionTrait, code: &str) -> Result<bool, StoreError> {
-        let cached = self
-            .codes
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .contains(code);
+        let cached = crate::locks::read(&self.codes).contains(code);
         if cached {
             return Ok(true);
         }
         let found = exists(db, code).await?;
         if found {
-            self.codes
-                .write()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .insert(code.to_owned());
+            crate::locks::write(&self.codes).insert(code.to_owned());
         }
         Ok(found)
     }

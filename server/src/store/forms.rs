@@ -116,12 +116,7 @@ impl FormCache {
         version: i32,
     ) -> Result<Option<std::sync::Arc<Form>>, StoreError> {
         let key = (id.to_owned(), version);
-        if let Some(form) = self
-            .forms
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get(&key)
-        {
+        if let Some(form) = crate::locks::read(&self.forms).get(&key) {
             return Ok(Some(form.clone()));
         }
         let Some(definition) = get(db, id, version).await? else {
@@ -131,10 +126,7 @@ impl FormCache {
             Form::new(definition)
                 .map_err(|e| StoreError::Corrupt(format!("form {id} v{version}: {e}")))?,
         );
-        self.forms
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(key, form.clone());
+        crate::locks::write(&self.forms).insert(key, form.clone());
         Ok(Some(form))
     }
 }

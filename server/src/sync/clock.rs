@@ -25,10 +25,7 @@ impl ServerClock {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HlcClock> {
-        // The clock is plain data; a panic while it was held cannot leave it inconsistent.
-        self.clock
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        crate::locks::lock(&self.clock)
     }
 
     /// Moves past a received stamp, unless it is implausibly far ahead.
