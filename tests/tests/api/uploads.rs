@@ -89,21 +89,8 @@ pub(crate) async fn patch(
         .unwrap()
 }
 
-/// A `PATCH` as a stock tus client (and the field app) sends it: no `Upload-Checksum`.
-async fn patch_unchecked(
-    app: &TestApp,
-    user: &TestUser,
-    location: &str,
-    offset: usize,
-    data: &[u8],
-) -> reqwest::Response {
-    chunk_request(app, user, location, offset, data)
-        .send()
-        .await
-        .unwrap()
-}
-
-/// A tus `PATCH` of `data` at `offset`.
+/// A tus `PATCH` of `data` at `offset`, as a stock tus client (and the field app) sends it:
+/// no `Upload-Checksum`.
 fn chunk_request(
     app: &TestApp,
     user: &TestUser,
@@ -681,7 +668,10 @@ async fn chunks_without_a_checksum_are_taken_and_the_whole_file_is_still_checked
     let (bytes, sha) = photo(2 * CHUNK, 81);
     let at = location(&create(&app, &user, bytes.len(), &sha).await);
     for (i, chunk) in bytes.chunks(CHUNK).enumerate() {
-        let response = patch_unchecked(&app, &user, &at, i * CHUNK, chunk).await;
+        let response = chunk_request(&app, &user, &at, i * CHUNK, chunk)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 204, "chunk {i}");
     }
     assert!(app.stored_photo(&sha).await.is_some_and(|o| o == bytes));
@@ -689,7 +679,10 @@ async fn chunks_without_a_checksum_are_taken_and_the_whole_file_is_still_checked
     let (_, other_sha) = photo(CHUNK, 82);
     let (lie, _) = photo(CHUNK, 83);
     let at = location(&create(&app, &user, lie.len(), &other_sha).await);
-    let last = patch_unchecked(&app, &user, &at, 0, &lie).await;
+    let last = chunk_request(&app, &user, &at, 0, &lie)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(last.status().as_u16(), 460);
     assert_eq!(app.count("photo").await, 1);
     assert!(app.stored_photo(&other_sha).await.is_none());
