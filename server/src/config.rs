@@ -231,8 +231,9 @@ impl Default for PhotosConfig {
     fn default() -> Self {
         Self {
             // A worker waits for the object store and the database about as long as it
-            // decodes: two per core keep the cores decoding (one per core fell behind 6 photos
-            // a second on 2 cores, two kept up).
+            // decodes: two per core keep the cores decoding. At a steady 6 photos a second on
+            // 2 cores (bench/photo-load.sh), photos waited up to 1.7-6.3 s with one worker
+            // per core, up to 0.7-2.1 s with two.
             workers: 2 * std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
             // 200-megapixel phone cameras exist; their JPEGs decode at 1/8 scale.
             max_megapixels: 210,
