@@ -272,11 +272,15 @@ impl BlobStore for S3Store {
                 .send()
                 .await
             {
-                Ok(head) => Ok(Some(
-                    head.content_length()
-                        .and_then(|n| u64::try_from(n).ok())
-                        .unwrap_or(0),
-                )),
+                // A size the store did not give is not taken as 0: the photo would be
+                // recorded, and shown to its readers, as empty.
+                Ok(head) => head
+                    .content_length()
+                    .and_then(|n| u64::try_from(n).ok())
+                    .map(Some)
+                    .ok_or_else(|| {
+                        BlobError::Unavailable(format!("the object store gave no size for {key}"))
+                    }),
                 Err(e)
                     if e.as_service_error().is_some_and(
                         aws_sdk_s3::operation::head_object::HeadObjectError::is_not_found,
@@ -350,5 +354,47 @@ impl BlobStore for S3Store {
                 .map_err(failure)?;
             Ok(())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use super::*;
+
+    /// A store that answers every request `200` without a body or its length, as no S3 server
+    /// should; Garage cannot be made to.
+    async fn sizeless_store() -> S3Store {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let mut request = [0; 4096];
+                let _ = socket.read(&mut request).await;
+                let _ = socket
+                    .write_all(b"HTTP/1.1 200 OK\r\nconnection: close\r\n\r\n")
+                    .await;
+            }
+        });
+        S3Store::new(&S3Config {
+            endpoint,
+            region: "garage".to_owned(),
+            bucket: "foto".to_owned(),
+            prefix: String::new(),
+            access_key_id: "kunci".to_owned(),
+            secret_access_key: "rahasia".to_owned().into(),
+            path_style: true,
+        })
+    }
+
+    #[tokio::test]
+    async fn a_head_without_a_length_is_an_error_not_an_empty_object() {
+        let store = sizeless_store().await;
+        let size = store.size("sha256/abc").await;
+        assert!(
+            matches!(size, Err(BlobError::Unavailable(ref m)) if m.contains("no size")),
+            "{size:?}"
+        );
     }
 }
