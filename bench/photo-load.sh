@@ -10,10 +10,15 @@
 # look-alikes and queue other households' checks again (by construction, not counted): the
 # work that deadlocked before checks were queued again in one lock order. Then 16 phones
 # starting photos at a steady RATES (photos/s, default "3 6"): whether processing keeps up
-# with that arrival, and how long photos wait from stored to analysed.
+# with that arrival, and how long photos wait from stored to analysed. Last, the server
+# restarted as an instance that only takes uploads (`photos.workers = 0`: another instance
+# would run the pipeline), under 8 and 16 phones flat out: what it accepts.
 #
 # Usage: bench/photo-load.sh [ROUNDS] [SECONDS]   (RATES="3 6" by default)
 #   SERVER=path/to/ekemiskinan runs another build of the server under the same load.
+#   CENTRAL_DIR=path/to/central-backend also runs ODK Central on the same PostgreSQL, and after
+#   each pass as many clients send it the same photos for as long, one submission each, as
+#   ODK Collect does (bench/central_server.sh says what it needs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-1}
@@ -23,23 +28,44 @@ LOG_PREFIX=bench/photo-load
 # shellcheck source=bench/photo_server.sh
 . bench/photo_server.sh
 SERVER=${SERVER:-$BIN/ekemiskinan}
+if [ -n "${CENTRAL_DIR:-}" ]; then
+    # shellcheck source=bench/central_server.sh
+    . bench/central_server.sh
+fi
 echo "$PASSWORD" | "$SERVER" seed-demo >/dev/null
 
 echo "photo load: ${SECONDS_EACH} s per pass, server on PostgreSQL (fsync on) + Garage $GARAGE_VERSION, release build, default [photos] workers"
-"$SERVER" serve >>"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$APP_PORT/readyz" >/dev/null && break; sleep 0.1; done
+serve() {
+    "$SERVER" serve >>"$WORK/server.log" 2>&1 &
+    SERVER_PID=$!
+    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$APP_PORT/readyz" >/dev/null && break; sleep 0.1; done
+}
+serve
 for round in $(seq "$ROUNDS"); do
     for clients in 8 16; do
         result=$("$BIN/photobench" load --url "http://127.0.0.1:$APP_PORT" --password "$PASSWORD" \
             --clients "$clients" --seconds "$SECONDS_EACH" "$WORK"/photos/phone*.jpg)
         echo "round $round: $result"
         "$BIN/photobench" s3put --clients "$clients" "$WORK"/photos/phone*.jpg
+        if [ -n "${CENTRAL_DIR:-}" ]; then
+            "$BIN/photobench" central --url "$CENTRAL_URL" --key "$CENTRAL_KEY" \
+                --clients "$clients" --seconds "$SECONDS_EACH" "$WORK"/photos/phone*.jpg
+        fi
     done
     for rate in $RATES; do
         result=$("$BIN/photobench" load --url "http://127.0.0.1:$APP_PORT" --password "$PASSWORD" \
             --clients 16 --rate "$rate" --seconds "$SECONDS_EACH" "$WORK"/photos/phone*.jpg)
         echo "round $round, steady $rate photos/s: $result"
+    done
+done
+# The photos these passes accept are left unprocessed: they come after every other pass.
+stop_server
+EKEMISKINAN__PHOTOS__WORKERS=0 serve
+for round in $(seq "$ROUNDS"); do
+    for clients in 8 16; do
+        result=$("$BIN/photobench" load --url "http://127.0.0.1:$APP_PORT" --password "$PASSWORD" \
+            --clients "$clients" --seconds "$SECONDS_EACH" --accepted-only "$WORK"/photos/phone*.jpg)
+        echo "round $round, uploads only: $result"
     done
 done
 if grep -q "deadlock" "$WORK/server.log"; then

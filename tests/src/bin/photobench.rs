@@ -9,6 +9,8 @@
 //! naming a photo that the phone uploads after its push, then waits until every photo is
 //! analysed and every visit checked; it reads the server's PostgreSQL database
 //! (`--database-url`, or `DATABASE_URL`) for that, and for the deadlocks counted meanwhile.
+//! `photobench central --url … --key … FILES…` has N clients send ODK Central submissions
+//! with a photo each for a while, as ODK Collect sends them, and prints what Central accepted.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -54,9 +56,8 @@ enum Command {
         /// Clients uploading at once, one photo each.
         #[arg(long, default_value_t = 50)]
         clients: usize,
-        /// Chunk size in bytes.
-        #[arg(long, default_value_t = 256 * 1024)]
-        chunk: usize,
+        #[command(flatten)]
+        chunks: Chunks,
         /// Photos to send (client i sends file i mod n, made distinct).
         files: Vec<PathBuf>,
     },
@@ -73,13 +74,29 @@ enum Command {
         /// How long the phones keep surveying, in seconds.
         #[arg(long, default_value_t = 30)]
         seconds: u64,
-        /// Chunk size in bytes.
-        #[arg(long, default_value_t = 256 * 1024)]
-        chunk: usize,
+        #[command(flatten)]
+        chunks: Chunks,
         /// Photos per second the phones start together, at even intervals (a steady arrival);
         /// without it each phone starts its next visit as soon as its last photo is stored.
         #[arg(long)]
         rate: Option<f64>,
+        /// Stops when the phones stop, without waiting for the processing: for a server whose
+        /// pipeline is off (`photos.workers = 0`, another instance runs it).
+        #[arg(long)]
+        accepted_only: bool,
+        /// Photos to send (each made distinct).
+        files: Vec<PathBuf>,
+    },
+    /// Clients send ODK Central a submission with its photo, one after the other, for a while.
+    Central {
+        #[command(flatten)]
+        central: Central,
+        /// Clients at once.
+        #[arg(long, default_value_t = 8)]
+        clients: usize,
+        /// How long the clients keep sending, in seconds.
+        #[arg(long, default_value_t = 30)]
+        seconds: u64,
         /// Photos to send (each made distinct).
         files: Vec<PathBuf>,
     },
@@ -105,6 +122,32 @@ struct Server {
     /// Its password.
     #[arg(long)]
     password: String,
+}
+
+/// How a phone sends a photo over tus.
+#[derive(clap::Args, Clone, Copy)]
+struct Chunks {
+    /// Chunk size in bytes.
+    #[arg(long = "chunk", default_value_t = 256 * 1024)]
+    size: usize,
+    /// Sends each chunk without its `Upload-Checksum`, as the field app does (the server
+    /// checks the whole file's SHA-256 either way).
+    #[arg(long)]
+    no_checksum: bool,
+}
+
+/// An ODK Central server, and the form its clients fill (`bench/central-form.xml`).
+#[derive(clap::Args)]
+struct Central {
+    /// Central's base URL.
+    #[arg(long)]
+    url: String,
+    /// The token of an app user allowed to fill the form.
+    #[arg(long)]
+    key: String,
+    /// The project holding the form.
+    #[arg(long, default_value_t = 1)]
+    project: u32,
 }
 
 /// Photo `i`: file `i mod n` with a JPEG comment naming `i` after its start marker, so every
@@ -174,23 +217,79 @@ async fn login(http: &reqwest::Client, server: &Server) -> anyhow::Result<String
     Ok(response.json::<LoginResponse>().await?.token)
 }
 
+/// A photo as a phone holds it before sending it: made distinct, with its SHA-256 and its
+/// chunks' checksums. The timed passes prepare their photos before the clock starts (as
+/// `loadgen` prepares its pushes), so that the load generator's hashing does not take the
+/// cores from the server it measures.
+struct Prepared {
+    photo: Bytes,
+    sha256: String,
+    /// Each chunk's `Upload-Checksum`; none when the chunks are sent without.
+    checksums: Vec<String>,
+}
+
+impl Prepared {
+    fn new(sources: &[Vec<u8>], i: usize, run: &str, chunks: Chunks) -> Self {
+        let photo = distinct(sources, i, run);
+        let sha256 = hex::encode(Sha256::digest(&photo));
+        let checksums = if chunks.no_checksum {
+            Vec::new()
+        } else {
+            photo
+                .chunks(chunks.size)
+                .map(|part| format!("sha256 {}", STANDARD.encode(Sha256::digest(part))))
+                .collect()
+        };
+        Self {
+            photo: Bytes::from(photo),
+            sha256,
+            checksums,
+        }
+    }
+}
+
+/// Photos prepared for each client of a timed pass: enough for `per_second` photos a second
+/// from all the clients together, more than any pass has sent. A client that runs out
+/// prepares the rest while timed, and the pass reports how many.
+fn prepared_per_client<T>(
+    clients: usize,
+    duration: Duration,
+    per_second: f64,
+    prepare: impl Fn(usize, usize) -> T,
+) -> Vec<Vec<T>> {
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss,
+        reason = "a few hundred photos"
+    )]
+    let each = (duration.as_secs_f64() * per_second / clients as f64).ceil() as usize + 1;
+    (0..clients)
+        .map(|n| (0..each).map(|k| prepare(n, k)).collect())
+        .collect()
+}
+
+/// More photos a second than the phones have sent flat out on 2 cores (about 15, and 24 to a
+/// server whose pipeline is off).
+const FLAT_OUT_PER_SECOND: f64 = 40.0;
+
 async fn upload_one(
     http: reqwest::Client,
     url: String,
     token: String,
-    photo: Vec<u8>,
+    photo: &Prepared,
     chunk: usize,
 ) -> anyhow::Result<Duration> {
     let started = Instant::now();
-    let sha = hex::encode(Sha256::digest(&photo));
+    let length = photo.photo.len();
     let created = http
         .post(format!("{url}/v1/uploads"))
         .bearer_auth(&token)
         .header("tus-resumable", "1.0.0")
-        .header("upload-length", photo.len().to_string())
+        .header("upload-length", length.to_string())
         .header(
             "upload-metadata",
-            format!("sha256 {}", STANDARD.encode(&sha)),
+            format!("sha256 {}", STANDARD.encode(&photo.sha256)),
         )
         .send()
         .await?;
@@ -203,25 +302,21 @@ async fn upload_one(
         .context("Location")?
         .to_str()?
         .to_owned();
-    let mut offset = 0;
-    for part in photo.chunks(chunk) {
-        let response = http
+    for (n, offset) in (0..length).step_by(chunk).enumerate() {
+        let mut request = http
             .patch(format!("{url}{location}"))
             .bearer_auth(&token)
             .header("tus-resumable", "1.0.0")
             .header("content-type", "application/offset+octet-stream")
-            .header("upload-offset", offset.to_string())
-            .header(
-                "upload-checksum",
-                format!("sha256 {}", STANDARD.encode(Sha256::digest(part))),
-            )
-            .body(part.to_vec())
-            .send()
-            .await?;
+            .header("upload-offset", offset.to_string());
+        if let Some(checksum) = photo.checksums.get(n) {
+            request = request.header("upload-checksum", checksum);
+        }
+        let part = photo.photo.slice(offset..length.min(offset + chunk));
+        let response = request.body(part).send().await?;
         if response.status() != 204 {
             bail!("patch at {offset}: {}", response.status());
         }
-        offset += part.len();
     }
     Ok(started.elapsed())
 }
@@ -242,13 +337,15 @@ fn report(what: &str, clients: usize, bytes: usize, elapsed: Duration, mut each:
 async fn uploads(
     server: &Server,
     clients: usize,
-    chunk: usize,
+    chunks: Chunks,
     files: &[PathBuf],
 ) -> anyhow::Result<()> {
     let sources = read_all(files)?;
     let run = uuid::Uuid::new_v4().simple().to_string();
-    let photos: Vec<Vec<u8>> = (0..clients).map(|i| distinct(&sources, i, &run)).collect();
-    let bytes: usize = photos.iter().map(Vec::len).sum();
+    let photos: Vec<Prepared> = (0..clients)
+        .map(|i| Prepared::new(&sources, i, &run, chunks))
+        .collect();
+    let bytes: usize = photos.iter().map(|p| p.photo.len()).sum();
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(clients)
         .build()?;
@@ -265,7 +362,7 @@ async fn uploads(
             );
             tokio::spawn(async move {
                 barrier.wait().await;
-                upload_one(http, url, token, photo, chunk).await
+                upload_one(http, url, token, &photo, chunks.size).await
             })
         })
         .collect();
@@ -321,27 +418,35 @@ async fn main() -> anyhow::Result<()> {
         Command::Uploads {
             server,
             clients,
-            chunk,
+            chunks,
             files,
-        } => uploads(&server, clients, chunk, &files).await,
+        } => uploads(&server, clients, chunks, &files).await,
         Command::Load {
             server,
             database_url,
             clients,
             seconds,
-            chunk,
+            chunks,
             rate,
+            accepted_only,
             files,
         } => {
             let phones = Phones {
                 server,
                 database_url,
                 clients,
-                chunk,
+                chunks,
                 rate,
+                accepted_only,
             };
             phones.load(Duration::from_secs(seconds), &files).await
         }
+        Command::Central {
+            central: server,
+            clients,
+            seconds,
+            files,
+        } => central(&server, clients, Duration::from_secs(seconds), &files).await,
         Command::S3put { clients, files } => s3put(clients, &files).await,
     }
 }
@@ -351,17 +456,32 @@ struct Phones {
     server: Server,
     database_url: String,
     clients: usize,
-    chunk: usize,
+    chunks: Chunks,
     /// Photos per second started, all phones together; `None`: as fast as they go.
     rate: Option<f64>,
+    /// Whether to stop when the phones stop, not wait for the processing (an instance that
+    /// only takes uploads).
+    accepted_only: bool,
 }
 
 /// What one phone sent.
 #[derive(Default)]
 struct Sent {
     photos: usize,
+    /// Photos prepared while timed: the prepared ones ran out.
+    late: usize,
     bytes: usize,
     sha256: Vec<String>,
+}
+
+impl Sent {
+    /// Adds what another client sent.
+    fn add(&mut self, other: Self) {
+        self.photos += other.photos;
+        self.late += other.late;
+        self.bytes += other.bytes;
+        self.sha256.extend(other.sha256);
+    }
 }
 
 impl Phones {
@@ -375,9 +495,19 @@ impl Phones {
         let token = login(&http, &self.server).await?;
         let run = uuid::Uuid::new_v4().simple().to_string();
         let dir = tempfile::tempdir()?;
+        let chunks = self.chunks;
+        let photo_of = |n: usize, k: usize| n + k * 1000;
+        let prepared = prepared_per_client(
+            self.clients,
+            duration,
+            self.rate.unwrap_or(FLAT_OUT_PER_SECOND),
+            |n, k| Prepared::new(&sources, photo_of(n, k), &run, chunks),
+        );
         let started = Instant::now();
-        let handles: Vec<_> = (0..self.clients)
-            .map(|n| {
+        let handles: Vec<_> = prepared
+            .into_iter()
+            .enumerate()
+            .map(|(n, prepared)| {
                 let device = uuid::Uuid::new_v4();
                 let config = ClientConfig::new(
                     &self.server.url,
@@ -393,11 +523,12 @@ impl Phones {
                     sources.clone(),
                     run.clone(),
                 );
-                let (chunk, clients, rate) = (self.chunk, self.clients, self.rate);
+                let (clients, rate) = (self.clients, self.rate);
                 tokio::spawn(async move {
                     let mut phone = phone?;
                     let mut rng = StdRng::seed_from_u64(n as u64);
                     let mut sent = Sent::default();
+                    let mut prepared = prepared.into_iter();
                     while started.elapsed() < duration {
                         let turn = sent.photos * clients + n;
                         if let Some(rate) = rate
@@ -405,13 +536,14 @@ impl Phones {
                         {
                             break;
                         }
-                        let i = n + sent.photos * 1000;
-                        let photo = distinct(&sources, i, &run);
-                        let sha256 = hex::encode(Sha256::digest(&photo));
+                        let photo = prepared.next().unwrap_or_else(|| {
+                            sent.late += 1;
+                            Prepared::new(&sources, photo_of(n, sent.photos), &run, chunks)
+                        });
                         let (_, mut ops) = fixtures::survey(fixtures::PATTIMANG, 1, &mut rng);
                         if let Some(Op::RecordVisit(visit)) = ops.last_mut() {
                             visit.photos = vec![PhotoRef {
-                                sha256: sha256.clone(),
+                                sha256: photo.sha256.clone(),
                                 kind: "tampak_depan".to_owned(),
                             }];
                         }
@@ -423,13 +555,13 @@ impl Phones {
                             http.clone(),
                             url.clone(),
                             token.clone(),
-                            photo.clone(),
-                            chunk,
+                            &photo,
+                            chunks.size,
                         )
                         .await?;
                         sent.photos += 1;
-                        sent.bytes += photo.len();
-                        sent.sha256.push(sha256);
+                        sent.bytes += photo.photo.len();
+                        sent.sha256.push(photo.sha256);
                     }
                     anyhow::Ok(sent)
                 })
@@ -437,24 +569,17 @@ impl Phones {
             .collect();
         let mut sent = Sent::default();
         for handle in handles {
-            let one = handle.await??;
-            sent.photos += one.photos;
-            sent.bytes += one.bytes;
-            sent.sha256.extend(one.sha256);
+            sent.add(handle.await??);
         }
         let accepted_in = started.elapsed();
-        wait_processed(&db, &sent).await?;
-        let processed_in = started.elapsed();
-        let lag = lag(&db, &sent.sha256).await?;
+        let processed = if self.accepted_only {
+            None
+        } else {
+            wait_processed(&db, &sent).await?;
+            Some((started.elapsed(), lag(&db, &sent.sha256).await?))
+        };
         let deadlocks = deadlocks(&db).await? - deadlocks_before;
-        report_load(
-            self.clients,
-            &sent,
-            accepted_in,
-            processed_in,
-            lag,
-            deadlocks,
-        );
+        report_load(self.clients, &sent, accepted_in, processed, deadlocks);
         Ok(())
     }
 }
@@ -464,23 +589,28 @@ fn report_load(
     clients: usize,
     sent: &Sent,
     accepted_in: Duration,
-    processed_in: Duration,
-    (lag_p50, lag_p90, lag_max): (f64, f64, f64),
+    processed: Option<(Duration, (f64, f64, f64))>,
     deadlocks: i64,
 ) {
     #[expect(clippy::cast_precision_loss, reason = "rates")]
     let (photos, mb) = (sent.photos as f64, sent.bytes as f64 / 1_000_000.0);
+    let processing = processed.map_or_else(String::new, |(processed_in, (p50, p90, max))| {
+        format!(
+            " processed_s={:.2} processed_photos_per_s={:.2} catch_up_s={:.2} \
+             lag_p50_s={p50:.2} lag_p90_s={p90:.2} lag_max_s={max:.2}",
+            processed_in.as_secs_f64(),
+            photos / processed_in.as_secs_f64(),
+            processed_in.saturating_sub(accepted_in).as_secs_f64(),
+        )
+    });
     println!(
-        "photo-load clients={clients} photos={} megabytes={mb:.1} accepted_s={:.2} accepted_photos_per_s={:.2} \
-         accepted_mb_per_s={:.1} processed_s={:.2} processed_photos_per_s={:.2} catch_up_s={:.2} \
-         lag_p50_s={lag_p50:.2} lag_p90_s={lag_p90:.2} lag_max_s={lag_max:.2} deadlocks={deadlocks}",
+        "photo-load clients={clients} photos={} prepared_late={} megabytes={mb:.1} accepted_s={:.2} \
+         accepted_photos_per_s={:.2} accepted_mb_per_s={:.1}{processing} deadlocks={deadlocks}",
         sent.photos,
+        sent.late,
         accepted_in.as_secs_f64(),
         photos / accepted_in.as_secs_f64(),
         mb / accepted_in.as_secs_f64(),
-        processed_in.as_secs_f64(),
-        photos / processed_in.as_secs_f64(),
-        processed_in.saturating_sub(accepted_in).as_secs_f64(),
     );
 }
 
@@ -569,4 +699,115 @@ async fn progress(db: &DatabaseConnection, sha256: &[String]) -> anyhow::Result<
         .context("count")?
         .try_get::<i64>("", "n")?;
     Ok((usize::try_from(analysed)?, pending))
+}
+
+/// ODK Central's clients: each sends submissions of `bench/central-form.xml` with a photo, one
+/// after the other, for `duration`, as ODK Collect sends a filled form (the `OpenRosa` API: one
+/// multipart `POST` of the submission's XML and its attachment). Prints the photos and MB/s
+/// Central answered `201` to.
+async fn central(
+    central: &Central,
+    clients: usize,
+    duration: Duration,
+    files: &[PathBuf],
+) -> anyhow::Result<()> {
+    let sources = Arc::new(read_all(files)?);
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(clients)
+        .build()?;
+    let endpoint = format!(
+        "{}/v1/key/{}/projects/{}/submission",
+        central.url, central.key, central.project
+    );
+    let run = uuid::Uuid::new_v4().simple().to_string();
+    let photo_of = |n: usize, k: usize| n + k * 1000;
+    let prepared = prepared_per_client(clients, duration, FLAT_OUT_PER_SECOND, |n, k| {
+        openrosa_submission(&distinct(&sources, photo_of(n, k), &run))
+    });
+    let started = Instant::now();
+    let handles: Vec<_> = prepared
+        .into_iter()
+        .enumerate()
+        .map(|(n, prepared)| {
+            let (http, endpoint, sources, run) =
+                (http.clone(), endpoint.clone(), sources.clone(), run.clone());
+            tokio::spawn(async move {
+                let mut sent = Sent::default();
+                let mut prepared = prepared.into_iter();
+                while started.elapsed() < duration {
+                    let submission = prepared.next().unwrap_or_else(|| {
+                        sent.late += 1;
+                        openrosa_submission(&distinct(&sources, photo_of(n, sent.photos), &run))
+                    });
+                    let response = http
+                        .post(&endpoint)
+                        .header("x-openrosa-version", "1.0")
+                        .header(
+                            "content-type",
+                            format!("multipart/form-data; boundary={}", submission.boundary),
+                        )
+                        .body(submission.body)
+                        .send()
+                        .await?;
+                    if response.status() != 201 {
+                        bail!("Central answered {}", response.status());
+                    }
+                    sent.photos += 1;
+                    sent.bytes += submission.photo_bytes;
+                }
+                anyhow::Ok(sent)
+            })
+        })
+        .collect();
+    let mut sent = Sent::default();
+    for handle in handles {
+        sent.add(handle.await??);
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    #[expect(clippy::cast_precision_loss, reason = "rates")]
+    let (photos, mb) = (sent.photos as f64, sent.bytes as f64 / 1_000_000.0);
+    println!(
+        "central-load clients={clients} photos={} prepared_late={} megabytes={mb:.1} \
+         accepted_s={elapsed:.2} accepted_photos_per_s={:.2} accepted_mb_per_s={:.1}",
+        sent.photos,
+        sent.late,
+        photos / elapsed,
+        mb / elapsed,
+    );
+    Ok(())
+}
+
+/// A filled `bench/central-form.xml` as ODK Collect posts it.
+struct Submission {
+    /// The multipart body: the submission's XML, then the photo.
+    body: Bytes,
+    boundary: String,
+    photo_bytes: usize,
+}
+
+/// The submission whose `foto` is `photo`.
+fn openrosa_submission(photo: &[u8]) -> Submission {
+    let boundary = format!("photobench-{}", uuid::Uuid::new_v4().simple());
+    let instance = uuid::Uuid::new_v4();
+    let xml = format!(
+        "<data id=\"kunjungan\" version=\"1\"><nama>Rumah tangga</nama><foto>foto.jpg</foto>\
+         <meta><instanceID>uuid:{instance}</instanceID></meta></data>"
+    );
+    let mut body = Vec::with_capacity(photo.len() + xml.len() + 512);
+    body.extend(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"xml_submission_file\"; \
+             filename=\"submission.xml\"\r\nContent-Type: text/xml\r\n\r\n{xml}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"foto.jpg\"; \
+             filename=\"foto.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend(photo);
+    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+    Submission {
+        body: body.into(),
+        boundary,
+        photo_bytes: photo.len(),
+    }
 }
