@@ -13,7 +13,8 @@
 //! with a photo each for a while, as ODK Collect sends them, and prints what Central accepted.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
@@ -224,6 +225,8 @@ async fn login(http: &reqwest::Client, server: &Server) -> anyhow::Result<String
 struct Prepared {
     photo: Bytes,
     sha256: String,
+    /// The size of the chunks it is sent in.
+    chunk: usize,
     /// Each chunk's `Upload-Checksum`; none when the chunks are sent without.
     checksums: Vec<String>,
 }
@@ -243,45 +246,73 @@ impl Prepared {
         Self {
             photo: Bytes::from(photo),
             sha256,
+            chunk: chunks.size,
             checksums,
         }
     }
 }
 
-/// Photos prepared for each client of a timed pass: enough for `per_second` photos a second
-/// from all the clients together, more than any pass has sent. A client that runs out
-/// prepares the rest while timed, and the pass reports how many.
-fn prepared_per_client<T>(
-    clients: usize,
-    duration: Duration,
-    per_second: f64,
-    prepare: impl Fn(usize, usize) -> T,
-) -> Vec<Vec<T>> {
-    #[expect(
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss,
-        clippy::cast_precision_loss,
-        reason = "a few hundred photos"
-    )]
-    let each = (duration.as_secs_f64() * per_second / clients as f64).ceil() as usize + 1;
-    (0..clients)
-        .map(|n| (0..each).map(|k| prepare(n, k)).collect())
-        .collect()
+/// What the clients of a timed pass send, prepared before the clock starts and shared by
+/// all of them: enough for [`FLAT_OUT_PER_SECOND`], more than any pass has sent (about 3 GB of
+/// photos for a 30 s pass). A client that finds it empty prepares its next one while timed,
+/// and the pass reports how many.
+struct Pool<T> {
+    ready: Mutex<Vec<T>>,
+    made: AtomicUsize,
+    late: AtomicUsize,
+    make: Box<dyn Fn(usize) -> T + Send + Sync>,
 }
 
-/// More photos a second than the phones have sent flat out on 2 cores (about 15, and 24 to a
+impl<T> Pool<T> {
+    /// Item `i` is `make(i)`.
+    fn new(duration: Duration, make: impl Fn(usize) -> T + Send + Sync + 'static) -> Self {
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "about a thousand photos"
+        )]
+        let count = (duration.as_secs_f64() * FLAT_OUT_PER_SECOND).ceil() as usize;
+        // Taken from the end: item 0 first.
+        let ready = (0..count).rev().map(&make).collect();
+        Self {
+            ready: Mutex::new(ready),
+            made: AtomicUsize::new(count),
+            late: AtomicUsize::new(0),
+            make: Box::new(make),
+        }
+    }
+
+    fn take(&self) -> T {
+        if let Some(item) = self
+            .ready
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop()
+        {
+            return item;
+        }
+        self.late.fetch_add(1, Ordering::Relaxed);
+        (self.make)(self.made.fetch_add(1, Ordering::Relaxed))
+    }
+
+    /// How many were prepared while timed.
+    fn late(&self) -> usize {
+        self.late.load(Ordering::Relaxed)
+    }
+}
+
+/// More photos a second than the phones have sent flat out on 2 cores (about 15, and 25 to a
 /// server whose pipeline is off).
-const FLAT_OUT_PER_SECOND: f64 = 40.0;
+const FLAT_OUT_PER_SECOND: f64 = 30.0;
 
 async fn upload_one(
     http: reqwest::Client,
     url: String,
     token: String,
     photo: &Prepared,
-    chunk: usize,
 ) -> anyhow::Result<Duration> {
     let started = Instant::now();
-    let length = photo.photo.len();
+    let (length, chunk) = (photo.photo.len(), photo.chunk);
     let created = http
         .post(format!("{url}/v1/uploads"))
         .bearer_auth(&token)
@@ -362,7 +393,7 @@ async fn uploads(
             );
             tokio::spawn(async move {
                 barrier.wait().await;
-                upload_one(http, url, token, &photo, chunks.size).await
+                upload_one(http, url, token, &photo).await
             })
         })
         .collect();
@@ -468,8 +499,6 @@ struct Phones {
 #[derive(Default)]
 struct Sent {
     photos: usize,
-    /// Photos prepared while timed: the prepared ones ran out.
-    late: usize,
     bytes: usize,
     sha256: Vec<String>,
 }
@@ -478,7 +507,6 @@ impl Sent {
     /// Adds what another client sent.
     fn add(&mut self, other: Self) {
         self.photos += other.photos;
-        self.late += other.late;
         self.bytes += other.bytes;
         self.sha256.extend(other.sha256);
     }
@@ -496,18 +524,12 @@ impl Phones {
         let run = uuid::Uuid::new_v4().simple().to_string();
         let dir = tempfile::tempdir()?;
         let chunks = self.chunks;
-        let photo_of = |n: usize, k: usize| n + k * 1000;
-        let prepared = prepared_per_client(
-            self.clients,
-            duration,
-            self.rate.unwrap_or(FLAT_OUT_PER_SECOND),
-            |n, k| Prepared::new(&sources, photo_of(n, k), &run, chunks),
-        );
+        let pool = Arc::new(Pool::new(duration, move |i| {
+            Prepared::new(&sources, i, &run, chunks)
+        }));
         let started = Instant::now();
-        let handles: Vec<_> = prepared
-            .into_iter()
-            .enumerate()
-            .map(|(n, prepared)| {
+        let handles: Vec<_> = (0..self.clients)
+            .map(|n| {
                 let device = uuid::Uuid::new_v4();
                 let config = ClientConfig::new(
                     &self.server.url,
@@ -516,19 +538,17 @@ impl Phones {
                     dir.path().join(format!("{device}.json")),
                 );
                 let phone = SyncClient::open(config);
-                let (http, url, token, sources, run) = (
+                let (http, url, token, pool) = (
                     http.clone(),
                     self.server.url.clone(),
                     token.clone(),
-                    sources.clone(),
-                    run.clone(),
+                    pool.clone(),
                 );
                 let (clients, rate) = (self.clients, self.rate);
                 tokio::spawn(async move {
                     let mut phone = phone?;
                     let mut rng = StdRng::seed_from_u64(n as u64);
                     let mut sent = Sent::default();
-                    let mut prepared = prepared.into_iter();
                     while started.elapsed() < duration {
                         let turn = sent.photos * clients + n;
                         if let Some(rate) = rate
@@ -536,10 +556,7 @@ impl Phones {
                         {
                             break;
                         }
-                        let photo = prepared.next().unwrap_or_else(|| {
-                            sent.late += 1;
-                            Prepared::new(&sources, photo_of(n, sent.photos), &run, chunks)
-                        });
+                        let photo = pool.take();
                         let (_, mut ops) = fixtures::survey(fixtures::PATTIMANG, 1, &mut rng);
                         if let Some(Op::RecordVisit(visit)) = ops.last_mut() {
                             visit.photos = vec![PhotoRef {
@@ -551,14 +568,7 @@ impl Phones {
                             phone.enqueue(op)?;
                         }
                         phone.push().await?;
-                        upload_one(
-                            http.clone(),
-                            url.clone(),
-                            token.clone(),
-                            &photo,
-                            chunks.size,
-                        )
-                        .await?;
+                        upload_one(http.clone(), url.clone(), token.clone(), &photo).await?;
                         sent.photos += 1;
                         sent.bytes += photo.photo.len();
                         sent.sha256.push(photo.sha256);
@@ -579,7 +589,8 @@ impl Phones {
             Some((started.elapsed(), lag(&db, &sent.sha256).await?))
         };
         let deadlocks = deadlocks(&db).await? - deadlocks_before;
-        report_load(self.clients, &sent, accepted_in, processed, deadlocks);
+        let late = pool.late();
+        report_load(self.clients, &sent, late, accepted_in, processed, deadlocks);
         Ok(())
     }
 }
@@ -588,6 +599,7 @@ impl Phones {
 fn report_load(
     clients: usize,
     sent: &Sent,
+    late: usize,
     accepted_in: Duration,
     processed: Option<(Duration, (f64, f64, f64))>,
     deadlocks: i64,
@@ -604,10 +616,9 @@ fn report_load(
         )
     });
     println!(
-        "photo-load clients={clients} photos={} prepared_late={} megabytes={mb:.1} accepted_s={:.2} \
+        "photo-load clients={clients} photos={} prepared_late={late} megabytes={mb:.1} accepted_s={:.2} \
          accepted_photos_per_s={:.2} accepted_mb_per_s={:.1}{processing} deadlocks={deadlocks}",
         sent.photos,
-        sent.late,
         accepted_in.as_secs_f64(),
         photos / accepted_in.as_secs_f64(),
         mb / accepted_in.as_secs_f64(),
@@ -720,25 +731,17 @@ async fn central(
         central.url, central.key, central.project
     );
     let run = uuid::Uuid::new_v4().simple().to_string();
-    let photo_of = |n: usize, k: usize| n + k * 1000;
-    let prepared = prepared_per_client(clients, duration, FLAT_OUT_PER_SECOND, |n, k| {
-        openrosa_submission(&distinct(&sources, photo_of(n, k), &run))
-    });
+    let pool = Arc::new(Pool::new(duration, move |i| {
+        openrosa_submission(&distinct(&sources, i, &run))
+    }));
     let started = Instant::now();
-    let handles: Vec<_> = prepared
-        .into_iter()
-        .enumerate()
-        .map(|(n, prepared)| {
-            let (http, endpoint, sources, run) =
-                (http.clone(), endpoint.clone(), sources.clone(), run.clone());
+    let handles: Vec<_> = (0..clients)
+        .map(|_| {
+            let (http, endpoint, pool) = (http.clone(), endpoint.clone(), pool.clone());
             tokio::spawn(async move {
                 let mut sent = Sent::default();
-                let mut prepared = prepared.into_iter();
                 while started.elapsed() < duration {
-                    let submission = prepared.next().unwrap_or_else(|| {
-                        sent.late += 1;
-                        openrosa_submission(&distinct(&sources, photo_of(n, sent.photos), &run))
-                    });
+                    let submission = pool.take();
                     let response = http
                         .post(&endpoint)
                         .header("x-openrosa-version", "1.0")
@@ -770,7 +773,7 @@ async fn central(
         "central-load clients={clients} photos={} prepared_late={} megabytes={mb:.1} \
          accepted_s={elapsed:.2} accepted_photos_per_s={:.2} accepted_mb_per_s={:.1}",
         sent.photos,
-        sent.late,
+        pool.late(),
         photos / elapsed,
         mb / elapsed,
     );
