@@ -38,7 +38,10 @@ echo "photo load: ${SECONDS_EACH} s per pass, server on PostgreSQL (fsync on) + 
 serve() {
     "$SERVER" serve >>"$WORK/server.log" 2>&1 &
     SERVER_PID=$!
-    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$APP_PORT/readyz" >/dev/null && break; sleep 0.1; done
+    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$APP_PORT/readyz" >/dev/null && return; sleep 0.1; done
+    tail -20 "$WORK/server.log" >&2
+    log "the server did not start"
+    exit 1
 }
 serve
 for round in $(seq "$ROUNDS"); do
@@ -48,8 +51,9 @@ for round in $(seq "$ROUNDS"); do
         echo "round $round: $result"
         "$BIN/photobench" s3put --clients "$clients" "$WORK"/photos/phone*.jpg
         if [ -n "${CENTRAL_DIR:-}" ]; then
-            "$BIN/photobench" central --url "$CENTRAL_URL" --key "$CENTRAL_KEY" \
-                --clients "$clients" --seconds "$SECONDS_EACH" "$WORK"/photos/phone*.jpg
+            result=$("$BIN/photobench" central --url "$CENTRAL_URL" --key "$CENTRAL_KEY" \
+                --clients "$clients" --seconds "$SECONDS_EACH" "$WORK"/photos/phone*.jpg)
+            echo "round $round: $result"
         fi
     done
     for rate in $RATES; do
@@ -58,7 +62,8 @@ for round in $(seq "$ROUNDS"); do
         echo "round $round, steady $rate photos/s: $result"
     done
 done
-# The photos these passes accept are left unprocessed: they come after every other pass.
+# Last, because the photos these passes accept stay unprocessed and would queue in front of
+# any pass after them.
 stop_server
 EKEMISKINAN__PHOTOS__WORKERS=0 serve
 for round in $(seq "$ROUNDS"); do
