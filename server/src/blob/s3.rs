@@ -273,7 +273,8 @@ impl BlobStore for S3Store {
                 .await
             {
                 // A size the store did not give is not taken as 0: the photo would be
-                // recorded, and shown to its readers, as empty.
+                // recorded, and shown to its readers, as empty. Only `photos::adopt` asks,
+                // and it looks for the photo again later.
                 Ok(head) => head
                     .content_length()
                     .and_then(|n| u64::try_from(n).ok())
