@@ -253,7 +253,7 @@ impl Prepared {
 }
 
 /// What the clients of a timed pass send, prepared before the clock starts and shared by
-/// all of them: enough for [`FLAT_OUT_PER_SECOND`], more than any pass has sent (about 3 GB of
+/// all of them: enough for the pass's rate, or for [`FLAT_OUT_PER_SECOND`] (about 3 GB of
 /// photos for a 30 s pass). A client that finds it empty prepares its next one while timed,
 /// and the pass reports how many.
 struct Pool<T> {
@@ -264,14 +264,19 @@ struct Pool<T> {
 }
 
 impl<T> Pool<T> {
-    /// Item `i` is `make(i)`.
-    fn new(duration: Duration, make: impl Fn(usize) -> T + Send + Sync + 'static) -> Self {
+    /// Enough for `per_second` items a second over `duration`; item `i` is `make(i)`.
+    fn new(
+        duration: Duration,
+        per_second: f64,
+        make: impl Fn(usize) -> T + Send + Sync + 'static,
+    ) -> Self {
         #[expect(
             clippy::cast_possible_truncation,
             clippy::cast_sign_loss,
             reason = "about a thousand photos"
         )]
-        let count = (duration.as_secs_f64() * FLAT_OUT_PER_SECOND).ceil() as usize;
+        // A steady arrival starts one at 0 s and one at the end too.
+        let count = (duration.as_secs_f64() * per_second).ceil() as usize + 1;
         // Taken from the end: item 0 first.
         let ready = (0..count).rev().map(&make).collect();
         Self {
@@ -524,7 +529,8 @@ impl Phones {
         let run = uuid::Uuid::new_v4().simple().to_string();
         let dir = tempfile::tempdir()?;
         let chunks = self.chunks;
-        let pool = Arc::new(Pool::new(duration, move |i| {
+        let per_second = self.rate.unwrap_or(FLAT_OUT_PER_SECOND);
+        let pool = Arc::new(Pool::new(duration, per_second, move |i| {
             Prepared::new(&sources, i, &run, chunks)
         }));
         let started = Instant::now();
@@ -731,7 +737,7 @@ async fn central(
         central.url, central.key, central.project
     );
     let run = uuid::Uuid::new_v4().simple().to_string();
-    let pool = Arc::new(Pool::new(duration, move |i| {
+    let pool = Arc::new(Pool::new(duration, FLAT_OUT_PER_SECOND, move |i| {
         openrosa_submission(&distinct(&sources, i, &run))
     }));
     let started = Instant::now();
