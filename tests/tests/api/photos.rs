@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use ekemiskinan::Application;
 use ekemiskinan::photos::PhotoRuntime;
 use ekemiskinan::photos::pipeline::Pipeline;
 use rand::SeedableRng;
@@ -455,6 +456,43 @@ async fn the_pipeline_analyses_a_photo_from_its_upload_file_and_then_removes_it(
     let details = analysed(&app, &worker, &fetched_sha).await;
     assert_eq!(details.processing, Processing::Done, "{details:?}");
     assert_eq!((details.width, details.height), (Some(1600), Some(1200)));
+}
+
+/// Uploads and the pipeline on two instances of one database and object store, as when
+/// they run on different machines: the instance the phones reach takes the uploads without a
+/// pipeline of its own (`photos.workers = 0`), and the other analyses what it stored.
+#[tokio::test]
+async fn an_instance_without_a_pipeline_leaves_its_photos_to_another() {
+    let app = TestApp::spawn_with(Backend::Postgres, |c| c.photos.workers = 0).await;
+    let worker = app.user("enumerator", &[KEC_MALANGKE]).await;
+    let bytes = images::jpeg(1600, 1200, 3, None, 90);
+    let sha = hex::encode(Sha256::digest(&bytes));
+    upload(&app, &worker, &bytes, &sha).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let response = app
+        .get(&format!("/v1/photos/{sha}/details"), &worker.token)
+        .await;
+    let details: PhotoDetails = response.json().await.unwrap();
+    assert_eq!(
+        details.processing,
+        Processing::Queued,
+        "no pipeline has run yet"
+    );
+
+    let mut config = app.config.clone();
+    config.photos.workers = 2;
+    config.photos.poll_ms = 100;
+    config.uploads.partial_dir = app.config.uploads.partial_dir.with_extension("pipeline");
+    let other = Application::build(config).await.unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let other = tokio::spawn(other.run_until_stopped(async {
+        let _ = stopped.await;
+    }));
+    let details = analysed(&app, &worker, &sha).await;
+    assert_eq!(details.processing, Processing::Done, "{details:?}");
+    assert_eq!((details.width, details.height), (Some(1600), Some(1200)));
+    stop.send(()).unwrap();
+    other.await.unwrap().unwrap();
 }
 
 fn jpeg_size(bytes: &[u8]) -> (u16, u16) {
