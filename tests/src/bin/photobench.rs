@@ -14,7 +14,7 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
@@ -288,12 +288,7 @@ impl<T> Pool<T> {
     }
 
     fn take(&self) -> T {
-        if let Some(item) = self
-            .ready
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .pop()
-        {
+        if let Some(item) = ekemiskinan::locks::lock(&self.ready).pop() {
             return item;
         }
         self.late.fetch_add(1, Ordering::Relaxed);
