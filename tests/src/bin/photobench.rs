@@ -258,8 +258,10 @@ impl Prepared {
 /// and the pass reports how many.
 struct Pool<T> {
     ready: Mutex<Vec<T>>,
+    /// How many were prepared before the clock started.
+    prepared: usize,
+    /// How many were made in all (the index of the next).
     made: AtomicUsize,
-    late: AtomicUsize,
     make: Box<dyn Fn(usize) -> T + Send + Sync>,
 }
 
@@ -281,8 +283,8 @@ impl<T> Pool<T> {
         let ready = (0..count).rev().map(&make).collect();
         Self {
             ready: Mutex::new(ready),
+            prepared: count,
             made: AtomicUsize::new(count),
-            late: AtomicUsize::new(0),
             make: Box::new(make),
         }
     }
@@ -291,13 +293,12 @@ impl<T> Pool<T> {
         if let Some(item) = ekemiskinan::locks::lock(&self.ready).pop() {
             return item;
         }
-        self.late.fetch_add(1, Ordering::Relaxed);
         (self.make)(self.made.fetch_add(1, Ordering::Relaxed))
     }
 
     /// How many were prepared while timed.
     fn late(&self) -> usize {
-        self.late.load(Ordering::Relaxed)
+        self.made.load(Ordering::Relaxed) - self.prepared
     }
 }
 
