@@ -27,7 +27,6 @@ RATES=${RATES:-3 6}
 LOG_PREFIX=bench/photo-load
 # shellcheck source=bench/photo_server.sh
 . bench/photo_server.sh
-SERVER=${SERVER:-$BIN/ekemiskinan}
 if [ -n "${CENTRAL_DIR:-}" ]; then
     # shellcheck source=bench/central_server.sh
     . bench/central_server.sh
@@ -35,14 +34,6 @@ fi
 echo "$PASSWORD" | "$SERVER" seed-demo >/dev/null
 
 echo "photo load: ${SECONDS_EACH} s per pass, server on PostgreSQL (fsync on) + Garage $GARAGE_VERSION, release build, default [photos] workers"
-serve() {
-    "$SERVER" serve >>"$WORK/server.log" 2>&1 &
-    SERVER_PID=$!
-    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$APP_PORT/readyz" >/dev/null && return; sleep 0.1; done
-    tail -20 "$WORK/server.log" >&2
-    log "the server did not start"
-    exit 1
-}
 serve
 for round in $(seq "$ROUNDS"); do
     for clients in 8 16; do

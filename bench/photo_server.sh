@@ -1,6 +1,7 @@
 # What the photo benchmarks under load share (sourced by bench/upload-memory.sh and
-# bench/photo-load.sh, after LOG_PREFIX is set): a temporary folder and the server stopped on
-# exit, Pillow and NumPy, the release server and photobench, three 12 MP phone photos in
+# bench/photo-load.sh, after LOG_PREFIX is set): a temporary folder, `serve` to start the
+# server ($SERVER, by default the release build) and wait until it is ready, the server stopped
+# on exit, Pillow and NumPy, the release server and photobench, three 12 MP phone photos in
 # $WORK/photos, a throwaway PostgreSQL (fsync on) and Garage, and the server's environment
 # pointing at both, on the free port $APP_PORT.
 
@@ -12,6 +13,14 @@ WORK=$(mktemp -d /tmp/ekemiskinan-photobench.XXXXXX)
 stop_server() {
     [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
     SERVER_PID=
+}
+serve() {
+    "$SERVER" serve >>"$WORK/server.log" 2>&1 &
+    SERVER_PID=$!
+    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$APP_PORT/readyz" >/dev/null && return; sleep 0.1; done
+    tail -20 "$WORK/server.log" >&2
+    log "the server did not start"
+    exit 1
 }
 stop_all() {
     stop_server
@@ -28,6 +37,7 @@ if ! "$PY" -c 'import PIL, numpy' 2>/dev/null; then
 fi
 cargo build --release -q -p ekemiskinan-server -p tests --bin ekemiskinan --bin photobench
 BIN=target/release
+SERVER=${SERVER:-$BIN/ekemiskinan}
 mkdir -p "$WORK/photos"
 "$PY" bench/make_photos.py "$WORK/photos" 3
 echo "machine: $(nproc) cores; photos: $(ls -l "$WORK"/photos/phone*.jpg | awk '{s+=$5} END {printf "%.2f MB average", s/NR/1e6}')"

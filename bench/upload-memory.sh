@@ -19,9 +19,7 @@ rss() { awk "/$1/ {printf \"%.1f MiB\", \$2/1024}" "/proc/$SERVER_PID/status"; }
 echo "uploads: $CLIENTS clients, server on PostgreSQL (fsync on) + Garage $GARAGE_VERSION, release build"
 for round in $(seq "$ROUNDS"); do
     for chunk in 262144 16777216; do
-        "$BIN/ekemiskinan" serve >>"$WORK/server.log" 2>&1 &
-        SERVER_PID=$!
-        for _ in $(seq 100); do curl -sf "http://127.0.0.1:$APP_PORT/readyz" >/dev/null && break; sleep 0.1; done
+        serve
         idle=$(rss VmRSS)
         result=$("$BIN/photobench" uploads --url "http://127.0.0.1:$APP_PORT" --password "$PASSWORD" \
             --clients "$CLIENTS" --chunk "$chunk" "$WORK"/photos/phone*.jpg)
