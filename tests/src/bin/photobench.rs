@@ -505,6 +505,21 @@ struct Sent {
 }
 
 impl Sent {
+    /// What `clients` sent in `accepted_in`, `late` of it prepared while timed, as the fields
+    /// of a result line.
+    fn accepted(&self, clients: usize, late: usize, accepted_in: Duration) -> String {
+        #[expect(clippy::cast_precision_loss, reason = "rates")]
+        let (photos, mb) = (self.photos as f64, self.bytes as f64 / 1_000_000.0);
+        let seconds = accepted_in.as_secs_f64();
+        format!(
+            "clients={clients} photos={} prepared_late={late} megabytes={mb:.1} \
+             accepted_s={seconds:.2} accepted_photos_per_s={:.2} accepted_mb_per_s={:.1}",
+            self.photos,
+            photos / seconds,
+            mb / seconds,
+        )
+    }
+
     /// Adds what another client sent.
     fn add(&mut self, other: Self) {
         self.photos += other.photos;
@@ -607,7 +622,7 @@ fn report_load(
     deadlocks: i64,
 ) {
     #[expect(clippy::cast_precision_loss, reason = "rates")]
-    let (photos, mb) = (sent.photos as f64, sent.bytes as f64 / 1_000_000.0);
+    let photos = sent.photos as f64;
     let processing = processed.map_or_else(String::new, |(processed_in, (p50, p90, max))| {
         format!(
             " processed_s={:.2} processed_photos_per_s={:.2} catch_up_s={:.2} \
@@ -618,12 +633,8 @@ fn report_load(
         )
     });
     println!(
-        "photo-load clients={clients} photos={} prepared_late={late} megabytes={mb:.1} accepted_s={:.2} \
-         accepted_photos_per_s={:.2} accepted_mb_per_s={:.1}{processing} deadlocks={deadlocks}",
-        sent.photos,
-        accepted_in.as_secs_f64(),
-        photos / accepted_in.as_secs_f64(),
-        mb / accepted_in.as_secs_f64(),
+        "photo-load {}{processing} deadlocks={deadlocks}",
+        sent.accepted(clients, late, accepted_in)
     );
 }
 
@@ -768,16 +779,9 @@ async fn central(
     for handle in handles {
         sent.add(handle.await??);
     }
-    let elapsed = started.elapsed().as_secs_f64();
-    #[expect(clippy::cast_precision_loss, reason = "rates")]
-    let (photos, mb) = (sent.photos as f64, sent.bytes as f64 / 1_000_000.0);
     println!(
-        "central-load clients={clients} photos={} prepared_late={} megabytes={mb:.1} \
-         accepted_s={elapsed:.2} accepted_photos_per_s={:.2} accepted_mb_per_s={:.1}",
-        sent.photos,
-        pool.late(),
-        photos / elapsed,
-        mb / elapsed,
+        "central-load {}",
+        sent.accepted(clients, pool.late(), started.elapsed())
     );
     Ok(())
 }
